@@ -1,0 +1,170 @@
+package io.controlplane.adapters.tables;
+
+import com.azure.data.tables.models.TableEntity;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.Progress;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/**
+ * Maps jobs and history entries to entities. The spec is stored as JSON split across string
+ * properties of at most {@value #CHUNK_CHARS} characters (a property holds 64 KiB), so a spec up
+ * to the validator's limit fits one entity.
+ */
+final class JobEntities {
+
+    static final String JOB_ROW_PREFIX = "j:";
+    static final String JOB_ROW_END = "j;";
+    static final int CHUNK_CHARS = 30_000;
+
+    private final ObjectMapper json;
+
+    JobEntities(ObjectMapper json) {
+        this.json = json;
+    }
+
+    static String jobRowKey(String jobId) {
+        return JOB_ROW_PREFIX + jobId;
+    }
+
+    static String historyRowPrefix(String jobId) {
+        return "h:" + jobId + ":";
+    }
+
+    static String historyRowEnd(String jobId) {
+        return "h:" + jobId + ";";
+    }
+
+    static String historyRowKey(String jobId, long sequence) {
+        return historyRowPrefix(jobId) + String.format("%010d", sequence);
+    }
+
+    TableEntity toEntity(Job job) {
+        TableEntity e = new TableEntity(job.tenantId(), jobRowKey(job.id()));
+        e.addProperty("Type", "Job");
+        e.addProperty("JobId", job.id());
+        e.addProperty("Name", job.spec().name());
+        e.addProperty("Tier", job.spec().tier().name());
+        e.addProperty("Region", job.spec().region());
+        e.addProperty("Kind", job.spec().kind().name());
+        e.addProperty("State", job.state().name());
+        if (job.agentId() != null) {
+            e.addProperty("AgentId", job.agentId());
+        }
+        e.addProperty("Attempt", job.attempt());
+        e.addProperty("Preemptions", job.preemptions());
+        e.addProperty("Epoch", job.epoch());
+        e.addProperty("ProgressPercent", job.progress().percent());
+        e.addProperty("ProgressCounters", write(job.progress().counters()));
+        if (job.progress().message() != null) {
+            e.addProperty("ProgressMessage", job.progress().message());
+        }
+        if (job.progress().updatedAt() != null) {
+            e.addProperty("ProgressUpdatedAt", time(job.progress().updatedAt()));
+        }
+        e.addProperty("CreatedAt", time(job.createdAt()));
+        e.addProperty("UpdatedAt", time(job.updatedAt()));
+        e.addProperty("HistorySequence", job.historySequence());
+        String spec = write(job.spec());
+        int chunks = (spec.length() + CHUNK_CHARS - 1) / CHUNK_CHARS;
+        e.addProperty("SpecChunks", chunks);
+        for (int i = 0; i < chunks; i++) {
+            e.addProperty("Spec" + i, spec.substring(i * CHUNK_CHARS, Math.min(spec.length(), (i + 1) * CHUNK_CHARS)));
+        }
+        return e;
+    }
+
+    Job toJob(TableEntity e) {
+        Map<String, Object> p = e.getProperties();
+        int chunks = ((Number) p.get("SpecChunks")).intValue();
+        StringBuilder spec = new StringBuilder();
+        for (int i = 0; i < chunks; i++) {
+            spec.append((String) p.get("Spec" + i));
+        }
+        Progress progress = new Progress(
+                ((Number) p.getOrDefault("ProgressPercent", 0.0)).doubleValue(),
+                read((String) p.getOrDefault("ProgressCounters", "{}"), new TypeReference<Map<String, Long>>() { }),
+                (String) p.get("ProgressMessage"),
+                instant(p.get("ProgressUpdatedAt")));
+        return new Job(
+                (String) p.get("JobId"),
+                e.getPartitionKey(),
+                read(spec.toString(), new TypeReference<JobSpec>() { }),
+                JobState.valueOf((String) p.get("State")),
+                (String) p.get("AgentId"),
+                ((Number) p.get("Attempt")).intValue(),
+                ((Number) p.get("Preemptions")).intValue(),
+                ((Number) p.get("Epoch")).longValue(),
+                progress,
+                instant(p.get("CreatedAt")),
+                instant(p.get("UpdatedAt")),
+                ((Number) p.get("HistorySequence")).longValue(),
+                e.getETag());
+    }
+
+    TableEntity toEntity(String tenantId, HistoryEntry entry) {
+        TableEntity e = new TableEntity(tenantId, historyRowKey(entry.jobId(), entry.sequence()));
+        e.addProperty("Type", "History");
+        e.addProperty("JobId", entry.jobId());
+        e.addProperty("Sequence", entry.sequence());
+        e.addProperty("At", time(entry.at()));
+        if (entry.from() != null) {
+            e.addProperty("From", entry.from().name());
+        }
+        e.addProperty("To", entry.to().name());
+        e.addProperty("Reason", entry.reason());
+        e.addProperty("Actor", entry.actor());
+        return e;
+    }
+
+    HistoryEntry toHistoryEntry(TableEntity e) {
+        Map<String, Object> p = e.getProperties();
+        String from = (String) p.get("From");
+        return new HistoryEntry(
+                (String) p.get("JobId"),
+                ((Number) p.get("Sequence")).longValue(),
+                instant(p.get("At")),
+                from == null ? null : JobState.valueOf(from),
+                JobState.valueOf((String) p.get("To")),
+                (String) p.get("Reason"),
+                (String) p.get("Actor"));
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        return OffsetDateTime.parse(value.toString()).toInstant();
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored JSON does not parse as " + type.getType(), e);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.controlplane.adapters.tables;
+
+import com.azure.core.http.HttpHeaderName;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableServiceException;
+import com.azure.data.tables.models.TableTransactionAction;
+import com.azure.data.tables.models.TableTransactionActionResponse;
+import com.azure.data.tables.models.TableTransactionActionType;
+import com.azure.data.tables.models.TableTransactionResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.Page;
+import io.controlplane.ports.ContinuationTokens;
+import io.controlplane.ports.JobFilter;
+import io.controlplane.ports.JobStore;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Jobs in Table Storage. PartitionKey = tenant; the job row's RowKey is {@code j:<jobId>} and its
+ * history rows' {@code h:<jobId>:<sequence>}, in the same partition, so a state change and its
+ * history entry commit in one entity group transaction, conditional on the job row's ETag.
+ */
+final class TableJobStore implements JobStore {
+
+    private static final int MAX_TOP = 1000;
+
+    private final TableClient table;
+    private final JobEntities entities;
+
+    TableJobStore(TableClient table, ObjectMapper json) {
+        this.table = table;
+        this.entities = new JobEntities(json);
+    }
+
+    @Override
+    public Job create(Job job, HistoryEntry created) {
+        List<TableTransactionAction> actions = List.of(
+                new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job)),
+                new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), created)));
+        try {
+            TableTransactionResult result = table.submitTransaction(actions);
+            return job.withEtag(etagOf(result, job));
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 409) {
+                throw new ConcurrencyConflictException("A job with id " + job.id() + " already exists.", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Job> find(String tenantId, String jobId) {
+        try {
+            TableEntity entity = table.getEntity(tenantId, JobEntities.jobRowKey(jobId));
+            return Optional.of(entities.toJob(entity));
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Job update(Job job, List<HistoryEntry> entries) {
+        if (job.etag() == null) {
+            throw new IllegalArgumentException("An update needs the etag the job was read with");
+        }
+        if (entries.size() > 99) {
+            throw new IllegalArgumentException("At most 99 history entries fit in one transaction with the job");
+        }
+        List<TableTransactionAction> actions = new ArrayList<>();
+        TableEntity row = entities.toEntity(job);
+        row.addProperty("odata.etag", job.etag()); // the SDK sends it as If-Match
+        actions.add(new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, row, true));
+        for (HistoryEntry entry : entries) {
+            actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), entry)));
+        }
+        try {
+            TableTransactionResult result = table.submitTransaction(actions);
+            return job.withEtag(etagOf(result, job));
+        } catch (TableServiceException e) {
+            int status = e.getResponse().getStatusCode();
+            if (status == 412) {
+                throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.", e);
+            }
+            if (status == 404) {
+                throw new JobNotFoundException(job.id());
+            }
+            if (status == 409) {
+                // A history row with this sequence exists: another writer committed the same step.
+                throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.", e);
+            }
+            throw e;
+        }
+    }
+
+    private String etagOf(TableTransactionResult result, Job job) {
+        TableTransactionActionResponse response = result.getTableTransactionActionResponseByRowKey(JobEntities.jobRowKey(job.id()));
+        String etag = response == null ? null : response.getHeaders().getValue(HttpHeaderName.ETAG);
+        if (etag != null) {
+            return etag;
+        }
+        return table.getEntity(job.tenantId(), JobEntities.jobRowKey(job.id())).getETag();
+    }
+
+    @Override
+    public Page<Job> list(String tenantId, JobFilter filter, int limit, String continuationToken) {
+        String after = ContinuationTokens.keyOf(continuationToken);
+        StringBuilder query = new StringBuilder()
+                .append("PartitionKey eq ").append(OData.quote(tenantId))
+                .append(" and RowKey ").append(after == null ? "ge " + OData.quote(JobEntities.JOB_ROW_PREFIX)
+                        : "gt " + OData.quote(JobEntities.jobRowKey(after)))
+                .append(" and RowKey lt ").append(OData.quote(JobEntities.JOB_ROW_END));
+        if (filter.state() != null) {
+            query.append(" and State eq ").append(OData.quote(filter.state().name()));
+        }
+        if (filter.tier() != null) {
+            query.append(" and Tier eq ").append(OData.quote(filter.tier().name()));
+        }
+        if (filter.region() != null) {
+            query.append(" and Region eq ").append(OData.quote(filter.region()));
+        }
+        ListEntitiesOptions options = new ListEntitiesOptions()
+                .setFilter(query.toString())
+                .setTop(Math.min(limit + 1, MAX_TOP));
+        List<Job> items = new ArrayList<>();
+        boolean more = false;
+        Iterator<TableEntity> rows = table.listEntities(options, null, null).iterator();
+        while (rows.hasNext()) {
+            TableEntity row = rows.next();
+            if (items.size() == limit) {
+                more = true;
+                break;
+            }
+            items.add(entities.toJob(row));
+        }
+        String next = more ? ContinuationTokens.after(items.get(items.size() - 1).id()) : null;
+        return new Page<>(items, next);
+    }
+
+    @Override
+    public List<HistoryEntry> history(String tenantId, String jobId) {
+        String filter = "PartitionKey eq " + OData.quote(tenantId)
+                + " and RowKey ge " + OData.quote(JobEntities.historyRowPrefix(jobId))
+                + " and RowKey lt " + OData.quote(JobEntities.historyRowEnd(jobId));
+        List<HistoryEntry> history = new ArrayList<>();
+        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null)) {
+            history.add(entities.toHistoryEntry(row));
+        }
+        return history;
+    }
+}

@@ -1,0 +1,15 @@
+package io.controlplane.adapters.tables;
+
+import java.util.List;
+
+/** Table names (before the deployment's prefix). */
+final class TableNames {
+
+    /** Jobs and, beside each job in its tenant's partition, the job's history: see ADR 0001. */
+    static final String JOBS = "jobs";
+
+    static final List<String> ALL = List.of(JOBS);
+
+    private TableNames() {
+    }
+}

@@ -1,0 +1,86 @@
+package io.controlplane.adapters.tables;
+
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.ports.JobStore;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Factory for the Table Storage adapters: one service client (connection string locally, managed
+ * identity in Azure), the SDK's exponential retry policy for throttling and timeouts, and table
+ * names under a configurable prefix so several deployments or test runs can share an account.
+ */
+public final class TableStorage {
+
+    private final TableServiceClient service;
+    private final String prefix;
+    private final ObjectMapper json;
+
+    private TableStorage(TableServiceClient service, String prefix, ObjectMapper json) {
+        this.service = service;
+        this.prefix = prefix;
+        this.json = json;
+    }
+
+    /**
+     * @param connectionString a storage connection string (Azurite or keys), or null to use {@code endpoint}
+     * @param endpoint the account's table endpoint, used with {@code DefaultAzureCredential}
+     * @param tablePrefix letters and digits, prepended to every table name
+     */
+    public static TableStorage connect(String connectionString, String endpoint, String tablePrefix, ObjectMapper json) {
+        Objects.requireNonNull(tablePrefix, "tablePrefix");
+        if (!tablePrefix.matches("[A-Za-z][A-Za-z0-9]{0,40}")) {
+            throw new IllegalArgumentException("Table prefix must be letters and digits, starting with a letter: " + tablePrefix);
+        }
+        TableServiceClientBuilder builder = new TableServiceClientBuilder()
+                .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
+                        .setMaxRetries(4)
+                        .setBaseDelay(Duration.ofMillis(200))
+                        .setMaxDelay(Duration.ofSeconds(4))))
+                .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE));
+        if (connectionString != null && !connectionString.isBlank()) {
+            builder.connectionString(connectionString);
+        } else if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpoint(endpoint).credential(new DefaultAzureCredentialBuilder().build());
+        } else {
+            throw new IllegalArgumentException("Table Storage needs a connection string or an endpoint");
+        }
+        return new TableStorage(builder.buildClient(), tablePrefix, json);
+    }
+
+    /** Creates the tables this deployment uses if they are missing. */
+    public TableStorage ensureTables() {
+        for (String table : TableNames.ALL) {
+            service.createTableIfNotExists(prefix + table);
+        }
+        return this;
+    }
+
+    /** One cheap call that proves the account answers (readiness). */
+    public void ping() {
+        service.getTableClient(prefix + TableNames.JOBS).getAccessPolicies();
+    }
+
+    public JobStore jobStore() {
+        return new TableJobStore(table(TableNames.JOBS), json);
+    }
+
+    TableClient table(String name) {
+        return service.getTableClient(prefix + name);
+    }
+
+    /** Deletes this prefix's tables (tests and tear-down). */
+    public void dropTables() {
+        for (String table : TableNames.ALL) {
+            service.deleteTable(prefix + table);
+        }
+    }
+}

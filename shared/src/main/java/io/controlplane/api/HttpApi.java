@@ -1,0 +1,195 @@
+package io.controlplane.api;
+
+import io.controlplane.api.auth.AuthenticationException;
+import io.controlplane.api.auth.TokenValidator;
+import io.controlplane.app.Caller;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.IllegalTransitionException;
+import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.PayloadTooLargeException;
+import io.controlplane.domain.ValidationException;
+import io.controlplane.ports.InvalidContinuationTokenException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport-neutral HTTP API both hosts serve: request id, body limit, route match,
+ * authentication, role check, handler, and the one place where exceptions become problems.
+ */
+public final class HttpApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final List<Route> routes;
+    private final TokenValidator tokens;
+    private final Responses responses;
+    private final int maxBodyBytes;
+
+    HttpApi(List<Route> routes, TokenValidator tokens, Responses responses, int maxBodyBytes) {
+        this.routes = List.copyOf(routes);
+        this.tokens = tokens;
+        this.responses = responses;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** What the API is built from: the use cases, the token validator, the readiness checks. */
+    public record Dependencies(
+            io.controlplane.app.SubmitJob submitJob,
+            io.controlplane.app.JobQueries jobQueries,
+            io.controlplane.app.CancelJob cancelJob,
+            io.controlplane.validation.JobSpecValidator validator,
+            TokenValidator tokens,
+            Map<String, ReadinessCheck> readiness,
+            com.fasterxml.jackson.databind.ObjectMapper json,
+            int maxBodyBytes) {
+    }
+
+    public static HttpApi create(Dependencies d) {
+        Responses responses = new Responses(d.json());
+        RequestBodies bodies = new RequestBodies(d.json());
+        List<Route> routes = new java.util.ArrayList<>();
+        routes.addAll(new HealthRoutes(d.readiness(), responses).routes());
+        routes.addAll(new JobRoutes(d.submitJob(), d.jobQueries(), d.cancelJob(), d.validator(), bodies, responses).routes());
+        return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes());
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        String requestId = requestId(request);
+        ApiResponse response;
+        try {
+            response = dispatch(request);
+        } catch (RuntimeException e) {
+            response = toProblem(e, request);
+        }
+        return secure(response).withHeader("x-request-id", requestId);
+    }
+
+    private ApiResponse dispatch(ApiRequest request) {
+        if (request.body().length > maxBodyBytes) {
+            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "The body is " + request.body().length
+                    + " bytes; the limit is " + maxBodyBytes + " bytes.");
+        }
+        String path = stripQuery(request.path());
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Route route : routes) {
+            Optional<Map<String, String>> params = route.path().match(path);
+            if (params.isEmpty()) {
+                continue;
+            }
+            if (!route.method().equals(request.method())) {
+                allowed.add(route.method());
+                continue;
+            }
+            Caller caller = route.authenticated() ? authorize(route, request) : null;
+            return route.handler().handle(request, caller, params.get());
+        }
+        if (!allowed.isEmpty()) {
+            throw new ApiException(ProblemType.METHOD_NOT_ALLOWED, request.method() + " is not allowed here; use "
+                    + String.join(", ", allowed) + ".", List.of(), Map.of("Allow", String.join(", ", allowed)));
+        }
+        throw new ApiException(ProblemType.ROUTE_NOT_FOUND, "No route matches " + request.method() + " " + path + ".");
+    }
+
+    private Caller authorize(Route route, ApiRequest request) {
+        String header = request.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            throw unauthenticated("Send 'Authorization: Bearer <token>'.");
+        }
+        Caller caller;
+        try {
+            caller = tokens.validate(header.substring(7).trim());
+        } catch (AuthenticationException e) {
+            throw unauthenticated(e.getMessage());
+        }
+        if (route.roles().stream().noneMatch(caller::hasRole)) {
+            throw new ApiException(ProblemType.FORBIDDEN, "This operation needs one of the roles "
+                    + new TreeSet<>(route.roles()) + "; the token grants " + new TreeSet<>(caller.roles()) + ".");
+        }
+        return caller;
+    }
+
+    private static ApiException unauthenticated(String detail) {
+        return new ApiException(ProblemType.UNAUTHENTICATED, detail, List.of(),
+                Map.of("WWW-Authenticate", "Bearer realm=\"controlplane\""));
+    }
+
+    private ApiResponse toProblem(RuntimeException e, ApiRequest request) {
+        String instance = stripQuery(request.path());
+        if (e instanceof ApiException api) {
+            return responses.problem(api.type(), api.getMessage(), instance, api.errors(), api.headers());
+        }
+        if (e instanceof ValidationException v) {
+            return responses.problem(ProblemType.VALIDATION, v.errors().size() + " problem(s) found; each is listed in errors.",
+                    instance, v.errors(), Map.of());
+        }
+        if (e instanceof PayloadTooLargeException p) {
+            return responses.problem(ProblemType.PAYLOAD_TOO_LARGE, p.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof JobNotFoundException) {
+            return responses.problem(ProblemType.NOT_FOUND, e.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof IllegalTransitionException) {
+            return responses.problem(ProblemType.INVALID_STATE, e.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof ConcurrencyConflictException) {
+            return responses.problem(ProblemType.CONCURRENCY_CONFLICT, e.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof InvalidContinuationTokenException) {
+            return responses.problem(ProblemType.INVALID_CONTINUATION_TOKEN, e.getMessage(), instance, List.of(), Map.of());
+        }
+        LOG.error("event=unhandled_error method={} route={} error={}", request.method(), instance, e.getClass().getName(), e);
+        return responses.problem(ProblemType.INTERNAL, "The control plane failed to handle the request; "
+                + "it has been logged with this response's x-request-id.", instance, List.of(), Map.of());
+    }
+
+    /** Headers a security review expects on every response. */
+    private static ApiResponse secure(ApiResponse response) {
+        Map<String, String> headers = new LinkedHashMap<>(response.headers());
+        headers.putIfAbsent("X-Content-Type-Options", "nosniff");
+        headers.putIfAbsent("Cache-Control", "no-store");
+        headers.putIfAbsent("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        headers.putIfAbsent("Referrer-Policy", "no-referrer");
+        return new ApiResponse(response.status(), headers, response.body());
+    }
+
+    private static String requestId(ApiRequest request) {
+        String given = request.header("x-request-id");
+        if (given != null && SAFE_REQUEST_ID.matcher(given).matches()) {
+            return given;
+        }
+        String traceparent = request.header("traceparent");
+        if (traceparent != null) {
+            var m = TRACEPARENT.matcher(traceparent.trim());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String stripQuery(String path) {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+}

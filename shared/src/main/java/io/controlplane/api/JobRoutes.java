@@ -1,0 +1,156 @@
+package io.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.controlplane.app.CancelJob;
+import io.controlplane.app.Caller;
+import io.controlplane.app.JobQueries;
+import io.controlplane.app.SubmitJob;
+import io.controlplane.domain.FieldError;
+import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.Page;
+import io.controlplane.domain.Tier;
+import io.controlplane.domain.ValidationException;
+import io.controlplane.ports.JobFilter;
+import io.controlplane.validation.JobSpecValidator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The client routes of jobs: submit, list, read, history, cancel. */
+final class JobRoutes {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Set<String> READERS = Set.of(Roles.JOBS_READ, Roles.JOBS_MANAGE);
+
+    private final SubmitJob submit;
+    private final JobQueries queries;
+    private final CancelJob cancel;
+    private final JobSpecValidator validator;
+    private final RequestBodies bodies;
+    private final Responses responses;
+
+    JobRoutes(SubmitJob submit, JobQueries queries, CancelJob cancel, JobSpecValidator validator,
+              RequestBodies bodies, Responses responses) {
+        this.submit = submit;
+        this.queries = queries;
+        this.cancel = cancel;
+        this.validator = validator;
+        this.bodies = bodies;
+        this.responses = responses;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.secured("POST", "/api/jobs", Set.of(Roles.JOBS_SUBMIT), this::submit),
+                Route.secured("GET", "/api/jobs", READERS, this::list),
+                Route.secured("GET", "/api/jobs/{jobId}", READERS, this::get),
+                Route.secured("GET", "/api/jobs/{jobId}/history", READERS, this::history),
+                Route.secured("POST", "/api/jobs/{jobId}/cancel", Set.of(Roles.JOBS_MANAGE), this::cancel));
+    }
+
+    private ApiResponse submit(ApiRequest request, Caller caller, Map<String, String> params) {
+        JsonNode body = bodies.read(request, true);
+        JobSpec spec = validator.validate(body);
+        Job job = submit.submit(caller, spec);
+        return responses.json(201, JobView.of(job)).withHeader("Location", "/api/jobs/" + job.id());
+    }
+
+    private ApiResponse list(ApiRequest request, Caller caller, Map<String, String> params) {
+        List<FieldError> errors = new ArrayList<>();
+        int limit = limit(request.queryParam("limit"), errors);
+        JobState state = parse(request.queryParam("state"), "state", JobState::parse, JobState.values(), errors);
+        Tier tier = parse(request.queryParam("tier"), "tier", Tier::parse, Tier.values(), errors);
+        String region = request.queryParam("region");
+        if (region != null && !region.matches("[a-z][a-z0-9]{1,39}")) {
+            errors.add(new FieldError("region", "is not an Azure region name (lower-case letters and digits)"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        Page<Job> page = queries.list(caller, new JobFilter(state, tier, region), limit, request.queryParam("continuationToken"));
+        return responses.json(200, new JobPage(page.items().stream().map(JobView::of).toList(), page.continuationToken()));
+    }
+
+    private ApiResponse get(ApiRequest request, Caller caller, Map<String, String> params) {
+        return responses.json(200, JobView.of(queries.get(caller, jobId(params))));
+    }
+
+    private ApiResponse history(ApiRequest request, Caller caller, Map<String, String> params) {
+        List<HistoryView> items = queries.history(caller, jobId(params)).stream().map(HistoryView::of).toList();
+        return responses.json(200, new HistoryPage(items));
+    }
+
+    private ApiResponse cancel(ApiRequest request, Caller caller, Map<String, String> params) {
+        String jobId = jobId(params);
+        JsonNode body = bodies.read(request, false);
+        String reason = null;
+        if (body != null) {
+            JsonNode given = body.isObject() ? body.get("reason") : null;
+            if (!body.isObject() || (given != null && (!given.isTextual() || given.asText().length() > 500))) {
+                throw new ValidationException(List.of(new FieldError("reason", "optional; a string of at most 500 characters")));
+            }
+            reason = given == null ? null : given.asText();
+        }
+        return responses.json(200, JobView.of(cancel.cancel(caller, jobId, reason)));
+    }
+
+    /** A path id that could never have been issued is simply not found. */
+    private static String jobId(Map<String, String> params) {
+        String jobId = params.get("jobId");
+        if (!JOB_ID.matcher(jobId).matches()) {
+            throw new JobNotFoundException(jobId.length() > 64 ? jobId.substring(0, 64) + "..." : jobId.replaceAll("\\p{Cntrl}", "?"));
+        }
+        return jobId;
+    }
+
+    static int limit(String value, List<FieldError> errors) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        errors.add(new FieldError("limit", "must be an integer from 1 to " + MAX_LIMIT));
+        return DEFAULT_LIMIT;
+    }
+
+    private static <E extends Enum<E>> E parse(String value, String field, java.util.function.Function<String, java.util.Optional<E>> parser,
+                                               E[] values, List<FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        var parsed = parser.apply(value);
+        if (parsed.isEmpty()) {
+            errors.add(new FieldError(field, "must be one of " + Arrays.toString(values)));
+        }
+        return parsed.orElse(null);
+    }
+
+    record JobPage(List<JobView> items, String continuationToken) {
+    }
+
+    record HistoryPage(List<HistoryView> items) {
+    }
+
+    record HistoryView(long sequence, Instant at, String from, String to, String reason, String actor) {
+        static HistoryView of(HistoryEntry e) {
+            return new HistoryView(e.sequence(), e.at(), e.from() == null ? null : e.from().name(), e.to().name(),
+                    e.reason(), e.actor());
+        }
+    }
+}

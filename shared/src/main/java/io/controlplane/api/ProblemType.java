@@ -1,0 +1,51 @@
+package io.controlplane.api;
+
+/**
+ * The catalogue of problem types this API returns (RFC 9457). Each one is documented, with cause
+ * and fix, in docs/operations.md; a test keeps the two in step.
+ */
+public enum ProblemType {
+    VALIDATION("validation", 400, "The request is invalid"),
+    MALFORMED_JSON("malformed-json", 400, "The body is not valid JSON"),
+    INVALID_CONTINUATION_TOKEN("invalid-continuation-token", 400, "The continuation token is not valid"),
+    UNAUTHENTICATED("unauthenticated", 401, "Authentication is required"),
+    FORBIDDEN("forbidden", 403, "The caller lacks the role this operation needs"),
+    NOT_FOUND("not-found", 404, "Not found"),
+    ROUTE_NOT_FOUND("route-not-found", 404, "No such route"),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed on this route"),
+    INVALID_STATE("invalid-state", 409, "The job's state does not allow this operation"),
+    CONCURRENCY_CONFLICT("concurrency-conflict", 409, "The resource was changed concurrently"),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request is too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The body must be JSON"),
+    NOT_READY("not-ready", 503, "The service is not ready"),
+    INTERNAL("internal", 500, "Internal error");
+
+    /** Problem type URIs share this prefix; the slug after it names the problem. */
+    public static final String URI_PREFIX = "urn:controlplane:problem:";
+
+    private final String slug;
+    private final int status;
+    private final String title;
+
+    ProblemType(String slug, int status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String uri() {
+        return URI_PREFIX + slug;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,188 @@
+package io.controlplane.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The control plane's configuration, immutable, validated at {@link Builder#build()} (every
+ * problem reported at once). Both hosts read it from the same setting names: environment
+ * variables, Function App settings, or {@code local.settings.json} Values.
+ */
+public record ControlPlaneSettings(
+        Environment environment,
+        Set<String> regions,
+        String storageConnectionString,
+        String tableEndpoint,
+        String tablePrefix,
+        String authIssuer,
+        String authAudience,
+        String authJwksUrl,
+        String devIssuerKeyFile,
+        int maxRequestBytes,
+        int maxSpecBytes) {
+
+    /** Development allows the local token issuer; Production refuses it. */
+    public enum Environment { Development, Production }
+
+    public static final String ENVIRONMENT = "CONTROLPLANE_ENVIRONMENT";
+    public static final String REGIONS = "CONTROLPLANE_REGIONS";
+    public static final String STORAGE_CONNECTION_STRING = "STORAGE_CONNECTION_STRING";
+    public static final String FUNCTIONS_STORAGE = "AzureWebJobsStorage";
+    public static final String TABLE_ENDPOINT = "STORAGE_TABLE_ENDPOINT";
+    public static final String TABLE_PREFIX = "STORAGE_TABLE_PREFIX";
+    public static final String AUTH_ISSUER = "AUTH_ISSUER";
+    public static final String AUTH_AUDIENCE = "AUTH_AUDIENCE";
+    public static final String AUTH_JWKS_URL = "AUTH_JWKS_URL";
+    public static final String DEV_ISSUER_KEY_FILE = "DEV_ISSUER_KEY_FILE";
+    public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
+    public static final String MAX_SPEC_BYTES = "MAX_SPEC_BYTES";
+
+    public static final String DEV_ISSUER = "urn:controlplane:dev-issuer";
+    public static final String DEFAULT_AUDIENCE = "api://migration-controlplane";
+
+    public ControlPlaneSettings {
+        regions = Set.copyOf(regions);
+    }
+
+    /** True when tokens come from the local development issuer rather than a JWKS endpoint. */
+    public boolean usesDevIssuer() {
+        return authJwksUrl == null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads every setting from a name → value map (environment, app settings). */
+    public static ControlPlaneSettings from(Map<String, String> values) {
+        Builder b = builder();
+        List<String> problems = new ArrayList<>();
+        String env = get(values, ENVIRONMENT);
+        if (env != null) {
+            try {
+                b.environment(Environment.valueOf(env.substring(0, 1).toUpperCase(Locale.ROOT) + env.substring(1).toLowerCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                problems.add(ENVIRONMENT + " must be Development or Production");
+            }
+        }
+        String regions = get(values, REGIONS);
+        if (regions != null) {
+            b.regions(new LinkedHashSet<>(Arrays.stream(regions.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()));
+        }
+        String connection = get(values, STORAGE_CONNECTION_STRING);
+        b.storageConnectionString(connection != null ? connection : get(values, FUNCTIONS_STORAGE));
+        b.tableEndpoint(get(values, TABLE_ENDPOINT));
+        if (get(values, TABLE_PREFIX) != null) {
+            b.tablePrefix(get(values, TABLE_PREFIX));
+        }
+        if (get(values, AUTH_ISSUER) != null) {
+            b.authIssuer(get(values, AUTH_ISSUER));
+        }
+        if (get(values, AUTH_AUDIENCE) != null) {
+            b.authAudience(get(values, AUTH_AUDIENCE));
+        }
+        b.authJwksUrl(get(values, AUTH_JWKS_URL));
+        if (get(values, DEV_ISSUER_KEY_FILE) != null) {
+            b.devIssuerKeyFile(get(values, DEV_ISSUER_KEY_FILE));
+        }
+        b.maxRequestBytes(intValue(values, MAX_REQUEST_BYTES, b.maxRequestBytes, problems));
+        b.maxSpecBytes(intValue(values, MAX_SPEC_BYTES, b.maxSpecBytes, problems));
+        b.earlierProblems(problems);
+        return b.build();
+    }
+
+    private static String get(Map<String, String> values, String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static int intValue(Map<String, String> values, String name, int fallback, List<String> problems) {
+        String value = get(values, name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            problems.add(name + " must be an integer");
+            return fallback;
+        }
+    }
+
+    /** Builds settings; {@link #build()} checks them all and names every problem. */
+    public static final class Builder {
+        private Environment environment = Environment.Development;
+        private Set<String> regions = Set.of();
+        private String storageConnectionString;
+        private String tableEndpoint;
+        private String tablePrefix = "cp";
+        private String authIssuer = DEV_ISSUER;
+        private String authAudience = DEFAULT_AUDIENCE;
+        private String authJwksUrl;
+        private String devIssuerKeyFile = ".local/dev-issuer-key.json";
+        private int maxRequestBytes = 1024 * 1024;
+        private int maxSpecBytes = 256 * 1024;
+        private List<String> earlierProblems = List.of();
+
+        public Builder environment(Environment value) { this.environment = value; return this; }
+        public Builder regions(Set<String> value) { this.regions = value; return this; }
+        public Builder storageConnectionString(String value) { this.storageConnectionString = value; return this; }
+        public Builder tableEndpoint(String value) { this.tableEndpoint = value; return this; }
+        public Builder tablePrefix(String value) { this.tablePrefix = value; return this; }
+        public Builder authIssuer(String value) { this.authIssuer = value; return this; }
+        public Builder authAudience(String value) { this.authAudience = value; return this; }
+        public Builder authJwksUrl(String value) { this.authJwksUrl = value; return this; }
+        public Builder devIssuerKeyFile(String value) { this.devIssuerKeyFile = value; return this; }
+        public Builder maxRequestBytes(int value) { this.maxRequestBytes = value; return this; }
+        public Builder maxSpecBytes(int value) { this.maxSpecBytes = value; return this; }
+
+        Builder earlierProblems(List<String> problems) {
+            this.earlierProblems = List.copyOf(problems);
+            return this;
+        }
+
+        public ControlPlaneSettings build() {
+            List<String> problems = new ArrayList<>(earlierProblems);
+            if (regions.isEmpty()) {
+                problems.add(REGIONS + " must list the Azure regions this deployment serves, e.g. westeurope");
+            }
+            for (String region : regions) {
+                if (!region.matches("[a-z][a-z0-9]{1,39}")) {
+                    problems.add(REGIONS + ": '" + region + "' is not an Azure region name");
+                }
+            }
+            if (storageConnectionString == null && tableEndpoint == null) {
+                problems.add("set " + STORAGE_CONNECTION_STRING + " (or " + FUNCTIONS_STORAGE + ") or " + TABLE_ENDPOINT);
+            }
+            if (tablePrefix == null || !tablePrefix.matches("[A-Za-z][A-Za-z0-9]{0,40}")) {
+                problems.add(TABLE_PREFIX + " must be letters and digits, starting with a letter");
+            }
+            if (authJwksUrl == null && environment == Environment.Production) {
+                problems.add("the development token issuer is refused in Production: set " + AUTH_JWKS_URL
+                        + ", " + AUTH_ISSUER + " and " + AUTH_AUDIENCE + " for Entra ID");
+            }
+            if (authJwksUrl != null && !authJwksUrl.startsWith("https://")) {
+                problems.add(AUTH_JWKS_URL + " must be an https URL");
+            }
+            if (authJwksUrl != null && DEV_ISSUER.equals(authIssuer)) {
+                problems.add(AUTH_ISSUER + " must name the token issuer when " + AUTH_JWKS_URL + " is set");
+            }
+            if (maxRequestBytes < 1024) {
+                problems.add(MAX_REQUEST_BYTES + " must be at least 1024");
+            }
+            if (maxSpecBytes < 1024 || maxSpecBytes > 256 * 1024) {
+                problems.add(MAX_SPEC_BYTES + " must be from 1024 to 262144 (a spec must fit one table entity)");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid control plane settings:\n - " + String.join("\n - ", problems));
+            }
+            return new ControlPlaneSettings(environment, regions, storageConnectionString, tableEndpoint, tablePrefix,
+                    authIssuer, authAudience, authJwksUrl, devIssuerKeyFile, maxRequestBytes, maxSpecBytes);
+        }
+    }
+}
