@@ -64,6 +64,14 @@ public final class HttpApi {
         return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes());
     }
 
+    /**
+     * The route table alone (method, path, roles), without live dependencies: for the OpenAPI and
+     * Functions binding checks. Its handlers must not be called.
+     */
+    public static List<Route> describeRoutes() {
+        return create(new Dependencies(null, null, null, null, null, Map.of(), Json.mapper(), 1)).routes();
+    }
+
     public List<Route> routes() {
         return routes;
     }
