@@ -49,7 +49,7 @@ final class TableJobStore implements JobStore {
             TableTransactionResult result = table.submitTransaction(actions);
             return job.withEtag(etagOf(result, job));
         } catch (TableServiceException e) {
-            if (e.getResponse().getStatusCode() == 409) {
+            if (TableErrors.isAlreadyExists(e)) {
                 throw new ConcurrencyConflictException("A job with id " + job.id() + " already exists.", e);
             }
             throw e;
@@ -62,7 +62,7 @@ final class TableJobStore implements JobStore {
             TableEntity entity = table.getEntity(tenantId, JobEntities.jobRowKey(jobId));
             return Optional.of(entities.toJob(entity));
         } catch (TableServiceException e) {
-            if (e.getResponse().getStatusCode() == 404) {
+            if (TableErrors.isNotFound(e)) {
                 return Optional.empty();
             }
             throw e;
@@ -88,14 +88,13 @@ final class TableJobStore implements JobStore {
             TableTransactionResult result = table.submitTransaction(actions);
             return job.withEtag(etagOf(result, job));
         } catch (TableServiceException e) {
-            int status = e.getResponse().getStatusCode();
-            if (status == 412) {
+            if (TableErrors.isPreconditionFailed(e)) {
                 throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.", e);
             }
-            if (status == 404) {
+            if (TableErrors.isNotFound(e)) {
                 throw new JobNotFoundException(job.id());
             }
-            if (status == 409) {
+            if (TableErrors.isAlreadyExists(e)) {
                 // A history row with this sequence exists: another writer committed the same step.
                 throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.", e);
             }

@@ -1,0 +1,92 @@
+package io.controlplane.adapters.memory;
+
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.Page;
+import io.controlplane.ports.ContinuationTokens;
+import io.controlplane.ports.JobFilter;
+import io.controlplane.ports.JobStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The job store in memory, for unit tests: same contract as the Table Storage adapter. */
+public final class InMemoryJobStore implements JobStore {
+
+    private final Map<String, TreeMap<String, Job>> jobsByTenant = new TreeMap<>();
+    private final Map<String, List<HistoryEntry>> history = new TreeMap<>();
+    private final AtomicLong versions = new AtomicLong();
+
+    @Override
+    public synchronized Job create(Job job, HistoryEntry created) {
+        TreeMap<String, Job> jobs = jobsByTenant.computeIfAbsent(job.tenantId(), t -> new TreeMap<>());
+        if (jobs.containsKey(job.id())) {
+            throw new ConcurrencyConflictException("A job with id " + job.id() + " already exists.");
+        }
+        Job stored = job.withEtag(nextEtag());
+        jobs.put(job.id(), stored);
+        history.put(key(job.tenantId(), job.id()), new ArrayList<>(List.of(created)));
+        return stored;
+    }
+
+    @Override
+    public synchronized Optional<Job> find(String tenantId, String jobId) {
+        return Optional.ofNullable(jobsByTenant.getOrDefault(tenantId, new TreeMap<>()).get(jobId));
+    }
+
+    @Override
+    public synchronized Job update(Job job, List<HistoryEntry> entries) {
+        Job current = find(job.tenantId(), job.id()).orElseThrow(() -> new JobNotFoundException(job.id()));
+        if (!current.etag().equals(job.etag())) {
+            throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.");
+        }
+        List<HistoryEntry> log = history.get(key(job.tenantId(), job.id()));
+        for (HistoryEntry entry : entries) {
+            if (log.stream().anyMatch(e -> e.sequence() == entry.sequence())) {
+                throw new ConcurrencyConflictException("History entry " + entry.sequence() + " of job " + job.id() + " exists.");
+            }
+        }
+        Job stored = job.withEtag(nextEtag());
+        jobsByTenant.get(job.tenantId()).put(job.id(), stored);
+        log.addAll(entries);
+        return stored;
+    }
+
+    @Override
+    public synchronized Page<Job> list(String tenantId, JobFilter filter, int limit, String continuationToken) {
+        String after = ContinuationTokens.keyOf(continuationToken);
+        TreeMap<String, Job> jobs = jobsByTenant.getOrDefault(tenantId, new TreeMap<>());
+        Map<String, Job> tail = after == null ? jobs : jobs.tailMap(after, false);
+        List<Job> items = new ArrayList<>();
+        boolean more = false;
+        for (Job job : tail.values()) {
+            if (!filter.matches(job)) {
+                continue;
+            }
+            if (items.size() == limit) {
+                more = true;
+                break;
+            }
+            items.add(job);
+        }
+        return new Page<>(items, more ? ContinuationTokens.after(items.get(items.size() - 1).id()) : null);
+    }
+
+    @Override
+    public synchronized List<HistoryEntry> history(String tenantId, String jobId) {
+        return List.copyOf(history.getOrDefault(key(tenantId, jobId), List.of()));
+    }
+
+    private String nextEtag() {
+        return "W/\"" + versions.incrementAndGet() + "\"";
+    }
+
+    private static String key(String tenantId, String jobId) {
+        return tenantId + "\u0000" + jobId;
+    }
+}
