@@ -1,0 +1,100 @@
+package io.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.adapters.memory.InMemoryJobStore;
+import io.controlplane.api.auth.DevIssuer;
+import io.controlplane.app.CancelJob;
+import io.controlplane.app.JobIdGenerator;
+import io.controlplane.app.JobQueries;
+import io.controlplane.app.SubmitJob;
+import io.controlplane.ports.JobStore;
+import io.controlplane.validation.JobSpecValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** An HttpApi on an in-memory store with a development issuer, and helpers to call it. */
+public final class ApiFixture {
+
+    public static final String SPEC = """
+            {
+              "name": "contoso/Alpha to fabrikam/Beta",
+              "tier": "Premium",
+              "region": "westeurope",
+              "kind": "Migrate",
+              "requiredCapabilities": ["azure-devops"],
+              "source": { "type": "AzureDevOps", "url": "https://dev.azure.com/contoso", "project": "Alpha", "credentialRef": "https://kv-contoso.vault.azure.net/secrets/src-pat" },
+              "target": { "type": "AzureDevOps", "url": "https://dev.azure.com/fabrikam", "project": "Beta", "credentialRef": "https://kv-contoso.vault.azure.net/secrets/tgt-pat" },
+              "mappingScope": "contoso-alpha-to-fabrikam-beta",
+              "config": { "processors": [ { "type": "WorkItemMigration", "wiql": "SELECT [System.Id] FROM WorkItems" } ] },
+              "policy": { "maxRetries": 3, "preemptible": true }
+            }
+            """;
+
+    public final ObjectMapper json = Json.mapper();
+    public final DevIssuer issuer = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
+    public final JobStore store;
+    public final HttpApi api;
+    public final Map<String, ReadinessCheck> readiness = new HashMap<>();
+
+    public ApiFixture() {
+        this(new InMemoryJobStore(), 64 * 1024, 16 * 1024);
+    }
+
+    public ApiFixture(JobStore store, int maxBodyBytes, int maxSpecBytes) {
+        this.store = store;
+        Clock clock = Clock.systemUTC();
+        readiness.put("tableStorage", () -> { });
+        this.api = HttpApi.create(new HttpApi.Dependencies(
+                new SubmitJob(store, new JobIdGenerator(clock), clock),
+                new JobQueries(store),
+                new CancelJob(store, clock),
+                new JobSpecValidator(Set.of("westeurope", "northeurope"), maxSpecBytes, json),
+                issuer.validator(),
+                Map.of("tableStorage", () -> readiness.get("tableStorage").check()),
+                json,
+                maxBodyBytes));
+    }
+
+    public String token(String tenant, String... roles) {
+        return issuer.token(tenant, "user-of-" + tenant, List.of(roles), Duration.ofMinutes(5));
+    }
+
+    public String clientToken(String tenant) {
+        return token(tenant, Roles.JOBS_SUBMIT, Roles.JOBS_READ, Roles.JOBS_MANAGE);
+    }
+
+    public ApiResponse call(String method, String pathAndQuery, String token, String body) {
+        return call(method, pathAndQuery, token, body, Map.of());
+    }
+
+    public ApiResponse call(String method, String pathAndQuery, String token, String body, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        if (token != null) {
+            headers.put("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            headers.putIfAbsent("Content-Type", "application/json");
+        }
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        String query = q < 0 ? null : pathAndQuery.substring(q + 1);
+        return api.handle(new ApiRequest(method, path, ApiRequest.parseQuery(query), headers,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public JsonNode body(ApiResponse response) {
+        try {
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

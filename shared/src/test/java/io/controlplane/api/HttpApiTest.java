@@ -1,0 +1,439 @@
+package io.controlplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.controlplane.adapters.memory.InMemoryJobStore;
+import io.controlplane.api.auth.DevIssuer;
+import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobState;
+import io.controlplane.ports.JobStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class HttpApiTest {
+
+    private final ApiFixture api = new ApiFixture();
+    private final String contoso = api.clientToken("contoso");
+
+    private JsonNode submit(String token) {
+        ApiResponse response = api.call("POST", "/api/jobs", token, ApiFixture.SPEC);
+        assertThat(response.status()).as(response.bodyText()).isEqualTo(201);
+        return api.body(response);
+    }
+
+    private static void assertProblem(ApiResponse response, int status, String slug) {
+        assertThat(response.status()).as(response.bodyText()).isEqualTo(status);
+        assertThat(response.headers()).containsEntry("Content-Type", "application/problem+json");
+        assertThat(response.bodyText()).contains("\"type\":\"" + ProblemType.URI_PREFIX + slug + "\"");
+        assertThat(response.bodyText()).contains("\"status\":" + status);
+    }
+
+    @Nested
+    class Submit {
+
+        @Test
+        void aValidSpecIsStoredQueuedAndLocated() {
+            ApiResponse response = api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC);
+
+            assertThat(response.status()).isEqualTo(201);
+            JsonNode job = api.body(response);
+            assertThat(response.headers()).containsEntry("Location", "/api/jobs/" + job.get("id").asText());
+            assertThat(job.get("state").asText()).isEqualTo("Queued");
+            assertThat(job.get("tenantId").asText()).isEqualTo("contoso");
+            assertThat(job.get("tier").asText()).isEqualTo("Premium");
+            assertThat(job.get("region").asText()).isEqualTo("westeurope");
+            assertThat(job.get("kind").asText()).isEqualTo("Migrate");
+            assertThat(job.get("attempt").asInt()).isZero();
+            assertThat(job.get("progress").get("percent").asDouble()).isZero();
+            assertThat(Instant.parse(job.get("createdAt").asText())).isNotNull();
+            assertThat(job.get("spec").get("source").get("credentialRef").asText())
+                    .isEqualTo("https://kv-contoso.vault.azure.net/secrets/src-pat");
+            assertThat(api.store.find("contoso", job.get("id").asText())).isPresent();
+        }
+
+        @Test
+        void everyProblemOfAnInvalidSpecIsListedAtOnce() throws Exception {
+            ObjectNode spec = (ObjectNode) api.json.readTree(ApiFixture.SPEC);
+            spec.put("tier", "Gold");
+            spec.remove("name");
+            ((ObjectNode) spec.get("source")).put("url", "ftp://example.com");
+            ((ObjectNode) spec.get("policy")).put("maxRetries", "three");
+
+            ApiResponse response = api.call("POST", "/api/jobs", contoso, spec.toString());
+
+            assertProblem(response, 400, "validation");
+            List<String> fields = new ArrayList<>();
+            api.body(response).get("errors").forEach(e -> fields.add(e.get("field").asText()));
+            assertThat(fields).containsExactlyInAnyOrder("tier", "name", "source.url", "policy.maxRetries");
+            assertThat(api.store.list("contoso", io.controlplane.ports.JobFilter.none(), 10, null).items()).isEmpty();
+        }
+
+        @Test
+        void malformedJsonIsAProblemNotACrash() {
+            ApiResponse response = api.call("POST", "/api/jobs", contoso, "{\"name\": \"x\",");
+            assertProblem(response, 400, "malformed-json");
+        }
+
+        @Test
+        void duplicateKeysAreRefused() {
+            ApiResponse response = api.call("POST", "/api/jobs", contoso, "{\"tier\":\"Standard\",\"tier\":\"Platinum\"}");
+            assertProblem(response, 400, "malformed-json");
+        }
+
+        @Test
+        void anEmptyBodyIsAValidationProblem() {
+            assertProblem(api.call("POST", "/api/jobs", contoso, ""), 400, "validation");
+        }
+
+        @Test
+        void aNonJsonMediaTypeIsRefused() {
+            ApiResponse response = api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC, Map.of("Content-Type", "text/plain"));
+            assertProblem(response, 415, "unsupported-media-type");
+        }
+
+        @Test
+        void aBodyOverTheRequestLimitIsRefusedWith413() {
+            String huge = "{\"name\":\"" + "x".repeat(70 * 1024) + "\"}";
+            assertProblem(api.call("POST", "/api/jobs", contoso, huge), 413, "payload-too-large");
+        }
+
+        @Test
+        void aSpecTooLargeToStoreIsRefusedWith413() throws Exception {
+            ObjectNode spec = (ObjectNode) api.json.readTree(ApiFixture.SPEC);
+            ((ObjectNode) spec.get("config")).put("blob", "y".repeat(20 * 1024));
+            assertProblem(api.call("POST", "/api/jobs", contoso, spec.toString()), 413, "payload-too-large");
+        }
+    }
+
+    @Nested
+    class Read {
+
+        @Test
+        void aJobIsReadByItsTenant() {
+            String id = submit(contoso).get("id").asText();
+
+            ApiResponse response = api.call("GET", "/api/jobs/" + id, api.token("contoso", Roles.JOBS_READ), null);
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(api.body(response).get("id").asText()).isEqualTo(id);
+        }
+
+        @Test
+        void anotherTenantsJobLooksExactlyLikeAMissingOne() {
+            String id = submit(contoso).get("id").asText();
+            String fabrikam = api.clientToken("fabrikam");
+
+            ApiResponse foreign = api.call("GET", "/api/jobs/" + id, fabrikam, null);
+            ApiResponse missing = api.call("GET", "/api/jobs/01jzzzzzzzzzzzzzzzzzzzzzzz", fabrikam, null);
+
+            assertProblem(foreign, 404, "not-found");
+            assertProblem(missing, 404, "not-found");
+            assertThat(api.body(foreign).get("title")).isEqualTo(api.body(missing).get("title"));
+            assertProblem(api.call("GET", "/api/jobs/" + id + "/history", fabrikam, null), 404, "not-found");
+            assertProblem(api.call("POST", "/api/jobs/" + id + "/cancel", fabrikam, null), 404, "not-found");
+            assertThat(api.body(api.call("GET", "/api/jobs", fabrikam, null)).get("items")).isEmpty();
+        }
+
+        @Test
+        void keyUnsafeIdsAreNotFound() {
+            assertProblem(api.call("GET", "/api/jobs/a%23b", contoso, null), 404, "not-found");
+            assertProblem(api.call("GET", "/api/jobs/%2E%2E%2Fother", contoso, null), 404, "not-found");
+            assertProblem(api.call("GET", "/api/jobs/%ZZ", contoso, null), 404, "route-not-found");
+        }
+
+        @Test
+        void listingPagesAndFilters() {
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(submit(contoso).get("id").asText());
+            }
+            JsonNode first = api.body(api.call("GET", "/api/jobs?limit=2", contoso, null));
+            assertThat(first.get("items")).hasSize(2);
+            String token = first.get("continuationToken").asText();
+
+            JsonNode second = api.body(api.call("GET", "/api/jobs?limit=10&continuationToken=" + token, contoso, null));
+            assertThat(second.get("items")).hasSize(3);
+            assertThat(second.get("continuationToken").isNull()).isTrue();
+
+            Set<String> listed = new HashSet<>();
+            first.get("items").forEach(j -> listed.add(j.get("id").asText()));
+            second.get("items").forEach(j -> listed.add(j.get("id").asText()));
+            assertThat(listed).isEqualTo(ids);
+
+            assertThat(api.body(api.call("GET", "/api/jobs?state=Queued&tier=Premium&region=westeurope", contoso, null))
+                    .get("items")).hasSize(5);
+            assertThat(api.body(api.call("GET", "/api/jobs?tier=Platinum", contoso, null)).get("items")).isEmpty();
+        }
+
+        @Test
+        void badListParametersAreAllReported() {
+            ApiResponse response = api.call("GET", "/api/jobs?limit=501&state=Sleeping&tier=Gold&region=West%20Europe", contoso, null);
+
+            assertProblem(response, 400, "validation");
+            List<String> fields = new ArrayList<>();
+            api.body(response).get("errors").forEach(e -> fields.add(e.get("field").asText()));
+            assertThat(fields).containsExactlyInAnyOrder("limit", "state", "tier", "region");
+            assertProblem(api.call("GET", "/api/jobs?limit=0", contoso, null), 400, "validation");
+            assertProblem(api.call("GET", "/api/jobs?limit=abc", contoso, null), 400, "validation");
+        }
+
+        @Test
+        void aForgedContinuationTokenIsA400() {
+            assertProblem(api.call("GET", "/api/jobs?continuationToken=forged", contoso, null), 400, "invalid-continuation-token");
+        }
+
+        @Test
+        void historyRecordsSubmissionAndCancellation() {
+            String id = submit(contoso).get("id").asText();
+            api.call("POST", "/api/jobs/" + id + "/cancel", contoso, "{\"reason\":\"wrong project\"}");
+
+            JsonNode items = api.body(api.call("GET", "/api/jobs/" + id + "/history", contoso, null)).get("items");
+
+            assertThat(items).hasSize(2);
+            assertThat(items.get(0).get("to").asText()).isEqualTo("Queued");
+            assertThat(items.get(0).get("from").isNull()).isTrue();
+            assertThat(items.get(1).get("from").asText()).isEqualTo("Queued");
+            assertThat(items.get(1).get("to").asText()).isEqualTo("Cancelled");
+            assertThat(items.get(1).get("reason").asText()).isEqualTo("wrong project");
+            assertThat(items.get(1).get("actor").asText()).isEqualTo("user-of-contoso");
+            assertThat(items.get(1).has("at")).isTrue();
+        }
+    }
+
+    @Nested
+    class Cancel {
+
+        @Test
+        void aQueuedJobIsCancelled() {
+            String id = submit(contoso).get("id").asText();
+
+            ApiResponse response = api.call("POST", "/api/jobs/" + id + "/cancel", contoso, null);
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(api.body(response).get("state").asText()).isEqualTo("Cancelled");
+            assertThat(api.store.find("contoso", id).orElseThrow().state()).isEqualTo(JobState.Cancelled);
+        }
+
+        @Test
+        void cancellingAFinishedJobIsAConflictThatNamesTheState() {
+            String id = submit(contoso).get("id").asText();
+            api.call("POST", "/api/jobs/" + id + "/cancel", contoso, null);
+
+            ApiResponse again = api.call("POST", "/api/jobs/" + id + "/cancel", contoso, null);
+
+            assertProblem(again, 409, "invalid-state");
+            assertThat(api.body(again).get("detail").asText()).contains("Cancelled");
+            assertThat(api.store.history("contoso", id)).hasSize(2);
+        }
+
+        @Test
+        void aConcurrentChangeMakesTheLoserConflictAndWritesNothing() {
+            InMemoryJobStore memory = new InMemoryJobStore();
+            JobStore racing = new RacingStore(memory);
+            ApiFixture raced = new ApiFixture(racing, 64 * 1024, 16 * 1024);
+            String token = raced.clientToken("contoso");
+            String id = raced.body(raced.call("POST", "/api/jobs", token, ApiFixture.SPEC)).get("id").asText();
+
+            ApiResponse response = raced.call("POST", "/api/jobs/" + id + "/cancel", token, null);
+
+            assertProblem(response, 409, "concurrency-conflict");
+            assertThat(memory.find("contoso", id).orElseThrow().state()).isEqualTo(JobState.Paused);
+            assertThat(memory.history("contoso", id)).extracting(HistoryEntry::to)
+                    .containsExactly(JobState.Queued, JobState.Paused);
+        }
+
+        @Test
+        void cancelNeedsTheManageRole() {
+            String id = submit(contoso).get("id").asText();
+            ApiResponse response = api.call("POST", "/api/jobs/" + id + "/cancel", api.token("contoso", Roles.JOBS_READ), null);
+            assertProblem(response, 403, "forbidden");
+            assertThat(api.store.find("contoso", id).orElseThrow().state()).isEqualTo(JobState.Queued);
+        }
+    }
+
+    /** Pauses the job "from another instance" between the use case's read and its write. */
+    private static final class RacingStore implements JobStore {
+        private final JobStore inner;
+
+        RacingStore(JobStore inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Job create(Job job, HistoryEntry created) {
+            return inner.create(job, created);
+        }
+
+        @Override
+        public java.util.Optional<Job> find(String tenantId, String jobId) {
+            java.util.Optional<Job> found = inner.find(tenantId, jobId);
+            found.ifPresent(job -> {
+                Job.Transition paused = job.transition(JobState.Paused, Instant.now(), "operator", "other-instance");
+                inner.update(paused.job(), List.of(paused.entry()));
+            });
+            return found;
+        }
+
+        @Override
+        public Job update(Job job, List<HistoryEntry> entries) {
+            return inner.update(job, entries);
+        }
+
+        @Override
+        public io.controlplane.domain.Page<Job> list(String tenantId, io.controlplane.ports.JobFilter filter, int limit, String token) {
+            return inner.list(tenantId, filter, limit, token);
+        }
+
+        @Override
+        public List<HistoryEntry> history(String tenantId, String jobId) {
+            return inner.history(tenantId, jobId);
+        }
+    }
+
+    @Nested
+    class Authentication {
+
+        @Test
+        void noTokenIs401WithAChallenge() {
+            ApiResponse response = api.call("GET", "/api/jobs", null, null);
+            assertProblem(response, 401, "unauthenticated");
+            assertThat(response.headers()).containsKey("WWW-Authenticate");
+        }
+
+        @Test
+        void aTokenFromAnotherKeyIs401() {
+            DevIssuer impostor = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
+            String forged = impostor.token("contoso", "mallory", List.of(Roles.JOBS_READ), java.time.Duration.ofMinutes(5));
+            assertProblem(api.call("GET", "/api/jobs", forged, null), 401, "unauthenticated");
+        }
+
+        @Test
+        void expiredWrongAudienceWrongIssuerAndMissingTenantAre401() {
+            Date past = Date.from(Instant.now().minusSeconds(3600));
+            Date future = Date.from(Instant.now().plusSeconds(600));
+            JWTClaimsSet.Builder base = new JWTClaimsSet.Builder().issuer(DevIssuer.DEFAULT_ISSUER)
+                    .audience(DevIssuer.DEFAULT_AUDIENCE).subject("u").claim("tid", "contoso")
+                    .claim("roles", List.of(Roles.JOBS_READ)).expirationTime(future);
+            List<String> refused = List.of(
+                    api.issuer.sign(new JWTClaimsSet.Builder(base.build()).expirationTime(past).build()),
+                    api.issuer.sign(new JWTClaimsSet.Builder(base.build()).audience("api://other").build()),
+                    api.issuer.sign(new JWTClaimsSet.Builder(base.build()).issuer("https://evil.example").build()),
+                    api.issuer.sign(new JWTClaimsSet.Builder(base.build()).claim("tid", null).build()),
+                    api.issuer.sign(new JWTClaimsSet.Builder(base.build()).claim("tid", "a/b").build()),
+                    "not.a.jwt",
+                    unsigned(base.build()));
+            for (String token : refused) {
+                assertProblem(api.call("GET", "/api/jobs", token, null), 401, "unauthenticated");
+            }
+            assertThat(api.call("GET", "/api/jobs", api.issuer.sign(base.build()), null).status()).isEqualTo(200);
+        }
+
+        private String unsigned(JWTClaimsSet claims) {
+            return new com.nimbusds.jwt.PlainJWT(claims).serialize();
+        }
+
+        @Test
+        void aMissingRoleIs403() {
+            ApiResponse response = api.call("POST", "/api/jobs", api.token("contoso", Roles.JOBS_READ), ApiFixture.SPEC);
+            assertProblem(response, 403, "forbidden");
+        }
+    }
+
+    @Nested
+    class Transport {
+
+        @Test
+        void everyResponseCarriesARequestIdAndSecurityHeaders() {
+            for (ApiResponse response : List.of(
+                    api.call("GET", "/api/health", null, null),
+                    api.call("GET", "/api/jobs", null, null),
+                    api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC),
+                    api.call("GET", "/api/nowhere", contoso, null))) {
+                assertThat(response.headers().get("x-request-id")).matches("[0-9a-f]{32}");
+                assertThat(response.headers()).containsEntry("X-Content-Type-Options", "nosniff")
+                        .containsEntry("Cache-Control", "no-store");
+            }
+        }
+
+        @Test
+        void theRequestIdFollowsTheCallersIdOrTraceparent() {
+            ApiResponse given = api.call("GET", "/api/health", null, null, Map.of("x-request-id", "req-42"));
+            ApiResponse traced = api.call("GET", "/api/health", null, null,
+                    Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+
+            assertThat(given.headers()).containsEntry("x-request-id", "req-42");
+            assertThat(traced.headers()).containsEntry("x-request-id", "4bf92f3577b34da6a3ce929d0e0e4736");
+        }
+
+        @Test
+        void unknownRoutesAndMethodsAreProblems() {
+            assertProblem(api.call("GET", "/api/nowhere", contoso, null), 404, "route-not-found");
+            ApiResponse wrongMethod = api.call("DELETE", "/api/jobs", contoso, null);
+            assertProblem(wrongMethod, 405, "method-not-allowed");
+            assertThat(wrongMethod.headers().get("Allow")).isEqualTo("GET, POST");
+        }
+
+        @Test
+        void healthNeedsNoTokenAndReadinessReflectsStorage() {
+            assertThat(api.call("GET", "/api/health", null, null).status()).isEqualTo(200);
+            assertThat(api.call("GET", "/api/health/ready", null, null).status()).isEqualTo(200);
+
+            api.readiness.put("tableStorage", () -> {
+                throw new IllegalStateException("connection refused");
+            });
+
+            assertProblem(api.call("GET", "/api/health/ready", null, null), 503, "not-ready");
+        }
+
+        @Test
+        void anUnexpectedFailureIsA500ProblemThatLeaksNothing() {
+            JobStore broken = failingStore();
+            ApiFixture failing = new ApiFixture(broken, 64 * 1024, 16 * 1024);
+
+            ApiResponse response = failing.call("GET", "/api/jobs", failing.clientToken("contoso"), null);
+
+            assertProblem(response, 500, "internal");
+            assertThat(response.bodyText()).doesNotContain("secret-internal-detail");
+        }
+    }
+
+    private static JobStore failingStore() {
+        return new JobStore() {
+            @Override
+            public Job create(Job job, HistoryEntry created) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public java.util.Optional<Job> find(String tenantId, String jobId) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public Job update(Job job, List<HistoryEntry> entries) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public io.controlplane.domain.Page<Job> list(String t, io.controlplane.ports.JobFilter f, int l, String c) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public List<HistoryEntry> history(String tenantId, String jobId) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+        };
+    }
+}
