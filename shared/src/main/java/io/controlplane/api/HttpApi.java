@@ -81,17 +81,28 @@ public final class HttpApi {
     }
 
     public ApiResponse handle(ApiRequest request) {
+        long started = System.nanoTime();
         String requestId = requestId(request);
+        Caller[] caller = new Caller[1];
         ApiResponse response;
         try {
-            response = dispatch(request);
+            response = dispatch(request, caller);
         } catch (RuntimeException e) {
             response = toProblem(e, request);
         }
+        LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
+                request.method(), loggable(stripQuery(request.path())), response.status(),
+                (System.nanoTime() - started) / 1_000_000, caller[0] == null ? "-" : caller[0].tenantId(), requestId);
         return secure(response).withHeader("x-request-id", requestId);
     }
 
-    private ApiResponse dispatch(ApiRequest request) {
+    /** Paths are logged bounded and without control characters (no log injection). */
+    private static String loggable(String path) {
+        String clean = path.replaceAll("[\\p{Cntrl}\\s]", "?");
+        return clean.length() <= 200 ? clean : clean.substring(0, 200) + "...";
+    }
+
+    private ApiResponse dispatch(ApiRequest request, Caller[] authenticated) {
         if (request.body().length > maxBodyBytes) {
             throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "The body is " + request.body().length
                     + " bytes; the limit is " + maxBodyBytes + " bytes.");
@@ -108,6 +119,7 @@ public final class HttpApi {
                 continue;
             }
             Caller caller = route.authenticated() ? authorize(route, request) : null;
+            authenticated[0] = caller;
             return route.handler().handle(request, caller, params.get());
         }
         if (!allowed.isEmpty()) {

@@ -1,0 +1,83 @@
+package io.controlplane.standalone;
+
+import com.sun.net.httpserver.HttpServer;
+import io.controlplane.ControlPlane;
+import io.controlplane.config.ControlPlaneSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The self-hosted control plane: the shared {@link ControlPlane} behind the JDK's HTTP server.
+ * Configured by environment variables and/or local.settings.json; listens on 127.0.0.1:7071 unless
+ * {@code BIND_ADDRESS} / {@code PORT} say otherwise.
+ */
+public final class StandaloneHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneHost.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private StandaloneHost(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    public static StandaloneHost start(Map<String, String> values) throws IOException {
+        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
+        ControlPlane controlPlane = ControlPlane.create(settings);
+        String bind = values.getOrDefault(StandaloneSettings.BIND_ADDRESS, "127.0.0.1");
+        int port = StandaloneSettings.intValue(values, StandaloneSettings.PORT, 7071);
+        int threads = StandaloneSettings.intValue(values, StandaloneSettings.HTTP_THREADS, 64);
+        HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 256);
+        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "http-" + System.nanoTime());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", new HttpServerAdapter(controlPlane.api()));
+        server.start();
+        LOG.info("event=started host=standalone address={}:{} regions={} environment={} auth={}",
+                bind, server.getAddress().getPort(), settings.regions(), settings.environment(),
+                settings.usesDevIssuer() ? "development-issuer" : "jwks");
+        return new StandaloneHost(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static void main(String[] args) {
+        try {
+            StandaloneHost host = start(StandaloneSettings.load(System.getenv()));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("event=stopping host=standalone");
+                host.close();
+            }, "shutdown"));
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=start_failed reason=configuration\n{}", e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            LOG.error("event=start_failed reason={}", e.toString(), e);
+            System.exit(1);
+        }
+    }
+}
