@@ -1,0 +1,390 @@
+package io.controlplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.controlplane.domain.EndpointType;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobKind;
+import io.controlplane.domain.JobPolicy;
+import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.Tier;
+import io.controlplane.validation.JobSpecValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps docs/openapi.yaml and the code in step: the routes, their roles and security, the problem
+ * types, the enums, the limits, and the shapes the API actually writes.
+ */
+class OpenApiDocumentTest {
+
+    private static final List<String> HTTP_METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static Path file;
+    private static String text;
+    private static JsonNode doc;
+
+    @BeforeAll
+    static void load() throws IOException {
+        file = ProjectDocs.find("docs/openapi.yaml");
+        text = Files.readString(file);
+        doc = YAML.readTree(text);
+    }
+
+    @Test
+    void documentsExactlyTheRoutesOfTheCode() {
+        Set<String> inCode = routesByKey().keySet();
+        Set<String> inDocument = operations().keySet();
+
+        Set<String> undocumented = new TreeSet<>(inCode);
+        undocumented.removeAll(inDocument);
+        Set<String> notInCode = new TreeSet<>(inDocument);
+        notInCode.removeAll(inCode);
+
+        if (!undocumented.isEmpty() || !notInCode.isEmpty()) {
+            fail("docs/openapi.yaml and HttpApi.describeRoutes() differ (" + file + ")"
+                    + "\n  routes in code but not in the document: " + undocumented
+                    + "\n  operations in the document but not in code: " + notInCode);
+        }
+    }
+
+    @Test
+    void eachOperationDeclaresTheRolesAndSecurityOfItsRoute() {
+        Map<String, JsonNode> operations = operations();
+        JsonNode schemes = doc.at("/components/securitySchemes");
+        List<String> problems = new ArrayList<>();
+        routesByKey().forEach((key, route) -> {
+            JsonNode operation = operations.get(key);
+            if (operation == null) {
+                return; // reported by documentsExactlyTheRoutesOfTheCode
+            }
+            JsonNode roles = operation.get("x-required-roles");
+            if (roles == null || !roles.isArray()) {
+                problems.add(key + ": no x-required-roles list (the route accepts " + new TreeSet<>(route.roles()) + ")");
+            } else if (!new TreeSet<>(texts(roles)).equals(new TreeSet<>(route.roles()))) {
+                problems.add(key + ": x-required-roles " + new TreeSet<>(texts(roles)) + " but the route accepts "
+                        + new TreeSet<>(route.roles()));
+            }
+            JsonNode security = operation.get("security");
+            if (security == null || !security.isArray()) {
+                problems.add(key + ": no per-operation security");
+            } else if (!route.authenticated() && !security.isEmpty()) {
+                problems.add(key + ": the route is unauthenticated, so its security must be []");
+            } else if (route.authenticated()) {
+                if (route.roles().isEmpty()) {
+                    problems.add(key + ": an authenticated route with no roles admits nobody");
+                }
+                if (security.isEmpty()) {
+                    problems.add(key + ": the route needs a bearer token, but its security is []");
+                }
+                for (JsonNode requirement : security) {
+                    requirement.fieldNames().forEachRemaining(name -> {
+                        JsonNode scheme = schemes.path(name);
+                        if (!"http".equals(scheme.path("type").asText()) || !"bearer".equalsIgnoreCase(scheme.path("scheme").asText())) {
+                            problems.add(key + ": security scheme '" + name + "' is not an http bearer scheme of components.securitySchemes");
+                        }
+                    });
+                    if (requirement.isEmpty()) {
+                        problems.add(key + ": an empty security requirement ({}) makes the token optional");
+                    }
+                }
+            }
+        });
+        assertThat(problems).as("operations of %s", file).isEmpty();
+    }
+
+    @Test
+    void everyProblemTypeMentionedExistsInProblemType() {
+        Matcher m = Pattern.compile(Pattern.quote(ProblemType.URI_PREFIX) + "([a-z0-9]+(?:-[a-z0-9]+)*)").matcher(text);
+        Set<String> mentioned = new TreeSet<>();
+        while (m.find()) {
+            mentioned.add(m.group(1));
+        }
+        Set<String> known = Arrays.stream(ProblemType.values()).map(ProblemType::slug).collect(Collectors.toCollection(TreeSet::new));
+
+        Set<String> unknown = new TreeSet<>(mentioned);
+        unknown.removeAll(known);
+        assertThat(mentioned).as("problem type URIs in %s", file).isNotEmpty();
+        assertThat(unknown).as("problem types in %s that ProblemType does not have", file).isEmpty();
+    }
+
+    @Test
+    void problemCatalogueListsEveryProblemTypeWithItsStatusAndTitle() {
+        Set<String> documented = new TreeSet<>();
+        for (JsonNode entry : doc.at("/components/x-problem-types")) {
+            documented.add(entry.path("type").asText() + " " + entry.path("status").asInt() + " " + entry.path("title").asText());
+        }
+        Set<String> inCode = Arrays.stream(ProblemType.values())
+                .map(t -> t.uri() + " " + t.status() + " " + t.title())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(documented).as("components.x-problem-types of %s", file).isEqualTo(inCode);
+    }
+
+    @Test
+    void everyProblemExampleHasTheStatusAndTitleOfItsType() {
+        List<String> problems = new ArrayList<>();
+        walk(doc, "", (node, at) -> {
+            String type = node.path("type").asText("");
+            if (!type.startsWith(ProblemType.URI_PREFIX) || !node.has("status")) {
+                return;
+            }
+            String slug = type.substring(ProblemType.URI_PREFIX.length());
+            Arrays.stream(ProblemType.values()).filter(t -> t.slug().equals(slug)).findFirst().ifPresent(t -> {
+                if (node.path("status").asInt() != t.status() || !t.title().equals(node.path("title").asText())) {
+                    problems.add(at + ": " + slug + " has status " + t.status() + " and title '" + t.title() + "'");
+                }
+            });
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void enumsEqualTheDomainEnums() {
+        List<String> tiers = names(Tier.values());
+        List<String> kinds = names(JobKind.values());
+        List<String> endpointTypes = names(EndpointType.values());
+        List<String> states = names(JobState.values());
+
+        assertThat(enumOf(property("JobSpec", "tier"))).as("JobSpec.tier").isEqualTo(tiers);
+        assertThat(enumOf(property("JobSpec", "kind"))).as("JobSpec.kind").isEqualTo(kinds);
+        assertThat(enumOf(resolve(property("JobSpec", "source")).at("/properties/type"))).as("JobSpec.source.type").isEqualTo(endpointTypes);
+        assertThat(enumOf(resolve(property("JobSpec", "target")).at("/properties/type"))).as("JobSpec.target.type").isEqualTo(endpointTypes);
+        assertThat(enumOf(property("JobView", "tier"))).as("JobView.tier").isEqualTo(tiers);
+        assertThat(enumOf(property("JobView", "kind"))).as("JobView.kind").isEqualTo(kinds);
+        assertThat(enumOf(property("JobView", "state"))).as("JobView.state").isEqualTo(states);
+        assertThat(enumOf(property("HistoryEntry", "from"))).as("HistoryEntry.from").isEqualTo(states);
+        assertThat(enumOf(property("HistoryEntry", "to"))).as("HistoryEntry.to").isEqualTo(states);
+        assertThat(enumOf(queryParameter("GET /api/jobs", "state").get("schema"))).as("GET /api/jobs ?state").isEqualTo(states);
+        assertThat(enumOf(queryParameter("GET /api/jobs", "tier").get("schema"))).as("GET /api/jobs ?tier").isEqualTo(tiers);
+    }
+
+    @Test
+    void limitsEqualTheCodesLimits() {
+        assertThat(property("JobSpec", "name").path("maxLength").asInt()).isEqualTo(JobSpecValidator.MAX_NAME_CHARS);
+        assertThat(property("JobSpec", "requiredCapabilities").path("maxItems").asInt()).isEqualTo(JobSpecValidator.MAX_CAPABILITIES);
+        assertThat(property("Endpoint", "url").path("maxLength").asInt()).isEqualTo(JobSpecValidator.MAX_URL_CHARS);
+        assertThat(property("Endpoint", "project").path("maxLength").asInt()).isEqualTo(JobSpecValidator.MAX_PROJECT_CHARS);
+        assertThat(property("Policy", "maxRetries").path("maximum").asInt()).isEqualTo(JobPolicy.MAX_RETRIES_LIMIT);
+        assertThat(property("Policy", "maxRetries").path("default").asInt()).isEqualTo(JobPolicy.DEFAULT_MAX_RETRIES);
+        assertThat(property("Policy", "preemptible").path("default").asBoolean()).isEqualTo(JobPolicy.defaults().preemptible());
+
+        JsonNode limit = queryParameter("GET /api/jobs", "limit").get("schema");
+        assertThat(limit.path("minimum").asInt()).isEqualTo(1);
+        assertThat(limit.path("maximum").asInt()).isEqualTo(JobRoutes.MAX_LIMIT);
+        assertThat(limit.path("default").asInt()).isEqualTo(JobRoutes.DEFAULT_LIMIT);
+    }
+
+    @Test
+    void everyResponseDocumentsTheRequestIdHeader() {
+        List<String> missing = new ArrayList<>();
+        operations().forEach((key, operation) -> operation.path("responses").fields().forEachRemaining(response -> {
+            JsonNode headers = resolve(response.getValue()).path("headers");
+            boolean has = false;
+            for (Iterator<String> names = headers.fieldNames(); names.hasNext(); ) {
+                has |= names.next().equalsIgnoreCase("x-request-id");
+            }
+            if (!has) {
+                missing.add(key + " " + response.getKey());
+            }
+        }));
+        assertThat(missing).as("responses without an x-request-id header").isEmpty();
+    }
+
+    @Test
+    void theExampleSpecIsOneTheValidatorAccepts() {
+        JsonNode example = doc.at("/components/examples/JobSpecMigrate/value");
+        assertThat(example.isObject()).isTrue();
+        assertThatCode(() -> validator().validate(example)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theExampleJobViewIsWhatTheApiWritesForTheExampleSpec() throws IOException {
+        JsonNode example = doc.at("/components/examples/JobViewQueued/value");
+        JobSpec spec = validator().validate(doc.at("/components/examples/JobSpecMigrate/value"));
+        Job job = Job.submitted(example.path("id").asText(), example.path("tenantId").asText(), spec,
+                Instant.parse(example.path("createdAt").asText()), "someone").job();
+
+        JsonNode written = written(JobView.of(job));
+
+        // Both sides through the API's JSON mapper, so numbers compare as the wire has them.
+        assertThat(written).isEqualTo(written(example));
+    }
+
+    @Test
+    void schemasHaveExactlyTheFieldsTheApiWrites() throws IOException {
+        JobSpec spec = validator().validate(doc.at("/components/examples/JobSpecMigrate/value"));
+        Instant now = Instant.parse("2025-06-02T09:14:03.112Z");
+        Job.Transition submitted = Job.submitted("01hzx3k5q0d8m4v7n2c6b9t1rw", "tenant-a", spec, now, "someone");
+        JsonNode view = written(JobView.of(submitted.job()));
+        JsonNode history = written(JobRoutes.HistoryView.of(submitted.entry()));
+        JsonNode page = written(new JobRoutes.JobPage(List.of(JobView.of(submitted.job())), null));
+
+        Map<String, JsonNode> shapes = new LinkedHashMap<>();
+        shapes.put("JobView", view);
+        shapes.put("Progress", view.get("progress"));
+        shapes.put("JobSpec", view.get("spec"));
+        shapes.put("Endpoint", view.get("spec").get("source"));
+        shapes.put("Policy", view.get("spec").get("policy"));
+        shapes.put("HistoryEntry", history);
+        shapes.put("JobPage", page);
+        shapes.put("HistoryPage", written(new JobRoutes.HistoryPage(List.of(JobRoutes.HistoryView.of(submitted.entry())))));
+
+        List<String> problems = new ArrayList<>();
+        shapes.forEach((schema, json) -> {
+            Set<String> documented = fieldNames(schema("/components/schemas/" + schema).path("properties"));
+            Set<String> actual = fieldNames(json);
+            if (!documented.equals(actual)) {
+                problems.add(schema + ": documented " + documented + ", written " + actual);
+            }
+        });
+        // Jackson writes every field, null or not, so these schemas must require all of them.
+        for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage")) {
+            Set<String> required = new TreeSet<>(texts(schema("/components/schemas/" + schema).path("required")));
+            if (!required.equals(fieldNames(shapes.get(schema)))) {
+                problems.add(schema + ": required " + required + ", always written " + fieldNames(shapes.get(schema)));
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    // --- reading the document ---
+
+    private static Map<String, Route> routesByKey() {
+        Map<String, Route> routes = new LinkedHashMap<>();
+        for (Route route : HttpApi.describeRoutes()) {
+            routes.put(route.method().toUpperCase(Locale.ROOT) + " " + route.path().template(), route);
+        }
+        return routes;
+    }
+
+    /** "METHOD /path" to the operation object. */
+    private static Map<String, JsonNode> operations() {
+        Map<String, JsonNode> operations = new LinkedHashMap<>();
+        doc.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(item -> {
+            if (HTTP_METHODS.contains(item.getKey().toLowerCase(Locale.ROOT))) {
+                operations.put(item.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), item.getValue());
+            }
+        }));
+        return operations;
+    }
+
+    private static JsonNode schema(String pointer) {
+        JsonNode node = doc.at(pointer);
+        if (node.isMissingNode()) {
+            fail(pointer + " is missing from " + file);
+        }
+        return resolve(node);
+    }
+
+    private static JsonNode property(String schema, String property) {
+        return resolve(schema("/components/schemas/" + schema).path("properties").path(property));
+    }
+
+    private static JsonNode queryParameter(String operation, String name) {
+        for (JsonNode parameter : operations().get(operation).path("parameters")) {
+            JsonNode p = resolve(parameter);
+            if (name.equals(p.path("name").asText()) && "query".equals(p.path("in").asText())) {
+                return p;
+            }
+        }
+        return fail(operation + " has no query parameter " + name);
+    }
+
+    /** Follows local $refs ("#/components/..."). */
+    private static JsonNode resolve(JsonNode node) {
+        JsonNode current = node;
+        for (int hops = 0; current.has("$ref"); hops++) {
+            String ref = current.get("$ref").asText();
+            if (!ref.startsWith("#/") || hops > 20) {
+                fail("Cannot follow $ref " + ref);
+            }
+            current = doc.at(ref.substring(1));
+            if (current.isMissingNode()) {
+                fail("$ref " + ref + " points nowhere in " + file);
+            }
+        }
+        return current;
+    }
+
+    /** The enum of a schema, looking through $ref and anyOf/oneOf/allOf (as for a nullable enum). */
+    private static List<String> enumOf(JsonNode schema) {
+        JsonNode s = resolve(schema);
+        if (s.has("enum")) {
+            return texts(s.get("enum"));
+        }
+        for (String combinator : List.of("anyOf", "oneOf", "allOf")) {
+            for (JsonNode branch : s.path(combinator)) {
+                List<String> values = enumOf(branch);
+                if (!values.isEmpty()) {
+                    return values;
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private interface Visitor {
+        void visit(JsonNode node, String at);
+    }
+
+    private static void walk(JsonNode node, String at, Visitor visitor) {
+        if (node.isObject()) {
+            visitor.visit(node, at);
+            node.fields().forEachRemaining(f -> walk(f.getValue(), at + "/" + f.getKey(), visitor));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(node.get(i), at + "/" + i, visitor);
+            }
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> names(Enum<?>[] values) {
+        return Arrays.stream(values).map(Enum::name).toList();
+    }
+
+    // --- the code's side ---
+
+    private static JobSpecValidator validator() {
+        return new JobSpecValidator(Set.of("westeurope"), 256 * 1024, Json.mapper());
+    }
+
+    private static JsonNode written(Object body) throws IOException {
+        ObjectMapper json = Json.mapper();
+        return json.readTree(json.writeValueAsBytes(body));
+    }
+}
