@@ -57,11 +57,20 @@ final class HttpServerAdapter implements HttpHandler {
         }
     }
 
+    /** Beyond this much, an oversized body is not drained: the connection is dropped after the 413. */
+    private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
+
     private static byte[] readLimited(InputStream in, int limit) throws IOException {
         byte[] bytes = in.readNBytes(limit);
         if (bytes.length == limit) {
-            // Drain (bounded) so the connection can answer; the API refuses the body as too large.
-            in.skip(Long.MAX_VALUE);
+            // Read the rest (bounded) and discard it, so the client, still sending, gets the 413
+            // rather than a reset connection.
+            byte[] sink = new byte[64 * 1024];
+            long drained = 0;
+            int n;
+            while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) >= 0) {
+                drained += n;
+            }
         }
         return bytes;
     }
