@@ -88,7 +88,7 @@ public final class HttpApi {
         try {
             response = dispatch(request, caller);
         } catch (RuntimeException e) {
-            response = toProblem(e, request);
+            response = toProblem(e, request, requestId);
         }
         LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
                 request.method(), loggable(stripQuery(request.path())), response.status(),
@@ -152,7 +152,7 @@ public final class HttpApi {
                 Map.of("WWW-Authenticate", "Bearer realm=\"controlplane\""));
     }
 
-    private ApiResponse toProblem(RuntimeException e, ApiRequest request) {
+    private ApiResponse toProblem(RuntimeException e, ApiRequest request, String requestId) {
         String instance = stripQuery(request.path());
         if (e instanceof ApiException api) {
             return responses.problem(api.type(), api.getMessage(), instance, api.errors(), api.headers());
@@ -176,7 +176,8 @@ public final class HttpApi {
         if (e instanceof InvalidContinuationTokenException) {
             return responses.problem(ProblemType.INVALID_CONTINUATION_TOKEN, e.getMessage(), instance, List.of(), Map.of());
         }
-        LOG.error("event=unhandled_error method={} route={} error={}", request.method(), instance, e.getClass().getName(), e);
+        LOG.error("event=unhandled_error method={} path={} error={} requestId={}", request.method(), loggable(instance),
+                e.getClass().getName(), requestId, e);
         return responses.problem(ProblemType.INTERNAL, "The control plane failed to handle the request; "
                 + "it has been logged with this response's x-request-id.", instance, List.of(), Map.of());
     }

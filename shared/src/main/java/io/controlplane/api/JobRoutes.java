@@ -96,8 +96,14 @@ final class JobRoutes {
         String reason = null;
         if (body != null) {
             JsonNode given = body.isObject() ? body.get("reason") : null;
-            if (!body.isObject() || (given != null && (!given.isTextual() || given.asText().length() > 500))) {
-                throw new ValidationException(List.of(new FieldError("reason", "optional; a string of at most 500 characters")));
+            if (!body.isObject() || (given != null && (!given.isTextual() || given.asText().length() > 500
+                    || given.asText().chars().anyMatch(Character::isISOControl)))) {
+                throw new ValidationException(List.of(new FieldError("reason",
+                        "optional; a string of at most 500 characters without control characters")));
+            }
+            if (given != null && io.controlplane.validation.SecretScanner.secretIn(given.asText()).isPresent()) {
+                throw new ValidationException(List.of(new FieldError("reason",
+                        "contains what looks like a raw secret; the reason is stored in the job's history")));
             }
             reason = given == null ? null : given.asText();
         }

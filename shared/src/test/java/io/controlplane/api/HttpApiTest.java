@@ -254,6 +254,17 @@ class HttpApiTest {
         }
 
         @Test
+        void aCancelReasonCarryingASecretOrControlCharactersIsRefused() {
+            String id = submit(contoso).get("id").asText();
+
+            assertProblem(api.call("POST", "/api/jobs/" + id + "/cancel", contoso,
+                    "{\"reason\":\"use ghp_abcdefghijklmnopqrstuvwxyz0123456789AB instead\"}"), 400, "validation");
+            assertProblem(api.call("POST", "/api/jobs/" + id + "/cancel", contoso, "{\"reason\":\"a\\u0000b\"}"), 400, "validation");
+            assertProblem(api.call("POST", "/api/jobs/" + id + "/cancel", contoso, "[]"), 400, "validation");
+            assertThat(api.store.find("contoso", id).orElseThrow().state()).isEqualTo(JobState.Queued);
+        }
+
+        @Test
         void cancelNeedsTheManageRole() {
             String id = submit(contoso).get("id").asText();
             ApiResponse response = api.call("POST", "/api/jobs/" + id + "/cancel", api.token("contoso", Roles.JOBS_READ), null);

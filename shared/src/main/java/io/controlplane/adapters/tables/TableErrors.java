@@ -17,6 +17,10 @@ final class TableErrors {
         return status(e) == 404 || code(e, TableErrorCode.RESOURCE_NOT_FOUND) || code(e, TableErrorCode.ENTITY_NOT_FOUND);
     }
 
+    static boolean isTableMissing(TableServiceException e) {
+        return code(e, TableErrorCode.TABLE_NOT_FOUND);
+    }
+
     static boolean isAlreadyExists(TableServiceException e) {
         return status(e) == 409 || code(e, TableErrorCode.ENTITY_ALREADY_EXISTS);
     }

@@ -66,7 +66,15 @@ public final class TableStorage {
 
     /** One cheap call that proves the account answers (readiness). */
     public void ping() {
-        service.getTableClient(prefix + TableNames.JOBS).getAccessPolicies();
+        // A point read of a row that never exists: needs only data-plane read rights (what the
+        // managed identity has), and a 404 proves the service answered.
+        try {
+            table(TableNames.JOBS).getEntity("~readiness", "~readiness");
+        } catch (com.azure.data.tables.models.TableServiceException e) {
+            if (!TableErrors.isNotFound(e) || TableErrors.isTableMissing(e)) {
+                throw e;
+            }
+        }
     }
 
     public JobStore jobStore() {

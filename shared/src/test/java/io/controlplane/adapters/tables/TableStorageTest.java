@@ -1,0 +1,35 @@
+package io.controlplane.adapters.tables;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.controlplane.api.Json;
+import io.controlplane.testing.Azurite;
+import org.junit.jupiter.api.Test;
+
+class TableStorageTest {
+
+    @Test
+    void readinessAnswersWhenTheTablesExist() {
+        TableStorage storage = TableStorage.connect(Azurite.shared().connectionString(), null, "ready" + System.nanoTime(),
+                Json.mapper()).ensureTables();
+        try {
+            assertThatCode(storage::ping).doesNotThrowAnyException();
+        } finally {
+            storage.dropTables();
+        }
+    }
+
+    @Test
+    void readinessFailsWhenTheTablesAreMissing() {
+        TableStorage storage = TableStorage.connect(Azurite.shared().connectionString(), null, "missing" + System.nanoTime(),
+                Json.mapper());
+        assertThatThrownBy(storage::ping).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void aBadTablePrefixIsRefusedAtConstruction() {
+        assertThatThrownBy(() -> TableStorage.connect(Azurite.shared().connectionString(), null, "bad-prefix", Json.mapper()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
