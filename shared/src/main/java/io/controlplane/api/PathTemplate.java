@@ -50,8 +50,8 @@ public record PathTemplate(String template) {
                 if (i + 2 >= raw.length()) {
                     return null;
                 }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
+                int hi = hexDigit(raw.charAt(i + 1));
+                int lo = hexDigit(raw.charAt(i + 2));
                 if (hi < 0 || lo < 0) {
                     return null;
                 }
@@ -60,8 +60,14 @@ public record PathTemplate(String template) {
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
             } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                // Whole code points: a surrogate pair encoded half by half would become "??".
+                int codePoint = raw.codePointAt(i);
+                if (Character.getType(codePoint) == Character.SURROGATE) {
+                    return null; // an unpaired surrogate is not text
+                }
+                byte[] encoded = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
                 bytes.write(encoded, 0, encoded.length);
+                i += Character.charCount(codePoint) - 1;
             }
         }
         try {
@@ -72,5 +78,19 @@ public record PathTemplate(String template) {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /** ASCII hex only: Character.digit would also take other scripts' digits, e.g. fullwidth '１'. */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 }

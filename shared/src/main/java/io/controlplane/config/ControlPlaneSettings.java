@@ -49,6 +49,19 @@ public record ControlPlaneSettings(
         regions = Set.copyOf(regions);
     }
 
+    /**
+     * Without the storage connection string, which may carry an account key: settings get logged at
+     * start-up, and credentials must never reach a log.
+     */
+    @Override
+    public String toString() {
+        return "ControlPlaneSettings[environment=" + environment + ", regions=" + regions.stream().sorted().toList()
+                + ", storageConnectionString=" + (storageConnectionString == null ? null : "<redacted>")
+                + ", tableEndpoint=" + tableEndpoint + ", tablePrefix=" + tablePrefix + ", authIssuer=" + authIssuer
+                + ", authAudience=" + authAudience + ", authJwksUrl=" + authJwksUrl + ", devIssuerKeyFile=" + devIssuerKeyFile
+                + ", maxRequestBytes=" + maxRequestBytes + ", maxSpecBytes=" + maxSpecBytes + "]";
+    }
+
     /** True when tokens come from the local development issuer rather than a JWKS endpoint. */
     public boolean usesDevIssuer() {
         return authJwksUrl == null;
@@ -130,7 +143,7 @@ public record ControlPlaneSettings(
         private List<String> earlierProblems = List.of();
 
         public Builder environment(Environment value) { this.environment = value; return this; }
-        public Builder regions(Set<String> value) { this.regions = value; return this; }
+        public Builder regions(Set<String> value) { this.regions = value == null ? Set.of() : value; return this; }
         public Builder storageConnectionString(String value) { this.storageConnectionString = value; return this; }
         public Builder tableEndpoint(String value) { this.tableEndpoint = value; return this; }
         public Builder tablePrefix(String value) { this.tablePrefix = value; return this; }

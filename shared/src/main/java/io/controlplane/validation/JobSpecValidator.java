@@ -114,7 +114,7 @@ public final class JobSpecValidator {
         while (names.hasNext()) {
             String field = names.next();
             if (!known.contains(field)) {
-                errors.add(new FieldError(path(prefix, field), "unknown field; allowed: " + new java.util.TreeSet<>(known)));
+                errors.add(new FieldError(path(prefix, label(field)), "unknown field; allowed: " + new java.util.TreeSet<>(known)));
             }
         }
     }
@@ -132,13 +132,28 @@ public final class JobSpecValidator {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                String fieldPath = path(at, field.getKey());
+                String fieldPath = path(at, label(field.getKey()));
                 JsonNode value = field.getValue();
-                if (SecretScanner.isSecretFieldName(field.getKey()) && value.isTextual() && !value.asText().isEmpty()
-                        && !SecretScanner.isSecretReference(value.asText())) {
-                    errors.add(new FieldError(fieldPath, "holds a raw secret; give a reference instead "
-                            + "(a Key Vault secret URI such as https://my-vault.vault.azure.net/secrets/name, or env:NAME)"));
-                    continue;
+                if (SecretScanner.secretIn(field.getKey()).isPresent()) {
+                    errors.add(new FieldError(fieldPath, "the field name looks like a raw secret"));
+                }
+                if (SecretScanner.isSecretFieldName(field.getKey())) {
+                    if (isRawSecretValue(value)) {
+                        errors.add(new FieldError(fieldPath, RAW_SECRET_FIELD));
+                        continue;
+                    }
+                    if (value.isArray()) {
+                        // A list under a secret name ("credentials": [...]) is held to the same rule, item by item.
+                        for (int i = 0; i < value.size(); i++) {
+                            String itemPath = fieldPath + "[" + i + "]";
+                            if (isRawSecretValue(value.get(i))) {
+                                errors.add(new FieldError(itemPath, RAW_SECRET_FIELD));
+                            } else {
+                                scanForSecrets(value.get(i), itemPath, depth + 2, errors);
+                            }
+                        }
+                        continue;
+                    }
                 }
                 scanForSecrets(value, fieldPath, depth + 1, errors);
             }
@@ -151,6 +166,22 @@ public final class JobSpecValidator {
                     "contains what looks like a raw secret (" + kind + "); specs carry only references to secrets "
                             + "(a Key Vault secret URI or env:NAME)")));
         }
+    }
+
+    private static final String RAW_SECRET_FIELD = "holds a raw secret; give a reference instead "
+            + "(a Key Vault secret URI such as https://my-vault.vault.azure.net/secrets/name, or env:NAME)";
+
+    /** A plain value where only a reference may stand: any non-empty text but a reference, or a number (a PIN). */
+    private static boolean isRawSecretValue(JsonNode value) {
+        if (value.isTextual()) {
+            return !value.asText().isEmpty() && !SecretScanner.isSecretReference(value.asText());
+        }
+        return value.isNumber();
+    }
+
+    /** A field name as it may appear in an error: a name that is itself a secret is not echoed. */
+    private static String label(String fieldName) {
+        return SecretScanner.secretIn(fieldName).isPresent() ? "<redacted>" : fieldName;
     }
 
     private static String requiredText(JsonNode body, String field, int maxChars, List<FieldError> errors) {
@@ -239,7 +270,7 @@ public final class JobSpecValidator {
                 errors.add(new FieldError(at, "'" + abbreviate(item.asText())
                         + "' is not a capability name (lower-case letters, digits, '.', '_', '-'; at most 64)"));
             } else if (!seen.add(item.asText())) {
-                errors.add(new FieldError(at, "'" + item.asText() + "' is listed twice"));
+                errors.add(new FieldError(at, "'" + abbreviate(item.asText()) + "' is listed twice"));
             } else {
                 result.add(item.asText());
             }
@@ -299,13 +330,24 @@ public final class JobSpecValidator {
                         + (type == null ? "" : " for type " + type)));
             } else if (uri.getHost() == null || uri.getHost().isBlank()) {
                 errors.add(new FieldError("url", "must name a host"));
-            } else if (uri.getRawUserInfo() != null) {
+            } else if (embedsCredentials(uri.getRawUserInfo(), scheme)) {
                 errors.add(new FieldError("url", "must not embed credentials; give them as credentialRef"));
             }
         } catch (URISyntaxException e) {
             errors.add(new FieldError("url", "is not a valid URL: " + e.getReason()));
         }
         return value;
+    }
+
+    /**
+     * A password in the URL is always refused. A bare user name is the norm for ssh and git
+     * (ssh://git@github.com/org/repo.git); over http(s) it is how tokens get pasted (https://TOKEN@host).
+     */
+    private static boolean embedsCredentials(String userInfo, String scheme) {
+        if (userInfo == null) {
+            return false;
+        }
+        return userInfo.contains(":") || !(scheme.equals("ssh") || scheme.equals("git"));
     }
 
     private static String optionalText(JsonNode node, String field, int maxChars, List<FieldError> errors) {
@@ -381,7 +423,9 @@ public final class JobSpecValidator {
         int maxRetries = defaults.maxRetries();
         JsonNode retries = node.get("maxRetries");
         if (retries != null && !retries.isNull()) {
-            if (!retries.isIntegralNumber() || retries.asLong() < 0 || retries.asLong() > JobPolicy.MAX_RETRIES_LIMIT) {
+            // canConvertToInt first: asLong() of a huge integer wraps and could land inside the range.
+            if (!retries.isIntegralNumber() || !retries.canConvertToInt()
+                    || retries.asInt() < 0 || retries.asInt() > JobPolicy.MAX_RETRIES_LIMIT) {
                 errors.add(new FieldError("policy.maxRetries", "must be an integer from 0 to " + JobPolicy.MAX_RETRIES_LIMIT));
             } else {
                 maxRetries = retries.asInt();

@@ -28,14 +28,24 @@ public final class SecretScanner {
             new Rule("storage account key", Pattern.compile("(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{86}==")),
             new Rule("AWS access key", Pattern.compile("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b")),
             new Rule("Slack token", Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-            new Rule("authorization header value", Pattern.compile("(?i)^\\s*(Bearer|Basic)\\s+[A-Za-z0-9._~+/=-]{16,}\\s*$")),
-            new Rule("URL with embedded credentials", Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://[^/\\s:@]+:[^/\\s@]+@")));
+            new Rule("authorization header value", Pattern.compile(
+                    "(?i)^\\s*(Authorization\\s*:\\s*)?(Bearer|Basic)\\s+[A-Za-z0-9._~+/=-]{16,}\\s*$")),
+            // The user may be empty: https://:PAT@dev.azure.com/org is the usual way to put a PAT in a URL.
+            new Rule("URL with embedded credentials", Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://[^/\\s:@]*:[^/\\s@]+@")));
 
     /** Field names whose string value must be a reference, never the secret itself. */
     private static final Set<String> SECRET_NAMES = Set.of(
             "password", "passwd", "pwd", "secret", "clientsecret", "token", "accesstoken", "pat",
             "personalaccesstoken", "apikey", "accesskey", "accountkey", "privatekey", "connectionstring",
-            "credential", "credentials", "sharedaccesskey", "sastoken", "bearertoken");
+            "credential", "credentials", "sharedaccesskey", "sastoken", "bearertoken", "authorization");
+
+    /**
+     * Endings that make a compound name secret too ({@code sourcePassword}, {@code webhookSecret}).
+     * Not a bare "token": {@code continuationToken} and the like are not credentials.
+     */
+    private static final List<String> SECRET_NAME_ENDINGS = List.of(
+            "password", "passwd", "secret", "apikey", "accesskey", "accountkey", "privatekey", "connectionstring",
+            "accesstoken", "authtoken", "apitoken", "refreshtoken", "sastoken", "bearertoken", "personalaccesstoken");
 
     private SecretScanner() {
     }
@@ -53,7 +63,7 @@ public final class SecretScanner {
     /** True when a field of this name holds a secret, so its value may only be a reference. */
     public static boolean isSecretFieldName(String fieldName) {
         String normalised = fieldName.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
-        return SECRET_NAMES.contains(normalised);
+        return SECRET_NAMES.contains(normalised) || SECRET_NAME_ENDINGS.stream().anyMatch(normalised::endsWith);
     }
 
     /** A Key Vault secret URI or an {@code env:NAME} reference. */

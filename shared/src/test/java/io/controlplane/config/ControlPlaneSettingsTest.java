@@ -1,0 +1,224 @@
+package io.controlplane.config;
+
+import static io.controlplane.config.ControlPlaneSettings.AUTH_AUDIENCE;
+import static io.controlplane.config.ControlPlaneSettings.AUTH_ISSUER;
+import static io.controlplane.config.ControlPlaneSettings.AUTH_JWKS_URL;
+import static io.controlplane.config.ControlPlaneSettings.ENVIRONMENT;
+import static io.controlplane.config.ControlPlaneSettings.FUNCTIONS_STORAGE;
+import static io.controlplane.config.ControlPlaneSettings.MAX_REQUEST_BYTES;
+import static io.controlplane.config.ControlPlaneSettings.MAX_SPEC_BYTES;
+import static io.controlplane.config.ControlPlaneSettings.REGIONS;
+import static io.controlplane.config.ControlPlaneSettings.STORAGE_CONNECTION_STRING;
+import static io.controlplane.config.ControlPlaneSettings.TABLE_ENDPOINT;
+import static io.controlplane.config.ControlPlaneSettings.TABLE_PREFIX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.controlplane.config.ControlPlaneSettings.Environment;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ControlPlaneSettingsTest {
+
+    private static final String AZURITE = "UseDevelopmentStorage=true";
+    private static final String ENTRA_ISSUER = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0";
+    private static final String ENTRA_JWKS = "https://login.microsoftonline.com/common/discovery/v2.0/keys";
+
+    /** The least a development deployment needs. */
+    private static Map<String, String> minimal() {
+        Map<String, String> values = new HashMap<>();
+        values.put(REGIONS, "westeurope");
+        values.put(STORAGE_CONNECTION_STRING, AZURITE);
+        return values;
+    }
+
+    private static Map<String, String> production() {
+        Map<String, String> values = minimal();
+        values.put(ENVIRONMENT, "Production");
+        values.put(AUTH_JWKS_URL, ENTRA_JWKS);
+        values.put(AUTH_ISSUER, ENTRA_ISSUER);
+        values.put(AUTH_AUDIENCE, "api://controlplane-prod");
+        return values;
+    }
+
+    @Test
+    void theMinimalSettingsTakeTheDefaults() {
+        ControlPlaneSettings settings = ControlPlaneSettings.from(minimal());
+
+        assertThat(settings.environment()).isEqualTo(Environment.Development);
+        assertThat(settings.regions()).containsExactly("westeurope");
+        assertThat(settings.storageConnectionString()).isEqualTo(AZURITE);
+        assertThat(settings.tableEndpoint()).isNull();
+        assertThat(settings.tablePrefix()).isEqualTo("cp");
+        assertThat(settings.authIssuer()).isEqualTo(ControlPlaneSettings.DEV_ISSUER);
+        assertThat(settings.authAudience()).isEqualTo(ControlPlaneSettings.DEFAULT_AUDIENCE);
+        assertThat(settings.authJwksUrl()).isNull();
+        assertThat(settings.usesDevIssuer()).isTrue();
+        assertThat(settings.devIssuerKeyFile()).isEqualTo(".local/dev-issuer-key.json");
+        assertThat(settings.maxRequestBytes()).isEqualTo(1024 * 1024);
+        assertThat(settings.maxSpecBytes()).isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void everySettingIsReadFromItsName() {
+        Map<String, String> values = production();
+        values.put(REGIONS, " westeurope , northeurope,, ");
+        values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.windows.net");
+        values.put(TABLE_PREFIX, "cpprod");
+        values.put(MAX_REQUEST_BYTES, "2048");
+        values.put(MAX_SPEC_BYTES, "4096");
+
+        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
+
+        assertThat(settings.environment()).isEqualTo(Environment.Production);
+        assertThat(settings.regions()).containsExactlyInAnyOrder("westeurope", "northeurope");
+        assertThat(settings.tableEndpoint()).isEqualTo("https://stcontoso.table.core.windows.net");
+        assertThat(settings.tablePrefix()).isEqualTo("cpprod");
+        assertThat(settings.authIssuer()).isEqualTo(ENTRA_ISSUER);
+        assertThat(settings.authAudience()).isEqualTo("api://controlplane-prod");
+        assertThat(settings.authJwksUrl()).isEqualTo(ENTRA_JWKS);
+        assertThat(settings.usesDevIssuer()).isFalse();
+        assertThat(settings.maxRequestBytes()).isEqualTo(2048);
+        assertThat(settings.maxSpecBytes()).isEqualTo(4096);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"production", "PRODUCTION", " Production "})
+    void theEnvironmentNameIsCaseInsensitive(String name) {
+        Map<String, String> values = production();
+        values.put(ENVIRONMENT, name);
+
+        assertThat(ControlPlaneSettings.from(values).environment()).isEqualTo(Environment.Production);
+    }
+
+    @Test
+    void productionWithoutAJwksUrlIsRefused() {
+        Map<String, String> values = minimal();
+        values.put(ENVIRONMENT, "Production");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(AUTH_JWKS_URL)
+                .hasMessageContaining("Production");
+    }
+
+    @Test
+    void developmentWithoutAJwksUrlUsesTheDevIssuer() {
+        assertThat(ControlPlaneSettings.from(minimal()).usesDevIssuer()).isTrue();
+    }
+
+    @Test
+    void aJwksUrlNeedsARealIssuer() {
+        Map<String, String> values = minimal();
+        values.put(AUTH_JWKS_URL, ENTRA_JWKS);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_ISSUER);
+    }
+
+    @Test
+    void theFunctionsStorageSettingIsTheFallbackConnection() {
+        Map<String, String> values = minimal();
+        values.remove(STORAGE_CONNECTION_STRING);
+        values.put(FUNCTIONS_STORAGE, "DefaultEndpointsProtocol=https;AccountName=fn");
+
+        assertThat(ControlPlaneSettings.from(values).storageConnectionString())
+                .isEqualTo("DefaultEndpointsProtocol=https;AccountName=fn");
+
+        values.put(STORAGE_CONNECTION_STRING, AZURITE);
+        assertThat(ControlPlaneSettings.from(values).storageConnectionString()).isEqualTo(AZURITE);
+    }
+
+    @Test
+    void aTableEndpointAloneIsEnoughStorage() {
+        Map<String, String> values = minimal();
+        values.remove(STORAGE_CONNECTION_STRING);
+        values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.windows.net");
+
+        assertThat(ControlPlaneSettings.from(values).storageConnectionString()).isNull();
+    }
+
+    @Test
+    void blankValuesCountAsUnset() {
+        Map<String, String> values = minimal();
+        values.put(ENVIRONMENT, "  ");
+        values.put(TABLE_PREFIX, "");
+        values.put(MAX_SPEC_BYTES, " ");
+
+        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
+
+        assertThat(settings.environment()).isEqualTo(Environment.Development);
+        assertThat(settings.tablePrefix()).isEqualTo("cp");
+        assertThat(settings.maxSpecBytes()).isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        Map<String, String> values = new HashMap<>();
+        values.put(ENVIRONMENT, "Staging");
+        values.put(REGIONS, "westeurope,West Europe");
+        values.put(TABLE_PREFIX, "1cp");
+        values.put(AUTH_JWKS_URL, "http://keys.example.com");
+        values.put(MAX_REQUEST_BYTES, "lots");
+        values.put(MAX_SPEC_BYTES, "999999");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll(
+                        ENVIRONMENT + " must be Development or Production",
+                        "'West Europe' is not an Azure region name",
+                        STORAGE_CONNECTION_STRING,
+                        TABLE_PREFIX,
+                        AUTH_JWKS_URL + " must be an https URL",
+                        AUTH_ISSUER + " must name the token issuer",
+                        MAX_REQUEST_BYTES + " must be an integer",
+                        MAX_SPEC_BYTES + " must be from 1024 to 262144");
+    }
+
+    @Test
+    void productionAndLimitProblemsAreReportedTogether() {
+        Map<String, String> values = new HashMap<>();
+        values.put(ENVIRONMENT, "Production");
+        values.put(MAX_REQUEST_BYTES, "10");
+        values.put(MAX_SPEC_BYTES, "10");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContainingAll(REGIONS + " must list", AUTH_JWKS_URL, MAX_REQUEST_BYTES + " must be at least 1024",
+                        MAX_SPEC_BYTES + " must be from 1024");
+    }
+
+    @Test
+    void theBuilderValidatesToo() {
+        assertThatThrownBy(() -> ControlPlaneSettings.builder().regions(null).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll(REGIONS, STORAGE_CONNECTION_STRING);
+
+        ControlPlaneSettings built = ControlPlaneSettings.builder()
+                .regions(Set.of("northeurope")).tableEndpoint("https://st.table.core.windows.net").build();
+        assertThat(built.regions()).containsExactly("northeurope");
+    }
+
+    @Test
+    void theRegionsCannotBeChangedAfterwards() {
+        Set<String> regions = new java.util.HashSet<>(Set.of("westeurope"));
+        ControlPlaneSettings settings = ControlPlaneSettings.builder().regions(regions).storageConnectionString(AZURITE).build();
+
+        regions.add("northeurope");
+
+        assertThat(settings.regions()).containsExactly("westeurope");
+        assertThatThrownBy(() -> settings.regions().add("eastus")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void toStringDoesNotRevealTheStorageKey() {
+        Map<String, String> values = minimal();
+        values.put(STORAGE_CONNECTION_STRING, "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=c2VjcmV0a2V5");
+
+        String text = ControlPlaneSettings.from(values).toString();
+
+        assertThat(text).doesNotContain("c2VjcmV0a2V5").contains("westeurope", "<redacted>");
+    }
+}
