@@ -114,7 +114,8 @@ final class JobRoutes {
     private static String jobId(Map<String, String> params) {
         String jobId = params.get("jobId");
         if (!JOB_ID.matcher(jobId).matches()) {
-            throw new JobNotFoundException(jobId.length() > 64 ? jobId.substring(0, 64) + "..." : jobId.replaceAll("\\p{Cntrl}", "?"));
+            String shown = jobId.replaceAll("\\p{Cntrl}", "?");
+            throw new JobNotFoundException(shown.length() > 64 ? shown.substring(0, 64) + "..." : shown);
         }
         return jobId;
     }

@@ -282,7 +282,7 @@ public abstract class JobStoreContractTest {
         Map<String, Object> config = new LinkedHashMap<>();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
-            lines.add("line " + i + " é ü 漢字 " + "x".repeat(100));
+            lines.add("line " + i + " é ü 漢字 😀 " + "x".repeat(100 + i % 7));
         }
         config.put("lines", lines);
         JobSpec base = spec(Tier.Standard, "westeurope");

@@ -12,6 +12,8 @@ import io.controlplane.domain.Progress;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,13 +75,27 @@ final class JobEntities {
         e.addProperty("CreatedAt", time(job.createdAt()));
         e.addProperty("UpdatedAt", time(job.updatedAt()));
         e.addProperty("HistorySequence", job.historySequence());
-        String spec = write(job.spec());
-        int chunks = (spec.length() + CHUNK_CHARS - 1) / CHUNK_CHARS;
-        e.addProperty("SpecChunks", chunks);
-        for (int i = 0; i < chunks; i++) {
-            e.addProperty("Spec" + i, spec.substring(i * CHUNK_CHARS, Math.min(spec.length(), (i + 1) * CHUNK_CHARS)));
+        List<String> chunks = chunks(write(job.spec()));
+        e.addProperty("SpecChunks", chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            e.addProperty("Spec" + i, chunks.get(i));
         }
         return e;
+    }
+
+    /** Splits text into pieces of at most {@value #CHUNK_CHARS} chars, never between a surrogate pair. */
+    static List<String> chunks(String text) {
+        List<String> chunks = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + CHUNK_CHARS);
+            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--;
+            }
+            chunks.add(text.substring(start, end));
+            start = end;
+        }
+        return chunks;
     }
 
     Job toJob(TableEntity e) {
