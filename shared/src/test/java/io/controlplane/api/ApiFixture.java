@@ -39,7 +39,10 @@ public final class ApiFixture {
             """;
 
     public final ObjectMapper json = Json.mapper();
-    public final DevIssuer issuer = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
+    /** One key for all fixtures: RSA key generation is the slowest part of a fixture. */
+    private static final DevIssuer SHARED_ISSUER = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
+
+    public final DevIssuer issuer = SHARED_ISSUER;
     public final JobStore store;
     public final HttpApi api;
     public final Map<String, ReadinessCheck> readiness = new HashMap<>();

@@ -598,7 +598,7 @@ class JobSpecValidatorTest {
     }
 
     /** Sets {@code value} at a JSON pointer, creating missing objects on the way; numeric steps index arrays. */
-    private static void put(ObjectNode root, String pointer, JsonNode value) {
+    static void put(ObjectNode root, String pointer, JsonNode value) {
         String[] steps = pointer.substring(1).split("/");
         JsonNode current = root;
         for (int i = 0; i < steps.length - 1; i++) {
