@@ -23,20 +23,8 @@ import java.util.Set;
 /** An HttpApi on an in-memory store with a development issuer, and helpers to call it. */
 public final class ApiFixture {
 
-    public static final String SPEC = """
-            {
-              "name": "contoso/Alpha to fabrikam/Beta",
-              "tier": "Premium",
-              "region": "westeurope",
-              "kind": "Migrate",
-              "requiredCapabilities": ["azure-devops"],
-              "source": { "type": "AzureDevOps", "url": "https://dev.azure.com/contoso", "project": "Alpha", "credentialRef": "https://kv-contoso.vault.azure.net/secrets/src-pat" },
-              "target": { "type": "AzureDevOps", "url": "https://dev.azure.com/fabrikam", "project": "Beta", "credentialRef": "https://kv-contoso.vault.azure.net/secrets/tgt-pat" },
-              "mappingScope": "contoso-alpha-to-fabrikam-beta",
-              "config": { "processors": [ { "type": "WorkItemMigration", "wiql": "SELECT [System.Id] FROM WorkItems" } ] },
-              "policy": { "maxRetries": 3, "preemptible": true }
-            }
-            """;
+    /** The API.md example spec body. */
+    public static final String SPEC = io.controlplane.domain.JobSpecs.API_EXAMPLE;
 
     public final ObjectMapper json = Json.mapper();
     /** One key for all fixtures: RSA key generation is the slowest part of a fixture. */

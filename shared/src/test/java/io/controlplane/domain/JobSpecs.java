@@ -16,7 +16,7 @@ public final class JobSpecs {
     public static final String TARGET_CREDENTIAL = "https://kv-contoso.vault.azure.net/secrets/tgt-pat";
 
     /** The job spec example of API.md, verbatim. */
-    private static final String API_EXAMPLE = """
+    public static final String API_EXAMPLE = """
             {
               "name": "contoso/Alpha to fabrikam/Beta",
               "tier": "Premium",

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Azurite (Table, Queue and Blob emulator) started from the project's pinned npm install,
@@ -111,19 +110,7 @@ public final class Azurite implements AutoCloseable {
         }
         Process p = process;
         process = null;
-        List<ProcessHandle> children = p.descendants().toList();
-        p.destroy();
-        try {
-            if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                // Azurite may ignore SIGTERM.
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-        }
-        children.forEach(ProcessHandle::destroyForcibly);
+        Processes.stop(p, false, 3);
         awaitPortClosed(tablePort);
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.api.Json;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.testing.Azurite;
+import io.controlplane.testing.Processes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,15 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneHostEndToEndTest {
 
-    private static final String SPEC = """
-            {"name":"contoso/Alpha to fabrikam/Beta","tier":"Premium","region":"westeurope","kind":"Migrate",
-             "requiredCapabilities":["azure-devops"],
-             "source":{"type":"AzureDevOps","url":"https://dev.azure.com/contoso","project":"Alpha","credentialRef":"https://kv-contoso.vault.azure.net/secrets/src-pat"},
-             "target":{"type":"AzureDevOps","url":"https://dev.azure.com/fabrikam","project":"Beta","credentialRef":"https://kv-contoso.vault.azure.net/secrets/tgt-pat"},
-             "mappingScope":"contoso-alpha-to-fabrikam-beta",
-             "config":{"processors":[{"type":"WorkItemMigration","wiql":"SELECT [System.Id] FROM WorkItems"}]},
-             "policy":{"maxRetries":3,"preemptible":true}}
-            """;
+    private static final String SPEC = io.controlplane.domain.JobSpecs.API_EXAMPLE;
 
     @TempDir
     static Path work;
@@ -106,19 +98,7 @@ class StandaloneHostEndToEndTest {
         if (host == null) {
             return;
         }
-        if (crash) {
-            host.destroyForcibly();
-        } else {
-            host.destroy();
-        }
-        try {
-            if (!host.waitFor(5, TimeUnit.SECONDS)) {
-                host.destroyForcibly();
-                host.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(host, crash, 5);
         host = null;
     }
 
