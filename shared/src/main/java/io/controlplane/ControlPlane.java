@@ -11,54 +11,55 @@ import io.controlplane.api.ReadinessCheck;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.api.auth.JwtTokenValidator;
 import io.controlplane.api.auth.TokenValidator;
-import io.controlplane.app.CancelJob;
-import io.controlplane.app.JobIdGenerator;
-import io.controlplane.app.JobQueries;
-import io.controlplane.app.SubmitJob;
+import io.controlplane.app.UseCases;
 import io.controlplane.config.ControlPlaneSettings;
-import io.controlplane.ports.JobStore;
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.ports.IntakeQueue;
 import io.controlplane.validation.JobSpecValidator;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The composition root both hosts use: builds adapters, use cases and the HTTP API from settings.
- * Hosts hold one instance and pass requests to {@link #api()}.
+ * Hosts hold one instance, pass requests to {@link #api()}, intake messages to
+ * {@link #onIntake}, and call {@link #reconcile()} on their timer.
  */
-public final class ControlPlane {
+public final class ControlPlane implements AutoCloseable {
 
     private final ControlPlaneSettings settings;
     private final HttpApi api;
-    private final JobStore jobs;
+    private final UseCases app;
+    private final IntakeQueue intake;
 
-    private ControlPlane(ControlPlaneSettings settings, HttpApi api, JobStore jobs) {
+    private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake) {
         this.settings = settings;
         this.api = api;
-        this.jobs = jobs;
+        this.app = app;
+        this.intake = intake;
     }
 
-    public static ControlPlane create(ControlPlaneSettings settings) {
-        return create(settings, Clock.systemUTC());
+    /** From setting values (environment, app settings, local.settings.json). */
+    public static ControlPlane create(Map<String, String> values) {
+        return create(ControlPlaneSettings.from(values), DispatchSettings.from(values), Clock.systemUTC());
     }
 
-    public static ControlPlane create(ControlPlaneSettings settings, Clock clock) {
+    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock) {
         ObjectMapper json = Json.mapper();
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
                 settings.tablePrefix(), json).ensureTables();
-        JobStore jobs = storage.jobStore();
-        HttpApi api = HttpApi.create(new HttpApi.Dependencies(
-                new SubmitJob(jobs, new JobIdGenerator(clock), clock),
-                new JobQueries(jobs),
-                new CancelJob(jobs, clock),
+        IntakeQueue intake = io.controlplane.adapters.Messaging.intakeQueue(settings, json);
+        UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
+                storage.tenantStore()), intake, settings.regions(), dispatch, clock);
+        Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
+        readiness.put("tableStorage", storage::ping);
+        HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json),
-                tokenValidator(settings),
-                Map.<String, ReadinessCheck>of("tableStorage", storage::ping),
-                json,
-                settings.maxRequestBytes()));
-        return new ControlPlane(settings, api, jobs);
+                tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock));
+        return new ControlPlane(settings, api, app, intake);
     }
 
     static TokenValidator tokenValidator(ControlPlaneSettings settings) {
@@ -82,11 +83,30 @@ public final class ControlPlane {
         return api;
     }
 
-    public JobStore jobs() {
-        return jobs;
+    public UseCases app() {
+        return app;
+    }
+
+    public IntakeQueue intake() {
+        return intake;
+    }
+
+    /** An intake message arrived: wake this instance's waiting agents of that region. */
+    public void onIntake(io.controlplane.ports.IntakeMessage message) {
+        app.signal().signal(message.region());
+    }
+
+    /** One reconcile pass over every served region. */
+    public java.util.List<io.controlplane.app.Reconcile.Report> reconcile() {
+        return app.reconcile().run();
     }
 
     public ControlPlaneSettings settings() {
         return settings;
+    }
+
+    @Override
+    public void close() {
+        app.close();
     }
 }

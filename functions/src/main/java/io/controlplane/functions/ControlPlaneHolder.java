@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 final class ControlPlaneHolder {
 
     private static final ControlPlaneHolder PROCESS =
-            new ControlPlaneHolder(() -> ControlPlane.create(ControlPlaneSettings.from(System.getenv())));
+            new ControlPlaneHolder(() -> ControlPlane.create(System.getenv()));
 
     private final Supplier<ControlPlane> factory;
     private volatile ControlPlane instance;

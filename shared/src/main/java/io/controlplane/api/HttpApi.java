@@ -45,14 +45,13 @@ public final class HttpApi {
 
     /** What the API is built from: the use cases, the token validator, the readiness checks. */
     public record Dependencies(
-            io.controlplane.app.SubmitJob submitJob,
-            io.controlplane.app.JobQueries jobQueries,
-            io.controlplane.app.CancelJob cancelJob,
+            io.controlplane.app.UseCases app,
             io.controlplane.validation.JobSpecValidator validator,
             TokenValidator tokens,
             Map<String, ReadinessCheck> readiness,
             com.fasterxml.jackson.databind.ObjectMapper json,
-            int maxBodyBytes) {
+            int maxBodyBytes,
+            java.time.Clock clock) {
     }
 
     public static HttpApi create(Dependencies d) {
@@ -60,7 +59,9 @@ public final class HttpApi {
         RequestBodies bodies = new RequestBodies(d.json());
         List<Route> routes = new java.util.ArrayList<>();
         routes.addAll(new HealthRoutes(d.readiness(), responses).routes());
-        routes.addAll(new JobRoutes(d.submitJob(), d.jobQueries(), d.cancelJob(), d.validator(), bodies, responses).routes());
+        routes.addAll(new JobRoutes(d.app(), d.validator(), bodies, responses).routes());
+        routes.addAll(new AgentRoutes(d.app(), bodies, responses).routes());
+        routes.addAll(new AdminRoutes(d.app(), bodies, responses, d.clock()).routes());
         return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes());
     }
 
@@ -69,7 +70,7 @@ public final class HttpApi {
      * Functions binding checks. Its handlers must not be called.
      */
     public static List<Route> describeRoutes() {
-        return create(new Dependencies(null, null, null, null, null, Map.of(), Json.mapper(), 1)).routes();
+        return create(new Dependencies(null, null, null, Map.of(), Json.mapper(), 1, java.time.Clock.systemUTC())).routes();
     }
 
     public List<Route> routes() {
@@ -164,7 +165,13 @@ public final class HttpApi {
         if (e instanceof PayloadTooLargeException p) {
             return responses.problem(ProblemType.PAYLOAD_TOO_LARGE, p.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof JobNotFoundException) {
+        if (e instanceof io.controlplane.domain.LeaseLostException) {
+            return responses.problem(ProblemType.LEASE_LOST, e.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof io.controlplane.domain.ForbiddenException) {
+            return responses.problem(ProblemType.FORBIDDEN, e.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof JobNotFoundException || e instanceof io.controlplane.domain.AgentNotFoundException) {
             return responses.problem(ProblemType.NOT_FOUND, e.getMessage(), instance, List.of(), Map.of());
         }
         if (e instanceof IllegalTransitionException) {

@@ -39,11 +39,10 @@ final class JobRoutes {
     private final RequestBodies bodies;
     private final Responses responses;
 
-    JobRoutes(SubmitJob submit, JobQueries queries, CancelJob cancel, JobSpecValidator validator,
-              RequestBodies bodies, Responses responses) {
-        this.submit = submit;
-        this.queries = queries;
-        this.cancel = cancel;
+    JobRoutes(io.controlplane.app.UseCases app, JobSpecValidator validator, RequestBodies bodies, Responses responses) {
+        this.submit = app == null ? null : app.submitJob();
+        this.queries = app == null ? null : app.jobQueries();
+        this.cancel = app == null ? null : app.cancelJob();
         this.validator = validator;
         this.bodies = bodies;
         this.responses = responses;

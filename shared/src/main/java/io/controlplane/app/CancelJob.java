@@ -15,10 +15,12 @@ import java.util.List;
 public final class CancelJob {
 
     private final JobStore jobs;
+    private final io.controlplane.ports.ReadyQueue ready;
     private final Clock clock;
 
-    public CancelJob(JobStore jobs, Clock clock) {
+    public CancelJob(JobStore jobs, io.controlplane.ports.ReadyQueue ready, Clock clock) {
         this.jobs = jobs;
+        this.ready = ready;
         this.clock = clock;
     }
 
@@ -26,6 +28,11 @@ public final class CancelJob {
         Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
         Job.Transition cancelled = job.transition(JobState.Cancelled, clock.instant(),
                 reason == null || reason.isBlank() ? "cancelled by client" : reason, caller.subject());
-        return jobs.update(cancelled.job(), List.of(cancelled.entry()));
+        Job stored = jobs.update(cancelled.job(), List.of(cancelled.entry()));
+        if (job.state() == JobState.Queued) {
+            // The entry is stale now; claims would skip it anyway, this just keeps the queue short.
+            ready.remove(io.controlplane.domain.ReadyEntry.of(job, null, clock.instant()));
+        }
+        return stored;
     }
 }

@@ -12,17 +12,28 @@ import java.util.List;
 public final class JobQueries {
 
     private final JobStore jobs;
+    private final ReportProgress progress;
 
-    public JobQueries(JobStore jobs) {
+    public JobQueries(JobStore jobs, ReportProgress progress) {
         this.jobs = jobs;
+        this.progress = progress;
     }
 
     public Job get(Caller caller, String jobId) {
-        return jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        return withPending(jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId)));
     }
 
     public Page<Job> list(Caller caller, JobFilter filter, int limit, String continuationToken) {
-        return jobs.list(caller.tenantId(), filter, limit, continuationToken);
+        Page<Job> page = jobs.list(caller.tenantId(), filter, limit, continuationToken);
+        return new Page<>(page.items().stream().map(this::withPending).toList(), page.continuationToken());
+    }
+
+    /** Progress reported to this instance but not yet written (coalesced) is shown at once. */
+    private Job withPending(Job job) {
+        return progress.pending(job.tenantId(), job.id())
+                .filter(p -> job.progress().updatedAt() == null || p.updatedAt().isAfter(job.progress().updatedAt()))
+                .map(p -> job.withProgress(p, job.updatedAt()))
+                .orElse(job);
     }
 
     public List<HistoryEntry> history(Caller caller, String jobId) {

@@ -1,12 +1,19 @@
 package io.controlplane.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A job as the control plane tracks it. Immutable: changes return a new value. {@code etag} is the
  * store's concurrency token for the version this value was read from (null before it is stored);
  * {@code historySequence} is the sequence number of the job's latest history entry.
+ *
+ * <p>While an agent holds the job, {@code agentId}, {@code leaseId} and {@code leaseExpiresAt} name
+ * the lease, and {@code epoch} is its fencing token: it grows with every assignment, so a write
+ * carrying an older lease is refused. {@code attempt} counts assignments; {@code failures} counts
+ * agent-reported failures (retries), apart from preemptions and lost leases.
  */
 public record Job(
         String id,
@@ -21,7 +28,14 @@ public record Job(
         Instant createdAt,
         Instant updatedAt,
         long historySequence,
-        String etag) {
+        String etag,
+        String leaseId,
+        Instant leaseExpiresAt,
+        int failures,
+        String lastError) {
+
+    /** States in which an agent holds the job's lease. */
+    public static final Set<JobState> LEASED = Set.of(JobState.Assigned, JobState.Running, JobState.Preempting, JobState.Pausing);
 
     public Job {
         Objects.requireNonNull(id, "id");
@@ -33,6 +47,13 @@ public record Job(
         progress = progress == null ? Progress.none() : progress;
     }
 
+    /** A job without lease or failure details. */
+    public Job(String id, String tenantId, JobSpec spec, JobState state, String agentId, int attempt, int preemptions,
+               long epoch, Progress progress, Instant createdAt, Instant updatedAt, long historySequence, String etag) {
+        this(id, tenantId, spec, state, agentId, attempt, preemptions, epoch, progress, createdAt, updatedAt,
+                historySequence, etag, null, null, 0, null);
+    }
+
     /** A new job, queued, with the history entry that records its creation. */
     public static Transition submitted(String id, String tenantId, JobSpec spec, Instant at, String actor) {
         Job job = new Job(id, tenantId, spec, JobState.Queued, null, 0, 0, 0, Progress.none(), at, at, 1, null);
@@ -40,26 +61,145 @@ public record Job(
     }
 
     /**
-     * Moves the job to {@code next} if the transition table allows it.
+     * Moves the job to {@code next} if the transition table allows it; all other fields unchanged.
      *
      * @throws IllegalTransitionException when it does not
      */
     public Transition transition(JobState next, Instant at, String reason, String actor) {
+        return to(next, at, reason, actor, copy());
+    }
+
+    /** True when {@code leaseId} is the lease an agent currently holds on this job. */
+    public boolean holdsLease(String candidateLeaseId) {
+        return LEASED.contains(state) && leaseId != null && leaseId.equals(candidateLeaseId);
+    }
+
+    /** Queued → Assigned to {@code agent}: a new lease with the next epoch. */
+    public Transition assign(String agent, String newLeaseId, Instant expiresAt, Instant at) {
+        Builder b = copy();
+        b.agentId = agent;
+        b.leaseId = newLeaseId;
+        b.leaseExpiresAt = expiresAt;
+        b.epoch = epoch + 1;
+        b.attempt = attempt + 1;
+        return to(JobState.Assigned, at, "leased to " + agent + " (epoch " + (epoch + 1) + ")", "control-plane", b);
+    }
+
+    /** The lease runs until {@code expiresAt} (heartbeat); no state change, no history. */
+    public Job extendLease(Instant expiresAt, Instant at) {
+        Builder b = copy();
+        b.leaseExpiresAt = expiresAt;
+        b.updatedAt = at;
+        return b.build(state, historySequence);
+    }
+
+    /** Assigned → Running on the agent's first report. */
+    public Transition start(Instant at) {
+        return to(JobState.Running, at, "started by " + agentId, agentId, copy());
+    }
+
+    /** Back to the queue without a lease (lease lost, released, retry). */
+    public Transition requeue(Instant at, String reason, String actor) {
+        Builder b = copy().withoutLease();
+        return to(JobState.Queued, at, reason, actor, b);
+    }
+
+    /** An agent-reported failure: retried (requeued) while failures stay within the job's limit. */
+    public Transition fail(Instant at, String error, boolean retryable) {
+        Builder b = copy().withoutLease();
+        b.failures = failures + 1;
+        b.lastError = error;
+        String actor = agentId;
+        if (retryable && failures < spec.policy().maxRetries()) {
+            return to(JobState.Queued, at, "failed, retry " + (failures + 1) + " of " + spec.policy().maxRetries()
+                    + ": " + error, actor, b);
+        }
+        return to(JobState.Failed, at, (retryable ? "failed, retries exhausted: " : "failed: ") + error, actor, b);
+    }
+
+    /** The agent finished the job. */
+    public Transition complete(Instant at) {
+        Builder b = copy().withoutLease();
+        return to(JobState.Completed, at, "completed by " + agentId, agentId, b);
+    }
+
+    public Job withProgress(Progress newProgress, Instant at) {
+        Builder b = copy();
+        b.progress = newProgress;
+        b.updatedAt = at;
+        return b.build(state, historySequence);
+    }
+
+    public Job withEtag(String newEtag) {
+        Builder b = copy();
+        b.etag = newEtag;
+        return b.build(state, historySequence);
+    }
+
+    private Transition to(JobState next, Instant at, String reason, String actor, Builder changed) {
         if (!state.canTransitionTo(next)) {
             throw new IllegalTransitionException(id, state, next);
         }
         long sequence = historySequence + 1;
-        Job changed = new Job(id, tenantId, spec, next, agentId, attempt, preemptions, epoch, progress,
-                createdAt, at, sequence, etag);
-        return new Transition(changed, new HistoryEntry(id, sequence, at, state, next, reason, actor));
+        changed.updatedAt = at;
+        return new Transition(changed.build(next, sequence), new HistoryEntry(id, sequence, at, state, next, reason, actor));
     }
 
-    public Job withEtag(String newEtag) {
-        return new Job(id, tenantId, spec, state, agentId, attempt, preemptions, epoch, progress,
-                createdAt, updatedAt, historySequence, newEtag);
+    private Builder copy() {
+        return new Builder(this);
     }
 
-    /** A state change together with the audit entry that must be stored with it, atomically. */
+    /** Several transitions of one change, stored together. */
     public record Transition(Job job, HistoryEntry entry) {
+
+        /** Applies a further transition to the result, keeping both history entries. */
+        public Transitions then(java.util.function.Function<Job, Transition> next) {
+            Transition second = next.apply(job);
+            return new Transitions(second.job(), List.of(entry, second.entry()));
+        }
+    }
+
+    /** The result of consecutive transitions and every history entry they made. */
+    public record Transitions(Job job, List<HistoryEntry> entries) {
+    }
+
+    private static final class Builder {
+        private final Job from;
+        private String agentId;
+        private int attempt;
+        private long epoch;
+        private Progress progress;
+        private Instant updatedAt;
+        private String etag;
+        private String leaseId;
+        private Instant leaseExpiresAt;
+        private int failures;
+        private String lastError;
+
+        Builder(Job job) {
+            from = job;
+            agentId = job.agentId;
+            attempt = job.attempt;
+            epoch = job.epoch;
+            progress = job.progress;
+            updatedAt = job.updatedAt;
+            etag = job.etag;
+            leaseId = job.leaseId;
+            leaseExpiresAt = job.leaseExpiresAt;
+            failures = job.failures;
+            lastError = job.lastError;
+        }
+
+        Builder withoutLease() {
+            agentId = null;
+            leaseId = null;
+            leaseExpiresAt = null;
+            return this;
+        }
+
+        Job build(JobState state, long historySequence) {
+            return new Job(from.id, from.tenantId, from.spec, state, agentId, attempt, from.preemptions, epoch, progress,
+                    from.createdAt, updatedAt, historySequence, etag, leaseId, leaseExpiresAt, failures, lastError);
+        }
     }
 }

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.adapters.memory.InMemoryJobStore;
 import io.controlplane.api.auth.DevIssuer;
-import io.controlplane.app.CancelJob;
-import io.controlplane.app.JobIdGenerator;
-import io.controlplane.app.JobQueries;
-import io.controlplane.app.SubmitJob;
 import io.controlplane.ports.JobStore;
 import io.controlplane.validation.JobSpecValidator;
 import java.io.IOException;
@@ -32,6 +28,7 @@ public final class ApiFixture {
 
     public final DevIssuer issuer = SHARED_ISSUER;
     public final JobStore store;
+    public final io.controlplane.app.UseCases app;
     public final HttpApi api;
     public final Map<String, ReadinessCheck> readiness = new HashMap<>();
 
@@ -43,15 +40,36 @@ public final class ApiFixture {
         this.store = store;
         Clock clock = Clock.systemUTC();
         readiness.put("tableStorage", () -> { });
+        this.app = io.controlplane.app.UseCases.wire(new io.controlplane.app.UseCases.Stores(store,
+                        new io.controlplane.adapters.memory.InMemoryAgentStore(),
+                        new io.controlplane.adapters.memory.InMemoryReadyQueue(),
+                        new io.controlplane.adapters.memory.InMemoryTenantStore()),
+                new RecordingIntake(), Set.of("westeurope", "northeurope"),
+                io.controlplane.config.DispatchSettings.defaults(), clock);
         this.api = HttpApi.create(new HttpApi.Dependencies(
-                new SubmitJob(store, new JobIdGenerator(clock), clock),
-                new JobQueries(store),
-                new CancelJob(store, clock),
+                app,
                 new JobSpecValidator(Set.of("westeurope", "northeurope"), maxSpecBytes, json),
                 issuer.validator(),
                 Map.of("tableStorage", () -> readiness.get("tableStorage").check()),
                 json,
-                maxBodyBytes));
+                maxBodyBytes,
+                clock));
+    }
+
+    /** Records what was published; delivers nothing (these tests run no consumers). */
+    public static final class RecordingIntake implements io.controlplane.ports.IntakeQueue {
+        public final java.util.List<io.controlplane.ports.IntakeMessage> published =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        @Override
+        public void publish(io.controlplane.ports.IntakeMessage message) {
+            published.add(message);
+        }
+
+        @Override
+        public Subscription subscribe(java.util.function.Consumer<io.controlplane.ports.IntakeMessage> handler) {
+            return () -> { };
+        }
     }
 
     public String token(String tenant, String... roles) {

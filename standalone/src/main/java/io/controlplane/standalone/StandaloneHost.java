@@ -23,15 +23,19 @@ public final class StandaloneHost implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ControlPlane controlPlane;
+    private final BackgroundWork background;
 
-    private StandaloneHost(HttpServer server, ExecutorService executor) {
+    private StandaloneHost(HttpServer server, ExecutorService executor, ControlPlane controlPlane, BackgroundWork background) {
         this.server = server;
         this.executor = executor;
+        this.controlPlane = controlPlane;
+        this.background = background;
     }
 
     public static StandaloneHost start(Map<String, String> values) throws IOException {
-        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
-        ControlPlane controlPlane = ControlPlane.create(settings);
+        ControlPlane controlPlane = ControlPlane.create(values);
+        ControlPlaneSettings settings = controlPlane.settings();
         String bind = values.getOrDefault(StandaloneSettings.BIND_ADDRESS, "127.0.0.1");
         int port = StandaloneSettings.intValue(values, StandaloneSettings.PORT, 7071);
         int threads = StandaloneSettings.intValue(values, StandaloneSettings.HTTP_THREADS, 64);
@@ -44,10 +48,15 @@ public final class StandaloneHost implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", new HttpServerAdapter(controlPlane.api()));
         server.start();
+        BackgroundWork background = BackgroundWork.start(controlPlane);
         LOG.info("event=started host=standalone address={}:{} regions={} environment={} auth={}",
                 bind, server.getAddress().getPort(), settings.regions(), settings.environment(),
                 settings.usesDevIssuer() ? "development-issuer" : "jwks");
-        return new StandaloneHost(server, executor);
+        return new StandaloneHost(server, executor, controlPlane, background);
+    }
+
+    public ControlPlane controlPlane() {
+        return controlPlane;
     }
 
     public int port() {
@@ -56,6 +65,7 @@ public final class StandaloneHost implements AutoCloseable {
 
     @Override
     public void close() {
+        background.close();
         server.stop(1);
         executor.shutdown();
         try {
@@ -63,6 +73,7 @@ public final class StandaloneHost implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        controlPlane.close();
     }
 
     public static void main(String[] args) {

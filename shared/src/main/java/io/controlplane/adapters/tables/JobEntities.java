@@ -75,6 +75,16 @@ final class JobEntities {
         e.addProperty("CreatedAt", time(job.createdAt()));
         e.addProperty("UpdatedAt", time(job.updatedAt()));
         e.addProperty("HistorySequence", job.historySequence());
+        if (job.leaseId() != null) {
+            e.addProperty("LeaseId", job.leaseId());
+        }
+        if (job.leaseExpiresAt() != null) {
+            e.addProperty("LeaseExpiresAt", time(job.leaseExpiresAt()));
+        }
+        e.addProperty("Failures", job.failures());
+        if (job.lastError() != null) {
+            e.addProperty("LastError", job.lastError());
+        }
         List<String> chunks = chunks(write(job.spec()));
         e.addProperty("SpecChunks", chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
@@ -123,7 +133,11 @@ final class JobEntities {
                 instant(p.get("CreatedAt")),
                 instant(p.get("UpdatedAt")),
                 ((Number) p.get("HistorySequence")).longValue(),
-                e.getETag());
+                e.getETag(),
+                (String) p.get("LeaseId"),
+                instant(p.get("LeaseExpiresAt")),
+                ((Number) p.getOrDefault("Failures", 0)).intValue(),
+                (String) p.get("LastError"));
     }
 
     TableEntity toEntity(String tenantId, HistoryEntry entry) {

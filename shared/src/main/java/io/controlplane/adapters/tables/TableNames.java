@@ -8,7 +8,11 @@ final class TableNames {
     /** Jobs and, beside each job in its tenant's partition, the job's history: see ADR 0001. */
     static final String JOBS = "jobs";
 
-    static final List<String> ALL = List.of(JOBS);
+    static final String AGENTS = "agents";
+    static final String READY = "ready";
+    static final String TENANTS = "tenants";
+
+    static final List<String> ALL = List.of(JOBS, AGENTS, READY, TENANTS);
 
     private TableNames() {
     }

@@ -81,6 +81,18 @@ public final class TableStorage {
         return new TableJobStore(table(TableNames.JOBS), json);
     }
 
+    public io.controlplane.ports.AgentStore agentStore() {
+        return new TableAgentStore(table(TableNames.AGENTS), new EntityJson(json));
+    }
+
+    public io.controlplane.ports.ReadyQueue readyQueue() {
+        return new TableReadyQueue(table(TableNames.READY), new EntityJson(json));
+    }
+
+    public io.controlplane.ports.TenantStore tenantStore() {
+        return new TableTenantStore(table(TableNames.TENANTS), new EntityJson(json));
+    }
+
     TableClient table(String name) {
         return service.getTableClient(prefix + name);
     }

@@ -1,0 +1,120 @@
+package io.controlplane.adapters.tables;
+
+import com.azure.core.http.HttpHeaderName;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.domain.Tier;
+import io.controlplane.ports.ReadyQueue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ready queue in Table Storage: PartitionKey = region, RowKey = {@link ReadyEntry#key()}, so
+ * each tier is one contiguous key range in dispatch order and its head is a bounded range query.
+ */
+final class TableReadyQueue implements ReadyQueue {
+
+    private final TableClient table;
+    private final EntityJson json;
+
+    TableReadyQueue(TableClient table, EntityJson json) {
+        this.table = table;
+        this.json = json;
+    }
+
+    @Override
+    public ReadyEntry put(ReadyEntry entry) {
+        var response = table.upsertEntityWithResponse(toEntity(entry), TableEntityUpdateMode.REPLACE, null, null);
+        return entry.withEtag(response.getHeaders().getValue(HttpHeaderName.ETAG));
+    }
+
+    @Override
+    public List<ReadyEntry> heads(String region, int perTier) {
+        List<ReadyEntry> heads = new ArrayList<>();
+        for (Tier tier : new Tier[] {Tier.Platinum, Tier.Premium, Tier.Standard}) {
+            Iterator<TableEntity> rows = table.listEntities(new ListEntitiesOptions()
+                    .setFilter(tierRange(region, tier))
+                    .setTop(perTier), null, null).iterator();
+            for (int i = 0; i < perTier && rows.hasNext(); i++) {
+                heads.add(toEntry(rows.next()));
+            }
+        }
+        return heads;
+    }
+
+    @Override
+    public boolean remove(ReadyEntry entry) {
+        TableEntity entity = new TableEntity(entry.region(), entry.key());
+        entity.addProperty("odata.etag", entry.etag() == null ? "*" : entry.etag());
+        try {
+            table.deleteEntityWithResponse(entity, entry.etag() != null, null, null);
+            return true;
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e) || TableErrors.isPreconditionFailed(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<Tier, Depth> depths(String region) {
+        Map<Tier, Depth> depths = new EnumMap<>(Tier.class);
+        for (Tier tier : Tier.values()) {
+            long count = 0;
+            Instant oldest = null;
+            ListEntitiesOptions options = new ListEntitiesOptions().setFilter(tierRange(region, tier))
+                    .setSelect(List.of("EnqueuedAt"));
+            for (TableEntity row : table.listEntities(options, null, null)) {
+                count++;
+                Instant at = EntityJson.instant(row.getProperties().get("EnqueuedAt"));
+                if (at != null && (oldest == null || at.isBefore(oldest))) {
+                    oldest = at;
+                }
+            }
+            depths.put(tier, new Depth(count, oldest));
+        }
+        return depths;
+    }
+
+    private static String tierRange(String region, Tier tier) {
+        String prefix = ReadyEntry.keyPrefix(tier);
+        String end = prefix.substring(0, prefix.length() - 1) + (char) ('|' + 1);
+        return "PartitionKey eq " + OData.quote(region) + " and RowKey ge " + OData.quote(prefix)
+                + " and RowKey lt " + OData.quote(end);
+    }
+
+    private TableEntity toEntity(ReadyEntry entry) {
+        TableEntity e = new TableEntity(entry.region(), entry.key());
+        e.addProperty("TenantId", entry.tenantId());
+        e.addProperty("JobId", entry.jobId());
+        e.addProperty("Tier", entry.tier().name());
+        e.addProperty("Capabilities", json.write(entry.requiredCapabilities()));
+        e.addProperty("EnqueuedAt", EntityJson.time(entry.enqueuedAt()));
+        if (entry.notBefore() != null) {
+            e.addProperty("NotBefore", EntityJson.time(entry.notBefore()));
+        }
+        e.addProperty("InsertedAt", EntityJson.time(entry.insertedAt()));
+        return e;
+    }
+
+    private ReadyEntry toEntry(TableEntity e) {
+        Map<String, Object> p = e.getProperties();
+        return new ReadyEntry(e.getPartitionKey(), (String) p.get("TenantId"), (String) p.get("JobId"),
+                Tier.valueOf((String) p.get("Tier")),
+                json.read((String) p.get("Capabilities"), new TypeReference<List<String>>() { }),
+                EntityJson.instant(p.get("EnqueuedAt")),
+                EntityJson.instant(p.get("NotBefore")),
+                EntityJson.instant(p.get("InsertedAt")),
+                e.getETag());
+    }
+}

@@ -1,0 +1,73 @@
+package io.controlplane.adapters.tables;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.Tier;
+import io.controlplane.ports.TenantStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Entitlements in one small partition ("tenant"), RowKey = tenant id. */
+final class TableTenantStore implements TenantStore {
+
+    private static final String PARTITION = "tenant";
+
+    private final TableClient table;
+    private final EntityJson json;
+
+    TableTenantStore(TableClient table, EntityJson json) {
+        this.table = table;
+        this.json = json;
+    }
+
+    @Override
+    public Optional<TenantEntitlement> find(String tenantId) {
+        try {
+            return Optional.of(toEntitlement(table.getEntity(PARTITION, tenantId)));
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public TenantEntitlement put(TenantEntitlement entitlement) {
+        TableEntity e = new TableEntity(PARTITION, entitlement.tenantId());
+        e.addProperty("MaxTier", entitlement.maxTier().name());
+        e.addProperty("Regions", json.write(entitlement.regions().stream().sorted().toList()));
+        if (entitlement.dedicatedPool() != null) {
+            e.addProperty("DedicatedPool", entitlement.dedicatedPool());
+        }
+        e.addProperty("MaxConcurrentJobs", entitlement.maxConcurrentJobs());
+        table.upsertEntityWithResponse(e, TableEntityUpdateMode.REPLACE, null, null);
+        return entitlement;
+    }
+
+    @Override
+    public List<TenantEntitlement> list() {
+        List<TenantEntitlement> all = new ArrayList<>();
+        for (TableEntity e : table.listEntities(new ListEntitiesOptions()
+                .setFilter("PartitionKey eq " + OData.quote(PARTITION)), null, null)) {
+            all.add(toEntitlement(e));
+        }
+        return all;
+    }
+
+    private TenantEntitlement toEntitlement(TableEntity e) {
+        Map<String, Object> p = e.getProperties();
+        return new TenantEntitlement(e.getRowKey(), Tier.valueOf((String) p.get("MaxTier")),
+                Set.copyOf(json.read((String) p.get("Regions"), new TypeReference<List<String>>() { })),
+                (String) p.get("DedicatedPool"),
+                ((Number) p.get("MaxConcurrentJobs")).intValue());
+    }
+}

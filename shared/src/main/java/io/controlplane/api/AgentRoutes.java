@@ -1,0 +1,129 @@
+package io.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.controlplane.app.Caller;
+import io.controlplane.app.LeaseGrant;
+import io.controlplane.app.RegisterAgent;
+import io.controlplane.app.UseCases;
+import io.controlplane.domain.FieldError;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.ValidationException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The agent routes: register, heartbeat, lease (long poll), and the lease routes: progress, complete, fail. */
+final class AgentRoutes {
+
+    static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern COUNTER = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> AGENTS = Set.of(Roles.AGENTS_RUN);
+
+    private final UseCases app;
+    private final RequestBodies bodies;
+    private final Responses responses;
+
+    AgentRoutes(UseCases app, RequestBodies bodies, Responses responses) {
+        this.app = app;
+        this.bodies = bodies;
+        this.responses = responses;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.secured("PUT", "/api/agents/{agentId}", AGENTS, this::register),
+                Route.secured("POST", "/api/agents/{agentId}/heartbeat", AGENTS, this::heartbeat),
+                Route.secured("POST", "/api/agents/{agentId}/lease", AGENTS, this::lease),
+                Route.secured("POST", "/api/leases/{leaseId}/progress", AGENTS, this::progress),
+                Route.secured("POST", "/api/leases/{leaseId}/complete", AGENTS, this::complete),
+                Route.secured("POST", "/api/leases/{leaseId}/fail", AGENTS, this::fail));
+    }
+
+    static String agentId(Map<String, String> params) {
+        String id = params.get("agentId");
+        if (!AGENT_ID.matcher(id).matches()) {
+            throw new ValidationException(List.of(new FieldError("agentId",
+                    "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")));
+        }
+        return id;
+    }
+
+    private ApiResponse register(ApiRequest request, Caller caller, Map<String, String> params) {
+        String agentId = agentId(params);
+        BodyFields f = new BodyFields(bodies.read(request, true));
+        String region = f.text("region", true, 40, Pattern.compile("[a-z][a-z0-9]{1,39}"), null);
+        String pool = f.text("pool", false, 64, NAME, "shared");
+        Set<String> capabilities = f.names("capabilities", 64, NAME);
+        int slots = (int) f.integer("slots", false, 1, 64, 1);
+        if (!f.errors().isEmpty()) {
+            throw new ValidationException(f.errors());
+        }
+        var agent = app.registerAgent().register(caller, agentId, new RegisterAgent.Registration(region, pool, capabilities, slots));
+        return responses.json(200, AgentViews.of(agent, true));
+    }
+
+    private ApiResponse heartbeat(ApiRequest request, Caller caller, Map<String, String> params) {
+        return responses.json(200, app.heartbeat().beat(caller, agentId(params)));
+    }
+
+    private ApiResponse lease(ApiRequest request, Caller caller, Map<String, String> params) {
+        String agentId = agentId(params);
+        int wait = 0;
+        String raw = request.queryParam("waitSeconds");
+        if (raw != null) {
+            try {
+                wait = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                wait = -1;
+            }
+            if (wait < 0 || wait > io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS) {
+                throw new ValidationException(List.of(new FieldError("waitSeconds",
+                        "must be an integer from 0 to " + io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS)));
+            }
+        }
+        Optional<LeaseGrant> grant;
+        try {
+            grant = app.leaseWork().lease(caller, agentId, wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            grant = Optional.empty();
+        }
+        if (grant.isEmpty()) {
+            return ApiResponse.empty(204);
+        }
+        return responses.json(200, AgentViews.of(grant.get(), app.dispatchSettings().heartbeatInterval().toSeconds()));
+    }
+
+    private ApiResponse progress(ApiRequest request, Caller caller, Map<String, String> params) {
+        BodyFields f = new BodyFields(bodies.read(request, true));
+        double percent = f.number("percent", true, 0, 100, 0);
+        Map<String, Long> counters = f.counters("counters", 64, COUNTER);
+        String message = f.text("message", false, 1000, null, null);
+        if (!f.errors().isEmpty()) {
+            throw new ValidationException(f.errors());
+        }
+        var outcome = app.reportProgress().report(caller, params.get("leaseId"), percent, counters,
+                BodyFields.sanitized(message, 1000));
+        return responses.json(200, outcome);
+    }
+
+    private ApiResponse complete(ApiRequest request, Caller caller, Map<String, String> params) {
+        Job job = app.finishJob().complete(caller, params.get("leaseId"));
+        return responses.json(200, new AgentViews.JobOutcome(job.id(), job.state().name(), job.failures()));
+    }
+
+    private ApiResponse fail(ApiRequest request, Caller caller, Map<String, String> params) {
+        JsonNode body = bodies.read(request, true);
+        BodyFields f = new BodyFields(body);
+        String error = f.text("error", true, 100_000, null, null);
+        boolean retryable = f.bool("retryable", false);
+        if (!f.errors().isEmpty()) {
+            throw new ValidationException(f.errors());
+        }
+        Job job = app.finishJob().fail(caller, params.get("leaseId"), BodyFields.sanitized(error, 2000), retryable);
+        return responses.json(200, new AgentViews.JobOutcome(job.id(), job.state().name(), job.failures()));
+    }
+}

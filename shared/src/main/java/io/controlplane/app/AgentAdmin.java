@@ -1,0 +1,76 @@
+package io.controlplane.app;
+
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentNotFoundException;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.Tier;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.ports.TenantStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Operator views and actions: agents with health and leases, drain, queue depths, entitlements. */
+public final class AgentAdmin {
+
+    /** An agent as operators see it. */
+    public record AgentStatus(Agent agent, boolean healthy) {
+    }
+
+    private final AgentRecords agents;
+    private final ReadyQueue ready;
+    private final TenantStore tenants;
+    private final Pools pools;
+    private final Duration offlineAfter;
+    private final Clock clock;
+
+    public AgentAdmin(AgentRecords agents, ReadyQueue ready, TenantStore tenants, Pools pools, Duration offlineAfter, Clock clock) {
+        this.agents = agents;
+        this.ready = ready;
+        this.tenants = tenants;
+        this.pools = pools;
+        this.offlineAfter = offlineAfter;
+        this.clock = clock;
+    }
+
+    public List<AgentStatus> agents() {
+        List<AgentStatus> all = new ArrayList<>();
+        for (String region : agents.regions().stream().sorted().toList()) {
+            for (Agent agent : agents.store().list(region)) {
+                all.add(new AgentStatus(agent, agent.isHealthy(clock.instant(), offlineAfter)));
+            }
+        }
+        return all;
+    }
+
+    /** No new leases for the agent; its running jobs finish. */
+    public AgentStatus drain(String agentId) {
+        Agent agent = agents.find(agentId).orElseThrow(() -> new AgentNotFoundException(agentId));
+        Agent drained = agents.modify(agent, a -> a.draining() ? a : a.withDraining(true));
+        return new AgentStatus(drained, drained.isHealthy(clock.instant(), offlineAfter));
+    }
+
+    /** Depth and oldest age per region and tier. */
+    public Map<String, Map<Tier, ReadyQueue.Depth>> queues() {
+        Map<String, Map<Tier, ReadyQueue.Depth>> all = new LinkedHashMap<>();
+        for (String region : agents.regions().stream().sorted().toList()) {
+            all.put(region, ready.depths(region));
+        }
+        return all;
+    }
+
+    public TenantEntitlement entitle(TenantEntitlement entitlement) {
+        TenantEntitlement stored = tenants.put(entitlement);
+        pools.invalidate();
+        return stored;
+    }
+
+    /** The head of a region's queue, in stored order (diagnostics). */
+    public List<ReadyEntry> head(String region, int perTier) {
+        return ready.heads(region, perTier);
+    }
+}

@@ -1,0 +1,77 @@
+package io.controlplane.app;
+
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentNotFoundException;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.ForbiddenException;
+import io.controlplane.ports.AgentStore;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finding agents in the regions this deployment serves, checking that the caller is the agent's
+ * principal, and changing an agent record with optimistic concurrency (re-read and re-apply on an
+ * ETag conflict: heartbeats, claims and releases of one agent may race).
+ */
+public final class AgentRecords {
+
+    static final int MAX_ATTEMPTS = 8;
+
+    private final AgentStore agents;
+    private final Set<String> regions;
+
+    public AgentRecords(AgentStore agents, Set<String> regions) {
+        this.agents = agents;
+        this.regions = Set.copyOf(regions);
+    }
+
+    public AgentStore store() {
+        return agents;
+    }
+
+    public Set<String> regions() {
+        return regions;
+    }
+
+    public Optional<Agent> find(String agentId) {
+        for (String region : regions) {
+            Optional<Agent> agent = agents.find(region, agentId);
+            if (agent.isPresent()) {
+                return agent;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The caller's own agent; another principal's agent reads as missing (ids cannot be probed). */
+    public Agent own(Caller caller, String agentId) {
+        Agent agent = find(agentId).orElseThrow(() -> new AgentNotFoundException(agentId));
+        if (!agent.isOwnedBy(caller.tenantId(), caller.subject())) {
+            throw new ForbiddenException("Agent '" + agentId + "' is registered by another identity; an agent acts only as itself.");
+        }
+        return agent;
+    }
+
+    /**
+     * Applies {@code change} to the current record and writes it conditionally, retrying on
+     * conflicts. {@code change} may return its input unchanged to skip the write.
+     */
+    public Agent modify(Agent current, UnaryOperator<Agent> change) {
+        Agent agent = current;
+        for (int attempt = 1; ; attempt++) {
+            Agent changed = change.apply(agent);
+            if (changed == agent) {
+                return agent;
+            }
+            try {
+                return agents.update(changed);
+            } catch (ConcurrencyConflictException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                agent = agents.find(current.region(), current.id()).orElseThrow(() -> new AgentNotFoundException(current.id()));
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.controlplane.app;
+
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.LeaseIds;
+import io.controlplane.domain.LeaseLostException;
+import io.controlplane.ports.JobStore;
+import java.time.Clock;
+
+/**
+ * The fence in front of every lease route: the lease must be the one the job holds now (same id,
+ * so same epoch), not expired, and the caller must be the identity of the agent holding it.
+ * Anything else is "lease lost" and nothing is changed; the answer is the same whether the lease
+ * was superseded, expired, forged or another agent's, so leases cannot be probed.
+ */
+public final class LeaseAccess {
+
+    private final JobStore jobs;
+    private final AgentRecords agents;
+    private final Clock clock;
+
+    public LeaseAccess(JobStore jobs, AgentRecords agents, Clock clock) {
+        this.jobs = jobs;
+        this.agents = agents;
+        this.clock = clock;
+    }
+
+    /** The job the caller's lease holds. */
+    public Job check(Caller caller, String leaseId) {
+        LeaseIds.Target target = LeaseIds.parse(leaseId).orElseThrow(LeaseAccess::lost);
+        Job job = jobs.find(target.tenantId(), target.jobId()).orElseThrow(LeaseAccess::lost);
+        if (!job.holdsLease(leaseId) || job.leaseExpiresAt() == null || job.leaseExpiresAt().isBefore(clock.instant())) {
+            throw lost();
+        }
+        Agent agent = agents.find(job.agentId()).orElseThrow(LeaseAccess::lost);
+        if (!agent.isOwnedBy(caller.tenantId(), caller.subject())) {
+            throw lost();
+        }
+        return job;
+    }
+
+    static LeaseLostException lost() {
+        return new LeaseLostException("This lease was revoked, expired or superseded (or is not yours); "
+                + "stop work on it. Nothing was changed.");
+    }
+}

@@ -1,0 +1,150 @@
+package io.controlplane.app;
+
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.LeaseIds;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.scheduling.DispatchPolicy;
+import io.controlplane.scheduling.PoolDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent asks for work: it gets the best job it may run (tier, aging, region, capabilities,
+ * pool), or waits up to {@code waitSeconds} for one (long poll: woken at once by local submissions,
+ * otherwise re-checking every poll interval).
+ *
+ * <p>A claim is three conditional writes: reserve a slot in the agent record (ETag), move the job
+ * Queued → Assigned with the next epoch (ETag; the one write that decides, so two claimers of one
+ * job can never both win), then delete the ready entry. A crash between them leaves a reservation
+ * or an entry that reconciliation clears; never a job leased twice.
+ */
+public final class LeaseWork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseWork.class);
+    public static final int MAX_WAIT_SECONDS = 30;
+
+    private final AgentRecords agents;
+    private final JobStore jobs;
+    private final ReadyQueue ready;
+    private final DispatchPolicy policy;
+    private final Pools pools;
+    private final ReadySignal signal;
+    private final DispatchSettings settings;
+    private final Clock clock;
+
+    public LeaseWork(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
+                     ReadySignal signal, DispatchSettings settings, Clock clock) {
+        this.agents = agents;
+        this.jobs = jobs;
+        this.ready = ready;
+        this.policy = policy;
+        this.pools = pools;
+        this.signal = signal;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Optional<LeaseGrant> lease(Caller caller, String agentId, int waitSeconds) throws InterruptedException {
+        Agent agent = agents.own(caller, agentId);
+        long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(0, Math.min(MAX_WAIT_SECONDS, waitSeconds))).toNanos();
+        while (true) {
+            long seen = signal.version(agent.region());
+            Optional<LeaseGrant> grant = tryClaim(agent.id(), agent.region());
+            if (grant.isPresent()) {
+                return grant;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            signal.await(agent.region(), seen, Duration.ofNanos(Math.min(left, settings.pollInterval().toNanos())));
+        }
+    }
+
+    /** One attempt to claim the best admissible job for the agent; empty when none fits now. */
+    public Optional<LeaseGrant> tryClaim(String agentId, String region) {
+        Instant now = clock.instant();
+        Agent agent = agents.store().find(region, agentId).orElse(null);
+        if (agent == null) {
+            return Optional.empty();
+        }
+        if (agent.lastHeartbeatAt() == null || agent.lastHeartbeatAt().plus(settings.heartbeatInterval()).isBefore(now)) {
+            // Asking for work proves the agent is alive; refresh rarely, not on every poll.
+            agent = agents.modify(agent, a -> a.withHeartbeat(now));
+        }
+        if (!agent.canTakeWork(now, settings.agentOfflineAfter())) {
+            return Optional.empty();
+        }
+        PoolDirectory directory = pools.directory();
+        final Agent asked = agent;
+        List<ReadyEntry> candidates = policy.order(ready.heads(region, settings.headsPerTier()).stream()
+                .filter(e -> policy.admits(asked, e, directory, now)).toList(), now);
+        for (ReadyEntry entry : candidates) {
+            Optional<LeaseGrant> grant = claim(agent, entry, now);
+            if (grant.isPresent()) {
+                return grant;
+            }
+            agent = agents.store().find(region, agentId).orElse(null);
+            if (agent == null || !agent.canTakeWork(now, settings.agentOfflineAfter())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<LeaseGrant> claim(Agent agent, ReadyEntry entry, Instant now) {
+        Optional<Job> found = jobs.find(entry.tenantId(), entry.jobId());
+        if (found.isEmpty() || found.get().state() != JobState.Queued) {
+            dropIfStale(entry, now);
+            return Optional.empty();
+        }
+        Job job = found.get();
+        long epoch = job.epoch() + 1;
+        String leaseId = LeaseIds.newLeaseId(job.tenantId(), job.id(), epoch);
+        Instant expiresAt = now.plus(settings.leaseDuration());
+        AgentLease reservation = new AgentLease(leaseId, job.tenantId(), job.id(), epoch, now, expiresAt);
+        Agent reserved;
+        try {
+            reserved = agents.modify(agent, a -> a.canTakeWork(now, settings.agentOfflineAfter()) ? a.withLease(reservation) : a);
+        } catch (ConcurrencyConflictException e) {
+            return Optional.empty();
+        }
+        if (reserved.lease(leaseId).isEmpty()) {
+            return Optional.empty(); // no free slot any more
+        }
+        Job.Transition assigned = job.assign(agent.id(), leaseId, expiresAt, now);
+        Job stored;
+        try {
+            stored = jobs.update(assigned.job(), List.of(assigned.entry()));
+        } catch (ConcurrencyConflictException | JobNotFoundException lost) {
+            // Another agent (or an operator) got there first: give the slot back.
+            agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
+            return Optional.empty();
+        }
+        ready.remove(entry);
+        LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
+                job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
+        boolean resumed = job.attempt() > 0 || job.progress().percent() > 0;
+        return Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed));
+    }
+
+    /** An entry whose job is gone or not queued is deleted once it is older than the grace period. */
+    private void dropIfStale(ReadyEntry entry, Instant now) {
+        if (entry.insertedAt() == null || entry.insertedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+            ready.remove(entry);
+        }
+    }
+}

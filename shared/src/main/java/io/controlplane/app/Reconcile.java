@@ -1,0 +1,142 @@
+package io.controlplane.app;
+
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.ReadyQueue;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The timer's pass over a region: requeues the jobs of leases that expired (their agent went
+ * silent), releases slot reservations no job confirms (a claim or release cut short), deletes
+ * stale ready entries, and wakes waiting agents when work is waiting (a missed dispatch). Every
+ * step is idempotent, so concurrent or repeated passes are harmless.
+ */
+public final class Reconcile {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconcile.class);
+
+    /** What one pass did. */
+    public record Report(String region, int expiredLeases, int releasedReservations, int staleEntries, int waiting,
+                         int offlineAgents) {
+    }
+
+    private final AgentRecords agents;
+    private final JobStore jobs;
+    private final ReadyQueue ready;
+    private final Requeue requeue;
+    private final ReadySignal signal;
+    private final DispatchSettings settings;
+    private final Clock clock;
+
+    public Reconcile(AgentRecords agents, JobStore jobs, ReadyQueue ready, Requeue requeue, ReadySignal signal,
+                     DispatchSettings settings, Clock clock) {
+        this.agents = agents;
+        this.jobs = jobs;
+        this.ready = ready;
+        this.requeue = requeue;
+        this.signal = signal;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public List<Report> run() {
+        List<Report> reports = new ArrayList<>();
+        for (String region : agents.regions().stream().sorted().toList()) {
+            reports.add(region(region));
+        }
+        return reports;
+    }
+
+    public Report region(String region) {
+        Instant now = clock.instant();
+        int expired = 0;
+        int released = 0;
+        int offline = 0;
+        for (Agent agent : agents.store().list(region)) {
+            if (!agent.isHealthy(now, settings.agentOfflineAfter())) {
+                offline++;
+            }
+            List<String> drop = new ArrayList<>();
+            for (AgentLease lease : agent.leases()) {
+                Optional<Job> job = jobs.find(lease.tenantId(), lease.jobId());
+                boolean held = job.isPresent() && job.get().holdsLease(lease.leaseId());
+                if (held && job.get().leaseExpiresAt().isBefore(now)) {
+                    if (requeueExpired(job.get(), agent)) {
+                        expired++;
+                        drop.add(lease.leaseId());
+                    }
+                } else if (!held && lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+                    finishInterruptedRequeue(job, lease, now);
+                    drop.add(lease.leaseId());
+                    released++;
+                }
+            }
+            if (!drop.isEmpty()) {
+                agents.modify(agent, a -> {
+                    Agent without = a;
+                    for (String leaseId : drop) {
+                        without = without.withoutLease(leaseId);
+                    }
+                    return without;
+                });
+            }
+        }
+        int stale = 0;
+        int waiting = 0;
+        for (ReadyEntry entry : ready.heads(region, settings.headsPerTier())) {
+            Optional<Job> job = jobs.find(entry.tenantId(), entry.jobId());
+            if (job.isPresent() && job.get().state() == JobState.Queued) {
+                waiting++;
+            } else if (entry.insertedAt() == null || entry.insertedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+                if (ready.remove(entry)) {
+                    stale++;
+                }
+            }
+        }
+        if (waiting > 0 || expired > 0 || released > 0) {
+            signal.signal(region);
+        }
+        Report report = new Report(region, expired, released, stale, waiting, offline);
+        if (expired + released + stale > 0) {
+            LOG.info("event=reconciled region={} expiredLeases={} releasedReservations={} staleEntries={} waiting={} offlineAgents={}",
+                    region, expired, released, stale, waiting, offline);
+        }
+        return report;
+    }
+
+    /** Lease expired: back to the queue from where it was, keeping progress (and later checkpoints). */
+    private boolean requeueExpired(Job job, Agent agent) {
+        Job.Transition back = job.requeue(clock.instant(), "lease expired: agent " + agent.id()
+                + " stopped heartbeating (epoch " + job.epoch() + " revoked)", "control-plane");
+        try {
+            Job stored = requeue.enqueue(back.job(), List.of(back.entry()), null, false);
+            LOG.info("event=lease_expired jobId={} tenant={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
+                    job.spec().region(), agent.id(), job.epoch());
+            return stored.state() == JobState.Queued;
+        } catch (ConcurrencyConflictException raced) {
+            return false; // the agent came back or someone else changed it: next pass decides
+        }
+    }
+
+    /**
+     * A requeue that stopped after writing the job (crash before the entry): the job is Queued
+     * without an entry. Put it back; the entry is idempotent.
+     */
+    private void finishInterruptedRequeue(Optional<Job> job, AgentLease lease, Instant now) {
+        if (job.isPresent() && job.get().state() == JobState.Queued) {
+            ready.put(ReadyEntry.of(job.get(), null, now));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.controlplane.app;
+
+import io.controlplane.domain.Job;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.ports.IntakeMessage;
+import io.controlplane.ports.IntakeQueue;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.ReadyQueue;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a job (back) in its region's ready queue, crash-safely: the ready entry is written first,
+ * then the job change. A crash between the two leaves an entry whose job is not queued; claims skip
+ * it and reconciliation deletes it once it is older than the stale-entry grace, or finishes the
+ * requeue (the agent record still lists the lease). The intake message only wakes dispatch.
+ */
+public final class Requeue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Requeue.class);
+
+    private final JobStore jobs;
+    private final ReadyQueue ready;
+    private final IntakeQueue intake;
+    private final ReadySignal signal;
+    private final Clock clock;
+
+    public Requeue(JobStore jobs, ReadyQueue ready, IntakeQueue intake, ReadySignal signal, Clock clock) {
+        this.jobs = jobs;
+        this.ready = ready;
+        this.intake = intake;
+        this.signal = signal;
+        this.clock = clock;
+    }
+
+    /** Writes the ready entry, then {@code queued} (a change whose result is Queued), then announces it. */
+    public Job enqueue(Job queued, List<io.controlplane.domain.HistoryEntry> entries, Instant notBefore, boolean create) {
+        Instant now = clock.instant();
+        ready.put(ReadyEntry.of(queued, notBefore, now));
+        Job stored = create ? jobs.create(queued, entries.get(0)) : jobs.update(queued, entries);
+        announce(stored);
+        return stored;
+    }
+
+    /** Wakes local waiters at once and other instances through the intake queue (best effort). */
+    public void announce(Job job) {
+        signal.signal(job.spec().region());
+        try {
+            intake.publish(new IntakeMessage(job.spec().region(), job.spec().tier(), job.tenantId(), job.id()));
+        } catch (RuntimeException e) {
+            // The ready entry is stored: polling agents and the reconcile pass still find the job.
+            LOG.warn("event=intake_publish_failed jobId={} tenant={} region={} error={}", job.id(), job.tenantId(),
+                    job.spec().region(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.controlplane.app;
+
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.ports.AgentStore;
+import io.controlplane.ports.IntakeQueue;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.ports.TenantStore;
+import io.controlplane.scheduling.DispatchPolicy;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Every use case, wired from the ports in one place, for the hosts (through
+ * {@link io.controlplane.ControlPlane}) and for tests alike.
+ */
+public record UseCases(
+        SubmitJob submitJob,
+        JobQueries jobQueries,
+        CancelJob cancelJob,
+        RegisterAgent registerAgent,
+        AgentHeartbeat heartbeat,
+        LeaseWork leaseWork,
+        ReportProgress reportProgress,
+        FinishJob finishJob,
+        Reconcile reconcile,
+        AgentAdmin admin,
+        ReadySignal signal,
+        DispatchSettings dispatchSettings) implements AutoCloseable {
+
+    /** The stores a control plane runs on. */
+    public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants) {
+    }
+
+    public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock) {
+        ReadySignal signal = new ReadySignal();
+        AgentRecords agents = new AgentRecords(stores.agents(), regions);
+        Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock);
+        Pools pools = new Pools(stores.tenants(), clock);
+        DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
+        LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, clock);
+        ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
+        return new UseCases(
+                new SubmitJob(requeue, new JobIdGenerator(clock), clock),
+                new JobQueries(stores.jobs(), progress),
+                new CancelJob(stores.jobs(), stores.ready(), clock),
+                new RegisterAgent(agents, clock),
+                new AgentHeartbeat(agents, stores.jobs(), settings, clock),
+                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock),
+                progress,
+                new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock),
+                new Reconcile(agents, stores.jobs(), stores.ready(), requeue, signal, settings, clock),
+                new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), clock),
+                signal,
+                settings);
+    }
+
+    @Override
+    public void close() {
+        reportProgress.close();
+    }
+}

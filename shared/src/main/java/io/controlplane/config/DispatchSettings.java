@@ -1,0 +1,99 @@
+package io.controlplane.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Timings of leases, heartbeats, retries and dispatch, validated at {@link #from(Map)} (every
+ * problem at once). Setting names are seconds (or milliseconds where they end in _MS).
+ */
+public record DispatchSettings(
+        Duration leaseDuration,
+        Duration heartbeatInterval,
+        Duration agentOfflineAfter,
+        Duration progressMinInterval,
+        Duration retryBackoffBase,
+        Duration retryBackoffMax,
+        Duration agingStep,
+        Duration dedicatedPoolPreference,
+        Duration staleEntryGrace,
+        Duration pollInterval,
+        Duration reconcileInterval,
+        int headsPerTier) {
+
+    public static final String LEASE_SECONDS = "LEASE_SECONDS";
+    public static final String HEARTBEAT_SECONDS = "HEARTBEAT_SECONDS";
+    public static final String AGENT_OFFLINE_SECONDS = "AGENT_OFFLINE_SECONDS";
+    public static final String PROGRESS_MIN_INTERVAL_MS = "PROGRESS_MIN_INTERVAL_MS";
+    public static final String RETRY_BACKOFF_BASE_SECONDS = "RETRY_BACKOFF_BASE_SECONDS";
+    public static final String RETRY_BACKOFF_MAX_SECONDS = "RETRY_BACKOFF_MAX_SECONDS";
+    public static final String AGING_STEP_SECONDS = "AGING_STEP_SECONDS";
+    public static final String DEDICATED_POOL_PREFERENCE_SECONDS = "DEDICATED_POOL_PREFERENCE_SECONDS";
+    public static final String STALE_ENTRY_GRACE_SECONDS = "STALE_ENTRY_GRACE_SECONDS";
+    public static final String DISPATCH_POLL_MS = "DISPATCH_POLL_MS";
+    public static final String RECONCILE_SECONDS = "RECONCILE_SECONDS";
+    public static final String DISPATCH_HEADS_PER_TIER = "DISPATCH_HEADS_PER_TIER";
+
+    public static DispatchSettings defaults() {
+        return from(Map.of());
+    }
+
+    public static DispatchSettings from(Map<String, String> values) {
+        List<String> problems = new ArrayList<>();
+        DispatchSettings s = new DispatchSettings(
+                seconds(values, LEASE_SECONDS, 60, 5, 3600, problems),
+                seconds(values, HEARTBEAT_SECONDS, 15, 1, 600, problems),
+                seconds(values, AGENT_OFFLINE_SECONDS, 60, 2, 3600, problems),
+                millis(values, PROGRESS_MIN_INTERVAL_MS, 1000, 0, 60_000, problems),
+                seconds(values, RETRY_BACKOFF_BASE_SECONDS, 10, 0, 3600, problems),
+                seconds(values, RETRY_BACKOFF_MAX_SECONDS, 600, 0, 86_400, problems),
+                seconds(values, AGING_STEP_SECONDS, 1800, 1, 86_400 * 7, problems),
+                seconds(values, DEDICATED_POOL_PREFERENCE_SECONDS, 10, 0, 3600, problems),
+                seconds(values, STALE_ENTRY_GRACE_SECONDS, 60, 1, 3600, problems),
+                millis(values, DISPATCH_POLL_MS, 1000, 10, 30_000, problems),
+                seconds(values, RECONCILE_SECONDS, 10, 1, 3600, problems),
+                (int) number(values, DISPATCH_HEADS_PER_TIER, 25, 1, 1000, problems));
+        if (problems.isEmpty() && s.heartbeatInterval.compareTo(s.leaseDuration) >= 0) {
+            problems.add(HEARTBEAT_SECONDS + " must be shorter than " + LEASE_SECONDS + " (heartbeats extend leases)");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid dispatch settings:\n - " + String.join("\n - ", problems));
+        }
+        return s;
+    }
+
+    /** Back-off before retry number {@code failures} (1-based): base × 2^(failures−1), capped. */
+    public Duration backoff(int failures) {
+        long factor = 1L << Math.min(20, Math.max(0, failures - 1));
+        Duration d = retryBackoffBase.multipliedBy(factor);
+        return d.compareTo(retryBackoffMax) > 0 ? retryBackoffMax : d;
+    }
+
+    private static Duration seconds(Map<String, String> v, String name, long dflt, long min, long max, List<String> problems) {
+        return Duration.ofSeconds(number(v, name, dflt, min, max, problems));
+    }
+
+    private static Duration millis(Map<String, String> v, String name, long dflt, long min, long max, List<String> problems) {
+        return Duration.ofMillis(number(v, name, dflt, min, max, problems));
+    }
+
+    private static long number(Map<String, String> v, String name, long dflt, long min, long max, List<String> problems) {
+        String raw = v.get(name);
+        if (raw == null || raw.isBlank()) {
+            return dflt;
+        }
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value < min || value > max) {
+                problems.add(name + " must be from " + min + " to " + max);
+                return dflt;
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            problems.add(name + " must be a whole number");
+            return dflt;
+        }
+    }
+}

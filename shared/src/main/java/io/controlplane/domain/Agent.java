@@ -1,0 +1,99 @@
+package io.controlplane.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A registered agent: where it runs (region, pool), what it can do (capabilities, slots), who
+ * registered it ({@code principal}: tenant and subject of the token), and the leases it holds.
+ * The leases listed here reserve its slots; the job row is the authority on who holds a job, so a
+ * listed lease the job does not confirm is released by reconciliation.
+ */
+public record Agent(
+        String id,
+        String region,
+        String pool,
+        Set<String> capabilities,
+        int slots,
+        boolean draining,
+        String principalTenant,
+        String principalSubject,
+        Instant registeredAt,
+        Instant lastHeartbeatAt,
+        List<AgentLease> leases,
+        String etag) {
+
+    public Agent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(region, "region");
+        capabilities = Set.copyOf(capabilities);
+        leases = List.copyOf(leases);
+    }
+
+    public int freeSlots() {
+        return Math.max(0, slots - leases.size());
+    }
+
+    /** Healthy while its last heartbeat (or registration) is more recent than {@code offlineAfter}. */
+    public boolean isHealthy(Instant now, Duration offlineAfter) {
+        return lastHeartbeatAt != null && !lastHeartbeatAt.plus(offlineAfter).isBefore(now);
+    }
+
+    /** Can take one more job now. */
+    public boolean canTakeWork(Instant now, Duration offlineAfter) {
+        return !draining && freeSlots() > 0 && isHealthy(now, offlineAfter);
+    }
+
+    public boolean hasCapabilities(List<String> required) {
+        return capabilities.containsAll(required);
+    }
+
+    public boolean isOwnedBy(String tenant, String subject) {
+        return Objects.equals(principalTenant, tenant) && Objects.equals(principalSubject, subject);
+    }
+
+    public java.util.Optional<AgentLease> lease(String leaseId) {
+        return leases.stream().filter(l -> l.leaseId().equals(leaseId)).findFirst();
+    }
+
+    public Agent withLease(AgentLease lease) {
+        List<AgentLease> more = new ArrayList<>(leases);
+        more.add(lease);
+        return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
+                registeredAt, lastHeartbeatAt, more, etag);
+    }
+
+    public Agent withoutLease(String leaseId) {
+        return withLeases(leases.stream().filter(l -> !l.leaseId().equals(leaseId)).toList());
+    }
+
+    public Agent withLeases(List<AgentLease> newLeases) {
+        return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
+                registeredAt, lastHeartbeatAt, newLeases, etag);
+    }
+
+    public Agent withHeartbeat(Instant at) {
+        return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
+                registeredAt, at, leases, etag);
+    }
+
+    public Agent withDraining(boolean value) {
+        return new Agent(id, region, pool, capabilities, slots, value, principalTenant, principalSubject,
+                registeredAt, lastHeartbeatAt, leases, etag);
+    }
+
+    /** The registration fields replaced (re-registration keeps leases and the principal). */
+    public Agent reregistered(String newPool, Set<String> newCapabilities, int newSlots, Instant at) {
+        return new Agent(id, region, newPool, newCapabilities, newSlots, draining, principalTenant, principalSubject,
+                registeredAt, at, leases, etag);
+    }
+
+    public Agent withEtag(String newEtag) {
+        return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
+                registeredAt, lastHeartbeatAt, leases, newEtag);
+    }
+}

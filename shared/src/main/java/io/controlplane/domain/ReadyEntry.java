@@ -1,0 +1,48 @@
+package io.controlplane.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A job waiting for an agent, in its region's ready queue. The key orders the queue: tier first,
+ * then the job's submission time, then its id; a job that comes back (lease lost, retry, resume)
+ * gets the same key, so it keeps its place and an entry is never duplicated. {@code notBefore}
+ * holds back a retry (back-off); {@code insertedAt} tells a fresh entry from a stale one.
+ */
+public record ReadyEntry(
+        String region,
+        String tenantId,
+        String jobId,
+        Tier tier,
+        List<String> requiredCapabilities,
+        Instant enqueuedAt,
+        Instant notBefore,
+        Instant insertedAt,
+        String etag) {
+
+    public ReadyEntry {
+        requiredCapabilities = List.copyOf(requiredCapabilities);
+    }
+
+    public static ReadyEntry of(Job job, Instant notBefore, Instant now) {
+        return new ReadyEntry(job.spec().region(), job.tenantId(), job.id(), job.spec().tier(),
+                job.spec().requiredCapabilities(), job.createdAt(), notBefore, now, null);
+    }
+
+    /** Ordering key: Platinum "0", Premium "1", Standard "2", then submission millis, then job id. */
+    public String key() {
+        return keyPrefix(tier) + String.format("%013d", enqueuedAt.toEpochMilli()) + "|" + tenantId + "|" + jobId;
+    }
+
+    public static String keyPrefix(Tier tier) {
+        return (Tier.values().length - tier.rank()) + "|";
+    }
+
+    public boolean isHeldBack(Instant now) {
+        return notBefore != null && notBefore.isAfter(now);
+    }
+
+    public ReadyEntry withEtag(String newEtag) {
+        return new ReadyEntry(region, tenantId, jobId, tier, requiredCapabilities, enqueuedAt, notBefore, insertedAt, newEtag);
+    }
+}

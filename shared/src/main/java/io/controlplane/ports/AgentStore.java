@@ -1,0 +1,24 @@
+package io.controlplane.ports;
+
+import io.controlplane.domain.Agent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Registered agents, partitioned by region. Writes are conditional on the etag the agent was read
+ * with ({@link io.controlplane.domain.ConcurrencyConflictException} otherwise), because an agent's
+ * record also holds its slot reservations.
+ */
+public interface AgentStore {
+
+    Optional<Agent> find(String region, String agentId);
+
+    /** Stores a new agent; conflicts if one with that id exists in the region. */
+    Agent create(Agent agent);
+
+    /** Replaces the agent if it still has {@code agent.etag()}. */
+    Agent update(Agent agent);
+
+    /** Every agent of a region. */
+    List<Agent> list(String region);
+}

@@ -1,0 +1,30 @@
+package io.controlplane.ports;
+
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.domain.Tier;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A region's jobs waiting for agents, kept in dispatch order (tier, then submission time). Reads
+ * take the head of each tier, so choosing a job never scans the whole queue.
+ */
+public interface ReadyQueue {
+
+    /** Inserts or replaces the job's entry (same job, same key: idempotent). */
+    ReadyEntry put(ReadyEntry entry);
+
+    /** Up to {@code perTier} entries from the head of each tier of the region. */
+    List<ReadyEntry> heads(String region, int perTier);
+
+    /** Removes the entry if it is still the version read; false when it changed or is gone. */
+    boolean remove(ReadyEntry entry);
+
+    /** Depth and oldest submission time per tier (for operators and metrics). */
+    Map<Tier, Depth> depths(String region);
+
+    /** Queue depth of one tier. */
+    record Depth(long count, Instant oldestEnqueuedAt) {
+    }
+}

@@ -1,0 +1,30 @@
+package io.controlplane.adapters.memory;
+
+import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.ports.TenantStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Entitlements in memory, for unit tests. */
+public final class InMemoryTenantStore implements TenantStore {
+
+    private final Map<String, TenantEntitlement> tenants = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<TenantEntitlement> find(String tenantId) {
+        return Optional.ofNullable(tenants.get(tenantId));
+    }
+
+    @Override
+    public TenantEntitlement put(TenantEntitlement entitlement) {
+        tenants.put(entitlement.tenantId(), entitlement);
+        return entitlement;
+    }
+
+    @Override
+    public List<TenantEntitlement> list() {
+        return List.copyOf(tenants.values());
+    }
+}
