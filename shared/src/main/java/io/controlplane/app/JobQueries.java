@@ -31,7 +31,7 @@ public final class JobQueries {
     /** Progress reported to this instance but not yet written (coalesced) is shown at once. */
     private Job withPending(Job job) {
         return progress.pending(job.tenantId(), job.id())
-                .filter(p -> job.progress().updatedAt() == null || p.updatedAt().isAfter(job.progress().updatedAt()))
+                .filter(p -> job.progress().updatedAt() == null || !p.updatedAt().isBefore(job.progress().updatedAt()))
                 .map(p -> job.withProgress(p, job.updatedAt()))
                 .orElse(job);
     }

@@ -1,0 +1,81 @@
+package io.controlplane.app;
+
+import io.controlplane.adapters.memory.InMemoryAgentStore;
+import io.controlplane.adapters.memory.InMemoryJobStore;
+import io.controlplane.adapters.memory.InMemoryReadyQueue;
+import io.controlplane.adapters.memory.InMemoryTenantStore;
+import io.controlplane.api.ApiFixture;
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.Tier;
+import io.controlplane.testing.MutableClock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Use cases on in-memory stores and a hand-moved clock, with helpers to act as clients and agents. */
+public final class DispatchFixture implements AutoCloseable {
+
+    public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    public final MutableClock clock = new MutableClock(T0);
+    public final InMemoryJobStore jobs = new InMemoryJobStore();
+    public final InMemoryAgentStore agents = new InMemoryAgentStore();
+    public final InMemoryReadyQueue ready = new InMemoryReadyQueue();
+    public final InMemoryTenantStore tenants = new InMemoryTenantStore();
+    public final ApiFixture.RecordingIntake intake = new ApiFixture.RecordingIntake();
+    public final DispatchSettings settings;
+    public final UseCases app;
+
+    public DispatchFixture() {
+        this(Map.of());
+    }
+
+    public DispatchFixture(Map<String, String> settingValues) {
+        settings = DispatchSettings.from(settingValues);
+        app = UseCases.wire(new UseCases.Stores(jobs, agents, ready, tenants), intake,
+                Set.of("westeurope", "northeurope"), settings, clock);
+    }
+
+    public static Caller client(String tenant) {
+        return new Caller(tenant, "user@" + tenant, Set.of("Jobs.Submit", "Jobs.Read", "Jobs.Manage"));
+    }
+
+    public static Caller agentIdentity(String agentId) {
+        return new Caller("provider", "sp-" + agentId, Set.of("Agents.Run"));
+    }
+
+    public Job submit(String tenant, JobSpec spec) {
+        return app.submitJob().submit(client(tenant), spec);
+    }
+
+    public void register(String agentId, String region, String pool, int slots, String... capabilities) {
+        app.registerAgent().register(agentIdentity(agentId), agentId,
+                new RegisterAgent.Registration(region, pool, Set.of(capabilities), slots));
+    }
+
+    /** One claim attempt, no waiting. */
+    public Optional<LeaseGrant> lease(String agentId) {
+        try {
+            return app.leaseWork().lease(agentIdentity(agentId), agentId, 0);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void dedicate(String tenant, String pool) {
+        app.admin().entitle(new TenantEntitlement(tenant, Tier.Platinum, Set.of("westeurope"), pool, 100));
+    }
+
+    public Job job(Job job) {
+        return jobs.find(job.tenantId(), job.id()).orElseThrow();
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}

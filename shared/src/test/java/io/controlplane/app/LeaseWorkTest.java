@@ -1,0 +1,216 @@
+package io.controlplane.app;
+
+import static io.controlplane.domain.JobSpecs.aJobSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LeaseWorkTest {
+
+    private final DispatchFixture f = new DispatchFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private String leasedJob(String agentId) {
+        return f.lease(agentId).map(g -> g.job().id()).orElse(null);
+    }
+
+    @Test
+    void platinumBeforePremiumBeforeStandardWhateverTheSubmissionOrder() {
+        Job standard = f.submit("contoso", aJobSpec().withTier(Tier.Standard).build());
+        f.clock.advance(Duration.ofSeconds(1));
+        Job premium = f.submit("contoso", aJobSpec().withTier(Tier.Premium).build());
+        f.clock.advance(Duration.ofSeconds(1));
+        Job platinum = f.submit("contoso", aJobSpec().withTier(Tier.Platinum).build());
+        f.register("agent-1", "westeurope", "shared", 3, "azure-devops");
+
+        assertThat(List.of(leasedJob("agent-1"), leasedJob("agent-1"), leasedJob("agent-1")))
+                .containsExactly(platinum.id(), premium.id(), standard.id());
+    }
+
+    @Test
+    void withinATierTheOldestGoesFirst() {
+        Job first = f.submit("contoso", aJobSpec().withTier(Tier.Premium).build());
+        f.clock.advance(Duration.ofMillis(5));
+        Job second = f.submit("fabrikam", aJobSpec().withTier(Tier.Premium).build());
+        f.register("agent-1", "westeurope", "shared", 2, "azure-devops");
+
+        assertThat(List.of(leasedJob("agent-1"), leasedJob("agent-1"))).containsExactly(first.id(), second.id());
+    }
+
+    @Test
+    void aLongWaitingStandardJobAgesPastAFreshPremiumOne() {
+        Job old = f.submit("contoso", aJobSpec().withTier(Tier.Standard).build());
+        f.clock.advance(f.settings.agingStep().multipliedBy(2));
+        f.submit("contoso", aJobSpec().withTier(Tier.Premium).build());
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+
+        assertThat(leasedJob("agent-1")).isEqualTo(old.id());
+    }
+
+    @Test
+    void anAgentNeverGetsAJobOfAnotherRegion() {
+        Job north = f.submit("contoso", aJobSpec().withRegion("northeurope").build());
+        f.register("agent-west", "westeurope", "shared", 1, "azure-devops");
+        f.register("agent-north", "northeurope", "shared", 1, "azure-devops");
+
+        assertThat(f.lease("agent-west")).isEmpty();
+        assertThat(leasedJob("agent-north")).isEqualTo(north.id());
+    }
+
+    @Test
+    void anAgentNeverGetsAJobWhoseCapabilitiesItLacks() {
+        Job git = f.submit("contoso", aJobSpec().withCapabilities("git", "lfs").build());
+        f.register("agent-partial", "westeurope", "shared", 1, "git");
+        f.register("agent-full", "westeurope", "shared", 1, "git", "lfs", "azure-devops");
+
+        assertThat(f.lease("agent-partial")).isEmpty();
+        assertThat(leasedJob("agent-full")).isEqualTo(git.id());
+    }
+
+    @Test
+    void aDedicatedPoolTakesOnlyItsTenantsJobs() {
+        f.dedicate("contoso", "contoso-platinum");
+        Job fabrikam = f.submit("fabrikam", aJobSpec().withTier(Tier.Platinum).build());
+        f.register("agent-dedicated", "westeurope", "contoso-platinum", 1, "azure-devops");
+
+        assertThat(f.lease("agent-dedicated")).isEmpty();
+
+        Job contoso = f.submit("contoso", aJobSpec().withTier(Tier.Standard).build());
+        assertThat(leasedJob("agent-dedicated")).isEqualTo(contoso.id());
+        assertThat(f.job(fabrikam).state()).isEqualTo(JobState.Queued);
+    }
+
+    @Test
+    void aTenantWithADedicatedPoolUsesItFirstThenSharedAgentsHelp() {
+        f.dedicate("contoso", "contoso-platinum");
+        Job contoso = f.submit("contoso", aJobSpec().withTier(Tier.Platinum).build());
+        f.register("agent-shared", "westeurope", "shared", 1, "azure-devops");
+
+        assertThat(f.lease("agent-shared")).as("within the preference window").isEmpty();
+
+        f.clock.advance(f.settings.dedicatedPoolPreference().plusSeconds(1));
+        assertThat(leasedJob("agent-shared")).isEqualTo(contoso.id());
+    }
+
+    @Test
+    void slotsDrainingAndHealthLimitWhatAnAgentTakes() {
+        for (int i = 0; i < 4; i++) {
+            f.submit("contoso", aJobSpec().build());
+        }
+        f.register("agent-2slots", "westeurope", "shared", 2, "azure-devops");
+        assertThat(f.lease("agent-2slots")).isPresent();
+        assertThat(f.lease("agent-2slots")).isPresent();
+        assertThat(f.lease("agent-2slots")).as("both slots taken").isEmpty();
+
+        f.register("agent-drained", "westeurope", "shared", 1, "azure-devops");
+        f.app.admin().drain("agent-drained");
+        assertThat(f.lease("agent-drained")).isEmpty();
+
+        f.register("agent-silent", "westeurope", "shared", 1, "azure-devops");
+        f.clock.advance(f.settings.agentOfflineAfter().plusSeconds(1));
+        // Asking for work is itself a sign of life: an agent that asks again is healthy again.
+        assertThat(f.lease("agent-silent")).isPresent();
+    }
+
+    @Test
+    void aLeaseCarriesANewEpochAndTheJobRecordsIt() {
+        Job job = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+
+        LeaseGrant grant = f.lease("agent-1").orElseThrow();
+
+        Job leased = f.job(job);
+        assertThat(grant.epoch()).isEqualTo(1);
+        assertThat(leased.state()).isEqualTo(JobState.Assigned);
+        assertThat(leased.agentId()).isEqualTo("agent-1");
+        assertThat(leased.leaseId()).isEqualTo(grant.leaseId());
+        assertThat(leased.epoch()).isEqualTo(1);
+        assertThat(leased.leaseExpiresAt()).isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
+        assertThat(grant.resumed()).isFalse();
+        assertThat(f.ready.heads("westeurope", 10)).isEmpty();
+        assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().leases()).hasSize(1);
+    }
+
+    @Test
+    void manyAgentsClaimingAtOnceNeverLeaseAJobTwice() throws Exception {
+        int jobs = 60;
+        int agents = 12;
+        for (int i = 0; i < jobs; i++) {
+            f.submit("contoso", aJobSpec().withTier(Tier.values()[i % 3]).build());
+        }
+        for (int a = 0; a < agents; a++) {
+            f.register("agent-" + a, "westeurope", "shared", 10, "azure-devops");
+        }
+        Map<String, String> holder = Collections.synchronizedMap(new HashMap<>());
+        List<String> doubles = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(agents);
+        CountDownLatch start = new CountDownLatch(1);
+        for (int a = 0; a < agents; a++) {
+            String agentId = "agent-" + a;
+            pool.submit(() -> {
+                start.await();
+                Optional<LeaseGrant> grant;
+                while ((grant = f.lease(agentId)).isPresent()) {
+                    if (holder.putIfAbsent(grant.get().job().id(), agentId) != null) {
+                        doubles.add(grant.get().job().id());
+                    }
+                }
+                return null;
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(doubles).isEmpty();
+        assertThat(holder).hasSize(jobs);
+        holder.forEach((jobId, agentId) -> {
+            Job job = f.jobs.find("contoso", jobId).orElseThrow();
+            assertThat(job.agentId()).isEqualTo(agentId);
+            assertThat(f.jobs.history("contoso", jobId)).filteredOn(h -> h.to() == JobState.Assigned).hasSize(1);
+        });
+        int reserved = 0;
+        for (int a = 0; a < agents; a++) {
+            reserved += f.agents.find("westeurope", "agent-" + a).orElseThrow().leases().size();
+        }
+        assertThat(reserved).as("every reservation belongs to a lease the job confirms").isEqualTo(jobs);
+    }
+
+    @Test
+    void aWaitingAgentIsWokenBySubmissionNotAtTheNextPoll() throws Exception {
+        DispatchFixture slow = new DispatchFixture(Map.of("DISPATCH_POLL_MS", "30000"));
+        try {
+            slow.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            var waiting = pool.submit(() -> slow.app.leaseWork().lease(DispatchFixture.agentIdentity("agent-1"), "agent-1", 20));
+            Thread.sleep(200);
+            Job job = slow.submit("contoso", aJobSpec().build());
+
+            Optional<LeaseGrant> grant = waiting.get(10, TimeUnit.SECONDS);
+
+            assertThat(grant).map(g -> g.job().id()).contains(job.id());
+            pool.shutdownNow();
+        } finally {
+            slow.close();
+        }
+    }
+}
