@@ -22,10 +22,10 @@ public final class DispatchFixture implements AutoCloseable {
     public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
     public final MutableClock clock = new MutableClock(T0);
-    public final InMemoryJobStore jobs = new InMemoryJobStore();
-    public final InMemoryAgentStore agents = new InMemoryAgentStore();
-    public final InMemoryReadyQueue ready = new InMemoryReadyQueue();
-    public final InMemoryTenantStore tenants = new InMemoryTenantStore();
+    public final io.controlplane.ports.JobStore jobs;
+    public final io.controlplane.ports.AgentStore agents;
+    public final io.controlplane.ports.ReadyQueue ready;
+    public final io.controlplane.ports.TenantStore tenants;
     public final ApiFixture.RecordingIntake intake = new ApiFixture.RecordingIntake();
     public final DispatchSettings settings;
     public final UseCases app;
@@ -35,6 +35,15 @@ public final class DispatchFixture implements AutoCloseable {
     }
 
     public DispatchFixture(Map<String, String> settingValues) {
+        this(new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
+                new InMemoryTenantStore()), settingValues);
+    }
+
+    public DispatchFixture(UseCases.Stores stores, Map<String, String> settingValues) {
+        jobs = stores.jobs();
+        agents = stores.agents();
+        ready = stores.ready();
+        tenants = stores.tenants();
         settings = DispatchSettings.from(settingValues);
         app = UseCases.wire(new UseCases.Stores(jobs, agents, ready, tenants), intake,
                 Set.of("westeurope", "northeurope"), settings, clock);

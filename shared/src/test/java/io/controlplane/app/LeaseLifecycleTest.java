@@ -15,9 +15,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class LeaseLifecycleTest {
+abstract class LeaseLifecycleTest {
 
-    private final DispatchFixture f = new DispatchFixture(Map.of("PROGRESS_MIN_INTERVAL_MS", "60000"));
+    /** The stores the scenarios run on. */
+    protected abstract UseCases.Stores stores();
+
+
+    private final DispatchFixture f = new DispatchFixture(stores(), Map.of("PROGRESS_MIN_INTERVAL_MS", "60000"));
     private final Caller agent1 = DispatchFixture.agentIdentity("agent-1");
     private final Caller agent2 = DispatchFixture.agentIdentity("agent-2");
 

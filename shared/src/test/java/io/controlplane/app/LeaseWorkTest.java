@@ -20,9 +20,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class LeaseWorkTest {
+abstract class LeaseWorkTest {
 
-    private final DispatchFixture f = new DispatchFixture();
+    /** The stores the scenarios run on. */
+    protected abstract UseCases.Stores stores();
+
+
+    private final DispatchFixture f = new DispatchFixture(stores(), Map.of());
 
     @AfterEach
     void close() {
@@ -197,7 +201,7 @@ class LeaseWorkTest {
 
     @Test
     void aWaitingAgentIsWokenBySubmissionNotAtTheNextPoll() throws Exception {
-        DispatchFixture slow = new DispatchFixture(Map.of("DISPATCH_POLL_MS", "30000"));
+        DispatchFixture slow = new DispatchFixture(stores(), Map.of("DISPATCH_POLL_MS", "30000"));
         try {
             slow.register("agent-1", "westeurope", "shared", 1, "azure-devops");
             ExecutorService pool = Executors.newSingleThreadExecutor();

@@ -44,7 +44,7 @@ final class TableAgentStore implements AgentStore {
     public Agent create(Agent agent) {
         try {
             var response = table.createEntityWithResponse(toEntity(agent), null, null);
-            return agent.withEtag(response.getHeaders().getValue(com.azure.core.http.HttpHeaderName.ETAG));
+            return agent.withEtag(Etags.from(response.getHeaders()));
         } catch (TableServiceException e) {
             if (TableErrors.isAlreadyExists(e)) {
                 throw new ConcurrencyConflictException("Agent " + agent.id() + " is already registered.", e);
@@ -59,7 +59,7 @@ final class TableAgentStore implements AgentStore {
         entity.addProperty("odata.etag", agent.etag());
         try {
             var response = table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
-            return agent.withEtag(response.getHeaders().getValue(com.azure.core.http.HttpHeaderName.ETAG));
+            return agent.withEtag(Etags.from(response.getHeaders()));
         } catch (TableServiceException e) {
             if (TableErrors.isPreconditionFailed(e)) {
                 throw new ConcurrencyConflictException("Agent " + agent.id() + " changed concurrently.", e);

@@ -104,7 +104,7 @@ final class TableJobStore implements JobStore {
 
     private String etagOf(TableTransactionResult result, Job job) {
         TableTransactionActionResponse response = result.getTableTransactionActionResponseByRowKey(JobEntities.jobRowKey(job.id()));
-        String etag = response == null ? null : response.getHeaders().getValue(HttpHeaderName.ETAG);
+        String etag = response == null ? null : Etags.from(response.getHeaders());
         if (etag != null) {
             return etag;
         }

@@ -34,7 +34,7 @@ final class TableReadyQueue implements ReadyQueue {
     @Override
     public ReadyEntry put(ReadyEntry entry) {
         var response = table.upsertEntityWithResponse(toEntity(entry), TableEntityUpdateMode.REPLACE, null, null);
-        return entry.withEtag(response.getHeaders().getValue(HttpHeaderName.ETAG));
+        return entry.withEtag(Etags.from(response.getHeaders()));
     }
 
     @Override
@@ -56,8 +56,8 @@ final class TableReadyQueue implements ReadyQueue {
         TableEntity entity = new TableEntity(entry.region(), entry.key());
         entity.addProperty("odata.etag", entry.etag() == null ? "*" : entry.etag());
         try {
-            table.deleteEntityWithResponse(entity, entry.etag() != null, null, null);
-            return true;
+            // The SDK answers a delete of a missing entity with its 404 status rather than an exception.
+            return table.deleteEntityWithResponse(entity, entry.etag() != null, null, null).getStatusCode() / 100 == 2;
         } catch (TableServiceException e) {
             if (TableErrors.isNotFound(e) || TableErrors.isPreconditionFailed(e)) {
                 return false;

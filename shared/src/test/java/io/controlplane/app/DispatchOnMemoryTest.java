@@ -1,0 +1,32 @@
+package io.controlplane.app;
+
+import io.controlplane.adapters.memory.InMemoryAgentStore;
+import io.controlplane.adapters.memory.InMemoryJobStore;
+import io.controlplane.adapters.memory.InMemoryReadyQueue;
+import io.controlplane.adapters.memory.InMemoryTenantStore;
+import org.junit.jupiter.api.Nested;
+
+/** The dispatch and lease scenarios on the in-memory stores. */
+class DispatchOnMemoryTest {
+
+    static UseCases.Stores memory() {
+        return new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
+                new InMemoryTenantStore());
+    }
+
+    @Nested
+    class Leasing extends LeaseWorkTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return memory();
+        }
+    }
+
+    @Nested
+    class Lifecycle extends LeaseLifecycleTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return memory();
+        }
+    }
+}
