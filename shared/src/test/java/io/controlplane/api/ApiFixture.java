@@ -76,6 +76,15 @@ public final class ApiFixture {
         return issuer.token(tenant, "user-of-" + tenant, List.of(roles), Duration.ofMinutes(5));
     }
 
+    /** A token of the agent operator's identity {@code agentId} (role Agents.Run). */
+    public String agentToken(String agentId) {
+        return issuer.token("provider", agentId, List.of(Roles.AGENTS_RUN), Duration.ofMinutes(5));
+    }
+
+    public String adminToken() {
+        return issuer.token("operators", "operator-1", List.of(Roles.ADMIN), Duration.ofMinutes(5));
+    }
+
     public String clientToken(String tenant) {
         return token(tenant, Roles.JOBS_SUBMIT, Roles.JOBS_READ, Roles.JOBS_MANAGE);
     }
