@@ -9,6 +9,7 @@ import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.LeaseIds;
 import io.controlplane.domain.ReadyEntry;
+import io.controlplane.domain.Tier;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.DispatchPolicy;
@@ -35,6 +36,7 @@ public final class LeaseWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseWork.class);
     public static final int MAX_WAIT_SECONDS = 30;
+    private static final int DEEP_PAGE = 100;
 
     private final AgentRecords agents;
     private final JobStore jobs;
@@ -89,17 +91,60 @@ public final class LeaseWork {
             return Optional.empty();
         }
         PoolDirectory directory = pools.directory();
+        List<ReadyEntry> heads = ready.heads(region, settings.headsPerTier());
         final Agent asked = agent;
-        List<ReadyEntry> candidates = policy.order(ready.heads(region, settings.headsPerTier()).stream()
+        List<ReadyEntry> candidates = policy.order(heads.stream()
                 .filter(e -> policy.admits(asked, e, directory, now)).toList(), now);
+        Attempt attempt = tryEach(candidates, agent, now);
+        if (attempt.grant().isPresent() || attempt.agent() == null) {
+            return attempt.grant();
+        }
+        return deepScan(attempt.agent(), heads, directory, now);
+    }
+
+    private record Attempt(Optional<LeaseGrant> grant, Agent agent) {
+    }
+
+    private Attempt tryEach(List<ReadyEntry> candidates, Agent agent, Instant now) {
+        Agent current = agent;
         for (ReadyEntry entry : candidates) {
-            Optional<LeaseGrant> grant = claim(agent, entry, now);
+            Optional<LeaseGrant> grant = claim(current, entry, now);
             if (grant.isPresent()) {
-                return grant;
+                return new Attempt(grant, current);
             }
-            agent = agents.store().find(region, agentId).orElse(null);
-            if (agent == null || !agent.canTakeWork(now, settings.agentOfflineAfter())) {
-                return Optional.empty();
+            current = agents.store().find(agent.region(), agent.id()).orElse(null);
+            if (current == null || !current.canTakeWork(now, settings.agentOfflineAfter())) {
+                return new Attempt(Optional.empty(), null);
+            }
+        }
+        return new Attempt(Optional.empty(), current);
+    }
+
+    /**
+     * Nothing at the heads fits this agent (say, they all need a capability it lacks): read further
+     * into each tier, a page at a time and bounded, so such jobs never hide admissible ones behind them.
+     */
+    private Optional<LeaseGrant> deepScan(Agent agent, List<ReadyEntry> heads, PoolDirectory directory, Instant now) {
+        for (Tier tier : new Tier[] {Tier.Platinum, Tier.Premium, Tier.Standard}) {
+            List<ReadyEntry> ofTier = heads.stream().filter(e -> e.tier() == tier).toList();
+            if (ofTier.size() < settings.headsPerTier()) {
+                continue; // the head already held the whole tier
+            }
+            String after = ofTier.get(ofTier.size() - 1).key();
+            int scanned = 0;
+            while (scanned < settings.maxScanPerTier()) {
+                List<ReadyEntry> page = ready.page(agent.region(), tier, after, DEEP_PAGE);
+                if (page.isEmpty()) {
+                    break;
+                }
+                scanned += page.size();
+                after = page.get(page.size() - 1).key();
+                final Agent asked = agent;
+                Attempt attempt = tryEach(page.stream().filter(e -> policy.admits(asked, e, directory, now)).toList(), agent, now);
+                if (attempt.grant().isPresent() || attempt.agent() == null) {
+                    return attempt.grant();
+                }
+                agent = attempt.agent();
             }
         }
         return Optional.empty();

@@ -21,7 +21,8 @@ public record DispatchSettings(
         Duration staleEntryGrace,
         Duration pollInterval,
         Duration reconcileInterval,
-        int headsPerTier) {
+        int headsPerTier,
+        int maxScanPerTier) {
 
     public static final String LEASE_SECONDS = "LEASE_SECONDS";
     public static final String HEARTBEAT_SECONDS = "HEARTBEAT_SECONDS";
@@ -35,6 +36,7 @@ public record DispatchSettings(
     public static final String DISPATCH_POLL_MS = "DISPATCH_POLL_MS";
     public static final String RECONCILE_SECONDS = "RECONCILE_SECONDS";
     public static final String DISPATCH_HEADS_PER_TIER = "DISPATCH_HEADS_PER_TIER";
+    public static final String DISPATCH_MAX_SCAN_PER_TIER = "DISPATCH_MAX_SCAN_PER_TIER";
 
     public static DispatchSettings defaults() {
         return from(Map.of());
@@ -54,7 +56,8 @@ public record DispatchSettings(
                 seconds(values, STALE_ENTRY_GRACE_SECONDS, 60, 1, 3600, problems),
                 millis(values, DISPATCH_POLL_MS, 1000, 10, 30_000, problems),
                 seconds(values, RECONCILE_SECONDS, 10, 1, 3600, problems),
-                (int) number(values, DISPATCH_HEADS_PER_TIER, 25, 1, 1000, problems));
+                (int) number(values, DISPATCH_HEADS_PER_TIER, 25, 1, 1000, problems),
+                (int) number(values, DISPATCH_MAX_SCAN_PER_TIER, 2000, 0, 100_000, problems));
         if (problems.isEmpty() && s.heartbeatInterval.compareTo(s.leaseDuration) >= 0) {
             problems.add(HEARTBEAT_SECONDS + " must be shorter than " + LEASE_SECONDS + " (heartbeats extend leases)");
         }

@@ -18,6 +18,9 @@ public interface ReadyQueue {
     /** Up to {@code perTier} entries from the head of each tier of the region. */
     List<ReadyEntry> heads(String region, int perTier);
 
+    /** Up to {@code limit} entries of one tier after {@code afterKey} (null: from the head), in order. */
+    List<ReadyEntry> page(String region, Tier tier, String afterKey, int limit);
+
     /** Removes the entry if it is still the version read; false when it changed or is gone. */
     boolean remove(ReadyEntry entry);
 

@@ -61,6 +61,23 @@ abstract class LeaseWorkTest {
     }
 
     @Test
+    void jobsTheAgentCannotRunAtTheHeadDoNotHideOneItCan() {
+        DispatchFixture narrow = new DispatchFixture(stores(), Map.of("DISPATCH_HEADS_PER_TIER", "3"));
+        try {
+            for (int i = 0; i < 7; i++) {
+                narrow.submit("contoso", aJobSpec().withTier(Tier.Standard).withCapabilities("tfs").build());
+                narrow.clock.advance(Duration.ofMillis(1));
+            }
+            Job runnable = narrow.submit("contoso", aJobSpec().withTier(Tier.Standard).withCapabilities("git").build());
+            narrow.register("agent-git", "westeurope", "shared", 1, "git");
+
+            assertThat(narrow.lease("agent-git")).map(g -> g.job().id()).contains(runnable.id());
+        } finally {
+            narrow.close();
+        }
+    }
+
+    @Test
     void aLongWaitingStandardJobAgesPastAFreshPremiumOne() {
         Job old = f.submit("contoso", aJobSpec().withTier(Tier.Standard).build());
         f.clock.advance(f.settings.agingStep().multipliedBy(2));

@@ -49,6 +49,21 @@ public abstract class ReadyQueueContractTest {
     }
 
     @Test
+    void pagesWalkOneTierInOrderFromAKey() {
+        for (int i = 0; i < 5; i++) {
+            queue.put(entry("s-" + i, Tier.Standard, i));
+        }
+        queue.put(entry("p-0", Tier.Premium, 0));
+
+        List<ReadyEntry> first = queue.page(region, Tier.Standard, null, 2);
+        List<ReadyEntry> rest = queue.page(region, Tier.Standard, first.get(1).key(), 10);
+
+        assertThat(first).extracting(ReadyEntry::jobId).containsExactly("s-0", "s-1");
+        assertThat(rest).extracting(ReadyEntry::jobId).containsExactly("s-2", "s-3", "s-4");
+        assertThat(queue.page(region, Tier.Platinum, null, 10)).isEmpty();
+    }
+
+    @Test
     void puttingTheSameJobAgainReplacesItsEntry() {
         queue.put(entry("job-1", Tier.Premium, 1));
         ReadyEntry again = new ReadyEntry(region, "contoso", "job-1", Tier.Premium, List.of("git"), T0.plusSeconds(1),

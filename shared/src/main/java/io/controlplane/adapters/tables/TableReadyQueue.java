@@ -52,6 +52,18 @@ final class TableReadyQueue implements ReadyQueue {
     }
 
     @Override
+    public List<ReadyEntry> page(String region, Tier tier, String afterKey, int limit) {
+        String filter = tierRange(region, tier) + (afterKey == null ? "" : " and RowKey gt " + OData.quote(afterKey));
+        List<ReadyEntry> page = new ArrayList<>();
+        Iterator<TableEntity> rows = table.listEntities(new ListEntitiesOptions().setFilter(filter)
+                .setTop(Math.min(limit, 1000)), null, null).iterator();
+        while (page.size() < limit && rows.hasNext()) {
+            page.add(toEntry(rows.next()));
+        }
+        return page;
+    }
+
+    @Override
     public boolean remove(ReadyEntry entry) {
         TableEntity entity = new TableEntity(entry.region(), entry.key());
         entity.addProperty("odata.etag", entry.etag() == null ? "*" : entry.etag());

@@ -38,6 +38,18 @@ public final class InMemoryReadyQueue implements ReadyQueue {
     }
 
     @Override
+    public synchronized List<ReadyEntry> page(String region, Tier tier, String afterKey, int limit) {
+        List<ReadyEntry> page = new ArrayList<>();
+        TreeMap<String, ReadyEntry> queue = regions.getOrDefault(region, new TreeMap<>());
+        for (ReadyEntry e : (afterKey == null ? queue : queue.tailMap(afterKey, false)).values()) {
+            if (e.tier() == tier && page.size() < limit) {
+                page.add(e);
+            }
+        }
+        return page;
+    }
+
+    @Override
     public synchronized boolean remove(ReadyEntry entry) {
         TreeMap<String, ReadyEntry> queue = regions.get(entry.region());
         ReadyEntry current = queue == null ? null : queue.get(entry.key());
