@@ -48,9 +48,15 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock) {
+        return create(settings, dispatch, clock, java.util.List.of());
+    }
+
+    /** With extra storage pipeline policies (benchmarks count requests; fault tests inject failures). */
+    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock,
+                                      java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies) {
         ObjectMapper json = Json.mapper();
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
-                settings.tablePrefix(), json).ensureTables();
+                settings.tablePrefix(), json, storagePolicies).ensureTables();
         IntakeQueue intake = io.controlplane.adapters.Messaging.intakeQueue(settings, json);
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
                 storage.tenantStore()), intake, settings.regions(), dispatch, clock);

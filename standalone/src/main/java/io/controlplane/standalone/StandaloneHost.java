@@ -34,7 +34,11 @@ public final class StandaloneHost implements AutoCloseable {
     }
 
     public static StandaloneHost start(Map<String, String> values) throws IOException {
-        ControlPlane controlPlane = ControlPlane.create(values);
+        return start(ControlPlane.create(values), values);
+    }
+
+    /** Serves an already built control plane (tests and benchmarks build theirs with extra policies). */
+    public static StandaloneHost start(ControlPlane controlPlane, Map<String, String> values) throws IOException {
         ControlPlaneSettings settings = controlPlane.settings();
         String bind = values.getOrDefault(StandaloneSettings.BIND_ADDRESS, "127.0.0.1");
         int port = StandaloneSettings.intValue(values, StandaloneSettings.PORT, 7071);

@@ -36,6 +36,15 @@ public final class TableStorage {
      * @param tablePrefix letters and digits, prepended to every table name
      */
     public static TableStorage connect(String connectionString, String endpoint, String tablePrefix, ObjectMapper json) {
+        return connect(connectionString, endpoint, tablePrefix, json, java.util.List.of());
+    }
+
+    /**
+     * As {@link #connect(String, String, String, ObjectMapper)}, with extra pipeline policies
+     * (counting requests for benchmarks, injecting faults in tests).
+     */
+    public static TableStorage connect(String connectionString, String endpoint, String tablePrefix, ObjectMapper json,
+                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> extraPolicies) {
         Objects.requireNonNull(tablePrefix, "tablePrefix");
         if (!tablePrefix.matches("[A-Za-z][A-Za-z0-9]{0,40}")) {
             throw new IllegalArgumentException("Table prefix must be letters and digits, starting with a letter: " + tablePrefix);
@@ -46,6 +55,7 @@ public final class TableStorage {
                         .setBaseDelay(Duration.ofMillis(200))
                         .setMaxDelay(Duration.ofSeconds(4))))
                 .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE));
+        extraPolicies.forEach(builder::addPolicy);
         if (connectionString != null && !connectionString.isBlank()) {
             builder.connectionString(connectionString);
         } else if (endpoint != null && !endpoint.isBlank()) {
