@@ -1,0 +1,265 @@
+package io.controlplane.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.controlplane.simulator.AgentLog.EventType;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One leased job run by a {@link SimulatedAgent}: progress grows with time from where the job
+ * resumed to 100 percent, with progress reports and cursor checkpoints on their intervals, then
+ * completion (or failure when the failure draw says so). Commands from the heartbeat thread arrive
+ * through {@link #command}; a lost lease ends the job at once, without another call.
+ */
+final class SimulatedJob implements Runnable {
+
+    /** Give up on a job whose writes keep failing for reasons other than a lost lease. */
+    private static final int MAX_CONSECUTIVE_FAILURES = 10;
+
+    private final SimulatedAgent agent;
+    private final Lease lease;
+    private final AgentConfig config;
+    private final AgentLog log;
+    private final int startPercent;
+    private final Duration duration;
+    private final int failAtPercent;
+    private final Duration tick;
+    private final AtomicReference<Command> pending = new AtomicReference<>();
+    private volatile boolean shutdown;
+
+    /** Consecutive failures per operation, so a write that keeps failing is not masked by one that works. */
+    private final Map<String, Integer> failures = new HashMap<>();
+    private boolean finalProgressSent;
+
+    SimulatedJob(SimulatedAgent agent, Lease lease, AgentConfig config, Random random, AgentLog log) {
+        this.agent = agent;
+        this.lease = lease;
+        this.config = config;
+        this.log = log;
+        this.startPercent = lease.resumed() ? resumePercent(lease) : 0;
+        this.duration = duration(lease, config);
+        this.failAtPercent = random.nextDouble() < config.failure().fraction()
+                ? startPercent + random.nextInt(Math.max(1, 100 - startPercent))
+                : -1;
+        Duration shortest = config.progressInterval();
+        if (!config.checkpointInterval().isZero() && config.checkpointInterval().compareTo(shortest) < 0) {
+            shortest = config.checkpointInterval();
+        }
+        this.tick = clamp(shortest.dividedBy(4), Duration.ofMillis(5), Duration.ofMillis(100));
+        log.leaseReceived(lease, startPercent);
+    }
+
+    Lease lease() {
+        return lease;
+    }
+
+    /** A command from a heartbeat answer; the job acts on it at its next tick. */
+    void command(Command command) {
+        pending.set(command);
+    }
+
+    /** The agent is closing: checkpoint and release with reason {@code shutdown}. */
+    void shutdown() {
+        shutdown = true;
+    }
+
+    @Override
+    public void run() {
+        Instant started = agent.clock().instant();
+        Instant lastProgress = started;
+        Instant lastCheckpoint = started;
+        ReleaseReason leaving = null;
+        try {
+            while (!agent.killed()) {
+                if (agent.silent()) {
+                    SimulatedAgent.pause(tick);
+                    continue;
+                }
+                Instant now = agent.clock().instant();
+                int percent = percentAt(started, now);
+                Command command = pending.getAndSet(null);
+                if (command != null) {
+                    switch (command.type()) {
+                        case PREEMPT -> leaving = leaving == null ? ReleaseReason.PREEMPTED : leaving;
+                        case PAUSE -> leaving = leaving == null ? ReleaseReason.PAUSED : leaving;
+                        case CANCEL -> {
+                            log.event(EventType.CANCELLED, lease, Map.of("percent", percent));
+                            return;
+                        }
+                        default -> { }
+                    }
+                }
+                if (leaving == null && shutdown) {
+                    leaving = ReleaseReason.SHUTDOWN;
+                }
+                if (leaving != null) {
+                    if (giveBack(leaving, percent)) {
+                        return;
+                    }
+                } else if (failAtPercent >= 0 && percent >= failAtPercent) {
+                    if (write("fail", () -> agent.client().fail(lease.leaseId(), lease.epoch(),
+                            "simulated failure at " + failAtPercent + "%", config.failure().retryable()))) {
+                        log.failed(lease, failAtPercent, config.failure().retryable());
+                        return;
+                    }
+                } else if (percent >= 100) {
+                    finalProgressSent = finalProgressSent || write("progress",
+                            () -> agent.client().progress(lease.leaseId(), lease.epoch(), report(100)));
+                    if (finalProgressSent
+                            && write("complete", () -> agent.client().complete(lease.leaseId(), lease.epoch()))) {
+                        log.completed(lease);
+                        return;
+                    }
+                } else {
+                    if (due(lastProgress, now, config.progressInterval())) {
+                        if (write("progress", () -> agent.client().progress(lease.leaseId(), lease.epoch(),
+                                report(percent)))) {
+                            log.event(EventType.PROGRESS, lease, Map.of("percent", percent));
+                        }
+                        lastProgress = now;
+                    }
+                    if (!config.checkpointInterval().isZero() && due(lastCheckpoint, now, config.checkpointInterval())) {
+                        writeCheckpoint(percent);
+                        lastCheckpoint = now;
+                    }
+                }
+                SimulatedAgent.pause(tick);
+            }
+        } catch (LeaseGone gone) {
+            // dropped: the lease belongs to someone else now, or to nobody
+        } finally {
+            agent.jobEnded(this);
+        }
+    }
+
+    /** Final checkpoint, then release: the order API.md asks for. False: try again at the next tick. */
+    private boolean giveBack(ReleaseReason reason, int percent) {
+        if (writeCheckpoint(percent)
+                && write("release", () -> agent.client().release(lease.leaseId(), lease.epoch(), reason))) {
+            log.released(lease, reason, percent);
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean due(Instant last, Instant now, Duration interval) {
+        return !Duration.between(last, now).minus(interval).isNegative();
+    }
+
+    private boolean writeCheckpoint(int percent) {
+        JsonNode data = Jackson.MAPPER.createObjectNode().put("percent", percent);
+        if (write("checkpoint", () -> agent.client().cursorCheckpoint(lease.leaseId(), lease.epoch(),
+                SimulatedAgent.CHECKPOINT_NAME, data))) {
+            log.event(EventType.CHECKPOINT, lease, AgentLog.fields("name", SimulatedAgent.CHECKPOINT_NAME,
+                    "percent", percent));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * One lease write. A lost lease ends the job ({@link LeaseGone}); any other refusal or a transport
+     * failure is logged and the job tries again later, up to {@link #MAX_CONSECUTIVE_FAILURES} times.
+     *
+     * @return whether the write went through
+     */
+    private boolean write(String operation, Runnable call) {
+        try {
+            call.run();
+            failures.remove(operation);
+            return true;
+        } catch (LeaseLostException e) {
+            log.refused(lease, operation, e);
+            log.event(EventType.LEASE_LOST, lease, Map.of("operation", operation));
+            throw new LeaseGone();
+        } catch (ProblemException e) {
+            if (e.status() == 409) {
+                log.refused(lease, operation, e);
+            } else {
+                logError(operation, e);
+            }
+            if (e.status() == 404) {
+                // the control plane no longer knows this lease (or job): nothing left to write to
+                log.event(EventType.LEASE_LOST, lease, AgentLog.fields("operation", operation, "status", e.status()));
+                throw new LeaseGone();
+            }
+        } catch (UncheckedIOException | IllegalStateException e) {
+            if (agent.killed()) {
+                throw new LeaseGone();
+            }
+            logError(operation, e);
+        }
+        int failed = failures.merge(operation, 1, Integer::sum);
+        if (failed >= MAX_CONSECUTIVE_FAILURES) {
+            log.event(EventType.ERROR, lease, AgentLog.fields("operation", operation, "message",
+                    "giving the job up after " + failed + " failed " + operation + " calls in a row"));
+            throw new LeaseGone();
+        }
+        SimulatedAgent.pause(config.errorBackoff());
+        return false;
+    }
+
+    private void logError(String operation, RuntimeException e) {
+        Map<String, Object> fields = AgentLog.fields("operation", operation, "error", e.getClass().getSimpleName(),
+                "message", e.getMessage());
+        if (e instanceof ProblemException problem) {
+            fields.put("status", problem.status());
+        }
+        log.event(EventType.ERROR, lease, fields);
+    }
+
+    private int percentAt(Instant started, Instant now) {
+        long elapsed = Math.max(0, Duration.between(started, now).toMillis());
+        long total = Math.max(1, duration.toMillis());
+        return (int) Math.min(100, startPercent + elapsed * 100 / total);
+    }
+
+    private static ProgressReport report(int percent) {
+        return new ProgressReport(percent, Map.of("itemsDone", (long) percent, "itemsTotal", 100L),
+                "simulated migration " + percent + "%");
+    }
+
+    /** The percent of the last cursor checkpoint this simulator wrote (or any cursor with a percent). */
+    static int resumePercent(Lease lease) {
+        Optional<Checkpoint> own = lease.checkpoint(SimulatedAgent.CHECKPOINT_NAME).filter(SimulatedJob::hasPercent);
+        Optional<Checkpoint> best = own.isPresent() ? own : lease.checkpoints().stream()
+                .filter(SimulatedJob::hasPercent)
+                .filter(c -> c.kind() == null || c.kind() == CheckpointKind.CURSOR)
+                .max(Comparator.comparingLong(Checkpoint::epoch)
+                        .thenComparing(c -> c.updatedAt() == null ? Instant.MIN : c.updatedAt()));
+        return best.map(c -> (int) Math.max(0, Math.min(100, c.data().path("percent").asLong()))).orElse(0);
+    }
+
+    private static boolean hasPercent(Checkpoint checkpoint) {
+        return checkpoint.data() != null && checkpoint.data().path("percent").isNumber();
+    }
+
+    /** The job's run time: the spec's {@code config.simulation.durationMs} when present and allowed, else the agent's. */
+    static Duration duration(Lease lease, AgentConfig config) {
+        JsonNode fromSpec = lease.config("simulation", "durationMs");
+        if (config.specDurationWins() && fromSpec.isNumber() && fromSpec.asLong() > 0) {
+            return Duration.ofMillis(fromSpec.asLong());
+        }
+        return config.jobDuration();
+    }
+
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+    }
+
+    /** Ends the run loop: the lease is no longer this agent's to write with. */
+    private static final class LeaseGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseGone() {
+            super(null, null, false, false);
+        }
+    }
+}
