@@ -1,0 +1,277 @@
+package io.controlplane.bench;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableEntity;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.controlplane.ControlPlane;
+import io.controlplane.api.Json;
+import io.controlplane.api.auth.DevIssuer;
+import io.controlplane.app.Caller;
+import io.controlplane.app.LeaseGrant;
+import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.JobSpecs;
+import io.controlplane.simulator.AgentConfig;
+import io.controlplane.simulator.AgentClient;
+import io.controlplane.simulator.Lease;
+import io.controlplane.simulator.Registration;
+import io.controlplane.simulator.SimulatedAgent;
+import io.controlplane.standalone.StandaloneHost;
+import io.controlplane.testing.Azurite;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Dispatch figures from one run on a fresh in-memory Azurite: storage round trip, assignment
+ * latency (job submitted → waiting agent holds the lease), lifecycle throughput with simulated
+ * agents, storage requests per job, and claim latency with a short and a deep queue.
+ * Run with scripts/benchmark.sh; results are kept in docs/benchmarks.md.
+ */
+public final class DispatchBenchmark {
+
+    private static final String REGION = "westeurope";
+
+    private final Path work;
+    private final RequestCounter counter = new RequestCounter();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private DispatchBenchmark(Path work) {
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("LOG_LEVEL", "WARN");
+        Map<String, String> opts = options(args);
+        int samples = Integer.parseInt(opts.getOrDefault("samples", "200"));
+        int jobs = Integer.parseInt(opts.getOrDefault("jobs", "1000"));
+        int agents = Integer.parseInt(opts.getOrDefault("agents", "50"));
+        int deep = Integer.parseInt(opts.getOrDefault("deep", "10000"));
+        DispatchBenchmark bench = new DispatchBenchmark(Files.createTempDirectory("cp-bench"));
+        try {
+            bench.run(samples, jobs, agents, deep);
+        } finally {
+            Azurite.shared().close();
+        }
+        System.exit(0);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return opts;
+    }
+
+    private void run(int samples, int jobs, int agents, int deep) throws Exception {
+        System.out.printf("# Dispatch benchmark%n%nmachine: %d cores, %d MiB max heap, Java %s, Azurite in memory (node)%n%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"));
+        Stats read = new Stats();
+        Stats write = new Stats();
+        storageRoundTrip(samples, read, write);
+        System.out.printf("| storage round trip, point read | %s |%n", read.summary());
+        System.out.printf("| storage round trip, upsert | %s |%n", write.summary());
+
+        try (Instance instance = new Instance("lat")) {
+            Stats assignment = new Stats();
+            Stats submit = new Stats();
+            assignmentLatency(instance, samples, assignment, submit);
+            System.out.printf("| assignment latency (submitted → waiting agent holds lease) | %s |%n", assignment.summary());
+            System.out.printf("| submit request (POST /api/jobs round trip) | %s |%n", submit.summary());
+        }
+
+        try (Instance instance = new Instance("thr")) {
+            long before = counter.total();
+            prefill(instance, jobs, false);
+            double submitRequests = (counter.total() - before) / (double) jobs;
+            counter.reset();
+            long started = System.nanoTime();
+            int done = drain(instance, jobs, agents);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Long> byKind = counter.snapshot();
+            System.out.printf("| lifecycle throughput (%d queued jobs, %d agents, lease → progress → complete) | %.1f jobs/s (%d in %.1f s) |%n",
+                    jobs, agents, done / seconds, done, seconds);
+            System.out.printf("| storage requests per job: submit | %.2f |%n", submitRequests);
+            System.out.printf("| storage requests per job: lease to complete, incl. idle polling | %.2f %s |%n",
+                    counter.total() / (double) done, byKind);
+        }
+
+        for (int depth : new int[] {100, deep}) {
+            try (Instance instance = new Instance("d" + depth)) {
+                prefill(instance, depth, false);
+                Stats claim = new Stats();
+                claimLatency(instance, 50, claim);
+                System.out.printf("| claim latency with %,d jobs queued | %s |%n", depth, claim.summary());
+            }
+        }
+    }
+
+    /** One control plane with its own tables, served over HTTP on a free port. */
+    private final class Instance implements AutoCloseable {
+        final ControlPlane controlPlane;
+        final StandaloneHost host;
+        final DevIssuer issuer;
+
+        Instance(String name) throws Exception {
+            Map<String, String> values = new HashMap<>();
+            values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
+            values.put("STORAGE_TABLE_PREFIX", "b" + name + System.nanoTime());
+            values.put("CONTROLPLANE_REGIONS", REGION);
+            values.put("DEV_ISSUER_KEY_FILE", work.resolve("key.json").toString());
+            values.put("PORT", "0");
+            values.put("BIND_ADDRESS", "127.0.0.1");
+            values.put("DISPATCH_POLL_MS", "250");
+            values.put("PROGRESS_MIN_INTERVAL_MS", "1000");
+            controlPlane = ControlPlane.create(ControlPlaneSettings.from(values), DispatchSettings.from(values),
+                    Clock.systemUTC(), List.of(counter));
+            host = StandaloneHost.start(controlPlane, values);
+            issuer = DevIssuer.loadOrCreate(work.resolve("key.json"), DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + host.port());
+        }
+
+        String token(String tenant, String subject, String... roles) {
+            return issuer.token(tenant, subject, List.of(roles), Duration.ofHours(2));
+        }
+
+        @Override
+        public void close() {
+            host.close();
+        }
+    }
+
+    private void storageRoundTrip(int samples, Stats read, Stats write) {
+        TableClient table = new TableServiceClientBuilder().connectionString(Azurite.shared().connectionString())
+                .buildClient().createTableIfNotExists("rtt" + System.nanoTime());
+        TableEntity entity = new TableEntity("p", "r").addProperty("Value", "x".repeat(200));
+        table.upsertEntity(entity);
+        for (int i = 0; i < 20; i++) {
+            table.getEntity("p", "r");
+        }
+        for (int i = 0; i < samples; i++) {
+            long t = System.nanoTime();
+            table.getEntity("p", "r");
+            read.add(System.nanoTime() - t);
+            t = System.nanoTime();
+            table.upsertEntity(entity);
+            write.add(System.nanoTime() - t);
+        }
+    }
+
+    private void assignmentLatency(Instance instance, int samples, Stats assignment, Stats submit) throws Exception {
+        String agentId = "bench-waiter";
+        AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
+        agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
+        String client = instance.token("contoso", "bench-client", "Jobs.Submit", "Jobs.Read");
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < samples + 10; i++) {
+                Future<Optional<Lease>> pending = waiter.submit(() -> agent.lease(agentId, 30));
+                Thread.sleep(30);
+                long t0 = System.nanoTime();
+                HttpResponse<String> created = post(instance.uri(), "/api/jobs", client, JobSpecs.API_EXAMPLE);
+                long submitted = System.nanoTime();
+                Lease lease = pending.get(60, TimeUnit.SECONDS).orElseThrow(() -> new IllegalStateException("no lease"));
+                long leased = System.nanoTime();
+                if (created.statusCode() != 201) {
+                    throw new IllegalStateException("submit failed: " + created.body());
+                }
+                if (i >= 10) { // warm-up excluded
+                    assignment.add(leased - t0);
+                    submit.add(submitted - t0);
+                }
+                agent.complete(lease.leaseId(), lease.epoch());
+            }
+        } finally {
+            waiter.shutdownNow();
+        }
+    }
+
+    private void prefill(Instance instance, int count, boolean platinum) throws Exception {
+        Caller client = new Caller("contoso", "bench-client", Set.of("Jobs.Submit"));
+        JobSpec spec = JobSpecs.aJobSpec().withTier(platinum ? io.controlplane.domain.Tier.Platinum
+                : io.controlplane.domain.Tier.Standard).build();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(pool.submit(() -> instance.controlPlane.app().submitJob().submit(client, spec)));
+        }
+        for (Future<?> f : futures) {
+            f.get(10, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+    }
+
+    private int drain(Instance instance, int jobs, int agents) throws Exception {
+        List<SimulatedAgent> fleet = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            String id = "bench-" + i;
+            String token = instance.token("provider", id, "Agents.Run");
+            fleet.add(new SimulatedAgent(AgentConfig.builder(id).capabilities(List.of("azure-devops"))
+                    .jobDuration(Duration.ZERO).progressInterval(Duration.ofSeconds(10))
+                    .heartbeatInterval(Duration.ofSeconds(10)).checkpointInterval(Duration.ofMinutes(10))
+                    .leaseWaitSeconds(5).build(), instance.uri(), () -> token));
+        }
+        fleet.forEach(SimulatedAgent::start);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+        int done = 0;
+        while (System.nanoTime() < deadline) {
+            done = fleet.stream().mapToInt(a -> a.log().completedJobs().size()).sum();
+            if (done >= jobs) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        fleet.forEach(SimulatedAgent::kill);
+        return done;
+    }
+
+    private void claimLatency(Instance instance, int claims, Stats stats) {
+        String agentId = "bench-claimer";
+        Caller agent = new Caller("provider", agentId, Set.of("Agents.Run"));
+        var app = instance.controlPlane.app();
+        app.registerAgent().register(agent, agentId,
+                new io.controlplane.app.RegisterAgent.Registration(REGION, "shared", Set.of("azure-devops"), 1));
+        for (int i = 0; i < claims + 5; i++) {
+            long t = System.nanoTime();
+            LeaseGrant grant = app.leaseWork().tryClaim(agentId, REGION).orElseThrow(() -> new IllegalStateException("nothing to claim"));
+            long took = System.nanoTime() - t;
+            if (i >= 5) {
+                stats.add(took);
+            }
+            app.finishJob().complete(agent, grant.leaseId());
+        }
+    }
+
+    private HttpResponse<String> post(URI base, String path, String token, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unused")
+    private static ObjectNode spec() {
+        return (ObjectNode) Json.mapper().valueToTree(JobSpecs.validSpecJson());
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Dispatch benchmark: prints storage round trip, assignment latency p50/p99, lifecycle throughput,
+# storage requests per job and claim latency at two queue depths, from one run on a fresh Azurite.
+#   scripts/benchmark.sh [--samples 200] [--jobs 1000] [--agents 50] [--deep 10000]
+# Results with the machine they ran on are kept in docs/benchmarks.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+if [[ ! -x node_modules/.bin/azurite || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+mvn -B -q -DskipTests -pl benchmarks -am package
+exec java -Xmx2g -jar benchmarks/target/controlplane-benchmarks.jar "$@"
