@@ -7,12 +7,21 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.controlplane.app.AgentCommand;
+import io.controlplane.app.AgentHeartbeat;
+import io.controlplane.app.LeaseGrant;
+import io.controlplane.app.LeaseWork;
+import io.controlplane.app.ReportProgress;
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.EndpointType;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobKind;
 import io.controlplane.domain.JobPolicy;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobState;
+import io.controlplane.domain.LeaseIds;
 import io.controlplane.domain.Tier;
 import io.controlplane.validation.JobSpecValidator;
 import java.io.IOException;
@@ -179,6 +188,15 @@ class OpenApiDocumentTest {
         assertThat(enumOf(property("HistoryEntry", "to"))).as("HistoryEntry.to").isEqualTo(states);
         assertThat(enumOf(queryParameter("GET /api/jobs", "state").get("schema"))).as("GET /api/jobs ?state").isEqualTo(states);
         assertThat(enumOf(queryParameter("GET /api/jobs", "tier").get("schema"))).as("GET /api/jobs ?tier").isEqualTo(tiers);
+        assertThat(enumOf(property("JobOutcome", "state"))).as("JobOutcome.state").isEqualTo(states);
+        assertThat(enumOf(property("QueueDepth", "tier"))).as("QueueDepth.tier").isEqualTo(tiers);
+        assertThat(enumOf(property("EntitlementRequest", "tier"))).as("EntitlementRequest.tier").isEqualTo(tiers);
+        assertThat(enumOf(property("EntitlementView", "tier"))).as("EntitlementView.tier").isEqualTo(tiers);
+        // The contract's four command types; the code must send none other.
+        Instant now = Instant.parse("2025-06-02T09:14:03.112Z");
+        assertThat(enumOf(property("AgentCommand", "type"))).as("AgentCommand.type")
+                .containsExactly("continue", "preempt", "pause", "cancel")
+                .contains(AgentCommand.proceed("l", "j", now).type(), AgentCommand.cancel("l", "j", "lease-lost").type());
     }
 
     @Test
@@ -195,6 +213,21 @@ class OpenApiDocumentTest {
         assertThat(limit.path("minimum").asInt()).isEqualTo(1);
         assertThat(limit.path("maximum").asInt()).isEqualTo(JobRoutes.MAX_LIMIT);
         assertThat(limit.path("default").asInt()).isEqualTo(JobRoutes.DEFAULT_LIMIT);
+
+        JsonNode wait = queryParameter("POST /api/agents/{agentId}/lease", "waitSeconds").get("schema");
+        assertThat(wait.path("minimum").asInt()).isZero();
+        assertThat(wait.path("maximum").asInt()).isEqualTo(LeaseWork.MAX_WAIT_SECONDS);
+        assertThat(wait.path("default").asInt()).isZero();
+
+        String agentId = "^" + AgentRoutes.AGENT_ID.pattern() + "$";
+        String name = "^" + AgentRoutes.NAME.pattern() + "$";
+        for (String operation : List.of("PUT /api/agents/{agentId}", "POST /api/agents/{agentId}/heartbeat",
+                "POST /api/agents/{agentId}/lease", "POST /api/admin/agents/{agentId}/drain")) {
+            assertThat(parameter(operation, "path", "agentId").at("/schema/pattern").asText()).as(operation + " agentId").isEqualTo(agentId);
+        }
+        assertThat(property("AgentRegistration", "pool").path("pattern").asText()).isEqualTo(name);
+        assertThat(property("AgentRegistration", "capabilities").at("/items/pattern").asText()).isEqualTo(name);
+        assertThat(property("EntitlementRequest", "dedicatedPool").path("pattern").asText()).isEqualTo(name);
     }
 
     @Test
@@ -234,6 +267,67 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theExampleLeaseIsWhatTheApiWritesWhenTheExampleJobIsLeased() throws IOException {
+        JsonNode example = doc.at("/components/examples/LeaseFresh/value");
+        JsonNode queued = doc.at("/components/examples/JobViewQueued/value");
+        JobSpec spec = validator().validate(doc.at("/components/examples/JobSpecMigrate/value"));
+        Instant expiresAt = Instant.parse(example.path("expiresAt").asText());
+        String leaseId = example.path("leaseId").asText();
+        Job job = Job.submitted(queued.path("id").asText(), queued.path("tenantId").asText(), spec,
+                Instant.parse(queued.path("createdAt").asText()), "someone").job();
+        Job leased = job.assign("agent-we-01", leaseId, expiresAt, expiresAt.minusSeconds(60)).job();
+
+        JsonNode written = written(AgentViews.of(new LeaseGrant(leased, leaseId, leased.epoch(), expiresAt, false),
+                DispatchSettings.defaults().heartbeatInterval().toSeconds()));
+
+        assertThat(written).isEqualTo(written(example));
+        assertThat(LeaseIds.parse(leaseId)).as("the example lease id is one the code could have issued")
+                .contains(new LeaseIds.Target(leased.tenantId(), leased.id(), leased.epoch()));
+    }
+
+    @Test
+    void theExampleHeartbeatAnswerIsWhatTheApiWritesForItsCommands() throws IOException {
+        JsonNode example = doc.at("/components/examples/HeartbeatAnswer/value");
+        List<AgentCommand> commands = new ArrayList<>();
+        for (JsonNode c : example.path("commands")) {
+            String leaseId = c.path("leaseId").asText();
+            String jobId = c.path("jobId").asText();
+            assertThat(LeaseIds.parse(leaseId)).as("lease id %s", leaseId).hasValueSatisfying(t -> assertThat(t.jobId()).isEqualTo(jobId));
+            commands.add(switch (c.path("type").asText()) {
+                case "continue" -> AgentCommand.proceed(leaseId, jobId, Instant.parse(c.path("deadline").asText()));
+                case "cancel" -> AgentCommand.cancel(leaseId, jobId, c.path("reason").asText());
+                default -> fail("the code sends no command of type " + c.path("type"));
+            });
+        }
+
+        DispatchSettings defaults = DispatchSettings.defaults();
+        JsonNode written = written(new AgentHeartbeat.Beat(commands, defaults.heartbeatInterval().toSeconds(),
+                defaults.leaseDuration().toSeconds()));
+
+        assertThat(written).isEqualTo(written(example));
+    }
+
+    @Test
+    void theExampleAgentIsWhatTheApiWritesForIt() throws IOException {
+        JsonNode example = doc.at("/components/examples/AgentViewWorking/value");
+        List<AgentLease> leases = new ArrayList<>();
+        for (JsonNode l : example.path("leases")) {
+            LeaseIds.Target target = LeaseIds.parse(l.path("leaseId").asText()).orElseThrow();
+            assertThat(target.jobId()).isEqualTo(l.path("jobId").asText());
+            assertThat(target.epoch()).isEqualTo(l.path("epoch").asLong());
+            leases.add(new AgentLease(l.path("leaseId").asText(), target.tenantId(), target.jobId(), target.epoch(),
+                    Instant.parse(l.path("expiresAt").asText()).minusSeconds(60), Instant.parse(l.path("expiresAt").asText())));
+        }
+        Set<String> capabilities = new TreeSet<>(texts(example.path("capabilities")));
+        Agent agent = new Agent(example.path("id").asText(), example.path("region").asText(), example.path("pool").asText(),
+                capabilities, example.path("slots").asInt(), example.path("draining").asBoolean(), "tenant", "subject",
+                Instant.parse(example.path("registeredAt").asText()), Instant.parse(example.path("lastHeartbeatAt").asText()),
+                leases, null);
+
+        assertThat(written(AgentViews.of(agent, example.path("healthy").asBoolean()))).isEqualTo(written(example));
+    }
+
+    @Test
     void schemasHaveExactlyTheFieldsTheApiWrites() throws IOException {
         JobSpec spec = validator().validate(doc.at("/components/examples/JobSpecMigrate/value"));
         Instant now = Instant.parse("2025-06-02T09:14:03.112Z");
@@ -252,6 +346,29 @@ class OpenApiDocumentTest {
         shapes.put("JobPage", page);
         shapes.put("HistoryPage", written(new JobRoutes.HistoryPage(List.of(JobRoutes.HistoryView.of(submitted.entry())))));
 
+        String leaseId = LeaseIds.newLeaseId("tenant-a", submitted.job().id(), 1);
+        Instant expiresAt = now.plusSeconds(60);
+        Agent agent = new Agent("agent-we-01", "westeurope", "shared", Set.of("git", "azure-devops"), 2, false, "tenant-a",
+                "agent-principal", now, now, List.of(new AgentLease(leaseId, "tenant-a", submitted.job().id(), 1, now, expiresAt)), null);
+        JsonNode agentView = written(AgentViews.of(agent, true));
+        Job leased = submitted.job().assign(agent.id(), leaseId, expiresAt, now).job();
+        JsonNode beat = written(new AgentHeartbeat.Beat(List.of(AgentCommand.proceed(leaseId, leased.id(), expiresAt),
+                AgentCommand.cancel(leaseId, leased.id(), "lease-lost")), 15, 60));
+        AdminRoutes.QueueView queue = new AdminRoutes.QueueView("westeurope", "Premium", 1, now, 5L);
+        shapes.put("AgentView", agentView);
+        shapes.put("AgentLeaseSummary", agentView.get("leases").get(0));
+        // as AdminRoutes answers GET /api/admin/agents and /queues
+        shapes.put("AgentList", written(Map.of("items", List.of(AgentViews.of(agent, true)))));
+        shapes.put("LeaseView", written(AgentViews.of(new LeaseGrant(leased, leaseId, 1, expiresAt, false), 15)));
+        shapes.put("HeartbeatAnswer", beat);
+        shapes.put("AgentCommand", beat.get("commands").get(0));
+        shapes.put("ProgressOutcome", written(new ReportProgress.Outcome(true, false)));
+        shapes.put("JobOutcome", written(new AgentViews.JobOutcome(leased.id(), "Completed", 0)));
+        shapes.put("QueueDepth", written(queue));
+        shapes.put("QueueList", written(Map.of("items", List.of(queue))));
+        shapes.put("EntitlementView", written(new AdminRoutes.EntitlementView("tenant-a", "Platinum", List.of("westeurope"),
+                "contoso-platinum", 20)));
+
         List<String> problems = new ArrayList<>();
         shapes.forEach((schema, json) -> {
             Set<String> documented = fieldNames(schema("/components/schemas/" + schema).path("properties"));
@@ -261,7 +378,9 @@ class OpenApiDocumentTest {
             }
         });
         // Jackson writes every field, null or not, so these schemas must require all of them.
-        for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage")) {
+        for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage", "AgentView",
+                "AgentLeaseSummary", "AgentList", "LeaseView", "HeartbeatAnswer", "AgentCommand", "ProgressOutcome", "JobOutcome",
+                "QueueDepth", "QueueList", "EntitlementView")) {
             Set<String> required = new TreeSet<>(texts(schema("/components/schemas/" + schema).path("required")));
             if (!required.equals(fieldNames(shapes.get(schema)))) {
                 problems.add(schema + ": required " + required + ", always written " + fieldNames(shapes.get(schema)));
@@ -304,13 +423,21 @@ class OpenApiDocumentTest {
     }
 
     private static JsonNode queryParameter(String operation, String name) {
-        for (JsonNode parameter : operations().get(operation).path("parameters")) {
+        return parameter(operation, "query", name);
+    }
+
+    private static JsonNode parameter(String operation, String in, String name) {
+        JsonNode op = operations().get(operation);
+        if (op == null) {
+            return fail(operation + " is not in " + file);
+        }
+        for (JsonNode parameter : op.path("parameters")) {
             JsonNode p = resolve(parameter);
-            if (name.equals(p.path("name").asText()) && "query".equals(p.path("in").asText())) {
+            if (name.equals(p.path("name").asText()) && in.equals(p.path("in").asText())) {
                 return p;
             }
         }
-        return fail(operation + " has no query parameter " + name);
+        return fail(operation + " has no " + in + " parameter " + name);
     }
 
     /** Follows local $refs ("#/components/..."). */
