@@ -49,8 +49,8 @@ final class BodyFields {
             errors.add(new FieldError(field, "must be at most " + maxChars + " characters"));
         } else if (pattern != null && !pattern.matcher(value).matches()) {
             errors.add(new FieldError(field, "must match " + pattern.pattern()));
-        } else if (value.chars().anyMatch(Character::isISOControl) && pattern == null) {
-            errors.add(new FieldError(field, "must not contain control characters"));
+        } else if (pattern == null && value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
+            errors.add(new FieldError(field, "must not contain control characters other than line breaks and tabs"));
         }
         return value;
     }

@@ -9,7 +9,7 @@ public enum ProblemType {
     MALFORMED_JSON("malformed-json", 400, "The body is not valid JSON"),
     INVALID_CONTINUATION_TOKEN("invalid-continuation-token", 400, "The continuation token is not valid"),
     UNAUTHENTICATED("unauthenticated", 401, "Authentication is required"),
-    FORBIDDEN("forbidden", 403, "The caller lacks the role this operation needs"),
+    FORBIDDEN("forbidden", 403, "The caller may not perform this operation"),
     NOT_FOUND("not-found", 404, "Not found"),
     ROUTE_NOT_FOUND("route-not-found", 404, "No such route"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed on this route"),

@@ -44,7 +44,10 @@ public final class AgentRecords {
         return Optional.empty();
     }
 
-    /** The caller's own agent; another principal's agent reads as missing (ids cannot be probed). */
+    /**
+     * The caller's own agent. Another principal's agent is refused (403): agent ids are operator
+     * names, not tenant data, so saying that an id is taken is harmless and helps pick another.
+     */
     public Agent own(Caller caller, String agentId) {
         Agent agent = find(agentId).orElseThrow(() -> new AgentNotFoundException(agentId));
         if (!agent.isOwnedBy(caller.tenantId(), caller.subject())) {

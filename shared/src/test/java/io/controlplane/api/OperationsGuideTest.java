@@ -77,7 +77,9 @@ class OperationsGuideTest {
     @Test
     void configurationListsEverySettingAndNoOther() throws IllegalAccessException {
         Set<String> inCode = new TreeSet<>();
-        for (Field field : ControlPlaneSettings.class.getFields()) {
+        List<Field> fields = new ArrayList<>(List.of(ControlPlaneSettings.class.getFields()));
+        fields.addAll(List.of(io.controlplane.config.DispatchSettings.class.getFields()));
+        for (Field field : fields) {
             int m = field.getModifiers();
             if (Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {
                 String value = (String) field.get(null);
