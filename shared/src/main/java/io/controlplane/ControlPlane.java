@@ -35,7 +35,11 @@ public final class ControlPlane implements AutoCloseable {
     private final UseCases app;
     private final IntakeQueue intake;
 
-    private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake) {
+    private final java.util.concurrent.ExecutorService background;
+
+    private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake,
+                         java.util.concurrent.ExecutorService background) {
+        this.background = background;
         this.settings = settings;
         this.api = api;
         this.app = app;
@@ -58,14 +62,20 @@ public final class ControlPlane implements AutoCloseable {
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
                 settings.tablePrefix(), json, storagePolicies).ensureTables();
         IntakeQueue intake = io.controlplane.adapters.Messaging.intakeQueue(settings, json);
+        java.util.concurrent.ThreadPoolExecutor background = new java.util.concurrent.ThreadPoolExecutor(2, 4, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "controlplane-background");
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore()), intake, settings.regions(), dispatch, clock);
+                storage.tenantStore()), intake, settings.regions(), dispatch, clock, background);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock));
-        return new ControlPlane(settings, api, app, intake);
+        return new ControlPlane(settings, api, app, intake, background);
     }
 
     static TokenValidator tokenValidator(ControlPlaneSettings settings) {
@@ -114,5 +124,6 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         app.close();
+        background.shutdown();
     }
 }

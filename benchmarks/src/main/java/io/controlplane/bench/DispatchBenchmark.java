@@ -229,7 +229,7 @@ public final class DispatchBenchmark {
             String id = "bench-" + i;
             String token = instance.token("provider", id, "Agents.Run");
             fleet.add(new SimulatedAgent(AgentConfig.builder(id).capabilities(List.of("azure-devops"))
-                    .jobDuration(Duration.ZERO).progressInterval(Duration.ofSeconds(10))
+                    .jobDuration(Duration.ofMillis(1)).progressInterval(Duration.ofSeconds(10))
                     .heartbeatInterval(Duration.ofSeconds(10)).checkpointInterval(Duration.ofMinutes(10))
                     .leaseWaitSeconds(5).build(), instance.uri(), () -> token));
         }

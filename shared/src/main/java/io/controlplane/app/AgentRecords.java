@@ -20,6 +20,8 @@ public final class AgentRecords {
 
     private final AgentStore agents;
     private final Set<String> regions;
+    /** An agent id's principal never changes once registered, so it is safe to remember. */
+    private final java.util.Map<String, String> principals = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AgentRecords(AgentStore agents, Set<String> regions) {
         this.agents = agents;
@@ -54,6 +56,24 @@ public final class AgentRecords {
             throw new ForbiddenException("Agent '" + agentId + "' is registered by another identity; an agent acts only as itself.");
         }
         return agent;
+    }
+
+    /** Whether the caller is the identity the agent was registered by (remembered after the first read). */
+    public boolean isPrincipalOf(Caller caller, String agentId) {
+        String principal = principals.get(agentId);
+        if (principal == null) {
+            Optional<Agent> agent = find(agentId);
+            if (agent.isEmpty()) {
+                return false;
+            }
+            principal = key(agent.get().principalTenant(), agent.get().principalSubject());
+            principals.put(agentId, principal);
+        }
+        return principal.equals(key(caller.tenantId(), caller.subject()));
+    }
+
+    private static String key(String tenant, String subject) {
+        return tenant + "\u0000" + subject;
     }
 
     /**

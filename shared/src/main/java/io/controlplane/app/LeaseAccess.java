@@ -1,6 +1,5 @@
 package io.controlplane.app;
 
-import io.controlplane.domain.Agent;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.LeaseIds;
 import io.controlplane.domain.LeaseLostException;
@@ -32,8 +31,7 @@ public final class LeaseAccess {
         if (!job.holdsLease(leaseId) || job.leaseExpiresAt() == null || job.leaseExpiresAt().isBefore(clock.instant())) {
             throw lost();
         }
-        Agent agent = agents.find(job.agentId()).orElseThrow(LeaseAccess::lost);
-        if (!agent.isOwnedBy(caller.tenantId(), caller.subject())) {
+        if (!agents.isPrincipalOf(caller, job.agentId())) {
             throw lost();
         }
         return job;

@@ -46,9 +46,11 @@ public final class LeaseWork {
     private final ReadySignal signal;
     private final DispatchSettings settings;
     private final Clock clock;
+    private final java.util.concurrent.Executor background;
 
     public LeaseWork(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
-                     ReadySignal signal, DispatchSettings settings, Clock clock) {
+                     ReadySignal signal, DispatchSettings settings, Clock clock, java.util.concurrent.Executor background) {
+        this.background = background;
         this.agents = agents;
         this.jobs = jobs;
         this.ready = ready;
@@ -62,9 +64,11 @@ public final class LeaseWork {
     public Optional<LeaseGrant> lease(Caller caller, String agentId, int waitSeconds) throws InterruptedException {
         Agent agent = agents.own(caller, agentId);
         long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(0, Math.min(MAX_WAIT_SECONDS, waitSeconds))).toNanos();
+        Agent known = agent;
         while (true) {
             long seen = signal.version(agent.region());
-            Optional<LeaseGrant> grant = tryClaim(agent.id(), agent.region());
+            Optional<LeaseGrant> grant = tryClaim(known == null ? agents.store().find(agent.region(), agent.id()).orElse(null) : known);
+            known = null;
             if (grant.isPresent()) {
                 return grant;
             }
@@ -78,11 +82,16 @@ public final class LeaseWork {
 
     /** One attempt to claim the best admissible job for the agent; empty when none fits now. */
     public Optional<LeaseGrant> tryClaim(String agentId, String region) {
-        Instant now = clock.instant();
-        Agent agent = agents.store().find(region, agentId).orElse(null);
-        if (agent == null) {
+        return tryClaim(agents.store().find(region, agentId).orElse(null));
+    }
+
+    private Optional<LeaseGrant> tryClaim(Agent current) {
+        if (current == null) {
             return Optional.empty();
         }
+        Agent agent = current;
+        String region = agent.region();
+        Instant now = clock.instant();
         if (agent.lastHeartbeatAt() == null || agent.lastHeartbeatAt().plus(settings.heartbeatInterval()).isBefore(now)) {
             // Asking for work proves the agent is alive; refresh rarely, not on every poll.
             agent = agents.modify(agent, a -> a.withHeartbeat(now));
@@ -179,7 +188,8 @@ public final class LeaseWork {
             agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
             return Optional.empty();
         }
-        ready.remove(entry);
+        // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot path.
+        background.execute(() -> ready.remove(entry));
         LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
         boolean resumed = job.attempt() > 0 || job.progress().percent() > 0;

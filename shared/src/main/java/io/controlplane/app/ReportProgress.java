@@ -80,7 +80,7 @@ public final class ReportProgress implements AutoCloseable {
             }
             window.lastWrite = now;
         }
-        write(job.tenantId(), job.id(), leaseId, progress, true);
+        write(job, leaseId, progress, true);
         return new Outcome(true, false);
     }
 
@@ -114,7 +114,7 @@ public final class ReportProgress implements AutoCloseable {
         }
         if (pending != null) {
             try {
-                write(tenantId, jobId, pending.leaseId(), pending.progress(), false);
+                jobs.find(tenantId, jobId).ifPresent(job -> write(job, pending.leaseId(), pending.progress(), false));
             } catch (RuntimeException e) {
                 LOG.warn("event=progress_flush_failed jobId={} tenant={} error={}", jobId, tenantId, e.toString());
             }
@@ -122,9 +122,11 @@ public final class ReportProgress implements AutoCloseable {
     }
 
     /** Stores progress if the lease still holds; starts an Assigned job. */
-    private void write(String tenantId, String jobId, String leaseId, Progress progress, boolean strict) {
+    private void write(Job read, String leaseId, Progress progress, boolean strict) {
+        String tenantId = read.tenantId();
+        String jobId = read.id();
         for (int attempt = 0; attempt < AgentRecords.MAX_ATTEMPTS; attempt++) {
-            Optional<Job> found = jobs.find(tenantId, jobId);
+            Optional<Job> found = attempt == 0 ? Optional.of(read) : jobs.find(tenantId, jobId);
             if (found.isEmpty() || !found.get().holdsLease(leaseId)) {
                 if (strict) {
                     throw LeaseAccess.lost();

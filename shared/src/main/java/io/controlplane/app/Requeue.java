@@ -27,8 +27,11 @@ public final class Requeue {
     private final IntakeQueue intake;
     private final ReadySignal signal;
     private final Clock clock;
+    private final java.util.concurrent.Executor background;
 
-    public Requeue(JobStore jobs, ReadyQueue ready, IntakeQueue intake, ReadySignal signal, Clock clock) {
+    public Requeue(JobStore jobs, ReadyQueue ready, IntakeQueue intake, ReadySignal signal, Clock clock,
+                   java.util.concurrent.Executor background) {
+        this.background = background;
         this.jobs = jobs;
         this.ready = ready;
         this.intake = intake;
@@ -48,12 +51,21 @@ public final class Requeue {
     /** Wakes local waiters at once and other instances through the intake queue (best effort). */
     public void announce(Job job) {
         signal.signal(job.spec().region());
+        IntakeMessage message = new IntakeMessage(job.spec().region(), job.spec().tier(), job.tenantId(), job.id());
         try {
-            intake.publish(new IntakeMessage(job.spec().region(), job.spec().tier(), job.tenantId(), job.id()));
+            background.execute(() -> publish(message));
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            publish(message);
+        }
+    }
+
+    private void publish(IntakeMessage message) {
+        try {
+            intake.publish(message);
         } catch (RuntimeException e) {
             // The ready entry is stored: polling agents and the reconcile pass still find the job.
-            LOG.warn("event=intake_publish_failed jobId={} tenant={} region={} error={}", job.id(), job.tenantId(),
-                    job.spec().region(), e.toString());
+            LOG.warn("event=intake_publish_failed jobId={} tenant={} region={} error={}", message.jobId(),
+                    message.tenantId(), message.region(), e.toString());
         }
     }
 }

@@ -32,10 +32,21 @@ public record UseCases(
     public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants) {
     }
 
+    /** With work that need not hold up a caller (queue clean-up, intake messages) done on the caller's thread. */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock) {
+        return wire(stores, intake, regions, settings, clock, Runnable::run);
+    }
+
+    /**
+     * @param background runs work that need not hold up the caller: deleting a claimed job's ready
+     *     entry (claims skip stale entries anyway) and publishing intake messages (the ready entry is
+     *     already stored; the message only wakes other instances)
+     */
+    public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock,
+                                java.util.concurrent.Executor background) {
         ReadySignal signal = new ReadySignal();
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
-        Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock);
+        Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
         Pools pools = new Pools(stores.tenants(), clock);
         DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
         LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, clock);
@@ -46,7 +57,7 @@ public record UseCases(
                 new CancelJob(stores.jobs(), stores.ready(), clock),
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock),
-                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock),
+                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background),
                 progress,
                 new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock),
                 new Reconcile(agents, stores.jobs(), stores.ready(), requeue, signal, settings, clock),
