@@ -43,6 +43,9 @@ public final class StandaloneHost implements AutoCloseable {
         String bind = values.getOrDefault(StandaloneSettings.BIND_ADDRESS, "127.0.0.1");
         int port = StandaloneSettings.intValue(values, StandaloneSettings.PORT, 7071);
         int threads = StandaloneSettings.intValue(values, StandaloneSettings.HTTP_THREADS, 64);
+        // The JDK server leaves Nagle's algorithm on by default, which holds small responses back
+        // for a delayed ACK (~40 ms): fatal for long-poll and status latency.
+        System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 256);
         ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "http-" + System.nanoTime());
