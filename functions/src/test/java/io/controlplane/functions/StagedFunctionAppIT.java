@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +29,11 @@ import org.junit.jupiter.api.Test;
  * table: every route is bound by exactly one function, no function binds a route the api lacks,
  * and what the host needs to start (jar, lib/, host.json with its extension bundle) is there.
  * A route added to the api without a function fails here, before anything is deployed.
+ *
+ * <p>Tagged so that surefire never runs it, even under a {@code -Dtest} pattern that matches its
+ * name: it needs the app {@code package} stages, and failsafe runs it after that.
  */
+@Tag("staged-app")
 class StagedFunctionAppIT {
 
     /** Functions serve routes under host.json's routePrefix; the api's templates carry it. */
