@@ -10,6 +10,7 @@ import com.microsoft.azure.functions.ExecutionContext;
 import io.controlplane.ControlPlane;
 import io.controlplane.api.Json;
 import io.controlplane.domain.KeySafety;
+import io.controlplane.domain.Tier;
 import io.controlplane.ports.IntakeMessage;
 import java.util.Arrays;
 import java.util.Locale;
@@ -31,7 +32,7 @@ final class FunctionsIntake {
 
     /** The api's region rule (agent registration): lower-case letters and digits, 2 to 40. */
     private static final Pattern REGION = Pattern.compile("[a-z][a-z0-9]{1,39}");
-    private static final String TIERS = Arrays.stream(io.controlplane.domain.Tier.values())
+    private static final String TIERS = Arrays.stream(Tier.values())
             .map(Enum::name).collect(Collectors.joining(", "));
     /** Strict beyond the api's mapper: nothing after the object, and no tier by ordinal number. */
     private static final ObjectReader READER = Json.mapper().readerFor(IntakeMessage.class)
@@ -98,7 +99,7 @@ final class FunctionsIntake {
         if (value == null || value.isBlank() || !KeySafety.isKeySafe(value)) {
             throw new MalformedIntakeMessageException("invalid_" + field,
                     field + " is missing or not a valid key (no '/', '\\', '#', '?' or control characters, at most "
-                            + KeySafety.MAX_KEY_CHARS + ")");
+                            + KeySafety.MAX_KEY_CHARS + " characters)");
         }
     }
 
@@ -108,7 +109,7 @@ final class FunctionsIntake {
         while (innermost.getCause() instanceof JacksonException cause) {
             innermost = cause; // databind wraps a parse error met inside a field, with that field's path
         }
-        // Jackson has no exception types of their own for these; its wording only picks our code.
+        // Jackson has no exception types of its own for these; its wording only picks our code.
         String original = String.valueOf(innermost.getOriginalMessage());
         if (innermost instanceof StreamReadException) {
             if (original.startsWith("Duplicate field")) {
