@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.ExecutionContext;
 import io.controlplane.api.HttpApi;
 import io.controlplane.api.Route;
+import io.controlplane.app.LeaseWork;
+import io.controlplane.domain.Tier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,18 +24,30 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Checks the app the Functions Maven plugin staged at {@code package} against the api's route
  * table: every route is bound by exactly one function, no function binds a route the api lacks,
  * and what the host needs to start (jar, lib/, host.json with its extension bundle) is there.
- * A route added to the api without a function fails here, before anything is deployed.
+ * A route added to the api without a function fails here, before anything is deployed. So does
+ * what the host would only report at start-up: a reserved route, a binding expression or a
+ * connection without its setting, a class lib/ cannot load. Intake and timer triggers are checked
+ * against the queue names, sessions and schedule the rest of the system assumes
+ * (docs/functions-host.md).
+ *
+ * <p>Tagged so that surefire never runs it, even under a {@code -Dtest} pattern that matches its
+ * name: it needs the app {@code package} stages, and failsafe runs it after that.
  */
+@Tag("staged-app")
 class StagedFunctionAppIT {
 
     /** Functions serve routes under host.json's routePrefix; the api's templates carry it. */
@@ -37,20 +56,47 @@ class StagedFunctionAppIT {
 
     private static Path staging;
     private static List<StagedFunction> functions;
+    private static JsonNode sampleSettings;
+    private static URLClassLoader stagedClasses;
 
     /** One staged function.json, reduced to what these checks read. */
     record StagedFunction(String name, Path directory, JsonNode definition) {
 
         JsonNode httpTrigger() {
+            return binding("httpTrigger");
+        }
+
+        /** The first binding of that type, or null. */
+        JsonNode binding(String type) {
             return StreamSupport.stream(definition.path("bindings").spliterator(), false)
-                    .filter(b -> "httpTrigger".equalsIgnoreCase(b.path("type").asText()))
+                    .filter(b -> type.equalsIgnoreCase(b.path("type").asText()))
                     .findFirst().orElse(null);
         }
 
-        /** The trigger's route, leading slash dropped and {@code {name:constraint}} reduced to {@code {name}}. */
+        /** The type of the function's one trigger binding ({@code httpTrigger}, {@code queueTrigger}, ...). */
+        String triggerType() {
+            List<String> triggers = StreamSupport.stream(definition.path("bindings").spliterator(), false)
+                    .map(b -> b.path("type").asText())
+                    .filter(t -> t.endsWith("Trigger"))
+                    .toList();
+            assertThat(triggers).as("%s trigger bindings", name).hasSize(1);
+            return triggers.get(0);
+        }
+
+        /** The route template exactly as staged. */
+        String template() {
+            return httpTrigger().path("route").asText("");
+        }
+
+        /**
+         * The trigger's route as the api spells it: leading slash dropped, a parameter constrained
+         * to one literal ({@code {admin:regex(^admin$)}}) reduced to that literal, and any other
+         * {@code {name:constraint}} to {@code {name}}.
+         */
         String route() {
-            String route = httpTrigger().path("route").asText("");
-            return route.replaceFirst("^/+", "").replaceAll("\\{([^}:]+):[^}]*}", "{$1}");
+            return template().replaceFirst("^/+", "")
+                    .replaceAll("\\{[^}:]+:regex\\(\\^([A-Za-z0-9._-]+)\\$\\)}", "$1")
+                    .replaceAll("\\{([^}:]+):[^}]*}", "{$1}");
         }
 
         Set<String> methods() {
@@ -76,6 +122,34 @@ class StagedFunctionAppIT {
             functions = files.sorted().map(StagedFunctionAppIT::read).toList();
         }
         assertThat(functions).as("function.json files under " + staging).isNotEmpty();
+        Path localSettings = staging.resolve("local.settings.json");
+        assertThat(localSettings).as("local.settings.sample.json, staged by the plugin").isRegularFile();
+        sampleSettings = JSON.readTree(localSettings.toFile()).path("Values");
+        stagedClasses = stagedClassLoader();
+    }
+
+    /**
+     * The classes the Java worker would load: the staged jar and lib/, over only what the worker
+     * itself provides (the Functions core library), not over this test's classpath. A dependency
+     * missing from lib/ fails here as it would in Azure.
+     */
+    private static URLClassLoader stagedClassLoader() throws IOException {
+        URL workerProvided = ExecutionContext.class.getProtectionDomain().getCodeSource().getLocation();
+        ClassLoader worker = new URLClassLoader(new URL[] {workerProvided}, ClassLoader.getPlatformClassLoader());
+        List<URL> urls = new ArrayList<>();
+        try (Stream<Path> files = Stream.concat(Files.list(staging), Files.list(staging.resolve("lib")))) {
+            for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                urls.add(jar.toUri().toURL());
+            }
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), worker);
+    }
+
+    @AfterAll
+    static void closeStagedClasses() throws IOException {
+        if (stagedClasses != null) {
+            stagedClasses.close();
+        }
     }
 
     private static StagedFunction read(Path functionJson) {
@@ -136,6 +210,19 @@ class StagedFunctionAppIT {
     }
 
     @Test
+    void noRouteTemplateStartsWithAWordTheHostReserves() {
+        // The host's ScriptHost.ValidateHttpFunction refuses any template that, trimmed of '/' and
+        // lower-cased, starts with "admin" or "runtime", whatever routePrefix says; the function is
+        // then in error and its route answers 404. Only the host says so, at start-up: catch it here.
+        // A blank route would default to the function name, which the same check then applies to.
+        for (StagedFunction function : httpFunctions()) {
+            String template = function.template().replaceAll("^/+|/+$", "").toLowerCase(Locale.ROOT);
+            assertThat(template).as("%s route", function).isNotBlank()
+                    .doesNotStartWith("admin").doesNotStartWith("runtime");
+        }
+    }
+
+    @Test
     void httpTriggersAreAnonymousAndReceiveBytes() {
         // The api authenticates the bearer token itself; a function key would only stand in its way.
         for (StagedFunction function : httpFunctions()) {
@@ -163,10 +250,12 @@ class StagedFunctionAppIT {
                         .as("%s entry point class %s in %s", function, className, jar.getFileName()).isNotNull();
             }
             try {
-                assertThat(Arrays.stream(Class.forName(className).getMethods()).map(java.lang.reflect.Method::getName))
+                assertThat(Arrays.stream(Class.forName(className, true, stagedClasses).getMethods())
+                        .map(java.lang.reflect.Method::getName))
                         .as("%s entry point %s", function, entryPoint).contains(methodName);
-            } catch (ClassNotFoundException e) {
-                throw new AssertionError(function + " entry point class " + className + " does not exist", e);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new AssertionError(function + " entry point class " + className
+                        + " does not load from the staged jar and lib/", e);
             }
         }
     }
@@ -195,5 +284,155 @@ class StagedFunctionAppIT {
                 && !name.endsWith("-tests.jar"));
         assertThat(jars).noneMatch(name -> name.startsWith("junit-") || name.startsWith("mockito-")
                 || name.startsWith("assertj-") || name.endsWith("-tests.jar"));
+    }
+
+    @Test
+    void theStagedClasspathAloneBuildsTheApiAndReadsIntakeMessages() throws Exception {
+        // Through the staged jar and lib/ only: the route table needs Jackson, records, JWT and the
+        // Azure SDK types on the api's path; the intake reader needs jackson-databind itself.
+        Class<?> api = Class.forName("io.controlplane.api.HttpApi", true, stagedClasses);
+        assertThat((List<?>) api.getMethod("describeRoutes").invoke(null)).hasSameSizeAs(HttpApi.describeRoutes());
+
+        Class<?> intake = Class.forName("io.controlplane.functions.FunctionsIntake", true, stagedClasses);
+        Method parse = intake.getDeclaredMethod("parse", String.class);
+        parse.setAccessible(true);
+        Object message = parse.invoke(null,
+                "{\"region\":\"westeurope\",\"tier\":\"Premium\",\"tenantId\":\"contoso\",\"jobId\":\"j-1\"}");
+        assertThat(message.toString()).isEqualTo("IntakeMessage[region=westeurope, tier=Premium, tenantId=contoso, jobId=j-1]");
+    }
+
+    /** {@code %QUEUE_PREFIX%jobs-platinum}: the name the intake publisher gives each tier's queue. */
+    private static String intakeQueue(Tier tier) {
+        return "%QUEUE_PREFIX%jobs-" + tier.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static List<StagedFunction> withTrigger(String type) {
+        return functions.stream().filter(f -> f.triggerType().equalsIgnoreCase(type)).toList();
+    }
+
+    @Test
+    void eachTierQueueHasOneSessionEnabledServiceBusTrigger() {
+        List<StagedFunction> serviceBus = withTrigger("serviceBusTrigger");
+        assertThat(serviceBus).as("Service Bus triggered functions").hasSize(Tier.values().length);
+        for (Tier tier : Tier.values()) {
+            List<StagedFunction> onQueue = serviceBus.stream()
+                    .filter(f -> intakeQueue(tier).equals(f.binding("serviceBusTrigger").path("queueName").asText()))
+                    .toList();
+            assertThat(onQueue).as("Service Bus triggers on %s", intakeQueue(tier)).hasSize(1);
+            JsonNode trigger = onQueue.get(0).binding("serviceBusTrigger");
+            // Sessions serialise dispatch per region (SessionId = region); without them the trigger
+            // would fail to receive from a session-enabled queue at all.
+            assertThat(trigger.path("isSessionsEnabled").asBoolean(false)).as("%s isSessionsEnabled", onQueue.get(0)).isTrue();
+            assertThat(trigger.path("connection").asText()).as("%s connection", onQueue.get(0))
+                    .isEqualTo(IntakeFunctions.SERVICE_BUS_CONNECTION);
+        }
+    }
+
+    @Test
+    void eachTierQueueHasOneStorageQueueTrigger() {
+        List<StagedFunction> storage = withTrigger("queueTrigger");
+        assertThat(storage).as("Storage Queue triggered functions").hasSize(Tier.values().length);
+        for (Tier tier : Tier.values()) {
+            List<StagedFunction> onQueue = storage.stream()
+                    .filter(f -> intakeQueue(tier).equals(f.binding("queueTrigger").path("queueName").asText()))
+                    .toList();
+            assertThat(onQueue).as("Storage Queue triggers on %s", intakeQueue(tier)).hasSize(1);
+            assertThat(onQueue.get(0).binding("queueTrigger").path("connection").asText()).as("%s connection", onQueue.get(0))
+                    .isEqualTo(IntakeFunctions.STORAGE_CONNECTION);
+        }
+    }
+
+    @Test
+    void theSampleSettingsRunExactlyOneKindOfIntake() {
+        // Both kinds at once would wake agents twice from two sets of queues, one of which nobody
+        // publishes to; the sample runs Storage Queues (Azurite) and names every flag, so switching
+        // to Service Bus is six edits in one place.
+        for (StagedFunction function : withTrigger("serviceBusTrigger")) {
+            assertThat(sampleSettings.path("AzureWebJobs." + function.name() + ".Disabled").asText())
+                    .as("AzureWebJobs.%s.Disabled in local.settings.sample.json", function).isEqualTo("true");
+        }
+        for (StagedFunction function : withTrigger("queueTrigger")) {
+            assertThat(sampleSettings.path("AzureWebJobs." + function.name() + ".Disabled").asText())
+                    .as("AzureWebJobs.%s.Disabled in local.settings.sample.json", function).isEqualTo("false");
+        }
+    }
+
+    @Test
+    void theReconcileTimerRunsOnTheScheduleSetting() {
+        List<StagedFunction> timers = withTrigger("timerTrigger");
+        assertThat(timers).as("timer triggered functions").hasSize(1);
+        assertThat(timers.get(0).binding("timerTrigger").path("schedule").asText()).isEqualTo("%RECONCILE_SCHEDULE%");
+        // NCRONTAB with seconds: six fields. Every 10 seconds by default.
+        assertThat(sampleSettings.path("RECONCILE_SCHEDULE").asText()).isEqualTo("*/10 * * * * *");
+    }
+
+    @Test
+    void everySettingABindingNamesIsDefinedInTheSampleSettings() {
+        // The host resolves %NAME% when it indexes the functions, disabled ones included: a missing
+        // setting (even one meant to be empty) puts the function in error at start-up.
+        Pattern expression = Pattern.compile("%([^%]+)%");
+        List<String> problems = new ArrayList<>();
+        for (StagedFunction function : functions) {
+            for (JsonNode binding : function.definition().path("bindings")) {
+                binding.fields().forEachRemaining(field -> {
+                    Matcher m = expression.matcher(field.getValue().asText(""));
+                    while (m.find()) {
+                        if (!sampleSettings.has(m.group(1))) {
+                            problems.add(function + " " + field.getKey() + " names %" + m.group(1) + "%");
+                        }
+                    }
+                });
+            }
+        }
+        assertThat(problems).as("binding expressions without a setting in local.settings.sample.json").isEmpty();
+    }
+
+    @Test
+    void everyEnabledTriggerHasItsConnectionInTheSampleSettings() {
+        // A connection is a setting name, or the prefix of identity-based settings (NAME__fullyQualifiedNamespace).
+        List<String> problems = new ArrayList<>();
+        for (StagedFunction function : functions) {
+            if (function.httpTrigger() != null
+                    || "true".equalsIgnoreCase(sampleSettings.path("AzureWebJobs." + function.name() + ".Disabled").asText())) {
+                continue;
+            }
+            String connection = function.binding(function.triggerType()).path("connection").asText("");
+            if (connection.isEmpty()) {
+                continue;
+            }
+            boolean defined = sampleSettings.has(connection)
+                    || StreamSupport.stream(((Iterable<String>) sampleSettings::fieldNames).spliterator(), false)
+                    .anyMatch(name -> name.startsWith(connection + "__"));
+            if (!defined) {
+                problems.add(function + " is enabled and uses connection " + connection);
+            }
+        }
+        assertThat(problems).as("enabled triggers whose connection local.settings.sample.json lacks").isEmpty();
+    }
+
+    @Test
+    void hostJsonKeepsWhatTheFunctionsRelyOn() throws IOException {
+        JsonNode host = JSON.readTree(staging.resolve("host.json").toFile());
+        Duration timeout = hostTimeSpan(host.path("functionTimeout").asText());
+        assertThat(timeout).as("functionTimeout: a lease long poll waits up to %d s, and a timeout restarts the worker",
+                LeaseWork.MAX_WAIT_SECONDS).isGreaterThanOrEqualTo(Duration.ofSeconds(2L * LeaseWork.MAX_WAIT_SECONDS));
+        JsonNode extensions = host.path("extensions");
+        // The Java library cannot settle Service Bus messages: without auto-complete none is ever completed.
+        assertThat(extensions.path("serviceBus").path("autoCompleteMessages").asBoolean(true)).isTrue();
+        assertThat(extensions.path("serviceBus").path("maxConcurrentCallsPerSession").asInt(1))
+                .as("one message of a region at a time").isEqualTo(1);
+        // The publisher writes Base64 of the JSON, the Storage Queues extension's default.
+        assertThat(extensions.path("queues").path("messageEncoding").asText("base64")).isEqualToIgnoringCase("base64");
+        assertThat(extensions.path("queues").path("maxDequeueCount").asInt()).isEqualTo(5);
+        // Idle long polls look like overload to the dynamic throttles, which would answer them 429.
+        assertThat(extensions.path("http").path("dynamicThrottlesEnabled").asBoolean(true)).isFalse();
+    }
+
+    /** host.json's {@code hh:mm:ss} (no days or fractions here). */
+    private static Duration hostTimeSpan(String value) {
+        Matcher m = Pattern.compile("(\\d{1,2}):(\\d{2}):(\\d{2})").matcher(value);
+        assertThat(m.matches()).as("host.json time span %s", value).isTrue();
+        return Duration.ofHours(Long.parseLong(m.group(1))).plusMinutes(Long.parseLong(m.group(2)))
+                .plusSeconds(Long.parseLong(m.group(3)));
     }
 }
