@@ -109,7 +109,9 @@ public final class ControlPlane implements AutoCloseable {
 
     /** An intake message arrived: wake this instance's waiting agents of that region. */
     public void onIntake(io.controlplane.ports.IntakeMessage message) {
-        app.signal().signal(message.region());
+        if (settings.regions().contains(message.region())) {
+            app.signal().signal(message.region());
+        }
     }
 
     /** One reconcile pass over every served region. */
