@@ -114,19 +114,39 @@ public final class LeaseWork {
     private record Attempt(Optional<LeaseGrant> grant, Agent agent) {
     }
 
-    private Attempt tryEach(List<ReadyEntry> candidates, Agent agent, Instant now) {
+    private Attempt tryEach(List<ReadyEntry> ordered, Agent agent, Instant now) {
         Agent current = agent;
-        for (ReadyEntry entry : candidates) {
-            Optional<LeaseGrant> grant = claim(current, entry, now);
-            if (grant.isPresent()) {
-                return new Attempt(grant, current);
+        List<ReadyEntry> candidates = new java.util.ArrayList<>(ordered);
+        for (int i = 0; i < candidates.size(); i++) {
+            if (i == 1) {
+                spreadLosers(candidates, now);
             }
-            current = agents.store().find(agent.region(), agent.id()).orElse(null);
-            if (current == null || !current.canTakeWork(now, settings.agentOfflineAfter())) {
-                return new Attempt(Optional.empty(), null);
+            Claim claim = claim(current, candidates.get(i), now);
+            if (claim.grant().isPresent()) {
+                return new Attempt(claim.grant(), current);
+            }
+            if (claim.agentChanged()) {
+                current = agents.store().find(agent.region(), agent.id()).orElse(null);
+                if (current == null || !current.canTakeWork(now, settings.agentOfflineAfter())) {
+                    return new Attempt(Optional.empty(), null);
+                }
             }
         }
         return new Attempt(Optional.empty(), current);
+    }
+
+    /**
+     * The best candidate went to someone else: many agents are claiming at once. Shuffle the next
+     * candidates of the same effective tier, so the losers spread out instead of all racing for the
+     * next one in line (tier order still holds; only equals trade places).
+     */
+    private void spreadLosers(List<ReadyEntry> candidates, Instant now) {
+        int rank = policy.effectiveRank(candidates.get(1), now);
+        int end = 1;
+        while (end < candidates.size() && policy.effectiveRank(candidates.get(end), now) == rank) {
+            end++;
+        }
+        java.util.Collections.shuffle(candidates.subList(1, end));
     }
 
     /**
@@ -159,11 +179,16 @@ public final class LeaseWork {
         return Optional.empty();
     }
 
-    private Optional<LeaseGrant> claim(Agent agent, ReadyEntry entry, Instant now) {
+    /** A claim's outcome; {@code agentChanged} when the agent record was written (re-read it). */
+    private record Claim(Optional<LeaseGrant> grant, boolean agentChanged) {
+        static final Claim NONE = new Claim(Optional.empty(), false);
+    }
+
+    private Claim claim(Agent agent, ReadyEntry entry, Instant now) {
         Optional<Job> found = jobs.find(entry.tenantId(), entry.jobId());
         if (found.isEmpty() || found.get().state() != JobState.Queued) {
             dropIfStale(entry, now);
-            return Optional.empty();
+            return Claim.NONE;
         }
         Job job = found.get();
         long epoch = job.epoch() + 1;
@@ -174,10 +199,10 @@ public final class LeaseWork {
         try {
             reserved = agents.modify(agent, a -> a.canTakeWork(now, settings.agentOfflineAfter()) ? a.withLease(reservation) : a);
         } catch (ConcurrencyConflictException e) {
-            return Optional.empty();
+            return new Claim(Optional.empty(), true);
         }
         if (reserved.lease(leaseId).isEmpty()) {
-            return Optional.empty(); // no free slot any more
+            return new Claim(Optional.empty(), true); // no free slot any more
         }
         Job.Transition assigned = job.assign(agent.id(), leaseId, expiresAt, now);
         Job stored;
@@ -186,14 +211,14 @@ public final class LeaseWork {
         } catch (ConcurrencyConflictException | JobNotFoundException lost) {
             // Another agent (or an operator) got there first: give the slot back.
             agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
-            return Optional.empty();
+            return new Claim(Optional.empty(), true);
         }
         // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot path.
         background.execute(() -> ready.remove(entry));
         LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
         boolean resumed = job.attempt() > 0 || job.progress().percent() > 0;
-        return Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed));
+        return new Claim(Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed)), true);
     }
 
     /** An entry whose job is gone or not queued is deleted once it is older than the grace period. */
