@@ -6,7 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The control plane's configuration, immutable, validated at {@link Builder#build()} (every
@@ -24,10 +27,31 @@ public record ControlPlaneSettings(
         String authJwksUrl,
         String devIssuerKeyFile,
         int maxRequestBytes,
-        int maxSpecBytes) {
+        int maxSpecBytes,
+        MessagingService messaging,
+        String queueEndpoint,
+        String serviceBusConnectionString,
+        String serviceBusNamespace,
+        String queuePrefix) {
 
     /** Development allows the local token issuer; Production refuses it. */
     public enum Environment { Development, Production }
+
+    /** Where the intake queues live; the setting's value is the lower-case name. */
+    public enum MessagingService {
+        /** Azure Storage Queues (Azurite locally): the default, needs nothing beyond the storage account. */
+        StorageQueues,
+        /** Azure Service Bus: sessions per region, duplicate detection; what the Azure deployment uses. */
+        ServiceBus;
+
+        public String settingValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Optional<MessagingService> parse(String value) {
+            return Arrays.stream(values()).filter(m -> m.settingValue().equals(value.toLowerCase(Locale.ROOT))).findFirst();
+        }
+    }
 
     public static final String ENVIRONMENT = "CONTROLPLANE_ENVIRONMENT";
     public static final String REGIONS = "CONTROLPLANE_REGIONS";
@@ -41,6 +65,13 @@ public record ControlPlaneSettings(
     public static final String DEV_ISSUER_KEY_FILE = "DEV_ISSUER_KEY_FILE";
     public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
     public static final String MAX_SPEC_BYTES = "MAX_SPEC_BYTES";
+    public static final String MESSAGING = "MESSAGING";
+    public static final String QUEUE_ENDPOINT = "STORAGE_QUEUE_ENDPOINT";
+    public static final String SERVICEBUS_CONNECTION_STRING = "SERVICEBUS_CONNECTION_STRING";
+    public static final String SERVICEBUS_NAMESPACE = "SERVICEBUS_NAMESPACE";
+    public static final String QUEUE_PREFIX = "QUEUE_PREFIX";
+
+    private static final Pattern STANDARD_TABLE_ENDPOINT = Pattern.compile("(https://[^./]+)\\.table\\.([^/]+)/?");
 
     public static final String DEV_ISSUER = "urn:controlplane:dev-issuer";
     public static final String DEFAULT_AUDIENCE = "api://migration-controlplane";
@@ -50,8 +81,8 @@ public record ControlPlaneSettings(
     }
 
     /**
-     * Without the storage connection string, which may carry an account key: settings get logged at
-     * start-up, and credentials must never reach a log.
+     * Without the storage and Service Bus connection strings, which may carry keys: settings get
+     * logged at start-up, and credentials must never reach a log.
      */
     @Override
     public String toString() {
@@ -59,7 +90,10 @@ public record ControlPlaneSettings(
                 + ", storageConnectionString=" + (storageConnectionString == null ? null : "<redacted>")
                 + ", tableEndpoint=" + tableEndpoint + ", tablePrefix=" + tablePrefix + ", authIssuer=" + authIssuer
                 + ", authAudience=" + authAudience + ", authJwksUrl=" + authJwksUrl + ", devIssuerKeyFile=" + devIssuerKeyFile
-                + ", maxRequestBytes=" + maxRequestBytes + ", maxSpecBytes=" + maxSpecBytes + "]";
+                + ", maxRequestBytes=" + maxRequestBytes + ", maxSpecBytes=" + maxSpecBytes
+                + ", messaging=" + messaging.settingValue() + ", queueEndpoint=" + queueEndpoint
+                + ", serviceBusConnectionString=" + (serviceBusConnectionString == null ? null : "<redacted>")
+                + ", serviceBusNamespace=" + serviceBusNamespace + ", queuePrefix=" + queuePrefix + "]";
     }
 
     /** True when tokens come from the local development issuer rather than a JWKS endpoint. */
@@ -105,6 +139,17 @@ public record ControlPlaneSettings(
         }
         b.maxRequestBytes(intValue(values, MAX_REQUEST_BYTES, b.maxRequestBytes, problems));
         b.maxSpecBytes(intValue(values, MAX_SPEC_BYTES, b.maxSpecBytes, problems));
+        String messaging = get(values, MESSAGING);
+        if (messaging != null) {
+            MessagingService.parse(messaging).ifPresentOrElse(b::messaging,
+                    () -> problems.add(MESSAGING + " must be storagequeues or servicebus"));
+        }
+        b.queueEndpoint(get(values, QUEUE_ENDPOINT));
+        b.serviceBusConnectionString(get(values, SERVICEBUS_CONNECTION_STRING));
+        b.serviceBusNamespace(get(values, SERVICEBUS_NAMESPACE));
+        if (get(values, QUEUE_PREFIX) != null) {
+            b.queuePrefix(get(values, QUEUE_PREFIX));
+        }
         b.earlierProblems(problems);
         return b.build();
     }
@@ -127,6 +172,18 @@ public record ControlPlaneSettings(
         }
     }
 
+    /**
+     * The queue endpoint of the account whose table endpoint this is ({@code https://<account>.table.<suffix>}
+     * → {@code https://<account>.queue.<suffix>}), or null when it has another form.
+     */
+    static String queueEndpointOf(String tableEndpoint) {
+        if (tableEndpoint == null) {
+            return null;
+        }
+        Matcher m = STANDARD_TABLE_ENDPOINT.matcher(tableEndpoint);
+        return m.matches() ? m.group(1) + ".queue." + m.group(2) : null;
+    }
+
     /** Builds settings; {@link #build()} checks them all and names every problem. */
     public static final class Builder {
         private Environment environment = Environment.Development;
@@ -140,6 +197,11 @@ public record ControlPlaneSettings(
         private String devIssuerKeyFile = ".local/dev-issuer-key.json";
         private int maxRequestBytes = 1024 * 1024;
         private int maxSpecBytes = 256 * 1024;
+        private MessagingService messaging = MessagingService.StorageQueues;
+        private String queueEndpoint;
+        private String serviceBusConnectionString;
+        private String serviceBusNamespace;
+        private String queuePrefix = "";
         private List<String> earlierProblems = List.of();
 
         public Builder environment(Environment value) { this.environment = value; return this; }
@@ -153,6 +215,11 @@ public record ControlPlaneSettings(
         public Builder devIssuerKeyFile(String value) { this.devIssuerKeyFile = value; return this; }
         public Builder maxRequestBytes(int value) { this.maxRequestBytes = value; return this; }
         public Builder maxSpecBytes(int value) { this.maxSpecBytes = value; return this; }
+        public Builder messaging(MessagingService value) { this.messaging = value; return this; }
+        public Builder queueEndpoint(String value) { this.queueEndpoint = value; return this; }
+        public Builder serviceBusConnectionString(String value) { this.serviceBusConnectionString = value; return this; }
+        public Builder serviceBusNamespace(String value) { this.serviceBusNamespace = value; return this; }
+        public Builder queuePrefix(String value) { this.queuePrefix = value; return this; }
 
         Builder earlierProblems(List<String> problems) {
             this.earlierProblems = List.copyOf(problems);
@@ -191,11 +258,34 @@ public record ControlPlaneSettings(
             if (maxSpecBytes < 1024 || maxSpecBytes > 256 * 1024) {
                 problems.add(MAX_SPEC_BYTES + " must be from 1024 to 262144 (a spec must fit one table entity)");
             }
+            String effectiveQueueEndpoint = queueEndpoint != null ? queueEndpoint : queueEndpointOf(tableEndpoint);
+            if (messaging == null) {
+                problems.add(MESSAGING + " must be storagequeues or servicebus");
+            } else if (messaging == MessagingService.StorageQueues && storageConnectionString == null
+                    && effectiveQueueEndpoint == null && tableEndpoint != null) {
+                problems.add("set " + QUEUE_ENDPOINT + " (https://<account>.queue.core.windows.net): it cannot be derived from "
+                        + TABLE_ENDPOINT);
+            } else if (messaging == MessagingService.ServiceBus && serviceBusConnectionString == null && serviceBusNamespace == null) {
+                problems.add(MESSAGING + "=servicebus needs " + SERVICEBUS_CONNECTION_STRING + " or " + SERVICEBUS_NAMESPACE);
+            }
+            if (serviceBusConnectionString != null
+                    && !serviceBusConnectionString.toLowerCase(Locale.ROOT).contains("endpoint=sb://")) {
+                problems.add(SERVICEBUS_CONNECTION_STRING + " must be a Service Bus connection string (Endpoint=sb://...)");
+            }
+            if (serviceBusNamespace != null && !serviceBusNamespace.matches("[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)+")) {
+                problems.add(SERVICEBUS_NAMESPACE + " must be the fully qualified host name, e.g. contoso.servicebus.windows.net"
+                        + " (no sb:// or https://)");
+            }
+            if (queuePrefix == null || queuePrefix.length() > 43 || !queuePrefix.matches("([a-z0-9]+(-[a-z0-9]+)*-?)?")) {
+                problems.add(QUEUE_PREFIX + " must be lower-case letters, digits and single hyphens, not starting with a hyphen,"
+                        + " at most 43");
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid control plane settings:\n - " + String.join("\n - ", problems));
             }
             return new ControlPlaneSettings(environment, regions, storageConnectionString, tableEndpoint, tablePrefix,
-                    authIssuer, authAudience, authJwksUrl, devIssuerKeyFile, maxRequestBytes, maxSpecBytes);
+                    authIssuer, authAudience, authJwksUrl, devIssuerKeyFile, maxRequestBytes, maxSpecBytes, messaging,
+                    effectiveQueueEndpoint, serviceBusConnectionString, serviceBusNamespace, queuePrefix);
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
  * A message only wakes dispatch for its region; the ready queue in Table Storage is the source of
  * truth, so a lost or duplicated message never loses or duplicates a job.
  */
-public interface IntakeQueue {
+public interface IntakeQueue extends AutoCloseable {
 
     /** Sends the message to its tier's queue (Service Bus: SessionId = region, MessageId = job id). */
     void publish(IntakeMessage message);
@@ -19,6 +19,14 @@ public interface IntakeQueue {
      * aside (dead-letter queue / poison queue), never dropped silently.
      */
     Subscription subscribe(Consumer<IntakeMessage> handler);
+
+    /**
+     * Releases what the adapter holds open (Service Bus senders and their AMQP connection). Close
+     * the subscriptions first; publishing after this is an error.
+     */
+    @Override
+    default void close() {
+    }
 
     /** A running subscription. */
     interface Subscription extends AutoCloseable {

@@ -7,7 +7,12 @@ import static io.controlplane.config.ControlPlaneSettings.ENVIRONMENT;
 import static io.controlplane.config.ControlPlaneSettings.FUNCTIONS_STORAGE;
 import static io.controlplane.config.ControlPlaneSettings.MAX_REQUEST_BYTES;
 import static io.controlplane.config.ControlPlaneSettings.MAX_SPEC_BYTES;
+import static io.controlplane.config.ControlPlaneSettings.MESSAGING;
+import static io.controlplane.config.ControlPlaneSettings.QUEUE_ENDPOINT;
+import static io.controlplane.config.ControlPlaneSettings.QUEUE_PREFIX;
 import static io.controlplane.config.ControlPlaneSettings.REGIONS;
+import static io.controlplane.config.ControlPlaneSettings.SERVICEBUS_CONNECTION_STRING;
+import static io.controlplane.config.ControlPlaneSettings.SERVICEBUS_NAMESPACE;
 import static io.controlplane.config.ControlPlaneSettings.STORAGE_CONNECTION_STRING;
 import static io.controlplane.config.ControlPlaneSettings.TABLE_ENDPOINT;
 import static io.controlplane.config.ControlPlaneSettings.TABLE_PREFIX;
@@ -15,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.controlplane.config.ControlPlaneSettings.Environment;
+import io.controlplane.config.ControlPlaneSettings.MessagingService;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ControlPlaneSettingsTest {
 
     private static final String AZURITE = "UseDevelopmentStorage=true";
+    private static final String SERVICE_BUS =
+            "Endpoint=sb://sb-contoso.servicebus.windows.net/;SharedAccessKeyName=send-listen;SharedAccessKey=c2Itc2VjcmV0";
     private static final String ENTRA_ISSUER = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0";
     private static final String ENTRA_JWKS = "https://login.microsoftonline.com/common/discovery/v2.0/keys";
 
@@ -61,6 +69,11 @@ class ControlPlaneSettingsTest {
         assertThat(settings.devIssuerKeyFile()).isEqualTo(".local/dev-issuer-key.json");
         assertThat(settings.maxRequestBytes()).isEqualTo(1024 * 1024);
         assertThat(settings.maxSpecBytes()).isEqualTo(256 * 1024);
+        assertThat(settings.messaging()).isEqualTo(MessagingService.StorageQueues);
+        assertThat(settings.queueEndpoint()).isNull();
+        assertThat(settings.serviceBusConnectionString()).isNull();
+        assertThat(settings.serviceBusNamespace()).isNull();
+        assertThat(settings.queuePrefix()).isEmpty();
     }
 
     @Test
@@ -71,6 +84,11 @@ class ControlPlaneSettingsTest {
         values.put(TABLE_PREFIX, "cpprod");
         values.put(MAX_REQUEST_BYTES, "2048");
         values.put(MAX_SPEC_BYTES, "4096");
+        values.put(MESSAGING, "servicebus");
+        values.put(QUEUE_ENDPOINT, "https://stqueues.queue.core.windows.net");
+        values.put(SERVICEBUS_CONNECTION_STRING, SERVICE_BUS);
+        values.put(SERVICEBUS_NAMESPACE, "sb-contoso.servicebus.windows.net");
+        values.put(QUEUE_PREFIX, "prod-");
 
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
 
@@ -84,6 +102,112 @@ class ControlPlaneSettingsTest {
         assertThat(settings.usesDevIssuer()).isFalse();
         assertThat(settings.maxRequestBytes()).isEqualTo(2048);
         assertThat(settings.maxSpecBytes()).isEqualTo(4096);
+        assertThat(settings.messaging()).isEqualTo(MessagingService.ServiceBus);
+        assertThat(settings.queueEndpoint()).isEqualTo("https://stqueues.queue.core.windows.net");
+        assertThat(settings.serviceBusConnectionString()).isEqualTo(SERVICE_BUS);
+        assertThat(settings.serviceBusNamespace()).isEqualTo("sb-contoso.servicebus.windows.net");
+        assertThat(settings.queuePrefix()).isEqualTo("prod-");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"servicebus", "ServiceBus", " SERVICEBUS "})
+    void theMessagingValueIsCaseInsensitive(String value) {
+        Map<String, String> values = minimal();
+        values.put(MESSAGING, value);
+        values.put(SERVICEBUS_NAMESPACE, "sb-contoso.servicebus.windows.net");
+
+        assertThat(ControlPlaneSettings.from(values).messaging()).isEqualTo(MessagingService.ServiceBus);
+        values.put(MESSAGING, value.replace("servicebus", "storagequeues").replace("ServiceBus", "StorageQueues")
+                .replace("SERVICEBUS", "STORAGEQUEUES"));
+        assertThat(ControlPlaneSettings.from(values).messaging()).isEqualTo(MessagingService.StorageQueues);
+    }
+
+    @Test
+    void serviceBusNeedsAConnectionStringOrANamespace() {
+        Map<String, String> values = minimal();
+        values.put(MESSAGING, "servicebus");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(MESSAGING + "=servicebus needs " + SERVICEBUS_CONNECTION_STRING + " or " + SERVICEBUS_NAMESPACE);
+
+        values.put(SERVICEBUS_NAMESPACE, "sb-contoso.servicebus.windows.net");
+        assertThat(ControlPlaneSettings.from(values).serviceBusNamespace()).isEqualTo("sb-contoso.servicebus.windows.net");
+        values.remove(SERVICEBUS_NAMESPACE);
+        values.put(SERVICEBUS_CONNECTION_STRING, SERVICE_BUS);
+        assertThat(ControlPlaneSettings.from(values).serviceBusConnectionString()).isEqualTo(SERVICE_BUS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://sb-contoso.servicebus.windows.net", "sb://sb-contoso.servicebus.windows.net/", "sb-contoso",
+            "sb contoso.servicebus.windows.net"})
+    void theNamespaceIsAHostName(String namespace) {
+        Map<String, String> values = minimal();
+        values.put(MESSAGING, "servicebus");
+        values.put(SERVICEBUS_NAMESPACE, namespace);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(SERVICEBUS_NAMESPACE + " must be the fully qualified host name");
+    }
+
+    @Test
+    void aServiceBusConnectionStringIsCheckedWithoutEchoingIt() {
+        Map<String, String> values = minimal();
+        values.put(MESSAGING, "servicebus");
+        values.put(SERVICEBUS_CONNECTION_STRING, "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=c2VjcmV0a2V5");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(SERVICEBUS_CONNECTION_STRING + " must be a Service Bus connection string")
+                .message().doesNotContain("c2VjcmV0a2V5");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Jobs", "-cp", "c--p", "c_p", "abcdefghijabcdefghijabcdefghijabcdefghijabcd"})
+    void aQueuePrefixMustMakeValidQueueNames(String prefix) {
+        Map<String, String> values = minimal();
+        values.put(QUEUE_PREFIX, prefix);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(QUEUE_PREFIX + " must be lower-case");
+    }
+
+    @Test
+    void theQueueEndpointFollowsTheTableEndpointUnlessSet() {
+        Map<String, String> values = minimal();
+        values.remove(STORAGE_CONNECTION_STRING);
+        values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.windows.net/");
+
+        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isEqualTo("https://stcontoso.queue.core.windows.net");
+
+        values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.chinacloudapi.cn");
+        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isEqualTo("https://stcontoso.queue.core.chinacloudapi.cn");
+
+        values.put(QUEUE_ENDPOINT, "https://stother.queue.core.windows.net");
+        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isEqualTo("https://stother.queue.core.windows.net");
+    }
+
+    @Test
+    void aTableEndpointOfAnotherFormNeedsTheQueueEndpointForStorageQueues() {
+        Map<String, String> values = minimal();
+        values.remove(STORAGE_CONNECTION_STRING);
+        values.put(TABLE_ENDPOINT, "https://tables.contoso.example");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining("set " + QUEUE_ENDPOINT);
+
+        values.put(MESSAGING, "servicebus");
+        values.put(SERVICEBUS_NAMESPACE, "sb-contoso.servicebus.windows.net");
+        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isNull();
+    }
+
+    @Test
+    void everyMessagingProblemIsReportedAtOnce() {
+        Map<String, String> values = minimal();
+        values.put(MESSAGING, "kafka");
+        values.put(SERVICEBUS_CONNECTION_STRING, "UseDevelopmentStorage=true");
+        values.put(SERVICEBUS_NAMESPACE, "https://sb");
+        values.put(QUEUE_PREFIX, "Q");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContainingAll(MESSAGING + " must be storagequeues or servicebus",
+                        SERVICEBUS_CONNECTION_STRING + " must be", SERVICEBUS_NAMESPACE + " must be", QUEUE_PREFIX + " must be");
     }
 
     @ParameterizedTest
@@ -220,5 +344,16 @@ class ControlPlaneSettingsTest {
         String text = ControlPlaneSettings.from(values).toString();
 
         assertThat(text).doesNotContain("c2VjcmV0a2V5").contains("westeurope", "<redacted>");
+    }
+
+    @Test
+    void toStringDoesNotRevealTheServiceBusKey() {
+        Map<String, String> values = minimal();
+        values.put(MESSAGING, "servicebus");
+        values.put(SERVICEBUS_CONNECTION_STRING, SERVICE_BUS);
+
+        String text = ControlPlaneSettings.from(values).toString();
+
+        assertThat(text).doesNotContain("c2Itc2VjcmV0").contains("messaging=servicebus", "serviceBusConnectionString=<redacted>");
     }
 }

@@ -1,0 +1,25 @@
+package io.controlplane.adapters.servicebus;
+
+import com.azure.messaging.servicebus.ServiceBusErrorContext;
+import com.azure.messaging.servicebus.ServiceBusProcessorClient;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import java.util.function.Consumer;
+
+/**
+ * The seam between the adapter and the SDK's builders: the only place that builds Service Bus
+ * clients. Production uses {@link SdkServiceBusClients}; tests hand back Mockito mocks of the SDK's
+ * own client classes, so the adapter's code runs unchanged against them.
+ */
+interface ServiceBusClients {
+
+    /** A sender for one queue (built once per tier queue and kept). */
+    ServiceBusSenderClient sender(String queueName);
+
+    /**
+     * A session processor for one queue, peek-lock, auto-complete off: {@code processMessage}
+     * settles every message itself.
+     */
+    ServiceBusProcessorClient sessionProcessor(String queueName, int maxConcurrentSessions,
+            Consumer<ServiceBusReceivedMessageContext> processMessage, Consumer<ServiceBusErrorContext> processError);
+}

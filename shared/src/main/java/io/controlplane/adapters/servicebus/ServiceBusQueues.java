@@ -1,0 +1,88 @@
+package io.controlplane.adapters.servicebus;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.adapters.IntakeMessageCodec;
+import io.controlplane.ports.IntakeQueue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Factory for the intake queues on Azure Service Bus: {@code <prefix>jobs-platinum}, {@code -premium},
+ * {@code -standard}, session-enabled with duplicate detection, created by Bicep (never by code: the
+ * control plane's identity only sends and receives).
+ */
+public final class ServiceBusQueues {
+
+    public static final int DEFAULT_MAX_CONCURRENT_SESSIONS = 8;
+
+    private ServiceBusQueues() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings for {@link #build()}, which checks them all and names every problem. */
+    public static final class Builder {
+        private String connectionString;
+        private String fullyQualifiedNamespace;
+        private String queuePrefix = "";
+        private ObjectMapper json;
+        private int maxConcurrentSessions = DEFAULT_MAX_CONCURRENT_SESSIONS;
+        private int maxDeliveries;
+        private ServiceBusClients clients;
+
+        private Builder() {
+        }
+
+        /** A namespace connection string ({@code Endpoint=sb://...}); takes precedence over the namespace. */
+        public Builder connectionString(String value) { this.connectionString = value; return this; }
+
+        /** {@code <name>.servicebus.windows.net}, used with DefaultAzureCredential (managed identity). */
+        public Builder fullyQualifiedNamespace(String value) { this.fullyQualifiedNamespace = value; return this; }
+
+        /** Lower-case letters, digits and single hyphens (may be empty); Bicep's queues have none. */
+        public Builder queuePrefix(String value) { this.queuePrefix = value; return this; }
+
+        public Builder json(ObjectMapper value) { this.json = value; return this; }
+
+        /** Regions (sessions) handled at once per tier queue. */
+        public Builder maxConcurrentSessions(int value) { this.maxConcurrentSessions = value; return this; }
+
+        /**
+         * Dead-letter a message here after this many failed deliveries; 0 (default) leaves it to the
+         * queue's MaxDeliveryCount. Only useful below that count (tests, quicker poison).
+         */
+        public Builder maxDeliveries(int value) { this.maxDeliveries = value; return this; }
+
+        /** Tests: SDK clients from somewhere else (mocks). */
+        Builder clients(ServiceBusClients value) { this.clients = value; return this; }
+
+        /** Builds one sender per tier queue (no network until the first send) and returns the port. */
+        public IntakeQueue build() {
+            List<String> problems = new ArrayList<>();
+            boolean hasConnectionString = connectionString != null && !connectionString.isBlank();
+            boolean hasNamespace = fullyQualifiedNamespace != null && !fullyQualifiedNamespace.isBlank();
+            if (clients == null && !hasConnectionString && !hasNamespace) {
+                problems.add("Service Bus needs a connection string or a fully qualified namespace");
+            }
+            if (queuePrefix == null || queuePrefix.length() > 43 || !queuePrefix.matches("([a-z0-9]+(-[a-z0-9]+)*-?)?")) {
+                problems.add("queue prefix must be lower-case letters, digits and single hyphens, not starting with a hyphen, at most 43");
+            }
+            if (json == null) {
+                problems.add("an ObjectMapper is required");
+            }
+            if (maxConcurrentSessions < 1) {
+                problems.add("maxConcurrentSessions must be at least 1");
+            }
+            if (maxDeliveries < 0) {
+                problems.add("maxDeliveries must be 0 (the queue decides) or more");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid Service Bus settings:\n - " + String.join("\n - ", problems));
+            }
+            ServiceBusClients sdk = clients != null ? clients : new SdkServiceBusClients(connectionString, fullyQualifiedNamespace);
+            return new ServiceBusIntakeQueue(sdk, queuePrefix, new IntakeMessageCodec(json), maxConcurrentSessions, maxDeliveries);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.controlplane.adapters.storagequeue;
+
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.queue.QueueMessageEncoding;
+import com.azure.storage.queue.QueueServiceClientBuilder;
+import com.azure.storage.queue.QueueServiceVersion;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.adapters.IntakeMessageCodec;
+import io.controlplane.ports.IntakeQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Factory for the intake queues on Azure Storage Queues (Azurite locally, a storage account when
+ * self-hosted without Service Bus): queues {@code <prefix>jobs-platinum}, {@code -premium},
+ * {@code -standard} and their {@code -poison} queues, created if missing.
+ */
+public final class StorageQueues {
+
+    /** The Functions queue trigger's default maxDequeueCount. */
+    public static final int FUNCTIONS_MAX_DEQUEUE_COUNT = 5;
+
+    /**
+     * The service version the client speaks. Pinned because the SDK's default (newest) may be ahead
+     * of what Azurite or a sovereign cloud accepts; raise it deliberately with the SDK BOM.
+     */
+    static final QueueServiceVersion SERVICE_VERSION = QueueServiceVersion.V2025_11_05;
+
+    private StorageQueues() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings for {@link #build()}, which checks them all and names every problem. */
+    public static final class Builder {
+        private String connectionString;
+        private String endpoint;
+        private String queuePrefix = "";
+        private ObjectMapper json;
+        private int maxDequeueCount = FUNCTIONS_MAX_DEQUEUE_COUNT;
+        private Duration visibilityTimeout = Duration.ofSeconds(30);
+        private Duration retryDelay = Duration.ZERO;
+        private Duration minIdleWait = Duration.ofMillis(100);
+        private Duration maxIdleWait = Duration.ofSeconds(1);
+        private int batchSize = 16;
+        private Duration closeTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+        public Builder connectionString(String value) { this.connectionString = value; return this; }
+
+        /** The account's queue endpoint, {@code https://<account>.queue.core.windows.net}, used with DefaultAzureCredential. */
+        public Builder endpoint(String value) { this.endpoint = value; return this; }
+
+        /** Lower-case letters, digits and single hyphens (may be empty), at most 43. */
+        public Builder queuePrefix(String value) { this.queuePrefix = value; return this; }
+
+        public Builder json(ObjectMapper value) { this.json = value; return this; }
+
+        /** Dequeues before a message goes to the poison queue (Functions: 5). */
+        public Builder maxDequeueCount(int value) { this.maxDequeueCount = value; return this; }
+
+        /** How long a received message stays hidden; a handler must finish within it. */
+        public Builder visibilityTimeout(Duration value) { this.visibilityTimeout = value; return this; }
+
+        /** How long a message whose handler threw stays hidden before its next try (Functions: 0). */
+        public Builder retryDelay(Duration value) { this.retryDelay = value; return this; }
+
+        /** The idle poller waits {@code min}, doubling up to {@code max}, between empty rounds. */
+        public Builder idleWait(Duration min, Duration max) { this.minIdleWait = min; this.maxIdleWait = max; return this; }
+
+        /** Messages received per request (1 to 32). */
+        public Builder batchSize(int value) { this.batchSize = value; return this; }
+
+        /** How long closing a subscription waits for a running handler. */
+        public Builder closeTimeout(Duration value) { this.closeTimeout = value; return this; }
+
+        /** Connects, creates the queues if they are missing, and returns the port. */
+        public IntakeQueue build() {
+            List<String> problems = new ArrayList<>();
+            boolean hasConnectionString = connectionString != null && !connectionString.isBlank();
+            if (!hasConnectionString && (endpoint == null || endpoint.isBlank())) {
+                problems.add("Storage Queues need a connection string or a queue endpoint");
+            }
+            if (!QueueNames.isValidPrefix(queuePrefix)) {
+                problems.add("queue prefix must be lower-case letters, digits and single hyphens, not starting with a hyphen, at most "
+                        + QueueNames.MAX_PREFIX_LENGTH);
+            }
+            if (json == null) {
+                problems.add("an ObjectMapper is required");
+            }
+            if (maxDequeueCount < 1) {
+                problems.add("maxDequeueCount must be at least 1");
+            }
+            if (!within(visibilityTimeout, Duration.ofSeconds(1), Duration.ofDays(7))) {
+                problems.add("visibilityTimeout must be from 1 s to 7 days");
+            }
+            if (!within(retryDelay, Duration.ZERO, Duration.ofDays(7))) {
+                problems.add("retryDelay must be from 0 to 7 days");
+            }
+            if (!within(minIdleWait, Duration.ofMillis(1), Duration.ofMinutes(1)) || !within(maxIdleWait, minIdleWait, Duration.ofMinutes(1))) {
+                problems.add("idle waits must be from 1 ms to 1 min, the minimum not above the maximum");
+            }
+            if (batchSize < 1 || batchSize > 32) {
+                problems.add("batchSize must be from 1 to 32");
+            }
+            if (!within(closeTimeout, Duration.ZERO, Duration.ofMinutes(10))) {
+                problems.add("closeTimeout must be from 0 to 10 min");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid Storage Queue settings:\n - " + String.join("\n - ", problems));
+            }
+            StorageQueueIntakeQueue queue = new StorageQueueIntakeQueue(new QueueNames(queuePrefix),
+                    new PollingOptions(maxDequeueCount, visibilityTimeout, retryDelay, minIdleWait, maxIdleWait, batchSize,
+                            closeTimeout),
+                    new IntakeMessageCodec(json));
+            TokenCredential credential = hasConnectionString ? null : new DefaultAzureCredentialBuilder().build();
+            return queue.connect(
+                    client(QueueMessageEncoding.BASE64, credential).processMessageDecodingError(queue::moveUndecodable).buildClient(),
+                    client(QueueMessageEncoding.NONE, credential).buildClient());
+        }
+
+        private QueueServiceClientBuilder client(QueueMessageEncoding encoding, TokenCredential credential) {
+            QueueServiceClientBuilder builder = new QueueServiceClientBuilder()
+                    .serviceVersion(SERVICE_VERSION)
+                    .messageEncoding(encoding)
+                    .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
+                            .setMaxRetries(4)
+                            .setBaseDelay(Duration.ofMillis(200))
+                            .setMaxDelay(Duration.ofSeconds(4))))
+                    .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE));
+            return credential == null ? builder.connectionString(connectionString) : builder.endpoint(endpoint).credential(credential);
+        }
+
+        private static boolean within(Duration value, Duration min, Duration max) {
+            return value != null && min != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0;
+        }
+    }
+}
