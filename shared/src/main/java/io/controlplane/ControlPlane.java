@@ -127,5 +127,6 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         app.close();
         background.shutdown();
+        intake.close();
     }
 }
