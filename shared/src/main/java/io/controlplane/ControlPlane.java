@@ -109,10 +109,31 @@ public final class ControlPlane implements AutoCloseable {
 
     /** An intake message arrived: wake this instance's waiting agents of that region. */
     public void onIntake(io.controlplane.ports.IntakeMessage message) {
-        if (settings.regions().contains(message.region())) {
-            app.signal().signal(message.region());
+        if (!settings.regions().contains(message.region())) {
+            return;
+        }
+        app.signal().signal(message.region());
+        if (message.tier() != io.controlplane.domain.Tier.Standard) {
+            // If no agent takes it within the preemption delay, make room for it now rather than at
+            // the next reconcile pass.
+            long delay = app.dispatchSettings().preemptAfter().toMillis() + 50;
+            timers.schedule(() -> {
+                try {
+                    app.preemption().run(message.region());
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(ControlPlane.class)
+                            .warn("event=preemption_failed region={} error={}", message.region(), e.toString());
+                }
+            }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
+
+    private final java.util.concurrent.ScheduledExecutorService timers =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "controlplane-timers");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** One reconcile pass over every served region. */
     public java.util.List<io.controlplane.app.Reconcile.Report> reconcile() {
@@ -125,6 +146,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
         app.close();
         background.shutdown();
         intake.close();

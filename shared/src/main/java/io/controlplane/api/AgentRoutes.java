@@ -39,7 +39,9 @@ final class AgentRoutes {
                 Route.secured("POST", "/api/agents/{agentId}/lease", AGENTS, this::lease),
                 Route.secured("POST", "/api/leases/{leaseId}/progress", AGENTS, this::progress),
                 Route.secured("POST", "/api/leases/{leaseId}/complete", AGENTS, this::complete),
-                Route.secured("POST", "/api/leases/{leaseId}/fail", AGENTS, this::fail));
+                Route.secured("POST", "/api/leases/{leaseId}/fail", AGENTS, this::fail),
+                Route.secured("PUT", "/api/leases/{leaseId}/checkpoints/{name}", AGENTS, this::checkpoint),
+                Route.secured("POST", "/api/leases/{leaseId}/release", AGENTS, this::release));
     }
 
     static String agentId(Map<String, String> params) {
@@ -112,6 +114,68 @@ final class AgentRoutes {
 
     private ApiResponse complete(ApiRequest request, Caller caller, Map<String, String> params) {
         Job job = app.finishJob().complete(caller, params.get("leaseId"));
+        return responses.json(200, new AgentViews.JobOutcome(job.id(), job.state().name(), job.failures()));
+    }
+
+    static final Pattern CHECKPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
+    private static final int MAX_CHECKPOINT_BYTES = 32 * 1024;
+    private static final Set<String> RELEASE_REASONS = Set.of("preempted", "paused", "shutdown");
+
+    private ApiResponse checkpoint(ApiRequest request, Caller caller, Map<String, String> params) {
+        String name = params.get("name");
+        List<FieldError> errors = new java.util.ArrayList<>();
+        if (!CHECKPOINT_NAME.matcher(name).matches()) {
+            errors.add(new FieldError("name", "must match " + CHECKPOINT_NAME.pattern()));
+        }
+        JsonNode body = bodies.read(request, true);
+        BodyFields f = new BodyFields(body);
+        String kindName = f.text("kind", true, 10, Pattern.compile("cursor|git"), null);
+        errors.addAll(f.errors());
+        JsonNode data = body.isObject() ? body.get("data") : null;
+        if (data == null || data.isNull()) {
+            errors.add(new FieldError("data", "is required"));
+        } else if ("git".equals(kindName)) {
+            gitData(data, errors);
+        } else if (data.toString().length() > MAX_CHECKPOINT_BYTES) {
+            errors.add(new FieldError("data", "must be at most " + MAX_CHECKPOINT_BYTES + " bytes of JSON"));
+        }
+        if (data != null && io.controlplane.validation.SecretScanner.secretIn(data.toString()).isPresent()) {
+            errors.add(new FieldError("data", "contains what looks like a raw secret; checkpoints are stored and shown to clients"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        Object value = JSON_TREE.convertValue(data, Object.class);
+        var saved = app.saveCheckpoint().save(caller, params.get("leaseId"), name,
+                io.controlplane.domain.Checkpoint.Kind.valueOf(kindName), value);
+        return responses.json(200, JobRoutes.CheckpointView.of(saved));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_TREE = Json.mapper();
+
+    private static void gitData(JsonNode data, List<FieldError> errors) {
+        if (!data.isObject()) {
+            errors.add(new FieldError("data", "a git checkpoint is { repo, ref, commit }"));
+            return;
+        }
+        BodyFields g = new BodyFields(data);
+        g.text("repo", true, 2048, null, null);
+        g.text("ref", true, 256, null, null);
+        g.text("commit", true, 64, COMMIT, null);
+        g.errors().forEach(e -> errors.add(new FieldError("data." + e.field(), e.message())));
+    }
+
+    private ApiResponse release(ApiRequest request, Caller caller, Map<String, String> params) {
+        BodyFields f = new BodyFields(bodies.read(request, true));
+        String reason = f.text("reason", true, 20, null, null);
+        if (reason != null && !RELEASE_REASONS.contains(reason)) {
+            f.errors().add(new FieldError("reason", "must be one of " + new java.util.TreeSet<>(RELEASE_REASONS)));
+        }
+        if (!f.errors().isEmpty()) {
+            throw new ValidationException(f.errors());
+        }
+        Job job = app.releaseLease().release(caller, params.get("leaseId"), reason);
         return responses.json(200, new AgentViews.JobOutcome(job.id(), job.state().name(), job.failures()));
     }
 

@@ -32,14 +32,14 @@ final class AgentViews {
     }
 
     record LeaseView(String leaseId, String jobId, String tenantId, long epoch, Instant expiresAt, JobSpec spec,
-                     List<Object> checkpoints, boolean resumed, int attempt, JobView.ProgressView progress,
+                     List<JobRoutes.CheckpointView> checkpoints, boolean resumed, int attempt, JobView.ProgressView progress,
                      long heartbeatIntervalSeconds) {
     }
 
     static LeaseView of(LeaseGrant g, long heartbeatIntervalSeconds) {
         var p = g.job().progress();
         return new LeaseView(g.leaseId(), g.job().id(), g.job().tenantId(), g.epoch(), g.expiresAt(), g.job().spec(),
-                List.of(), g.resumed(), g.job().attempt(),
+                g.checkpoints().stream().map(JobRoutes.CheckpointView::of).toList(), g.resumed(), g.job().attempt(),
                 new JobView.ProgressView(p.percent(), p.counters(), p.message(), p.updatedAt()), heartbeatIntervalSeconds);
     }
 

@@ -32,6 +32,7 @@ final class JobRoutes {
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> READERS = Set.of(Roles.JOBS_READ, Roles.JOBS_MANAGE);
 
+    private final io.controlplane.app.UseCases app;
     private final SubmitJob submit;
     private final JobQueries queries;
     private final CancelJob cancel;
@@ -40,6 +41,7 @@ final class JobRoutes {
     private final Responses responses;
 
     JobRoutes(io.controlplane.app.UseCases app, JobSpecValidator validator, RequestBodies bodies, Responses responses) {
+        this.app = app;
         this.submit = app == null ? null : app.submitJob();
         this.queries = app == null ? null : app.jobQueries();
         this.cancel = app == null ? null : app.cancelJob();
@@ -54,7 +56,10 @@ final class JobRoutes {
                 Route.secured("GET", "/api/jobs", READERS, this::list),
                 Route.secured("GET", "/api/jobs/{jobId}", READERS, this::get),
                 Route.secured("GET", "/api/jobs/{jobId}/history", READERS, this::history),
-                Route.secured("POST", "/api/jobs/{jobId}/cancel", Set.of(Roles.JOBS_MANAGE), this::cancel));
+                Route.secured("POST", "/api/jobs/{jobId}/cancel", Set.of(Roles.JOBS_MANAGE), this::cancel),
+                Route.secured("POST", "/api/jobs/{jobId}/pause", Set.of(Roles.JOBS_MANAGE), this::pause),
+                Route.secured("POST", "/api/jobs/{jobId}/resume", Set.of(Roles.JOBS_MANAGE), this::resume),
+                Route.secured("GET", "/api/jobs/{jobId}/checkpoints", READERS, this::checkpoints));
     }
 
     private ApiResponse submit(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -107,6 +112,26 @@ final class JobRoutes {
             reason = given == null ? null : given.asText();
         }
         return responses.json(200, JobView.of(cancel.cancel(caller, jobId, reason)));
+    }
+
+    private ApiResponse pause(ApiRequest request, Caller caller, Map<String, String> params) {
+        return responses.json(200, JobView.of(app.pauseResume().pause(caller, jobId(params))));
+    }
+
+    private ApiResponse resume(ApiRequest request, Caller caller, Map<String, String> params) {
+        return responses.json(200, JobView.of(app.pauseResume().resume(caller, jobId(params))));
+    }
+
+    private ApiResponse checkpoints(ApiRequest request, Caller caller, Map<String, String> params) {
+        List<CheckpointView> items = queries.checkpoints(caller, jobId(params)).stream().map(CheckpointView::of).toList();
+        return responses.json(200, java.util.Map.of("items", items));
+    }
+
+    /** A checkpoint as clients and agents see it. */
+    record CheckpointView(String name, String kind, Object data, long epoch, Instant updatedAt) {
+        static CheckpointView of(io.controlplane.domain.Checkpoint c) {
+            return new CheckpointView(c.name(), c.kind().name(), c.data(), c.epoch(), c.updatedAt());
+        }
     }
 
     /** A path id that could never have been issued is simply not found. */

@@ -45,7 +45,10 @@ public final class AgentHeartbeat {
         for (AgentLease lease : agent.leases()) {
             Optional<Job> extended = extend(lease, expiresAt, now);
             if (extended.isPresent()) {
-                commands.add(AgentCommand.proceed(lease.leaseId(), lease.jobId(), expiresAt));
+                commands.add(commandFor(extended.get(), lease, expiresAt));
+            } else if (cancelled(lease)) {
+                lost.add(lease.leaseId());
+                commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "cancelled"));
             } else if (lease.expiresAt().isBefore(now) || lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
                 // Old enough that it is not a claim still in flight: the lease is gone.
                 lost.add(lease.leaseId());
@@ -64,6 +67,22 @@ public final class AgentHeartbeat {
             return beat.withLeases(refreshed);
         });
         return new Beat(commands, settings.heartbeatInterval().toSeconds(), settings.leaseDuration().toSeconds());
+    }
+
+    private static AgentCommand commandFor(Job job, AgentLease lease, Instant expiresAt) {
+        return switch (job.state()) {
+            case Preempting -> new AgentCommand("preempt", lease.leaseId(), job.id(), job.stopDeadline(),
+                    "a higher-tier job needs this agent: write a final checkpoint and release (reason preempted)");
+            case Pausing -> new AgentCommand("pause", lease.leaseId(), job.id(), job.stopDeadline(),
+                    "paused by an operator: write a final checkpoint and release (reason paused)");
+            default -> AgentCommand.proceed(lease.leaseId(), job.id(), expiresAt);
+        };
+    }
+
+    private boolean cancelled(AgentLease lease) {
+        return jobs.find(lease.tenantId(), lease.jobId())
+                .filter(j -> j.state() == JobState.Cancelled && lease.leaseId().equals(j.leaseId()))
+                .isPresent();
     }
 
     /** Extends the job's lease if the job still holds it (and starts it); empty when the lease is lost. */

@@ -36,6 +36,12 @@ public final class JobQueries {
                 .orElse(job);
     }
 
+    /** The job's checkpoints; a job of another tenant is not found. */
+    public List<io.controlplane.domain.Checkpoint> checkpoints(Caller caller, String jobId) {
+        get(caller, jobId);
+        return jobs.checkpoints(caller.tenantId(), jobId);
+    }
+
     public List<HistoryEntry> history(Caller caller, String jobId) {
         get(caller, jobId);
         return jobs.history(caller.tenantId(), jobId);

@@ -99,6 +99,20 @@ public final class LeaseWork {
         if (!agent.canTakeWork(now, settings.agentOfflineAfter())) {
             return Optional.empty();
         }
+        Optional<Agent.Hold> hold = agent.hold(now);
+        if (hold.isPresent() || agent.heldFor() != null) {
+            // This agent's slot was freed by preemption for a waiting job: that job comes first.
+            Optional<Job> held = hold.flatMap(h -> jobs.find(h.tenantId(), h.jobId()))
+                    .filter(j -> j.state() == JobState.Queued);
+            if (held.isPresent()) {
+                Claim claim = claim(agent, ReadyEntry.of(held.get(), null, now), now);
+                if (claim.grant().isPresent()) {
+                    return claim.grant();
+                }
+            }
+            agent = agents.modify(agents.store().find(region, agent.id()).orElse(agent),
+                    a -> a.heldFor() == null ? a : a.withHold(null));
+        }
         PoolDirectory directory = pools.directory();
         List<ReadyEntry> heads = ready.heads(region, settings.headsPerTier());
         final Agent asked = agent;
@@ -197,7 +211,13 @@ public final class LeaseWork {
         AgentLease reservation = new AgentLease(leaseId, job.tenantId(), job.id(), epoch, now, expiresAt);
         Agent reserved;
         try {
-            reserved = agents.modify(agent, a -> a.canTakeWork(now, settings.agentOfflineAfter()) ? a.withLease(reservation) : a);
+            reserved = agents.modify(agent, a -> {
+                if (!a.canTakeWork(now, settings.agentOfflineAfter())) {
+                    return a;
+                }
+                Agent r = a.withLease(reservation);
+                return r.heldFor() != null && r.heldFor().jobId().equals(job.id()) ? r.withHold(null) : r;
+            });
         } catch (ConcurrencyConflictException e) {
             return new Claim(Optional.empty(), true);
         }
@@ -217,8 +237,10 @@ public final class LeaseWork {
         background.execute(() -> ready.remove(entry));
         LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
-        boolean resumed = job.attempt() > 0 || job.progress().percent() > 0;
-        return new Claim(Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed)), true);
+        List<io.controlplane.domain.Checkpoint> checkpoints = job.attempt() > 0 || job.lastCheckpointAt() != null
+                ? jobs.checkpoints(job.tenantId(), job.id()) : List.of();
+        boolean resumed = job.attempt() > 0 || job.progress().percent() > 0 || !checkpoints.isEmpty();
+        return new Claim(Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed, checkpoints)), true);
     }
 
     /** An entry whose job is gone or not queued is deleted once it is older than the grace period. */

@@ -29,19 +29,21 @@ public final class Reconcile {
 
     /** What one pass did. */
     public record Report(String region, int expiredLeases, int releasedReservations, int staleEntries, int waiting,
-                         int offlineAgents) {
+                         int offlineAgents, int revokedStops, int preemptions) {
     }
 
     private final AgentRecords agents;
     private final JobStore jobs;
     private final ReadyQueue ready;
     private final Requeue requeue;
+    private final Preemption preemption;
     private final ReadySignal signal;
     private final DispatchSettings settings;
     private final Clock clock;
 
-    public Reconcile(AgentRecords agents, JobStore jobs, ReadyQueue ready, Requeue requeue, ReadySignal signal,
-                     DispatchSettings settings, Clock clock) {
+    public Reconcile(AgentRecords agents, JobStore jobs, ReadyQueue ready, Requeue requeue, Preemption preemption,
+                     ReadySignal signal, DispatchSettings settings, Clock clock) {
+        this.preemption = preemption;
         this.agents = agents;
         this.jobs = jobs;
         this.ready = ready;
@@ -64,6 +66,7 @@ public final class Reconcile {
         int expired = 0;
         int released = 0;
         int offline = 0;
+        int revoked = 0;
         for (Agent agent : agents.store().list(region)) {
             if (!agent.isHealthy(now, settings.agentOfflineAfter())) {
                 offline++;
@@ -72,7 +75,12 @@ public final class Reconcile {
             for (AgentLease lease : agent.leases()) {
                 Optional<Job> job = jobs.find(lease.tenantId(), lease.jobId());
                 boolean held = job.isPresent() && job.get().holdsLease(lease.leaseId());
-                if (held && job.get().leaseExpiresAt().isBefore(now)) {
+                if (held && job.get().stopDeadline() != null && job.get().stopDeadline().isBefore(now)) {
+                    if (revokeStop(job.get())) {
+                        revoked++;
+                        drop.add(lease.leaseId());
+                    }
+                } else if (held && job.get().leaseExpiresAt().isBefore(now)) {
                     if (requeueExpired(job.get(), agent)) {
                         expired++;
                         drop.add(lease.leaseId());
@@ -105,15 +113,32 @@ public final class Reconcile {
                 }
             }
         }
-        if (waiting > 0 || expired > 0 || released > 0) {
+        int preempted = preemption.run(region).size();
+        if (waiting > 0 || expired > 0 || released > 0 || revoked > 0) {
             signal.signal(region);
         }
-        Report report = new Report(region, expired, released, stale, waiting, offline);
-        if (expired + released + stale > 0) {
-            LOG.info("event=reconciled region={} expiredLeases={} releasedReservations={} staleEntries={} waiting={} offlineAgents={}",
-                    region, expired, released, stale, waiting, offline);
+        Report report = new Report(region, expired, released, stale, waiting, offline, revoked, preempted);
+        if (expired + released + stale + revoked + preempted > 0) {
+            LOG.info("event=reconciled region={} expiredLeases={} releasedReservations={} staleEntries={} waiting={} "
+                    + "offlineAgents={} revokedStops={} preemptions={}", region, expired, released, stale, waiting, offline,
+                    revoked, preempted);
         }
         return report;
+    }
+
+    /** A preempted or pausing job whose agent did not release in time: the lease is revoked. */
+    private boolean revokeStop(Job job) {
+        Job.Transition revoked = job.revokeStop(clock.instant());
+        try {
+            Job stored = revoked.job().state() == JobState.Queued
+                    ? requeue.enqueue(revoked.job(), List.of(revoked.entry()), null, false)
+                    : jobs.update(revoked.job(), List.of(revoked.entry()));
+            LOG.info("event=stop_revoked jobId={} tenant={} region={} agentId={} epoch={} state={}", job.id(), job.tenantId(),
+                    job.spec().region(), job.agentId(), job.epoch(), stored.state());
+            return true;
+        } catch (ConcurrencyConflictException raced) {
+            return false;
+        }
     }
 
     /** Lease expired: back to the queue from where it was, keeping progress (and later checkpoints). */

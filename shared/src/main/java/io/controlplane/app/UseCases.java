@@ -25,6 +25,10 @@ public record UseCases(
         FinishJob finishJob,
         Reconcile reconcile,
         AgentAdmin admin,
+        SaveCheckpoint saveCheckpoint,
+        ReleaseLease releaseLease,
+        PauseResume pauseResume,
+        Preemption preemption,
         ReadySignal signal,
         DispatchSettings dispatchSettings) implements AutoCloseable {
 
@@ -44,6 +48,12 @@ public record UseCases(
      */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock,
                                 java.util.concurrent.Executor background) {
+        return wire(stores, intake, regions, settings, clock, background, io.controlplane.ports.AgentChannel.none());
+    }
+
+    /** @param channel pushes commands to agents at once (heartbeats carry them too) */
+    public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock,
+                                java.util.concurrent.Executor background, io.controlplane.ports.AgentChannel channel) {
         ReadySignal signal = new ReadySignal();
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
@@ -51,17 +61,22 @@ public record UseCases(
         DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
         LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, clock);
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
+        Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, clock);
         return new UseCases(
                 new SubmitJob(requeue, new JobIdGenerator(clock), clock),
                 new JobQueries(stores.jobs(), progress),
-                new CancelJob(stores.jobs(), stores.ready(), clock),
+                new CancelJob(stores.jobs(), stores.ready(), channel, clock),
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock),
                 new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background),
                 progress,
                 new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock),
-                new Reconcile(agents, stores.jobs(), stores.ready(), requeue, signal, settings, clock),
+                new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings, clock),
                 new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), clock),
+                new SaveCheckpoint(stores.jobs(), leases, clock),
+                new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, clock),
+                new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock),
+                preemption,
                 signal,
                 settings);
     }

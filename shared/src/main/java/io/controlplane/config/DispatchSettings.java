@@ -22,7 +22,10 @@ public record DispatchSettings(
         Duration pollInterval,
         Duration reconcileInterval,
         int headsPerTier,
-        int maxScanPerTier) {
+        int maxScanPerTier,
+        Duration preemptAfter,
+        Duration stopGrace,
+        int preemptionLimit) {
 
     public static final String LEASE_SECONDS = "LEASE_SECONDS";
     public static final String HEARTBEAT_SECONDS = "HEARTBEAT_SECONDS";
@@ -37,6 +40,9 @@ public record DispatchSettings(
     public static final String RECONCILE_SECONDS = "RECONCILE_SECONDS";
     public static final String DISPATCH_HEADS_PER_TIER = "DISPATCH_HEADS_PER_TIER";
     public static final String DISPATCH_MAX_SCAN_PER_TIER = "DISPATCH_MAX_SCAN_PER_TIER";
+    public static final String PREEMPT_AFTER_SECONDS = "PREEMPT_AFTER_SECONDS";
+    public static final String STOP_GRACE_SECONDS = "STOP_GRACE_SECONDS";
+    public static final String PREEMPTION_LIMIT = "PREEMPTION_LIMIT";
 
     public static DispatchSettings defaults() {
         return from(Map.of());
@@ -57,7 +63,10 @@ public record DispatchSettings(
                 millis(values, DISPATCH_POLL_MS, 1000, 10, 30_000, problems),
                 seconds(values, RECONCILE_SECONDS, 10, 1, 3600, problems),
                 (int) number(values, DISPATCH_HEADS_PER_TIER, 25, 1, 1000, problems),
-                (int) number(values, DISPATCH_MAX_SCAN_PER_TIER, 2000, 0, 100_000, problems));
+                (int) number(values, DISPATCH_MAX_SCAN_PER_TIER, 2000, 0, 100_000, problems),
+                seconds(values, PREEMPT_AFTER_SECONDS, 5, 0, 3600, problems),
+                seconds(values, STOP_GRACE_SECONDS, 120, 1, 86_400, problems),
+                (int) number(values, PREEMPTION_LIMIT, 3, 0, 1000, problems));
         if (problems.isEmpty() && s.heartbeatInterval.compareTo(s.leaseDuration) >= 0) {
             problems.add(HEARTBEAT_SECONDS + " must be shorter than " + LEASE_SECONDS + " (heartbeats extend leases)");
         }

@@ -25,13 +25,39 @@ public record Agent(
         Instant registeredAt,
         Instant lastHeartbeatAt,
         List<AgentLease> leases,
-        String etag) {
+        String etag,
+        Hold heldFor) {
+
+    /**
+     * A slot promised to a waiting higher-tier job: the agent's next lease is that job (set when one
+     * of its jobs is preempted for it), until {@code until}.
+     */
+    public record Hold(String tenantId, String jobId, Instant until) {
+    }
 
     public Agent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(region, "region");
         capabilities = Set.copyOf(capabilities);
         leases = List.copyOf(leases);
+    }
+
+    /** An agent with no hold. */
+    public Agent(String id, String region, String pool, Set<String> capabilities, int slots, boolean draining,
+                 String principalTenant, String principalSubject, Instant registeredAt, Instant lastHeartbeatAt,
+                 List<AgentLease> leases, String etag) {
+        this(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject, registeredAt,
+                lastHeartbeatAt, leases, etag, null);
+    }
+
+    /** The hold, if one is set and still valid at {@code now}. */
+    public java.util.Optional<Hold> hold(Instant now) {
+        return heldFor == null || heldFor.until().isBefore(now) ? java.util.Optional.empty() : java.util.Optional.of(heldFor);
+    }
+
+    public Agent withHold(Hold hold) {
+        return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
+                registeredAt, lastHeartbeatAt, leases, etag, hold);
     }
 
     public int freeSlots() {
@@ -64,7 +90,7 @@ public record Agent(
         List<AgentLease> more = new ArrayList<>(leases);
         more.add(lease);
         return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
-                registeredAt, lastHeartbeatAt, more, etag);
+                registeredAt, lastHeartbeatAt, more, etag, heldFor);
     }
 
     public Agent withoutLease(String leaseId) {
@@ -73,27 +99,27 @@ public record Agent(
 
     public Agent withLeases(List<AgentLease> newLeases) {
         return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
-                registeredAt, lastHeartbeatAt, newLeases, etag);
+                registeredAt, lastHeartbeatAt, newLeases, etag, heldFor);
     }
 
     public Agent withHeartbeat(Instant at) {
         return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
-                registeredAt, at, leases, etag);
+                registeredAt, at, leases, etag, heldFor);
     }
 
     public Agent withDraining(boolean value) {
         return new Agent(id, region, pool, capabilities, slots, value, principalTenant, principalSubject,
-                registeredAt, lastHeartbeatAt, leases, etag);
+                registeredAt, lastHeartbeatAt, leases, etag, heldFor);
     }
 
     /** The registration fields replaced (re-registration keeps leases and the principal). */
     public Agent reregistered(String newPool, Set<String> newCapabilities, int newSlots, Instant at) {
         return new Agent(id, region, newPool, newCapabilities, newSlots, draining, principalTenant, principalSubject,
-                registeredAt, at, leases, etag);
+                registeredAt, at, leases, etag, heldFor);
     }
 
     public Agent withEtag(String newEtag) {
         return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
-                registeredAt, lastHeartbeatAt, leases, newEtag);
+                registeredAt, lastHeartbeatAt, leases, newEtag, heldFor);
     }
 }

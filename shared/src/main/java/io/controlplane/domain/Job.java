@@ -32,7 +32,9 @@ public record Job(
         String leaseId,
         Instant leaseExpiresAt,
         int failures,
-        String lastError) {
+        String lastError,
+        Instant stopDeadline,
+        Instant lastCheckpointAt) {
 
     /** States in which an agent holds the job's lease. */
     public static final Set<JobState> LEASED = Set.of(JobState.Assigned, JobState.Running, JobState.Preempting, JobState.Pausing);
@@ -51,7 +53,7 @@ public record Job(
     public Job(String id, String tenantId, JobSpec spec, JobState state, String agentId, int attempt, int preemptions,
                long epoch, Progress progress, Instant createdAt, Instant updatedAt, long historySequence, String etag) {
         this(id, tenantId, spec, state, agentId, attempt, preemptions, epoch, progress, createdAt, updatedAt,
-                historySequence, etag, null, null, 0, null);
+                historySequence, etag, null, null, 0, null, null, null);
     }
 
     /** A new job, queued, with the history entry that records its creation. */
@@ -110,6 +112,10 @@ public record Job(
         b.failures = failures + 1;
         b.lastError = error;
         String actor = agentId;
+        if (retryable && failures < spec.policy().maxRetries() && state == JobState.Pausing) {
+            return to(JobState.Paused, at, "failed while pausing, stays paused (retry " + (failures + 1) + " of "
+                    + spec.policy().maxRetries() + " on resume): " + error, actor, b);
+        }
         if (retryable && failures < spec.policy().maxRetries()) {
             return to(JobState.Queued, at, "failed, retry " + (failures + 1) + " of " + spec.policy().maxRetries()
                     + ": " + error, actor, b);
@@ -121,6 +127,72 @@ public record Job(
     public Transition complete(Instant at) {
         Builder b = copy().withoutLease();
         return to(JobState.Completed, at, "completed by " + agentId, agentId, b);
+    }
+
+    /**
+     * Asks the agent to stop by {@code deadline}: {@code Preempting} (a higher tier needs its agent)
+     * or {@code Pausing} (an operator paused the job). The lease holds until the agent releases.
+     */
+    public Transition requestStop(JobState stopping, Instant deadline, Instant at, String reason, String actor) {
+        if (stopping != JobState.Preempting && stopping != JobState.Pausing) {
+            throw new IllegalArgumentException("not a stop state: " + stopping);
+        }
+        Builder b = copy();
+        b.stopDeadline = deadline;
+        return to(stopping, at, reason, actor, b);
+    }
+
+    /**
+     * The agent gave the job back after its final checkpoint: a preempted job goes back to the
+     * queue (counted as a preemption, not a retry), a pausing job is paused, and a job released
+     * for any other reason (agent shutdown) goes back to the queue uncounted.
+     */
+    public Transition release(Instant at, String reason) {
+        Builder b = copy().withoutLease();
+        b.stopDeadline = null;
+        String actor = agentId;
+        return switch (state) {
+            case Preempting -> {
+                b.preemptions = preemptions + 1;
+                yield to(JobState.Queued, at, "preempted: released by " + agentId + " after its final checkpoint", actor, b);
+            }
+            case Pausing -> to(JobState.Paused, at, "paused: released by " + agentId + " after its final checkpoint", actor, b);
+            default -> to(JobState.Queued, at, "released by " + agentId + " (" + reason + ")", actor, b);
+        };
+    }
+
+    /** The stop deadline passed without a release: the lease is revoked (the agent's writes now fail). */
+    public Transition revokeStop(Instant at) {
+        Builder b = copy().withoutLease();
+        b.stopDeadline = null;
+        if (state == JobState.Preempting) {
+            b.preemptions = preemptions + 1;
+            return to(JobState.Queued, at, "preempted: agent " + agentId + " did not release within the grace period; "
+                    + "lease revoked (epoch " + epoch + "), resumes from its last checkpoint", "control-plane", b);
+        }
+        return to(JobState.Paused, at, "paused: agent " + agentId + " did not release within the grace period; "
+                + "lease revoked (epoch " + epoch + ")", "control-plane", b);
+    }
+
+    /** Ends the job at a client's or operator's request; a lease it had is revoked with it. */
+    public Transition cancel(Instant at, String reason, String actor) {
+        Builder b = copy();
+        b.stopDeadline = null;
+        b.leaseExpiresAt = null;
+        return to(JobState.Cancelled, at, reason, actor, b);
+    }
+
+    /** Paused → Queued at an operator's request. */
+    public Transition resume(Instant at, String actor) {
+        return to(JobState.Queued, at, "resumed by " + actor, actor, copy());
+    }
+
+    /** A checkpoint was written by the lease holder (the job row changes with it, atomically). */
+    public Job checkpointed(Instant at) {
+        Builder b = copy();
+        b.lastCheckpointAt = at;
+        b.updatedAt = at;
+        return b.build(state, historySequence);
     }
 
     public Job withProgress(Progress newProgress, Instant at) {
@@ -175,8 +247,14 @@ public record Job(
         private Instant leaseExpiresAt;
         private int failures;
         private String lastError;
+        private int preemptions;
+        private Instant stopDeadline;
+        private Instant lastCheckpointAt;
 
         Builder(Job job) {
+            preemptions = job.preemptions;
+            stopDeadline = job.stopDeadline;
+            lastCheckpointAt = job.lastCheckpointAt;
             from = job;
             agentId = job.agentId;
             attempt = job.attempt;
@@ -198,8 +276,9 @@ public record Job(
         }
 
         Job build(JobState state, long historySequence) {
-            return new Job(from.id, from.tenantId, from.spec, state, agentId, attempt, from.preemptions, epoch, progress,
-                    from.createdAt, updatedAt, historySequence, etag, leaseId, leaseExpiresAt, failures, lastError);
+            return new Job(from.id, from.tenantId, from.spec, state, agentId, attempt, preemptions, epoch, progress,
+                    from.createdAt, updatedAt, historySequence, etag, leaseId, leaseExpiresAt, failures, lastError,
+                    stopDeadline, lastCheckpointAt);
         }
     }
 }

@@ -33,6 +33,16 @@ public interface JobStore {
      */
     Job update(Job job, List<HistoryEntry> entries);
 
+    /**
+     * As {@link #update(Job, List)}, and writes (inserts or replaces) {@code checkpoints} in the same
+     * transaction: a checkpoint is stored only if the job still has the version (so the lease) it
+     * was checked against. At most 98 history entries and checkpoints together.
+     */
+    Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints);
+
+    /** The job's checkpoints, by name. */
+    List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId);
+
     /** Jobs of one tenant in id order (ids are time-ordered), filtered, a page at a time. */
     Page<Job> list(String tenantId, JobFilter filter, int limit, String continuationToken);
 

@@ -302,6 +302,16 @@ class HttpApiTest {
         }
 
         @Override
+        public Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints) {
+            return inner.update(job, entries, checkpoints);
+        }
+
+        @Override
+        public List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId) {
+            return inner.checkpoints(tenantId, jobId);
+        }
+
+        @Override
         public io.controlplane.domain.Page<Job> list(String tenantId, io.controlplane.ports.JobFilter filter, int limit, String token) {
             return inner.list(tenantId, filter, limit, token);
         }
@@ -433,6 +443,16 @@ class HttpApiTest {
 
             @Override
             public Job update(Job job, List<HistoryEntry> entries) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId) {
                 throw new IllegalStateException("secret-internal-detail");
             }
 

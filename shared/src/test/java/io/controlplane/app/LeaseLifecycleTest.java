@@ -189,7 +189,7 @@ abstract class LeaseLifecycleTest {
         assertThat(beat.commands()).singleElement().satisfies(c -> {
             assertThat(c.type()).isEqualTo("cancel");
             assertThat(c.leaseId()).isEqualTo(grant.leaseId());
-            assertThat(c.reason()).isEqualTo("lease-lost");
+            assertThat(c.reason()).isEqualTo("cancelled");
         });
         assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().leases()).isEmpty();
     }

@@ -45,6 +45,34 @@ final class JobEntities {
         return "h:" + jobId + ";";
     }
 
+    static String checkpointRowPrefix(String jobId) {
+        return "c:" + jobId + ":";
+    }
+
+    static String checkpointRowEnd(String jobId) {
+        return "c:" + jobId + ";";
+    }
+
+    TableEntity toEntity(String tenantId, io.controlplane.domain.Checkpoint checkpoint) {
+        TableEntity e = new TableEntity(tenantId, checkpointRowPrefix(checkpoint.jobId()) + checkpoint.name());
+        e.addProperty("Type", "Checkpoint");
+        e.addProperty("JobId", checkpoint.jobId());
+        e.addProperty("Name", checkpoint.name());
+        e.addProperty("Kind", checkpoint.kind().name());
+        e.addProperty("Data", write(checkpoint.data()));
+        e.addProperty("Epoch", checkpoint.epoch());
+        e.addProperty("UpdatedAt", time(checkpoint.updatedAt()));
+        return e;
+    }
+
+    io.controlplane.domain.Checkpoint toCheckpoint(TableEntity e) {
+        Map<String, Object> p = e.getProperties();
+        return new io.controlplane.domain.Checkpoint((String) p.get("JobId"), (String) p.get("Name"),
+                io.controlplane.domain.Checkpoint.Kind.valueOf((String) p.get("Kind")),
+                read((String) p.get("Data"), new TypeReference<Object>() { }),
+                ((Number) p.get("Epoch")).longValue(), instant(p.get("UpdatedAt")));
+    }
+
     static String historyRowKey(String jobId, long sequence) {
         return historyRowPrefix(jobId) + String.format("%010d", sequence);
     }
@@ -82,6 +110,12 @@ final class JobEntities {
             e.addProperty("LeaseExpiresAt", time(job.leaseExpiresAt()));
         }
         e.addProperty("Failures", job.failures());
+        if (job.stopDeadline() != null) {
+            e.addProperty("StopDeadline", time(job.stopDeadline()));
+        }
+        if (job.lastCheckpointAt() != null) {
+            e.addProperty("LastCheckpointAt", time(job.lastCheckpointAt()));
+        }
         if (job.lastError() != null) {
             e.addProperty("LastError", job.lastError());
         }
@@ -137,7 +171,9 @@ final class JobEntities {
                 (String) p.get("LeaseId"),
                 instant(p.get("LeaseExpiresAt")),
                 ((Number) p.getOrDefault("Failures", 0)).intValue(),
-                (String) p.get("LastError"));
+                (String) p.get("LastError"),
+                instant(p.get("StopDeadline")),
+                instant(p.get("LastCheckpointAt")));
     }
 
     TableEntity toEntity(String tenantId, HistoryEntry entry) {

@@ -92,6 +92,9 @@ final class TableAgentStore implements AgentStore {
         e.addProperty("RegisteredAt", EntityJson.time(agent.registeredAt()));
         e.addProperty("LastHeartbeatAt", EntityJson.time(agent.lastHeartbeatAt()));
         e.addProperty("Leases", json.write(agent.leases()));
+        if (agent.heldFor() != null) {
+            e.addProperty("HeldFor", json.write(agent.heldFor()));
+        }
         return e;
     }
 
@@ -106,6 +109,7 @@ final class TableAgentStore implements AgentStore {
                 EntityJson.instant(p.get("RegisteredAt")),
                 EntityJson.instant(p.get("LastHeartbeatAt")),
                 json.read((String) p.get("Leases"), new TypeReference<List<AgentLease>>() { }),
-                e.getETag());
+                e.getETag(),
+                p.get("HeldFor") == null ? null : json.read((String) p.get("HeldFor"), new TypeReference<Agent.Hold>() { }));
     }
 }

@@ -71,11 +71,28 @@ final class TableJobStore implements JobStore {
 
     @Override
     public Job update(Job job, List<HistoryEntry> entries) {
+        return update(job, entries, List.of());
+    }
+
+    @Override
+    public List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId) {
+        String filter = "PartitionKey eq " + OData.quote(tenantId)
+                + " and RowKey ge " + OData.quote(JobEntities.checkpointRowPrefix(jobId))
+                + " and RowKey lt " + OData.quote(JobEntities.checkpointRowEnd(jobId));
+        List<io.controlplane.domain.Checkpoint> checkpoints = new ArrayList<>();
+        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null)) {
+            checkpoints.add(entities.toCheckpoint(row));
+        }
+        return checkpoints;
+    }
+
+    @Override
+    public Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints) {
         if (job.etag() == null) {
             throw new IllegalArgumentException("An update needs the etag the job was read with");
         }
-        if (entries.size() > 99) {
-            throw new IllegalArgumentException("At most 99 history entries fit in one transaction with the job");
+        if (entries.size() + checkpoints.size() > 98) {
+            throw new IllegalArgumentException("At most 98 history entries and checkpoints fit in one transaction with the job");
         }
         List<TableTransactionAction> actions = new ArrayList<>();
         TableEntity row = entities.toEntity(job);
@@ -83,6 +100,10 @@ final class TableJobStore implements JobStore {
         actions.add(new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, row, true));
         for (HistoryEntry entry : entries) {
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), entry)));
+        }
+        for (io.controlplane.domain.Checkpoint checkpoint : checkpoints) {
+            actions.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
+                    entities.toEntity(job.tenantId(), checkpoint)));
         }
         try {
             TableTransactionResult result = table.submitTransaction(actions);

@@ -39,6 +39,22 @@ public final class InMemoryJobStore implements JobStore {
         return Optional.ofNullable(jobsByTenant.getOrDefault(tenantId, new TreeMap<>()).get(jobId));
     }
 
+    private final Map<String, Map<String, io.controlplane.domain.Checkpoint>> checkpoints = new TreeMap<>();
+
+    @Override
+    public synchronized Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> written) {
+        Job stored = update(job, entries);
+        Map<String, io.controlplane.domain.Checkpoint> byName =
+                checkpoints.computeIfAbsent(key(job.tenantId(), job.id()), k -> new TreeMap<>());
+        written.forEach(c -> byName.put(c.name(), c));
+        return stored;
+    }
+
+    @Override
+    public synchronized List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId) {
+        return List.copyOf(checkpoints.getOrDefault(key(tenantId, jobId), Map.of()).values());
+    }
+
     @Override
     public synchronized Job update(Job job, List<HistoryEntry> entries) {
         Job current = find(job.tenantId(), job.id()).orElseThrow(() -> new JobNotFoundException(job.id()));

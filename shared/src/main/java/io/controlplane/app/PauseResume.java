@@ -1,0 +1,62 @@
+package io.controlplane.app;
+
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.ReadyQueue;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Operator pause and resume. A queued job pauses at once; a leased one is asked to stop
+ * (Pausing): its agent writes a final checkpoint and releases, or loses the lease when the grace
+ * period ends; either way it ends Paused with its checkpoints. Resume puts it back in the queue,
+ * where its next agent resumes from the checkpoints.
+ */
+public final class PauseResume {
+
+    private final JobStore jobs;
+    private final ReadyQueue ready;
+    private final Requeue requeue;
+    private final AgentChannel channel;
+    private final DispatchSettings settings;
+    private final Clock clock;
+
+    public PauseResume(JobStore jobs, ReadyQueue ready, Requeue requeue, AgentChannel channel, DispatchSettings settings,
+                       Clock clock) {
+        this.jobs = jobs;
+        this.ready = ready;
+        this.requeue = requeue;
+        this.channel = channel;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Job pause(Caller caller, String jobId) {
+        Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        Instant now = clock.instant();
+        if (job.state() == JobState.Queued) {
+            Job.Transition paused = job.transition(JobState.Paused, now, "paused by " + caller.subject(), caller.subject());
+            Job stored = jobs.update(paused.job(), List.of(paused.entry()));
+            ready.remove(ReadyEntry.of(job, null, now));
+            return stored;
+        }
+        Instant deadline = now.plus(settings.stopGrace());
+        Job.Transition pausing = job.requestStop(JobState.Pausing, deadline, now, "pause requested by " + caller.subject()
+                + "; agent " + job.agentId() + " asked to checkpoint and release by " + deadline, caller.subject());
+        Job stored = jobs.update(pausing.job(), List.of(pausing.entry()));
+        channel.send(job.agentId(), new AgentCommand("pause", job.leaseId(), job.id(), deadline, "paused by operator"));
+        return stored;
+    }
+
+    public Job resume(Caller caller, String jobId) {
+        Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        Job.Transition resumed = job.resume(clock.instant(), caller.subject());
+        return requeue.enqueue(resumed.job(), List.of(resumed.entry()), null, false);
+    }
+}

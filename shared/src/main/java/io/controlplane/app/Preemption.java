@@ -1,0 +1,162 @@
+package io.controlplane.app;
+
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.domain.Tier;
+import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.scheduling.DispatchPolicy;
+import io.controlplane.scheduling.PoolDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes room for Platinum and Premium jobs that cannot be placed: when such a job has waited
+ * {@code preemptAfter} and no healthy agent with a free slot may take it, a capable agent running
+ * a preemptible lower-tier job is asked to checkpoint and release it (Preempting, with a grace
+ * period), and that agent is held for the waiting job. Victim: lowest tier first, then the least
+ * work lost since its last checkpoint. Platinum may preempt Premium and Standard, Premium only
+ * Standard; jobs with {@code preemptible: false} or preempted {@code preemptionLimit} times are
+ * never victims. One victim per waiting job at a time.
+ */
+public final class Preemption {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Preemption.class);
+
+    /** A decision: {@code victim} is asked to stop for {@code waiting}. */
+    public record Decision(String waitingJobId, Tier waitingTier, String victimJobId, Tier victimTier, String agentId) {
+    }
+
+    private record Candidate(Agent agent, AgentLease lease, Job job) {
+    }
+
+    private final AgentRecords agents;
+    private final JobStore jobs;
+    private final ReadyQueue ready;
+    private final DispatchPolicy policy;
+    private final Pools pools;
+    private final AgentChannel channel;
+    private final DispatchSettings settings;
+    private final Clock clock;
+
+    public Preemption(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
+                      AgentChannel channel, DispatchSettings settings, Clock clock) {
+        this.agents = agents;
+        this.jobs = jobs;
+        this.ready = ready;
+        this.policy = policy;
+        this.pools = pools;
+        this.channel = channel;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public List<Decision> run(String region) {
+        Instant now = clock.instant();
+        List<ReadyEntry> waiting = ready.heads(region, settings.headsPerTier()).stream()
+                .filter(e -> e.tier() != Tier.Standard && !e.isHeldBack(now))
+                .toList();
+        if (waiting.isEmpty()) {
+            return List.of();
+        }
+        List<Agent> fleet = agents.store().list(region);
+        PoolDirectory directory = pools.directory();
+        List<Decision> decisions = new ArrayList<>();
+        for (ReadyEntry entry : policy.order(waiting, now)) {
+            if (waitedTooLittle(entry, now) || placeable(entry, fleet, directory, now) || alreadyHeld(entry, fleet, now)) {
+                continue;
+            }
+            Optional<Job> job = jobs.find(entry.tenantId(), entry.jobId());
+            if (job.isEmpty() || job.get().state() != JobState.Queued) {
+                continue;
+            }
+            victimFor(entry, fleet, directory, now).flatMap(v -> preempt(entry, v, now)).ifPresent(decision -> {
+                decisions.add(decision);
+                // The victim's agent is spoken for: refresh the fleet before the next waiting job.
+                fleet.replaceAll(a -> a.id().equals(decision.agentId())
+                        ? agents.store().find(region, a.id()).orElse(a) : a);
+            });
+        }
+        return decisions;
+    }
+
+    private boolean waitedTooLittle(ReadyEntry entry, Instant now) {
+        Instant since = entry.insertedAt() == null ? entry.enqueuedAt() : entry.insertedAt();
+        return since.plus(settings.preemptAfter()).isAfter(now);
+    }
+
+    /** Some healthy agent with a free slot may take it: it will be placed without preempting anyone. */
+    private boolean placeable(ReadyEntry entry, List<Agent> fleet, PoolDirectory directory, Instant now) {
+        return fleet.stream().anyMatch(a -> a.canTakeWork(now, settings.agentOfflineAfter()) && a.hold(now).isEmpty()
+                && policy.admits(a, entry, directory, now));
+    }
+
+    private static boolean alreadyHeld(ReadyEntry entry, List<Agent> fleet, Instant now) {
+        return fleet.stream().anyMatch(a -> a.hold(now).filter(h -> h.jobId().equals(entry.jobId())).isPresent());
+    }
+
+    private Optional<Candidate> victimFor(ReadyEntry entry, List<Agent> fleet, PoolDirectory directory, Instant now) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Agent agent : fleet) {
+            if (agent.draining() || !agent.isHealthy(now, settings.agentOfflineAfter()) || agent.hold(now).isPresent()
+                    || !admitsIgnoringSlots(agent, entry, directory, now)) {
+                continue;
+            }
+            for (AgentLease lease : agent.leases()) {
+                jobs.find(lease.tenantId(), lease.jobId())
+                        .filter(j -> j.holdsLease(lease.leaseId()))
+                        .filter(j -> j.state() == JobState.Running || j.state() == JobState.Assigned)
+                        .filter(j -> j.spec().tier().rank() < entry.tier().rank())
+                        .filter(j -> j.spec().policy().preemptible() && j.preemptions() < settings.preemptionLimit())
+                        .ifPresent(j -> candidates.add(new Candidate(agent, lease, j)));
+            }
+        }
+        return candidates.stream().min(Comparator
+                .<Candidate>comparingInt(c -> c.job().spec().tier().rank())
+                .thenComparing(c -> workAtRisk(c.job(), now)));
+    }
+
+    /** Time since the victim's last checkpoint (or since it was leased): the work a stop would lose. */
+    private static Duration workAtRisk(Job job, Instant now) {
+        Instant since = job.lastCheckpointAt() != null ? job.lastCheckpointAt() : job.updatedAt();
+        return Duration.between(since, now);
+    }
+
+    private boolean admitsIgnoringSlots(Agent agent, ReadyEntry entry, PoolDirectory directory, Instant now) {
+        return policy.admits(agent, entry, directory, now);
+    }
+
+    private Optional<Decision> preempt(ReadyEntry entry, Candidate victim, Instant now) {
+        Instant deadline = now.plus(settings.stopGrace());
+        Job job = victim.job();
+        Job.Transition stopping = job.requestStop(JobState.Preempting, deadline, now,
+                "preempted for " + entry.tier() + " job " + entry.jobId() + "; agent " + victim.agent().id()
+                        + " asked to checkpoint and release by " + deadline, "control-plane");
+        try {
+            jobs.update(stopping.job(), List.of(stopping.entry()));
+        } catch (ConcurrencyConflictException raced) {
+            return Optional.empty(); // the victim changed meanwhile (finished, progressed): try next pass
+        }
+        Agent.Hold hold = new Agent.Hold(entry.tenantId(), entry.jobId(), deadline.plus(settings.leaseDuration()));
+        agents.modify(victim.agent(), a -> a.withHold(hold));
+        channel.send(victim.agent().id(), new AgentCommand("preempt", victim.lease().leaseId(), job.id(), deadline,
+                "a " + entry.tier() + " job needs this agent"));
+        LOG.info("event=preempting victimJobId={} victimTier={} tenant={} region={} agentId={} forJobId={} forTier={} deadline={}",
+                job.id(), job.spec().tier(), job.tenantId(), job.spec().region(), victim.agent().id(), entry.jobId(),
+                entry.tier(), deadline);
+        return Optional.of(new Decision(entry.jobId(), entry.tier(), job.id(), job.spec().tier(), victim.agent().id()));
+    }
+}
