@@ -184,6 +184,10 @@ public record Job(
 
     /** Paused → Queued at an operator's request. */
     public Transition resume(Instant at, String actor) {
+        if (state != JobState.Paused) {
+            // Assigned → Queued is legal for a lost lease, but resuming is only for paused jobs.
+            throw new IllegalTransitionException(id, state, JobState.Queued);
+        }
         return to(JobState.Queued, at, "resumed by " + actor, actor, copy());
     }
 

@@ -277,7 +277,7 @@ class OpenApiDocumentTest {
                 Instant.parse(queued.path("createdAt").asText()), "someone").job();
         Job leased = job.assign("agent-we-01", leaseId, expiresAt, expiresAt.minusSeconds(60)).job();
 
-        JsonNode written = written(AgentViews.of(new LeaseGrant(leased, leaseId, leased.epoch(), expiresAt, false),
+        JsonNode written = written(AgentViews.of(new LeaseGrant(leased, leaseId, leased.epoch(), expiresAt, false, java.util.List.of()),
                 DispatchSettings.defaults().heartbeatInterval().toSeconds()));
 
         assertThat(written).isEqualTo(written(example));
@@ -359,7 +359,7 @@ class OpenApiDocumentTest {
         shapes.put("AgentLeaseSummary", agentView.get("leases").get(0));
         // as AdminRoutes answers GET /api/admin/agents and /queues
         shapes.put("AgentList", written(Map.of("items", List.of(AgentViews.of(agent, true)))));
-        shapes.put("LeaseView", written(AgentViews.of(new LeaseGrant(leased, leaseId, 1, expiresAt, false), 15)));
+        shapes.put("LeaseView", written(AgentViews.of(new LeaseGrant(leased, leaseId, 1, expiresAt, false, java.util.List.of()), 15)));
         shapes.put("HeartbeatAnswer", beat);
         shapes.put("AgentCommand", beat.get("commands").get(0));
         shapes.put("ProgressOutcome", written(new ReportProgress.Outcome(true, false)));

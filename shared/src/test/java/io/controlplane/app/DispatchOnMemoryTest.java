@@ -29,4 +29,12 @@ class DispatchOnMemoryTest {
             return memory();
         }
     }
+
+    @Nested
+    class Interruption extends InterruptionTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return memory();
+        }
+    }
 }

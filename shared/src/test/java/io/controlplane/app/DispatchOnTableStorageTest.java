@@ -32,4 +32,12 @@ class DispatchOnTableStorageTest {
             return tables();
         }
     }
+
+    @Nested
+    class Interruption extends InterruptionTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return tables();
+        }
+    }
 }
