@@ -53,4 +53,28 @@ public class JobFunctions {
             HttpRequestMessage<Optional<byte[]>> request) {
         return FunctionsApi.serve(request);
     }
+
+    @FunctionName("PauseJob")
+    public HttpResponseMessage pause(
+            @HttpTrigger(name = "request", route = "jobs/{jobId}/pause", methods = {HttpMethod.POST},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("ResumeJob")
+    public HttpResponseMessage resume(
+            @HttpTrigger(name = "request", route = "jobs/{jobId}/resume", methods = {HttpMethod.POST},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("GetJobCheckpoints")
+    public HttpResponseMessage checkpoints(
+            @HttpTrigger(name = "request", route = "jobs/{jobId}/checkpoints", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
 }

@@ -8,7 +8,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
 
-/** The routes an agent calls on a lease it holds: progress, complete, fail (fencing is the api's). */
+/** The routes an agent calls on a lease it holds: progress, checkpoints, release, complete, fail (fencing is the api's). */
 public class LeaseFunctions {
 
     @FunctionName("ReportProgress")
@@ -30,6 +30,22 @@ public class LeaseFunctions {
     @FunctionName("FailLease")
     public HttpResponseMessage fail(
             @HttpTrigger(name = "request", route = "leases/{leaseId}/fail", methods = {HttpMethod.POST},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("SaveCheckpoint")
+    public HttpResponseMessage checkpoint(
+            @HttpTrigger(name = "request", route = "leases/{leaseId}/checkpoints/{name}", methods = {HttpMethod.PUT},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("ReleaseLease")
+    public HttpResponseMessage release(
+            @HttpTrigger(name = "request", route = "leases/{leaseId}/release", methods = {HttpMethod.POST},
                     authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
             HttpRequestMessage<Optional<byte[]>> request) {
         return FunctionsApi.serve(request);
