@@ -69,7 +69,7 @@ public final class ControlPlane implements AutoCloseable {
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore()), intake, settings.regions(), dispatch, clock, background);
+                storage.tenantStore(), storage.mappingStore()), intake, settings.regions(), dispatch, clock, background);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,

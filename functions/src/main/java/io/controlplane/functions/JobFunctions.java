@@ -77,4 +77,12 @@ public class JobFunctions {
             HttpRequestMessage<Optional<byte[]>> request) {
         return FunctionsApi.serve(request);
     }
+
+    @FunctionName("GetJobMappings")
+    public HttpResponseMessage mappings(
+            @HttpTrigger(name = "request", route = "jobs/{jobId}/mappings", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
 }

@@ -61,6 +61,7 @@ public final class HttpApi {
         routes.addAll(new HealthRoutes(d.readiness(), responses).routes());
         routes.addAll(new JobRoutes(d.app(), d.validator(), bodies, responses).routes());
         routes.addAll(new AgentRoutes(d.app(), bodies, responses).routes());
+        routes.addAll(new MappingRoutes(d.app(), bodies, responses).routes());
         routes.addAll(new AdminRoutes(d.app(), bodies, responses, d.clock()).routes());
         return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes());
     }
@@ -167,6 +168,9 @@ public final class HttpApi {
         }
         if (e instanceof io.controlplane.domain.LeaseLostException) {
             return responses.problem(ProblemType.LEASE_LOST, e.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof io.controlplane.domain.MappingConflictException) {
+            return responses.problem(ProblemType.MAPPING_CONFLICT, e.getMessage(), instance, List.of(), Map.of());
         }
         if (e instanceof io.controlplane.domain.ForbiddenException) {
             return responses.problem(ProblemType.FORBIDDEN, e.getMessage(), instance, List.of(), Map.of());

@@ -16,6 +16,7 @@ public enum ProblemType {
     INVALID_STATE("invalid-state", 409, "The job's state does not allow this operation"),
     CONCURRENCY_CONFLICT("concurrency-conflict", 409, "The resource was changed concurrently"),
     LEASE_LOST("lease-lost", 409, "The lease was revoked, expired or superseded"),
+    MAPPING_CONFLICT("mapping-conflict", 409, "An ID mapping conflicts with another"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request is too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The body must be JSON"),
     NOT_READY("not-ready", 503, "The service is not ready"),

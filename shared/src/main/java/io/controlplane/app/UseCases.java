@@ -4,6 +4,7 @@ import io.controlplane.config.DispatchSettings;
 import io.controlplane.ports.AgentStore;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.MappingStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.ports.TenantStore;
 import io.controlplane.scheduling.DispatchPolicy;
@@ -22,6 +23,8 @@ public record UseCases(
         AgentHeartbeat heartbeat,
         LeaseWork leaseWork,
         ReportProgress reportProgress,
+        RecordMappings recordMappings,
+        FindMappings findMappings,
         FinishJob finishJob,
         Reconcile reconcile,
         AgentAdmin admin,
@@ -33,7 +36,7 @@ public record UseCases(
         DispatchSettings dispatchSettings) implements AutoCloseable {
 
     /** The stores a control plane runs on. */
-    public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants) {
+    public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings) {
     }
 
     /** With work that need not hold up a caller (queue clean-up, intake messages) done on the caller's thread. */
@@ -62,14 +65,17 @@ public record UseCases(
         LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, clock);
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, clock);
+        JobQueries queries = new JobQueries(stores.jobs(), progress);
         return new UseCases(
                 new SubmitJob(requeue, new JobIdGenerator(clock), clock),
-                new JobQueries(stores.jobs(), progress),
+                queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, clock),
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock),
                 new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background),
                 progress,
+                new RecordMappings(stores.mappings(), leases),
+                new FindMappings(stores.mappings(), leases, queries),
                 new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock),
                 new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings, clock),
                 new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), clock),

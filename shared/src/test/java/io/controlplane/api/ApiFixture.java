@@ -43,7 +43,8 @@ public final class ApiFixture {
         this.app = io.controlplane.app.UseCases.wire(new io.controlplane.app.UseCases.Stores(store,
                         new io.controlplane.adapters.memory.InMemoryAgentStore(),
                         new io.controlplane.adapters.memory.InMemoryReadyQueue(),
-                        new io.controlplane.adapters.memory.InMemoryTenantStore()),
+                        new io.controlplane.adapters.memory.InMemoryTenantStore(),
+                        new io.controlplane.adapters.memory.InMemoryMappingStore()),
                 new RecordingIntake(), Set.of("westeurope", "northeurope"),
                 io.controlplane.config.DispatchSettings.defaults(), clock);
         this.api = HttpApi.create(new HttpApi.Dependencies(

@@ -26,6 +26,7 @@ public final class DispatchFixture implements AutoCloseable {
     public final io.controlplane.ports.AgentStore agents;
     public final io.controlplane.ports.ReadyQueue ready;
     public final io.controlplane.ports.TenantStore tenants;
+    public final io.controlplane.ports.MappingStore mappings;
     public final ApiFixture.RecordingIntake intake = new ApiFixture.RecordingIntake();
     public final DispatchSettings settings;
     public final UseCases app;
@@ -36,7 +37,7 @@ public final class DispatchFixture implements AutoCloseable {
 
     public DispatchFixture(Map<String, String> settingValues) {
         this(new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
-                new InMemoryTenantStore()), settingValues);
+                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore()), settingValues);
     }
 
     public DispatchFixture(UseCases.Stores stores, Map<String, String> settingValues) {
@@ -44,8 +45,9 @@ public final class DispatchFixture implements AutoCloseable {
         agents = stores.agents();
         ready = stores.ready();
         tenants = stores.tenants();
+        mappings = stores.mappings();
         settings = DispatchSettings.from(settingValues);
-        app = UseCases.wire(new UseCases.Stores(jobs, agents, ready, tenants), intake,
+        app = UseCases.wire(stores, intake,
                 Set.of("westeurope", "northeurope"), settings, clock);
     }
 

@@ -11,7 +11,7 @@ class DispatchOnMemoryTest {
 
     static UseCases.Stores memory() {
         return new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
-                new InMemoryTenantStore());
+                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore());
     }
 
     @Nested

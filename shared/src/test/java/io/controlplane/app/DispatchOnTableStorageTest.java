@@ -14,7 +14,8 @@ class DispatchOnTableStorageTest {
     static UseCases.Stores tables() {
         TableStorage storage = TableStorage.connect(Azurite.shared().connectionString(), null,
                 "d" + ProcessHandle.current().pid() + "x" + RUN.incrementAndGet(), Json.mapper()).ensureTables();
-        return new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(), storage.tenantStore());
+        return new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(), storage.tenantStore(),
+                storage.mappingStore());
     }
 
     @Nested

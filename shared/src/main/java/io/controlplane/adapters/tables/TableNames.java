@@ -11,8 +11,9 @@ final class TableNames {
     static final String AGENTS = "agents";
     static final String READY = "ready";
     static final String TENANTS = "tenants";
+    static final String MAPPINGS = "mappings";
 
-    static final List<String> ALL = List.of(JOBS, AGENTS, READY, TENANTS);
+    static final List<String> ALL = List.of(JOBS, AGENTS, READY, TENANTS, MAPPINGS);
 
     private TableNames() {
     }

@@ -103,6 +103,10 @@ public final class TableStorage {
         return new TableTenantStore(table(TableNames.TENANTS), new EntityJson(json));
     }
 
+    public io.controlplane.ports.MappingStore mappingStore() {
+        return new TableMappingStore(table(TableNames.MAPPINGS));
+    }
+
     TableClient table(String name) {
         return service.getTableClient(prefix + name);
     }
