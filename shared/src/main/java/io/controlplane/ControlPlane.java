@@ -62,6 +62,9 @@ public final class ControlPlane implements AutoCloseable {
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
                 settings.tablePrefix(), json, storagePolicies).ensureTables();
         IntakeQueue intake = io.controlplane.adapters.Messaging.intakeQueue(settings, json);
+        // What this instance publishes it also handles itself at once (wake local agents, schedule a
+        // preemption check); the queue carries it to the other instances.
+        LocalEcho echo = new LocalEcho(intake);
         java.util.concurrent.ThreadPoolExecutor background = new java.util.concurrent.ThreadPoolExecutor(2, 4, 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "controlplane-background");
@@ -69,13 +72,42 @@ public final class ControlPlane implements AutoCloseable {
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), intake, settings.regions(), dispatch, clock, background);
+                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, clock, background);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock));
-        return new ControlPlane(settings, api, app, intake, background);
+        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background);
+        echo.target = controlPlane;
+        return controlPlane;
+    }
+
+    /** Publishes to the real queue, then hands the message to this instance too. */
+    private static final class LocalEcho implements IntakeQueue {
+        private final IntakeQueue queue;
+        private volatile ControlPlane target;
+
+        LocalEcho(IntakeQueue queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public void publish(io.controlplane.ports.IntakeMessage message) {
+            try {
+                queue.publish(message);
+            } finally {
+                ControlPlane local = target;
+                if (local != null) {
+                    local.onIntake(message);
+                }
+            }
+        }
+
+        @Override
+        public Subscription subscribe(java.util.function.Consumer<io.controlplane.ports.IntakeMessage> handler) {
+            return queue.subscribe(handler);
+        }
     }
 
     static TokenValidator tokenValidator(ControlPlaneSettings settings) {

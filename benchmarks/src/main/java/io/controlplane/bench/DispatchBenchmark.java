@@ -115,6 +115,21 @@ public final class DispatchBenchmark {
                     counter.total() / (double) done, byKind);
         }
 
+        try (Instance instance = new Instance("pre")) {
+            Stats preemption = new Stats();
+            preemptionLatency(instance, Math.max(10, samples / 10), preemption);
+            System.out.printf("| preemption latency (Platinum submitted → Platinum leased on the victim's agent, victim releasing at once) | %s |%n",
+                    preemption.summary());
+        }
+
+        try (Instance instance = new Instance("map")) {
+            double[] rates = mappingIngest(instance, 1000);
+            System.out.printf("| mapping ingest, POST /api/leases/{id}/mappings (1,000 pairs per call, both directions) | %.0f pairs/s (%.0f entities/s) |%n",
+                    rates[0], rates[0] * 2);
+            System.out.printf("| naive one-entity-at-a-time inserts, same table service | %.0f pairs/s (%.0f entities/s) |%n",
+                    rates[1], rates[1] * 2);
+        }
+
         for (int depth : new int[] {100, deep}) {
             try (Instance instance = new Instance("d" + depth)) {
                 prefill(instance, depth, false);
@@ -141,6 +156,7 @@ public final class DispatchBenchmark {
             values.put("BIND_ADDRESS", "127.0.0.1");
             values.put("DISPATCH_POLL_MS", "250");
             values.put("PROGRESS_MIN_INTERVAL_MS", "1000");
+            values.put("PREEMPT_AFTER_SECONDS", "0");
             controlPlane = ControlPlane.create(ControlPlaneSettings.from(values), DispatchSettings.from(values),
                     Clock.systemUTC(), List.of(counter));
             host = StandaloneHost.start(controlPlane, values);
@@ -206,6 +222,71 @@ public final class DispatchBenchmark {
         } finally {
             waiter.shutdownNow();
         }
+    }
+
+    private void preemptionLatency(Instance instance, int samples, Stats stats) throws Exception {
+        String agentId = "bench-victim";
+        AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
+        agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
+        String client = instance.token("contoso", "bench-client", "Jobs.Submit", "Jobs.Read");
+        String standard = JobSpecs.API_EXAMPLE.replace("\"Premium\"", "\"Standard\"");
+        String platinum = JobSpecs.API_EXAMPLE.replace("\"Premium\"", "\"Platinum\"");
+        for (int i = 0; i < samples + 2; i++) {
+            post(instance.uri(), "/api/jobs", client, standard);
+            Lease victim = agent.lease(agentId, 10).orElseThrow(() -> new IllegalStateException("no victim lease"));
+            agent.heartbeat(agentId, List.of());
+            long t0 = System.nanoTime();
+            post(instance.uri(), "/api/jobs", client, platinum);
+            boolean released = false;
+            while (!released) {
+                for (var command : agent.heartbeat(agentId, List.of())) {
+                    if (command.type() == io.controlplane.simulator.Command.Type.PREEMPT) {
+                        agent.release(victim.leaseId(), victim.epoch(), io.controlplane.simulator.ReleaseReason.PREEMPTED);
+                        released = true;
+                    }
+                }
+                if (!released) {
+                    Thread.sleep(5);
+                }
+            }
+            Lease next = agent.lease(agentId, 10).orElseThrow(() -> new IllegalStateException("no platinum lease"));
+            long took = System.nanoTime() - t0;
+            if (i >= 2) {
+                stats.add(took);
+            }
+            agent.complete(next.leaseId(), next.epoch());
+            Lease back = agent.lease(agentId, 10).orElseThrow(() -> new IllegalStateException("victim not requeued"));
+            agent.complete(back.leaseId(), back.epoch());
+        }
+    }
+
+    /** Pairs per second through the API's batched, two-way writes, and with naive single inserts. */
+    private double[] mappingIngest(Instance instance, int pairs) throws Exception {
+        String agentId = "bench-mapper";
+        AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
+        agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
+        post(instance.uri(), "/api/jobs", instance.token("contoso", "c", "Jobs.Submit"), JobSpecs.API_EXAMPLE);
+        Lease lease = agent.lease(agentId, 10).orElseThrow();
+        double apiRate = 0;
+        int rounds = 3;
+        for (int round = 0; round < rounds; round++) {
+            List<io.controlplane.simulator.IdMapping> items = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                items.add(new io.controlplane.simulator.IdMapping("workitem", "r" + round + "-" + i, "t" + round + "-" + i));
+            }
+            long t = System.nanoTime();
+            agent.mappings(lease.leaseId(), lease.epoch(), items);
+            apiRate += pairs / ((System.nanoTime() - t) / 1e9);
+        }
+        TableClient table = new TableServiceClientBuilder().connectionString(Azurite.shared().connectionString())
+                .buildClient().createTableIfNotExists("naive" + System.nanoTime());
+        long t = System.nanoTime();
+        for (int i = 0; i < pairs; i++) {
+            table.createEntity(new TableEntity("contoso|scope", "f|workitem|" + i).addProperty("TargetId", "t" + i));
+            table.createEntity(new TableEntity("contoso|scope", "r|workitem|t" + i).addProperty("SourceId", String.valueOf(i)));
+        }
+        double naiveRate = pairs / ((System.nanoTime() - t) / 1e9);
+        return new double[] {apiRate / rounds, naiveRate};
     }
 
     private void prefill(Instance instance, int count, boolean platinum) throws Exception {
