@@ -75,7 +75,9 @@ public final class Reconcile {
             for (AgentLease lease : agent.leases()) {
                 Optional<Job> job = jobs.find(lease.tenantId(), lease.jobId());
                 boolean held = job.isPresent() && job.get().holdsLease(lease.leaseId());
-                if (held && job.get().stopDeadline() != null && job.get().stopDeadline().isBefore(now)) {
+                boolean stopping = held && job.get().stopDeadline() != null;
+                if (stopping && (job.get().stopDeadline().isBefore(now) || job.get().leaseExpiresAt().isBefore(now))) {
+                    // Asked to stop and neither released in time nor kept its lease alive.
                     if (revokeStop(job.get())) {
                         revoked++;
                         drop.add(lease.leaseId());

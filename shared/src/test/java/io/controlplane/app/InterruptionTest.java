@@ -203,6 +203,24 @@ abstract class InterruptionTest {
     }
 
     @Test
+    void aPausingJobWhoseAgentDiedEndsPausedNotRequeued() {
+        // A grace period longer than the lease: the lease runs out first.
+        try (DispatchFixture g = new DispatchFixture(stores(), Map.of("STOP_GRACE_SECONDS", "600"))) {
+            Job job = g.submit("contoso", aJobSpec().build());
+            g.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+            g.lease("agent-1").orElseThrow();
+            g.app.pauseResume().pause(operator, job.id());
+
+            g.clock.advance(g.settings.leaseDuration().plusSeconds(1));
+            Reconcile.Report report = g.app.reconcile().region("westeurope");
+
+            assertThat(report.revokedStops()).isEqualTo(1);
+            assertThat(g.job(job).state()).isEqualTo(JobState.Paused);
+            assertThat(g.ready.heads("westeurope", 10)).isEmpty();
+        }
+    }
+
+    @Test
     void cancellingARunningJobTellsItsAgentToStopAndFencesItsWrites() {
         Job job = f.submit("contoso", aJobSpec().build());
         f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
