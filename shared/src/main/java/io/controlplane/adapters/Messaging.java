@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.adapters.servicebus.ServiceBusQueues;
 import io.controlplane.adapters.storagequeue.StorageQueues;
 import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.ports.AgentChannel;
 import io.controlplane.ports.IntakeQueue;
+import java.time.Clock;
 
 /** Picks the messaging adapters the settings name ({@code MESSAGING}). */
 public final class Messaging {
@@ -30,6 +32,29 @@ public final class Messaging {
                     .queuePrefix(settings.queuePrefix())
                     .json(json)
                     .build();
+        };
+    }
+
+    /** {@link #agentChannel(ControlPlaneSettings, ObjectMapper, Clock)} on the system clock. */
+    public static AgentChannel agentChannel(ControlPlaneSettings settings, ObjectMapper json) {
+        return agentChannel(settings, json, Clock.systemUTC());
+    }
+
+    /**
+     * The push channel to agents: none with Storage Queues (agents hear commands in heartbeat
+     * answers only), or the Service Bus {@code agent-commands} queue (from Bicep), whose messages
+     * live until the command's deadline on {@code clock}. The caller closes it on shutdown.
+     */
+    public static AgentChannel agentChannel(ControlPlaneSettings settings, ObjectMapper json, Clock clock) {
+        return switch (settings.messaging()) {
+            case StorageQueues -> AgentChannel.none();
+            case ServiceBus -> ServiceBusQueues.builder()
+                    .connectionString(settings.serviceBusConnectionString())
+                    .fullyQualifiedNamespace(settings.serviceBusNamespace())
+                    .queuePrefix(settings.queuePrefix())
+                    .json(json)
+                    .clock(clock)
+                    .buildAgentChannel();
         };
     }
 }

@@ -7,6 +7,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusErrorContext;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
+import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import java.time.Duration;
@@ -40,6 +41,11 @@ final class SdkServiceBusClients implements ServiceBusClients {
     @Override
     public ServiceBusSenderClient sender(String queueName) {
         return builder.sender().queueName(queueName).buildClient();
+    }
+
+    @Override
+    public ServiceBusSenderAsyncClient asyncSender(String queueName) {
+        return builder.sender().queueName(queueName).buildAsyncClient();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.controlplane.adapters.servicebus;
 import com.azure.messaging.servicebus.ServiceBusErrorContext;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
+import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import java.util.function.Consumer;
 
@@ -15,6 +16,9 @@ interface ServiceBusClients {
 
     /** A sender for one queue (built once per tier queue and kept). */
     ServiceBusSenderClient sender(String queueName);
+
+    /** A sender that does not block its caller (agent commands: fire and forget). */
+    ServiceBusSenderAsyncClient asyncSender(String queueName);
 
     /**
      * A session processor for one queue, peek-lock, auto-complete off: {@code processMessage}

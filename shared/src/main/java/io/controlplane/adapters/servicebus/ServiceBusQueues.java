@@ -2,14 +2,17 @@ package io.controlplane.adapters.servicebus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.adapters.IntakeMessageCodec;
+import io.controlplane.ports.AgentChannel;
 import io.controlplane.ports.IntakeQueue;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Factory for the intake queues on Azure Service Bus: {@code <prefix>jobs-platinum}, {@code -premium},
- * {@code -standard}, session-enabled with duplicate detection, created by Bicep (never by code: the
- * control plane's identity only sends and receives).
+ * {@code -standard}, and for the agent command channel, {@code <prefix>agent-commands}; all
+ * session-enabled with duplicate detection, created by Bicep (never by code: the control plane's
+ * identity only sends and receives).
  */
 public final class ServiceBusQueues {
 
@@ -30,6 +33,7 @@ public final class ServiceBusQueues {
         private ObjectMapper json;
         private int maxConcurrentSessions = DEFAULT_MAX_CONCURRENT_SESSIONS;
         private int maxDeliveries;
+        private Clock clock = Clock.systemUTC();
         private ServiceBusClients clients;
 
         private Builder() {
@@ -55,11 +59,28 @@ public final class ServiceBusQueues {
          */
         public Builder maxDeliveries(int value) { this.maxDeliveries = value; return this; }
 
+        /** The use cases' clock: an agent command's TimeToLive runs from now on it to the command's deadline. */
+        public Builder clock(Clock value) { this.clock = value; return this; }
+
         /** Tests: SDK clients from somewhere else (mocks). */
         Builder clients(ServiceBusClients value) { this.clients = value; return this; }
 
         /** Builds one sender per tier queue (no network until the first send) and returns the port. */
         public IntakeQueue build() {
+            validate();
+            return new ServiceBusIntakeQueue(sdk(), queuePrefix, new IntakeMessageCodec(json), maxConcurrentSessions, maxDeliveries);
+        }
+
+        /**
+         * Builds the sender of {@code <prefix>agent-commands} (no network until the first send) and
+         * returns the port; the caller closes it on shutdown.
+         */
+        public AgentChannel buildAgentChannel() {
+            validate();
+            return new ServiceBusAgentChannel(sdk(), queuePrefix, json, clock);
+        }
+
+        private void validate() {
             List<String> problems = new ArrayList<>();
             boolean hasConnectionString = connectionString != null && !connectionString.isBlank();
             boolean hasNamespace = fullyQualifiedNamespace != null && !fullyQualifiedNamespace.isBlank();
@@ -78,11 +99,16 @@ public final class ServiceBusQueues {
             if (maxDeliveries < 0) {
                 problems.add("maxDeliveries must be 0 (the queue decides) or more");
             }
+            if (clock == null) {
+                problems.add("a Clock is required");
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid Service Bus settings:\n - " + String.join("\n - ", problems));
             }
-            ServiceBusClients sdk = clients != null ? clients : new SdkServiceBusClients(connectionString, fullyQualifiedNamespace);
-            return new ServiceBusIntakeQueue(sdk, queuePrefix, new IntakeMessageCodec(json), maxConcurrentSessions, maxDeliveries);
+        }
+
+        private ServiceBusClients sdk() {
+            return clients != null ? clients : new SdkServiceBusClients(connectionString, fullyQualifiedNamespace);
         }
     }
 }

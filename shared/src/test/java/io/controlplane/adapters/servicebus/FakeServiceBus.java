@@ -11,6 +11,7 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
+import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.DeadLetterOptions;
 import java.util.ArrayDeque;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
 
 /**
  * A small in-process broker behind the adapter's {@link ServiceBusClients} seam. The clients it
@@ -89,6 +91,20 @@ final class FakeServiceBus implements ServiceBusClients {
         }).when(sender).sendMessage(any(ServiceBusMessage.class));
         when(sender.getEntityPath()).thenReturn(queueName);
         senders.computeIfAbsent(queueName, q -> new ArrayList<>()).add(sender);
+        return sender;
+    }
+
+    /** Enqueues like {@link #sender}, at once; the Mono it returns is already complete. */
+    @Override
+    public synchronized ServiceBusSenderAsyncClient asyncSender(String queueName) {
+        ServiceBusSenderAsyncClient sender = mock(ServiceBusSenderAsyncClient.class);
+        when(sender.sendMessage(any(ServiceBusMessage.class))).thenAnswer(invocation -> {
+            ServiceBusMessage message = invocation.getArgument(0);
+            enqueue(queueName, new Stored(message.getBody().toBytes(), message.getMessageId(), message.getSessionId(),
+                    message.getContentType()));
+            return Mono.empty();
+        });
+        when(sender.getEntityPath()).thenReturn(queueName);
         return sender;
     }
 
