@@ -37,8 +37,11 @@ public final class ControlPlane implements AutoCloseable {
 
     private final java.util.concurrent.ExecutorService background;
 
+    private final io.controlplane.ports.AgentChannel channel;
+
     private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake,
-                         java.util.concurrent.ExecutorService background) {
+                         java.util.concurrent.ExecutorService background, io.controlplane.ports.AgentChannel channel) {
+        this.channel = channel;
         this.background = background;
         this.settings = settings;
         this.api = api;
@@ -65,6 +68,7 @@ public final class ControlPlane implements AutoCloseable {
         // What this instance publishes it also handles itself at once (wake local agents, schedule a
         // preemption check); the queue carries it to the other instances.
         LocalEcho echo = new LocalEcho(intake);
+        io.controlplane.ports.AgentChannel channel = io.controlplane.adapters.Messaging.agentChannel(settings, json, clock);
         java.util.concurrent.ThreadPoolExecutor background = new java.util.concurrent.ThreadPoolExecutor(2, 4, 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "controlplane-background");
@@ -72,13 +76,13 @@ public final class ControlPlane implements AutoCloseable {
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, clock, background);
+                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, clock, background, channel);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock));
-        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background);
+        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel);
         echo.target = controlPlane;
         return controlPlane;
     }
@@ -182,5 +186,10 @@ public final class ControlPlane implements AutoCloseable {
         app.close();
         background.shutdown();
         intake.close();
+        try {
+            channel.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn("event=agent_channel_close_failed error={}", e.toString());
+        }
     }
 }
