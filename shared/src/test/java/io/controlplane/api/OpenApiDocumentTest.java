@@ -9,20 +9,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.controlplane.app.AgentCommand;
 import io.controlplane.app.AgentHeartbeat;
+import io.controlplane.app.FindMappings;
 import io.controlplane.app.LeaseGrant;
 import io.controlplane.app.LeaseWork;
 import io.controlplane.app.ReportProgress;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.EndpointType;
+import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobKind;
 import io.controlplane.domain.JobPolicy;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.LeaseIds;
+import io.controlplane.domain.Progress;
 import io.controlplane.domain.Tier;
+import io.controlplane.ports.MappingStore;
 import io.controlplane.validation.JobSpecValidator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,6 +197,9 @@ class OpenApiDocumentTest {
         assertThat(enumOf(property("QueueDepth", "tier"))).as("QueueDepth.tier").isEqualTo(tiers);
         assertThat(enumOf(property("EntitlementRequest", "tier"))).as("EntitlementRequest.tier").isEqualTo(tiers);
         assertThat(enumOf(property("EntitlementView", "tier"))).as("EntitlementView.tier").isEqualTo(tiers);
+        List<String> checkpointKinds = names(Checkpoint.Kind.values());
+        assertThat(enumOf(property("CheckpointWrite", "kind"))).as("CheckpointWrite.kind").isEqualTo(checkpointKinds);
+        assertThat(enumOf(property("CheckpointView", "kind"))).as("CheckpointView.kind").isEqualTo(checkpointKinds);
         // The contract's four command types; the code must send none other.
         Instant now = Instant.parse("2025-06-02T09:14:03.112Z");
         assertThat(enumOf(property("AgentCommand", "type"))).as("AgentCommand.type")
@@ -228,6 +236,21 @@ class OpenApiDocumentTest {
         assertThat(property("AgentRegistration", "pool").path("pattern").asText()).isEqualTo(name);
         assertThat(property("AgentRegistration", "capabilities").at("/items/pattern").asText()).isEqualTo(name);
         assertThat(property("EntitlementRequest", "dedicatedPool").path("pattern").asText()).isEqualTo(name);
+
+        assertThat(parameter("PUT /api/leases/{leaseId}/checkpoints/{name}", "path", "name").at("/schema/pattern").asText())
+                .isEqualTo("^" + AgentRoutes.CHECKPOINT_NAME.pattern() + "$");
+        assertThat(property("MappingRecordRequest", "items").path("maxItems").asInt()).isEqualTo(MappingStore.MAX_ITEMS_PER_CALL);
+        assertThat(property("IdMapping", "type").path("pattern").asText()).isEqualTo("^" + IdMapping.TYPE.pattern() + "$");
+        assertThat(property("IdMapping", "sourceId").path("maxLength").asInt()).isEqualTo(IdMapping.MAX_ID_CHARS);
+        assertThat(property("IdMapping", "targetId").path("maxLength").asInt()).isEqualTo(IdMapping.MAX_ID_CHARS);
+        for (String operation : List.of("GET /api/jobs/{jobId}/mappings", "GET /api/leases/{leaseId}/mappings")) {
+            JsonNode mappingLimit = queryParameter(operation, "limit").get("schema");
+            assertThat(mappingLimit.path("minimum").asInt()).as(operation + " limit").isEqualTo(1);
+            assertThat(mappingLimit.path("maximum").asInt()).as(operation + " limit").isEqualTo(FindMappings.MAX_LIMIT);
+            assertThat(mappingLimit.path("default").asInt()).as(operation + " limit").isEqualTo(MappingRoutes.DEFAULT_LIMIT);
+            assertThat(queryParameter(operation, "type").at("/schema/pattern").asText()).as(operation + " type")
+                    .isEqualTo("^" + IdMapping.TYPE.pattern() + "$");
+        }
     }
 
     @Test
@@ -286,25 +309,81 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void theExampleHeartbeatAnswerIsWhatTheApiWritesForItsCommands() throws IOException {
-        JsonNode example = doc.at("/components/examples/HeartbeatAnswer/value");
-        List<AgentCommand> commands = new ArrayList<>();
-        for (JsonNode c : example.path("commands")) {
-            String leaseId = c.path("leaseId").asText();
-            String jobId = c.path("jobId").asText();
-            assertThat(LeaseIds.parse(leaseId)).as("lease id %s", leaseId).hasValueSatisfying(t -> assertThat(t.jobId()).isEqualTo(jobId));
-            commands.add(switch (c.path("type").asText()) {
-                case "continue" -> AgentCommand.proceed(leaseId, jobId, Instant.parse(c.path("deadline").asText()));
-                case "cancel" -> AgentCommand.cancel(leaseId, jobId, c.path("reason").asText());
-                default -> fail("the code sends no command of type " + c.path("type"));
-            });
+    void theExampleHeartbeatAnswersAreWhatTheApiWritesForTheirCommands() throws IOException {
+        for (String name : List.of("HeartbeatAnswer", "HeartbeatStop")) {
+            JsonNode example = doc.at("/components/examples/" + name + "/value");
+            List<AgentCommand> commands = new ArrayList<>();
+            for (JsonNode c : example.path("commands")) {
+                String leaseId = c.path("leaseId").asText();
+                String jobId = c.path("jobId").asText();
+                assertThat(LeaseIds.parse(leaseId)).as("lease id %s", leaseId).hasValueSatisfying(t -> assertThat(t.jobId()).isEqualTo(jobId));
+                commands.add(switch (c.path("type").asText()) {
+                    case "continue" -> AgentCommand.proceed(leaseId, jobId, Instant.parse(c.path("deadline").asText()));
+                    case "cancel" -> AgentCommand.cancel(leaseId, jobId, c.path("reason").asText());
+                    case "preempt", "pause" -> new AgentCommand(c.path("type").asText(), leaseId, jobId,
+                            Instant.parse(c.path("deadline").asText()), c.path("reason").asText());
+                    default -> fail("the code sends no command of type " + c.path("type"));
+                });
+            }
+
+            DispatchSettings defaults = DispatchSettings.defaults();
+            JsonNode written = written(new AgentHeartbeat.Beat(commands, defaults.heartbeatInterval().toSeconds(),
+                    defaults.leaseDuration().toSeconds()));
+
+            assertThat(written).as(name).isEqualTo(written(example));
+        }
+    }
+
+    @Test
+    void theExampleCheckpointsAreWhatTheApiWritesForThem() throws IOException {
+        String jobId = doc.at("/components/examples/JobViewQueued/value/id").asText();
+        for (String name : List.of("CheckpointCursor", "CheckpointGit")) {
+            JsonNode example = doc.at("/components/examples/" + name + "/value");
+            assertThat(written(JobRoutes.CheckpointView.of(checkpoint(jobId, example)))).as(name).isEqualTo(written(example));
+        }
+        List<JobRoutes.CheckpointView> listed = new ArrayList<>();
+        for (JsonNode c : doc.at("/components/examples/CheckpointList/value/items")) {
+            listed.add(JobRoutes.CheckpointView.of(checkpoint(jobId, c)));
+        }
+        // as JobRoutes answers GET /api/jobs/{jobId}/checkpoints
+        assertThat(written(Map.of("items", listed))).isEqualTo(written(doc.at("/components/examples/CheckpointList/value")));
+    }
+
+    @Test
+    void theExampleResumedLeaseIsWhatTheApiWritesWhenThePreemptedExampleJobIsLeasedAgain() throws IOException {
+        JsonNode example = doc.at("/components/examples/LeaseResumed/value");
+        JsonNode queued = doc.at("/components/examples/JobViewQueued/value");
+        JobSpec spec = validator().validate(doc.at("/components/examples/JobSpecMigrate/value"));
+        Instant expiresAt = Instant.parse(example.path("expiresAt").asText());
+        Instant start = Instant.parse(queued.path("createdAt").asText());
+        String leaseId = example.path("leaseId").asText();
+        Job job = Job.submitted(queued.path("id").asText(), queued.path("tenantId").asText(), spec, start, "someone").job();
+        Job first = job.assign("agent-we-01", LeaseIds.newLeaseId(job.tenantId(), job.id(), 1), start.plusSeconds(60), start).job();
+        Job preempted = first.requestStop(JobState.Preempting, start.plusSeconds(120), start.plusSeconds(5), "preempted", "control-plane")
+                .job().release(start.plusSeconds(30), "preempted").job();
+        JsonNode p = example.path("progress");
+        Map<String, Long> counters = new LinkedHashMap<>();
+        p.path("counters").fields().forEachRemaining(e -> counters.put(e.getKey(), e.getValue().asLong()));
+        Job leased = preempted.withProgress(new Progress(p.path("percent").asDouble(), counters, p.path("message").asText(),
+                Instant.parse(p.path("updatedAt").asText())), start.plusSeconds(30))
+                .assign("agent-we-02", leaseId, expiresAt, expiresAt.minusSeconds(60)).job();
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        for (JsonNode c : example.path("checkpoints")) {
+            checkpoints.add(checkpoint(job.id(), c));
         }
 
-        DispatchSettings defaults = DispatchSettings.defaults();
-        JsonNode written = written(new AgentHeartbeat.Beat(commands, defaults.heartbeatInterval().toSeconds(),
-                defaults.leaseDuration().toSeconds()));
+        JsonNode written = written(AgentViews.of(new LeaseGrant(leased, leaseId, leased.epoch(), expiresAt, true, checkpoints),
+                DispatchSettings.defaults().heartbeatInterval().toSeconds()));
 
         assertThat(written).isEqualTo(written(example));
+        assertThat(LeaseIds.parse(leaseId)).as("the example lease id is one the code could have issued")
+                .contains(new LeaseIds.Target(leased.tenantId(), leased.id(), leased.epoch()));
+    }
+
+    private static Checkpoint checkpoint(String jobId, JsonNode view) {
+        Object data = Json.mapper().convertValue(view.path("data"), Object.class);
+        return new Checkpoint(jobId, view.path("name").asText(), Checkpoint.Kind.valueOf(view.path("kind").asText()), data,
+                view.path("epoch").asLong(), Instant.parse(view.path("updatedAt").asText()));
     }
 
     @Test
@@ -368,6 +447,15 @@ class OpenApiDocumentTest {
         shapes.put("QueueList", written(Map.of("items", List.of(queue))));
         shapes.put("EntitlementView", written(new AdminRoutes.EntitlementView("tenant-a", "Platinum", List.of("westeurope"),
                 "contoso-platinum", 20)));
+        JobRoutes.CheckpointView checkpoint = JobRoutes.CheckpointView.of(new Checkpoint(leased.id(), "workitems",
+                Checkpoint.Kind.cursor, Map.of("lastId", 48213), 1, now));
+        shapes.put("CheckpointView", written(checkpoint));
+        // as JobRoutes answers GET /api/jobs/{jobId}/checkpoints
+        shapes.put("CheckpointPage", written(Map.of("items", List.of(checkpoint))));
+        shapes.put("MappingRecorded", written(new MappingRoutes.RecordedView(2, 0)));
+        MappingRoutes.MappingView mapping = new MappingRoutes.MappingView("workItem", "1", "101");
+        shapes.put("IdMapping", written(mapping));
+        shapes.put("MappingPage", written(new MappingRoutes.MappingPage(List.of(mapping), null)));
 
         List<String> problems = new ArrayList<>();
         shapes.forEach((schema, json) -> {
@@ -380,7 +468,8 @@ class OpenApiDocumentTest {
         // Jackson writes every field, null or not, so these schemas must require all of them.
         for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage", "AgentView",
                 "AgentLeaseSummary", "AgentList", "LeaseView", "HeartbeatAnswer", "AgentCommand", "ProgressOutcome", "JobOutcome",
-                "QueueDepth", "QueueList", "EntitlementView")) {
+                "QueueDepth", "QueueList", "EntitlementView", "CheckpointView", "CheckpointPage", "MappingRecorded", "IdMapping",
+                "MappingPage")) {
             Set<String> required = new TreeSet<>(texts(schema("/components/schemas/" + schema).path("required")));
             if (!required.equals(fieldNames(shapes.get(schema)))) {
                 problems.add(schema + ": required " + required + ", always written " + fieldNames(shapes.get(schema)));
