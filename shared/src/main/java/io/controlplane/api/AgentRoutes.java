@@ -68,7 +68,19 @@ final class AgentRoutes {
     }
 
     private ApiResponse heartbeat(ApiRequest request, Caller caller, Map<String, String> params) {
-        return responses.json(200, app.heartbeat().beat(caller, agentId(params)));
+        String agentId = agentId(params);
+        // Optional body { leases: [{ leaseId }] }: the leases the agent believes it holds, so one
+        // that was revoked meanwhile is answered with an explicit cancel rather than silence.
+        JsonNode body = request.body().length == 0 ? null : bodies.read(request, false);
+        List<String> believed = new java.util.ArrayList<>();
+        if (body != null && body.isObject() && body.path("leases").isArray()) {
+            for (JsonNode lease : body.path("leases")) {
+                if (lease.path("leaseId").isTextual() && lease.path("leaseId").asText().length() <= 600 && believed.size() < 64) {
+                    believed.add(lease.path("leaseId").asText());
+                }
+            }
+        }
+        return responses.json(200, app.heartbeat().beat(caller, agentId, believed));
     }
 
     private ApiResponse lease(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -135,10 +147,13 @@ final class AgentRoutes {
         JsonNode data = body.isObject() ? body.get("data") : null;
         if (data == null || data.isNull()) {
             errors.add(new FieldError("data", "is required"));
-        } else if ("git".equals(kindName)) {
-            gitData(data, errors);
-        } else if (data.toString().length() > MAX_CHECKPOINT_BYTES) {
-            errors.add(new FieldError("data", "must be at most " + MAX_CHECKPOINT_BYTES + " bytes of JSON"));
+        } else {
+            if ("git".equals(kindName)) {
+                gitData(data, errors);
+            }
+            if (data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_CHECKPOINT_BYTES) {
+                errors.add(new FieldError("data", "must be at most " + MAX_CHECKPOINT_BYTES + " bytes of JSON"));
+            }
         }
         if (data != null && io.controlplane.validation.SecretScanner.secretIn(data.toString()).isPresent()) {
             errors.add(new FieldError("data", "contains what looks like a raw secret; checkpoints are stored and shown to clients"));

@@ -37,6 +37,14 @@ public final class AgentHeartbeat {
     }
 
     public Beat beat(Caller caller, String agentId) {
+        return beat(caller, agentId, List.of());
+    }
+
+    /**
+     * @param believed lease ids the agent says it holds; one this agent no longer holds (revoked by
+     *     reconciliation, completed elsewhere) is answered {@code cancel} with reason {@code lease-lost}
+     */
+    public Beat beat(Caller caller, String agentId, List<String> believed) {
         Agent agent = agents.own(caller, agentId);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.leaseDuration());
@@ -53,6 +61,11 @@ public final class AgentHeartbeat {
                 // Old enough that it is not a claim still in flight: the lease is gone.
                 lost.add(lease.leaseId());
                 commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "lease-lost"));
+            }
+        }
+        for (String leaseId : believed) {
+            if (agent.lease(leaseId).isEmpty() && commands.stream().noneMatch(c -> c.leaseId().equals(leaseId))) {
+                commands.add(AgentCommand.cancel(leaseId, null, "lease-lost"));
             }
         }
         agents.modify(agent, a -> {

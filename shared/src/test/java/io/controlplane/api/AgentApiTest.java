@@ -171,6 +171,23 @@ class AgentApiTest {
     }
 
     @Test
+    void aLeaseTheAgentStillBelievesItHoldsButLostIsAnsweredWithCancel() {
+        api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION);
+        submit();
+        String leaseId = leaseOk(agent, "agent-1").get("leaseId").asText();
+        api.call("POST", "/api/leases/" + leaseId + "/complete", agent, null);
+
+        JsonNode beat = api.body(api.call("POST", "/api/agents/agent-1/heartbeat", agent,
+                "{\"leases\":[{\"leaseId\":\"" + leaseId + "\",\"epoch\":1}]}"));
+
+        assertThat(beat.get("commands")).singleElement().satisfies(c -> {
+            assertThat(c.get("type").asText()).isEqualTo("cancel");
+            assertThat(c.get("leaseId").asText()).isEqualTo(leaseId);
+            assertThat(c.get("reason").asText()).isEqualTo("lease-lost");
+        });
+    }
+
+    @Test
     void operatorsSeeAgentsAndQueuesDrainAgentsAndSetEntitlements() {
         String admin = api.adminToken();
         api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION);
