@@ -135,7 +135,10 @@ public final class DispatchBenchmark {
                 prefill(instance, depth, false);
                 Stats claim = new Stats();
                 claimLatency(instance, 50, claim);
+                Stats head = headQuery(instance, 50);
                 System.out.printf("| claim latency with %,d jobs queued | %s |%n", depth, claim.summary());
+                System.out.printf("| one raw head-of-tier range query (top 25) with %,d jobs queued, same Azurite | %s |%n",
+                        depth, head.summary());
             }
         }
     }
@@ -145,11 +148,13 @@ public final class DispatchBenchmark {
         final ControlPlane controlPlane;
         final StandaloneHost host;
         final DevIssuer issuer;
+        final String prefix;
 
         Instance(String name) throws Exception {
             Map<String, String> values = new HashMap<>();
+            prefix = "b" + name + System.nanoTime();
             values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-            values.put("STORAGE_TABLE_PREFIX", "b" + name + System.nanoTime());
+            values.put("STORAGE_TABLE_PREFIX", prefix);
             values.put("CONTROLPLANE_REGIONS", REGION);
             values.put("DEV_ISSUER_KEY_FILE", work.resolve("key.json").toString());
             values.put("PORT", "0");
@@ -343,6 +348,21 @@ public final class DispatchBenchmark {
             }
             app.finishJob().complete(agent, grant.leaseId());
         }
+    }
+
+    /** The storage cost a claim cannot avoid: one head-of-tier range query, timed alone. */
+    private Stats headQuery(Instance instance, int samples) {
+        TableClient ready = new TableServiceClientBuilder().connectionString(Azurite.shared().connectionString())
+                .buildClient().getTableClient(instance.prefix + "ready");
+        Stats stats = new Stats();
+        var options = new com.azure.data.tables.models.ListEntitiesOptions()
+                .setFilter("PartitionKey eq '" + REGION + "' and RowKey ge '2|' and RowKey lt '2}'").setTop(25);
+        for (int i = 0; i < samples; i++) {
+            long t = System.nanoTime();
+            ready.listEntities(options, null, null).iterableByPage().iterator().next();
+            stats.add(System.nanoTime() - t);
+        }
+        return stats;
     }
 
     private HttpResponse<String> post(URI base, String path, String token, String body) throws Exception {

@@ -142,13 +142,24 @@ public final class Preemption {
     private Optional<Decision> preempt(ReadyEntry entry, Candidate victim, Instant now) {
         Instant deadline = now.plus(settings.stopGrace());
         Job job = victim.job();
-        Job.Transition stopping = job.requestStop(JobState.Preempting, deadline, now,
-                "preempted for " + entry.tier() + " job " + entry.jobId() + "; agent " + victim.agent().id()
-                        + " asked to checkpoint and release by " + deadline, "control-plane");
-        try {
-            jobs.update(stopping.job(), List.of(stopping.entry()));
-        } catch (ConcurrencyConflictException raced) {
-            return Optional.empty(); // the victim changed meanwhile (finished, progressed): try next pass
+        for (int attempt = 1; ; attempt++) {
+            Job.Transition stopping = job.requestStop(JobState.Preempting, deadline, now,
+                    "preempted for " + entry.tier() + " job " + entry.jobId() + "; agent " + victim.agent().id()
+                            + " asked to checkpoint and release by " + deadline, "control-plane");
+            try {
+                jobs.update(stopping.job(), List.of(stopping.entry()));
+                break;
+            } catch (ConcurrencyConflictException raced) {
+                // A heartbeat or progress write changed the victim: read it again; if it still
+                // qualifies (same lease, still running), ask again.
+                Optional<Job> again = jobs.find(job.tenantId(), job.id())
+                        .filter(j -> j.holdsLease(victim.lease().leaseId()))
+                        .filter(j -> j.state() == JobState.Running || j.state() == JobState.Assigned);
+                if (again.isEmpty() || attempt >= AgentRecords.MAX_ATTEMPTS) {
+                    return Optional.empty();
+                }
+                job = again.get();
+            }
         }
         Agent.Hold hold = new Agent.Hold(entry.tenantId(), entry.jobId(), deadline.plus(settings.leaseDuration()));
         agents.modify(victim.agent(), a -> a.withHold(hold));
