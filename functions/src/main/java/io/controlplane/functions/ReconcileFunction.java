@@ -29,9 +29,9 @@ public class ReconcileFunction {
         for (Reconcile.Report report : reports) {
             logger.info(String.format(Locale.ROOT,
                     "event=reconcile_report region=%s expiredLeases=%d releasedReservations=%d staleEntries=%d"
-                            + " waiting=%d offlineAgents=%d",
+                            + " waiting=%d offlineAgents=%d revokedStops=%d preemptions=%d",
                     report.region(), report.expiredLeases(), report.releasedReservations(), report.staleEntries(),
-                    report.waiting(), report.offlineAgents()));
+                    report.waiting(), report.offlineAgents(), report.revokedStops(), report.preemptions()));
         }
     }
 }

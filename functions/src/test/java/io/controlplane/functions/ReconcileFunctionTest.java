@@ -14,14 +14,14 @@ class ReconcileFunctionTest {
         CapturedLog log = new CapturedLog();
 
         ReconcileFunction.log(List.of(
-                new Report("northeurope", 0, 0, 0, 0, 0),
-                new Report("westeurope", 2, 1, 3, 17, 4)), log.logger);
+                new Report("northeurope", 0, 0, 0, 0, 0, 0, 0),
+                new Report("westeurope", 2, 1, 3, 17, 4, 1, 2)), log.logger);
 
         assertThat(log.messages(Level.INFO)).containsExactly(
                 "event=reconcile_report region=northeurope expiredLeases=0 releasedReservations=0 staleEntries=0"
-                        + " waiting=0 offlineAgents=0",
+                        + " waiting=0 offlineAgents=0 revokedStops=0 preemptions=0",
                 "event=reconcile_report region=westeurope expiredLeases=2 releasedReservations=1 staleEntries=3"
-                        + " waiting=17 offlineAgents=4");
+                        + " waiting=17 offlineAgents=4 revokedStops=1 preemptions=2");
         assertThat(log.records).hasSize(2);
     }
 
@@ -38,7 +38,7 @@ class ReconcileFunctionTest {
     void everyLineIsParseableAsKeyValuePairs() {
         CapturedLog log = new CapturedLog();
 
-        ReconcileFunction.log(List.of(new Report("swedencentral", 1, 2, 3, 4, 5)), log.logger);
+        ReconcileFunction.log(List.of(new Report("swedencentral", 1, 2, 3, 4, 5, 6, 7)), log.logger);
 
         String line = log.messages().get(0);
         assertThat(line.split(" ")).allMatch(pair -> pair.matches("[A-Za-z]+=[a-z0-9_]+"));

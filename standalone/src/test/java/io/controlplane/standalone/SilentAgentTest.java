@@ -1,6 +1,7 @@
 package io.controlplane.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,8 +64,21 @@ class SilentAgentTest {
             assertThat(jobBefore.get("state").asText()).isEqualTo("Completed");
 
             slow.speakAgain();
-            assertThat(slow.log().awaitUntil(log -> log.refusedWrites().stream().anyMatch(AgentLog.RefusedWrite::leaseLost),
-                    Duration.ofSeconds(30))).as("the stale agent's late write is refused").isTrue();
+            // Whatever the agent does first when it speaks again (a heartbeat now tells it the lease is
+            // lost), a late write with its old lease is refused: try each kind of write explicitly.
+            io.controlplane.simulator.AgentClient stale = new io.controlplane.simulator.AgentClient(base,
+                    () -> cluster.token("provider", "agent-slow", "Agents.Run"));
+            assertThatThrownBy(() -> stale.progress(first.leaseId(), first.epoch(),
+                    new io.controlplane.simulator.ProgressReport(99, Map.of(), "late")))
+                    .isInstanceOf(io.controlplane.simulator.LeaseLostException.class);
+            assertThatThrownBy(() -> stale.cursorCheckpoint(first.leaseId(), first.epoch(), "late",
+                    json.createObjectNode().put("percent", 99))).isInstanceOf(io.controlplane.simulator.LeaseLostException.class);
+            assertThatThrownBy(() -> stale.complete(first.leaseId(), first.epoch()))
+                    .isInstanceOf(io.controlplane.simulator.LeaseLostException.class);
+            assertThat(slow.log().awaitUntil(log -> log.refusedWrites().stream().anyMatch(AgentLog.RefusedWrite::leaseLost)
+                    || log.commands().stream().anyMatch(c -> first.leaseId().equals(c.leaseId())
+                            && c.type() == io.controlplane.simulator.Command.Type.CANCEL),
+                    Duration.ofSeconds(30))).as("the stale agent learns its lease is gone").isTrue();
             assertThat(slow.log().refusedWrites()).allSatisfy(w -> assertThat(w.status()).isEqualTo(409));
 
             assertThat(json.readTree(send(base, "GET", "/api/jobs/" + jobId, client, null).body())).isEqualTo(jobBefore);
