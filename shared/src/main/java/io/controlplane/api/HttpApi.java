@@ -166,6 +166,9 @@ public final class HttpApi {
         if (e instanceof PayloadTooLargeException p) {
             return responses.problem(ProblemType.PAYLOAD_TOO_LARGE, p.getMessage(), instance, List.of(), Map.of());
         }
+        if (e instanceof io.controlplane.domain.IdempotencyKeyReusedException) {
+            return responses.problem(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), instance, List.of(), Map.of());
+        }
         if (e instanceof io.controlplane.domain.LeaseLostException) {
             return responses.problem(ProblemType.LEASE_LOST, e.getMessage(), instance, List.of(), Map.of());
         }

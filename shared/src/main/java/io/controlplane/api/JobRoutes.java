@@ -63,10 +63,31 @@ final class JobRoutes {
     }
 
     private ApiResponse submit(ApiRequest request, Caller caller, Map<String, String> params) {
+        String key = request.header("Idempotency-Key");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new ValidationException(List.of(new FieldError("Idempotency-Key",
+                    "must be 1 to 128 letters, digits, '.', '_', ':' or '-' (a UUID is a good choice)")));
+        }
         JsonNode body = bodies.read(request, true);
         JobSpec spec = validator.validate(body);
-        Job job = submit.submit(caller, spec);
-        return responses.json(201, JobView.of(job)).withHeader("Location", "/api/jobs/" + job.id());
+        SubmitJob.Submitted submitted = submit.submit(caller, spec, key, key == null ? null : fingerprint(spec));
+        Job job = submitted.job();
+        ApiResponse response = responses.json(201, JobView.of(job)).withHeader("Location", "/api/jobs/" + job.id());
+        return submitted.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
+    }
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = io.controlplane.api.Json.mapper()
+            .copy().configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** The same spec, however its JSON was spaced or ordered, gives the same fingerprint. */
+    static String fingerprint(JobSpec spec) {
+        try {
+            byte[] canonical = CANONICAL.writeValueAsBytes(spec);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Cannot fingerprint a job spec", e);
+        }
     }
 
     private ApiResponse list(ApiRequest request, Caller caller, Map<String, String> params) {

@@ -15,6 +15,7 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed on this route"),
     INVALID_STATE("invalid-state", 409, "The job's state does not allow this operation"),
     CONCURRENCY_CONFLICT("concurrency-conflict", 409, "The resource was changed concurrently"),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 409, "The Idempotency-Key was used for a different request"),
     LEASE_LOST("lease-lost", 409, "The lease was revoked, expired or superseded"),
     MAPPING_CONFLICT("mapping-conflict", 409, "An ID mapping conflicts with another"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request is too large"),

@@ -39,6 +39,14 @@ public final class Requeue {
         this.clock = clock;
     }
 
+    /** A new job: entry, then the job with its creation entry and (if any) its Idempotency-Key, then announced. */
+    public Job submit(Job queued, io.controlplane.domain.HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
+        ready.put(ReadyEntry.of(queued, null, clock.instant()));
+        Job stored = key == null ? jobs.create(queued, created) : jobs.create(queued, created, key);
+        announce(stored);
+        return stored;
+    }
+
     /** Writes the ready entry, then {@code queued} (a change whose result is Queued), then announces it. */
     public Job enqueue(Job queued, List<io.controlplane.domain.HistoryEntry> entries, Instant notBefore, boolean create) {
         Instant now = clock.instant();

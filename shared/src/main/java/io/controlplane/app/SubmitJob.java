@@ -1,28 +1,77 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.IdempotencyKey;
+import io.controlplane.domain.IdempotencyKeyReusedException;
 import io.controlplane.domain.Job;
+import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobSpec;
+import io.controlplane.ports.JobStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Stores a validated job spec as a new queued job of the caller's tenant and puts it in its
- * region's ready queue (entry first, then the job: see {@link Requeue}), then announces it.
+ * region's ready queue (entry first, then the job: see {@link Requeue}), then announces it. With an
+ * Idempotency-Key, a retry of the same request returns the job the first one created, and the key
+ * used with a different request is refused; the key is stored in the job's creation transaction.
  */
 public final class SubmitJob {
 
+    /** The job, and whether it was created by an earlier request with the same key. */
+    public record Submitted(Job job, boolean replayed) {
+    }
+
     private final Requeue requeue;
+    private final JobStore jobs;
     private final JobIdGenerator ids;
     private final Clock clock;
 
-    public SubmitJob(Requeue requeue, JobIdGenerator ids, Clock clock) {
+    public SubmitJob(Requeue requeue, JobStore jobs, JobIdGenerator ids, Clock clock) {
         this.requeue = requeue;
+        this.jobs = jobs;
         this.ids = ids;
         this.clock = clock;
     }
 
     public Job submit(Caller caller, JobSpec spec) {
+        return submit(caller, spec, null, null).job();
+    }
+
+    /**
+     * @param key the client's Idempotency-Key, or null
+     * @param fingerprint identifies the request the key came with (same body, same fingerprint)
+     */
+    public Submitted submit(Caller caller, JobSpec spec, String key, String fingerprint) {
+        if (key != null) {
+            Optional<Submitted> earlier = earlier(caller, key, fingerprint);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         Job.Transition created = Job.submitted(ids.next(), caller.tenantId(), spec, clock.instant(), caller.subject());
-        return requeue.enqueue(created.job(), List.of(created.entry()), null, true);
+        try {
+            return new Submitted(requeue.submit(created.job(), created.entry(),
+                    key == null ? null : new IdempotencyKey(key, fingerprint, created.job().id())), false);
+        } catch (ConcurrencyConflictException raced) {
+            // A concurrent request with the same key won: answer as a retry of it.
+            return earlier(caller, key, fingerprint).orElseThrow(() -> raced);
+        }
+    }
+
+    private Optional<Submitted> earlier(Caller caller, String key, String fingerprint) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        Optional<IdempotencyKey> used = jobs.findIdempotencyKey(caller.tenantId(), key);
+        if (used.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!used.get().fingerprint().equals(fingerprint)) {
+            throw new IdempotencyKeyReusedException(key, used.get().jobId());
+        }
+        Job job = jobs.find(caller.tenantId(), used.get().jobId()).orElseThrow(() -> new JobNotFoundException(used.get().jobId()));
+        return Optional.of(new Submitted(job, true));
     }
 }

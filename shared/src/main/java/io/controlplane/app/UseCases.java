@@ -67,7 +67,7 @@ public record UseCases(
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
         return new UseCases(
-                new SubmitJob(requeue, new JobIdGenerator(clock), clock),
+                new SubmitJob(requeue, stores.jobs(), new JobIdGenerator(clock), clock),
                 queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, clock),
                 new RegisterAgent(agents, clock),

@@ -22,6 +22,17 @@ public interface JobStore {
      */
     Job create(Job job, HistoryEntry created);
 
+    /**
+     * As {@link #create(Job, HistoryEntry)}, storing {@code key} (with the job's id) in the same
+     * transaction.
+     *
+     * @throws io.controlplane.domain.ConcurrencyConflictException if the key or the job id exists
+     */
+    Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key);
+
+    /** The stored use of an Idempotency-Key by a tenant, if any. */
+    Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key);
+
     Optional<Job> find(String tenantId, String jobId);
 
     /**

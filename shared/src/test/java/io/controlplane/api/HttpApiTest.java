@@ -80,6 +80,39 @@ class HttpApiTest {
         }
 
         @Test
+        void aRetryWithTheSameIdempotencyKeyAndBodyReturnsTheSameJob() throws Exception {
+            Map<String, String> key = Map.of("Idempotency-Key", "3f1c2a9e-retry-1");
+            ApiResponse first = api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC, key);
+            // Same spec, other spacing and key order: the same request.
+            String reordered = api.json.writeValueAsString(api.json.readTree(ApiFixture.SPEC));
+            ApiResponse retry = api.call("POST", "/api/jobs", contoso, reordered, key);
+
+            assertThat(first.status()).isEqualTo(201);
+            assertThat(retry.status()).isEqualTo(201);
+            assertThat(retry.headers()).containsEntry("Idempotent-Replayed", "true");
+            assertThat(api.body(retry).get("id")).isEqualTo(api.body(first).get("id"));
+            assertThat(api.store.list("contoso", io.controlplane.ports.JobFilter.none(), 10, null).items()).hasSize(1);
+        }
+
+        @Test
+        void theSameIdempotencyKeyWithAnotherBodyIsAConflictThatCreatesNothing() throws Exception {
+            Map<String, String> key = Map.of("Idempotency-Key", "order-42");
+            String firstId = api.body(api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC, key)).get("id").asText();
+            ObjectNode other = (ObjectNode) api.json.readTree(ApiFixture.SPEC);
+            other.put("tier", "Standard");
+
+            ApiResponse response = api.call("POST", "/api/jobs", contoso, other.toString(), key);
+
+            assertProblem(response, 409, "idempotency-key-reused");
+            assertThat(api.body(response).get("detail").asText()).contains(firstId);
+            assertThat(api.store.list("contoso", io.controlplane.ports.JobFilter.none(), 10, null).items()).hasSize(1);
+            assertThat(api.call("POST", "/api/jobs", api.clientToken("fabrikam"), other.toString(), key).status())
+                    .as("keys are per tenant").isEqualTo(201);
+            assertProblem(api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC, Map.of("Idempotency-Key", "bad key/1")),
+                    400, "validation");
+        }
+
+        @Test
         void malformedJsonIsAProblemNotACrash() {
             ApiResponse response = api.call("POST", "/api/jobs", contoso, "{\"name\": \"x\",");
             assertProblem(response, 400, "malformed-json");
@@ -287,6 +320,16 @@ class HttpApiTest {
         }
 
         @Override
+        public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
+            return inner.create(job, created, key);
+        }
+
+        @Override
+        public java.util.Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
+            return inner.findIdempotencyKey(tenantId, key);
+        }
+
+        @Override
         public java.util.Optional<Job> find(String tenantId, String jobId) {
             java.util.Optional<Job> found = inner.find(tenantId, jobId);
             found.ifPresent(job -> {
@@ -433,6 +476,16 @@ class HttpApiTest {
         return new JobStore() {
             @Override
             public Job create(Job job, HistoryEntry created) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
+                throw new IllegalStateException("secret-internal-detail");
+            }
+
+            @Override
+            public java.util.Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
                 throw new IllegalStateException("secret-internal-detail");
             }
 

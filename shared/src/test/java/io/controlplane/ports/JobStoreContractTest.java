@@ -101,6 +101,23 @@ public abstract class JobStoreContractTest {
     }
 
     @Test
+    void anIdempotencyKeyIsStoredWithItsJobAndCannotBeTakenTwice() {
+        Job.Transition first = Job.submitted(ids.next(), tenant, spec(Tier.Standard, "westeurope"), T0, "client-1");
+        store.create(first.job(), first.entry(), new io.controlplane.domain.IdempotencyKey("key-1", "fp-1", first.job().id()));
+        Job.Transition second = Job.submitted(ids.next(), tenant, spec(Tier.Standard, "westeurope"), T0, "client-1");
+
+        assertThatThrownBy(() -> store.create(second.job(), second.entry(),
+                new io.controlplane.domain.IdempotencyKey("key-1", "fp-2", second.job().id())))
+                .isInstanceOf(ConcurrencyConflictException.class);
+
+        assertThat(store.findIdempotencyKey(tenant, "key-1")).contains(
+                new io.controlplane.domain.IdempotencyKey("key-1", "fp-1", first.job().id()));
+        assertThat(store.find(tenant, second.job().id())).as("nothing of the losing request was stored").isEmpty();
+        assertThat(store.findIdempotencyKey("other-" + tenant, "key-1")).isEmpty();
+        assertThat(store.list(tenant, JobFilter.none(), 10, null).items()).extracting(Job::id).containsExactly(first.job().id());
+    }
+
+    @Test
     void aJobIsInvisibleToOtherTenants() {
         Job job = submit(tenant, Tier.Standard, "westeurope");
 

@@ -45,6 +45,10 @@ final class JobEntities {
         return "h:" + jobId + ";";
     }
 
+    static String idempotencyRowKey(String key) {
+        return "i:" + key;
+    }
+
     static String checkpointRowPrefix(String jobId) {
         return "c:" + jobId + ":";
     }

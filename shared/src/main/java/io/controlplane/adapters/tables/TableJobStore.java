@@ -42,9 +42,35 @@ final class TableJobStore implements JobStore {
 
     @Override
     public Job create(Job job, HistoryEntry created) {
-        List<TableTransactionAction> actions = List.of(
+        return create(job, created, null);
+    }
+
+    @Override
+    public Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
+        try {
+            TableEntity e = table.getEntity(tenantId, JobEntities.idempotencyRowKey(key));
+            return Optional.of(new io.controlplane.domain.IdempotencyKey(key, (String) e.getProperties().get("Fingerprint"),
+                    (String) e.getProperties().get("JobId")));
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
+        List<TableTransactionAction> actions = new ArrayList<>(List.of(
                 new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job)),
-                new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), created)));
+                new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), created))));
+        if (key != null) {
+            TableEntity row = new TableEntity(job.tenantId(), JobEntities.idempotencyRowKey(key.key()));
+            row.addProperty("Type", "IdempotencyKey");
+            row.addProperty("JobId", job.id());
+            row.addProperty("Fingerprint", key.fingerprint());
+            actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, row));
+        }
         try {
             TableTransactionResult result = table.submitTransaction(actions);
             return job.withEtag(etagOf(result, job));

@@ -22,6 +22,25 @@ public final class InMemoryJobStore implements JobStore {
     private final Map<String, List<HistoryEntry>> history = new TreeMap<>();
     private final AtomicLong versions = new AtomicLong();
 
+    private final Map<String, io.controlplane.domain.IdempotencyKey> keys = new TreeMap<>();
+
+    @Override
+    public synchronized Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
+        if (key != null && keys.containsKey(key(job.tenantId(), key.key()))) {
+            throw new ConcurrencyConflictException("Idempotency-Key " + key.key() + " exists.");
+        }
+        Job stored = create(job, created);
+        if (key != null) {
+            keys.put(key(job.tenantId(), key.key()), new io.controlplane.domain.IdempotencyKey(key.key(), key.fingerprint(), job.id()));
+        }
+        return stored;
+    }
+
+    @Override
+    public synchronized Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
+        return Optional.ofNullable(keys.get(key(tenantId, key)));
+    }
+
     @Override
     public synchronized Job create(Job job, HistoryEntry created) {
         TreeMap<String, Job> jobs = jobsByTenant.computeIfAbsent(job.tenantId(), t -> new TreeMap<>());
