@@ -9,6 +9,9 @@ public final class Roles {
     public static final String AGENTS_RUN = "Agents.Run";
     public static final String ADMIN = "ControlPlane.Admin";
 
+    /** Every role, in API.md's order. */
+    public static final java.util.List<String> ALL = java.util.List.of(JOBS_SUBMIT, JOBS_READ, JOBS_MANAGE, AGENTS_RUN, ADMIN);
+
     private Roles() {
     }
 }
