@@ -1,7 +1,6 @@
 package io.controlplane.app;
 
 import io.controlplane.config.DispatchSettings;
-import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
@@ -44,8 +43,7 @@ public final class FinishJob {
     }
 
     public Job complete(Caller caller, String leaseId) {
-        for (int attempt = 1; ; attempt++) {
-            Job job = leases.check(caller, leaseId);
+        LeaseAccess.Applied<Job> done = leases.apply(caller, leaseId, job -> {
             Instant now = clock.instant();
             List<HistoryEntry> entries = new ArrayList<>();
             Job current = job;
@@ -54,51 +52,35 @@ public final class FinishJob {
                 entries.add(started.entry());
                 current = started.job();
             }
-            Job.Transition done = current.complete(now);
-            entries.add(done.entry());
-            Job stored;
-            try {
-                stored = jobs.update(done.job(), entries);
-            } catch (ConcurrencyConflictException raced) {
-                // A heartbeat or progress write changed the job since the check: check and apply again.
-                if (attempt >= AgentRecords.MAX_ATTEMPTS) {
-                    throw raced;
-                }
-                continue;
-            }
-            progress.discard(job.tenantId(), job.id());
-            releaseSlot(job, leaseId);
-            LOG.info("event=completed jobId={} tenant={} tier={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
-                    job.spec().tier(), job.spec().region(), job.agentId(), job.epoch());
-            return stored;
-        }
+            Job.Transition completed = current.complete(now);
+            entries.add(completed.entry());
+            return jobs.update(completed.job(), entries);
+        });
+        Job job = done.checked();
+        progress.discard(job.tenantId(), job.id());
+        releaseSlot(job, leaseId);
+        LOG.info("event=completed jobId={} tenant={} tier={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
+                job.spec().tier(), job.spec().region(), job.agentId(), job.epoch());
+        return done.result();
     }
 
     public Job fail(Caller caller, String leaseId, String error, boolean retryable) {
-        for (int attempt = 1; ; attempt++) {
-            Job job = leases.check(caller, leaseId);
+        LeaseAccess.Applied<Job> failed = leases.apply(caller, leaseId, job -> {
             Instant now = clock.instant();
-            Job.Transition failed = job.fail(now, error, retryable);
-            Job stored;
-            try {
-                if (failed.job().state() == JobState.Queued) {
-                    Instant notBefore = now.plus(settings.backoff(failed.job().failures()));
-                    stored = requeue.enqueue(failed.job(), List.of(failed.entry()), notBefore, false);
-                } else {
-                    stored = jobs.update(failed.job(), List.of(failed.entry()));
-                }
-            } catch (ConcurrencyConflictException raced) {
-                if (attempt >= AgentRecords.MAX_ATTEMPTS) {
-                    throw raced;
-                }
-                continue;
+            Job.Transition transition = job.fail(now, error, retryable);
+            if (transition.job().state() == JobState.Queued) {
+                Instant notBefore = now.plus(settings.backoff(transition.job().failures()));
+                return requeue.enqueue(transition.job(), List.of(transition.entry()), notBefore, false);
             }
-            progress.discard(job.tenantId(), job.id());
-            releaseSlot(job, leaseId);
-            LOG.info("event=failed jobId={} tenant={} region={} agentId={} retryable={} state={} failures={}", job.id(),
-                    job.tenantId(), job.spec().region(), job.agentId(), retryable, stored.state(), stored.failures());
-            return stored;
-        }
+            return jobs.update(transition.job(), List.of(transition.entry()));
+        });
+        Job job = failed.checked();
+        Job stored = failed.result();
+        progress.discard(job.tenantId(), job.id());
+        releaseSlot(job, leaseId);
+        LOG.info("event=failed jobId={} tenant={} region={} agentId={} retryable={} state={} failures={}", job.id(),
+                job.tenantId(), job.spec().region(), job.agentId(), retryable, stored.state(), stored.failures());
+        return stored;
     }
 
     private void releaseSlot(Job job, String leaseId) {

@@ -37,6 +37,28 @@ public final class LeaseAccess {
         return job;
     }
 
+    /** The job as the lease check saw it, and what the write returned. */
+    public record Applied<T>(Job checked, T result) {
+    }
+
+    /**
+     * Checks the lease, then writes with {@code write} (conditional on the version checked). When a
+     * heartbeat or progress report changed the job in between (ETag conflict), checks the lease
+     * again and re-applies, a bounded number of times.
+     */
+    public <T> Applied<T> apply(Caller caller, String leaseId, java.util.function.Function<Job, T> write) {
+        for (int attempt = 1; ; attempt++) {
+            Job job = check(caller, leaseId);
+            try {
+                return new Applied<>(job, write.apply(job));
+            } catch (io.controlplane.domain.ConcurrencyConflictException raced) {
+                if (attempt >= AgentRecords.MAX_ATTEMPTS) {
+                    throw raced;
+                }
+            }
+        }
+    }
+
     static LeaseLostException lost() {
         return new LeaseLostException("This lease was revoked, expired or superseded (or is not yours); "
                 + "stop work on it. Nothing was changed.");

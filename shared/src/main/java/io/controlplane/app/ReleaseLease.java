@@ -1,11 +1,9 @@
 package io.controlplane.app;
 
-import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.ports.JobStore;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,29 +37,21 @@ public final class ReleaseLease {
     }
 
     public Job release(Caller caller, String leaseId, String reason) {
-        for (int attempt = 1; ; attempt++) {
-            Job job = leases.check(caller, leaseId);
-            Instant now = clock.instant();
-            Job.Transition released = job.release(now, reason);
-            Job stored;
-            try {
-                stored = released.job().state() == JobState.Queued
-                        ? requeue.enqueue(released.job(), List.of(released.entry()), null, false)
-                        : jobs.update(released.job(), List.of(released.entry()));
-            } catch (ConcurrencyConflictException raced) {
-                if (attempt >= AgentRecords.MAX_ATTEMPTS) {
-                    throw raced;
-                }
-                continue;
-            }
-            progress.discard(job.tenantId(), job.id());
-            agents.find(job.agentId()).ifPresent(agent -> {
-                agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
-                signal.signal(agent.region());
-            });
-            LOG.info("event=released jobId={} tenant={} region={} agentId={} epoch={} reason={} state={}", job.id(),
-                    job.tenantId(), job.spec().region(), job.agentId(), job.epoch(), reason, stored.state());
-            return stored;
-        }
+        LeaseAccess.Applied<Job> released = leases.apply(caller, leaseId, job -> {
+            Job.Transition transition = job.release(clock.instant(), reason);
+            return transition.job().state() == JobState.Queued
+                    ? requeue.enqueue(transition.job(), List.of(transition.entry()), null, false)
+                    : jobs.update(transition.job(), List.of(transition.entry()));
+        });
+        Job job = released.checked();
+        Job stored = released.result();
+        progress.discard(job.tenantId(), job.id());
+        agents.find(job.agentId()).ifPresent(agent -> {
+            agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
+            signal.signal(agent.region());
+        });
+        LOG.info("event=released jobId={} tenant={} region={} agentId={} epoch={} reason={} state={}", job.id(),
+                job.tenantId(), job.spec().region(), job.agentId(), job.epoch(), reason, stored.state());
+        return stored;
     }
 }

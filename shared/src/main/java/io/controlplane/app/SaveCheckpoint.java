@@ -1,8 +1,6 @@
 package io.controlplane.app;
 
 import io.controlplane.domain.Checkpoint;
-import io.controlplane.domain.ConcurrencyConflictException;
-import io.controlplane.domain.Job;
 import io.controlplane.ports.JobStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,19 +24,11 @@ public final class SaveCheckpoint {
     }
 
     public Checkpoint save(Caller caller, String leaseId, String name, Checkpoint.Kind kind, Object data) {
-        for (int attempt = 1; ; attempt++) {
-            Job job = leases.check(caller, leaseId);
+        return leases.apply(caller, leaseId, job -> {
             Instant now = clock.instant();
             Checkpoint checkpoint = new Checkpoint(job.id(), name, kind, data, job.epoch(), now);
-            try {
-                jobs.update(job.checkpointed(now), List.of(), List.of(checkpoint));
-                return checkpoint;
-            } catch (ConcurrencyConflictException raced) {
-                // A heartbeat or progress write changed the job row: check the lease again and retry.
-                if (attempt >= AgentRecords.MAX_ATTEMPTS) {
-                    throw raced;
-                }
-            }
-        }
+            jobs.update(job.checkpointed(now), List.of(), List.of(checkpoint));
+            return checkpoint;
+        }).result();
     }
 }
