@@ -70,7 +70,7 @@ public final class FinishJob {
             Job.Transition transition = job.fail(now, error, retryable);
             if (transition.job().state() == JobState.Queued) {
                 Instant notBefore = now.plus(settings.backoff(transition.job().failures()));
-                return requeue.enqueue(transition.job(), List.of(transition.entry()), notBefore, false);
+                return requeue.enqueue(transition, notBefore);
             }
             return jobs.update(transition.job(), List.of(transition.entry()));
         });

@@ -57,6 +57,6 @@ public final class PauseResume {
     public Job resume(Caller caller, String jobId) {
         Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
         Job.Transition resumed = job.resume(clock.instant(), caller.subject());
-        return requeue.enqueue(resumed.job(), List.of(resumed.entry()), null, false);
+        return requeue.enqueue(resumed, null);
     }
 }

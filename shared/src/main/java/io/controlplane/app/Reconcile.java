@@ -133,7 +133,7 @@ public final class Reconcile {
         Job.Transition revoked = job.revokeStop(clock.instant());
         try {
             Job stored = revoked.job().state() == JobState.Queued
-                    ? requeue.enqueue(revoked.job(), List.of(revoked.entry()), null, false)
+                    ? requeue.enqueue(revoked, null)
                     : jobs.update(revoked.job(), List.of(revoked.entry()));
             LOG.info("event=stop_revoked jobId={} tenant={} region={} agentId={} epoch={} state={}", job.id(), job.tenantId(),
                     job.spec().region(), job.agentId(), job.epoch(), stored.state());
@@ -148,7 +148,7 @@ public final class Reconcile {
         Job.Transition back = job.requeue(clock.instant(), "lease expired: agent " + agent.id()
                 + " stopped heartbeating (epoch " + job.epoch() + " revoked)", "control-plane");
         try {
-            Job stored = requeue.enqueue(back.job(), List.of(back.entry()), null, false);
+            Job stored = requeue.enqueue(back, null);
             LOG.info("event=lease_expired jobId={} tenant={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
                     job.spec().region(), agent.id(), job.epoch());
             return stored.state() == JobState.Queued;

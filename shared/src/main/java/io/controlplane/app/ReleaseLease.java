@@ -40,7 +40,7 @@ public final class ReleaseLease {
         LeaseAccess.Applied<Job> released = leases.apply(caller, leaseId, job -> {
             Job.Transition transition = job.release(clock.instant(), reason);
             return transition.job().state() == JobState.Queued
-                    ? requeue.enqueue(transition.job(), List.of(transition.entry()), null, false)
+                    ? requeue.enqueue(transition, null)
                     : jobs.update(transition.job(), List.of(transition.entry()));
         });
         Job job = released.checked();

@@ -47,11 +47,13 @@ public final class Requeue {
         return stored;
     }
 
-    /** Writes the ready entry, then {@code queued} (a change whose result is Queued), then announces it. */
-    public Job enqueue(Job queued, List<io.controlplane.domain.HistoryEntry> entries, Instant notBefore, boolean create) {
-        Instant now = clock.instant();
-        ready.put(ReadyEntry.of(queued, notBefore, now));
-        Job stored = create ? jobs.create(queued, entries.get(0)) : jobs.update(queued, entries);
+    /**
+     * Writes the ready entry, then the job changed by {@code back} (a transition to Queued) with its
+     * history entry, then announces it; {@code notBefore} holds a retry back (null: at once).
+     */
+    public Job enqueue(Job.Transition back, Instant notBefore) {
+        ready.put(ReadyEntry.of(back.job(), notBefore, clock.instant()));
+        Job stored = jobs.update(back.job(), List.of(back.entry()));
         announce(stored);
         return stored;
     }
