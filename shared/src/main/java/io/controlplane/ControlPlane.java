@@ -14,6 +14,7 @@ import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.UseCases;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.DispatchSettings;
+import io.controlplane.config.TenancySettings;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.validation.JobSpecValidator;
 import java.net.MalformedURLException;
@@ -51,7 +52,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** From setting values (environment, app settings, local.settings.json). */
     public static ControlPlane create(Map<String, String> values) {
-        return create(ControlPlaneSettings.from(values), DispatchSettings.from(values), Clock.systemUTC());
+        return create(ControlPlaneSettings.from(values), DispatchSettings.from(values), TenancySettings.from(values),
+                Clock.systemUTC(), java.util.List.of());
     }
 
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock) {
@@ -60,6 +62,11 @@ public final class ControlPlane implements AutoCloseable {
 
     /** With extra storage pipeline policies (benchmarks count requests; fault tests inject failures). */
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock,
+                                      java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies) {
+        return create(settings, dispatch, TenancySettings.defaults(), clock, storagePolicies);
+    }
+
+    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies) {
         ObjectMapper json = Json.mapper();
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
@@ -76,7 +83,7 @@ public final class ControlPlane implements AutoCloseable {
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, clock, background, channel);
+                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, tenancy, clock, background, channel);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
@@ -171,9 +178,15 @@ public final class ControlPlane implements AutoCloseable {
                 return t;
             });
 
-    /** One reconcile pass over every served region. */
+    /** One reconcile pass over every served region, then the retention purge when one is due. */
     public java.util.List<io.controlplane.app.Reconcile.Report> reconcile() {
-        return app.reconcile().run();
+        java.util.List<io.controlplane.app.Reconcile.Report> reports = app.reconcile().run();
+        try {
+            app.retention().purgeIfDue();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn("event=retention_purge_failed error={}", e.toString());
+        }
+        return reports;
     }
 
     public ControlPlaneSettings settings() {

@@ -55,4 +55,28 @@ public class AdminFunctions {
             HttpRequestMessage<Optional<byte[]>> request) {
         return FunctionsApi.serve(request);
     }
+
+    @FunctionName("GetTenant")
+    public HttpResponseMessage tenant(
+            @HttpTrigger(name = "request", route = ADMIN + "/tenants/{tenantId}", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("ExportTenant")
+    public HttpResponseMessage export(
+            @HttpTrigger(name = "request", route = ADMIN + "/tenants/{tenantId}/export", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("EraseTenant")
+    public HttpResponseMessage erase(
+            @HttpTrigger(name = "request", route = ADMIN + "/tenants/{tenantId}", methods = {HttpMethod.DELETE},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
 }

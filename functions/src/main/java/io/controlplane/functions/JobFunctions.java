@@ -38,6 +38,14 @@ public class JobFunctions {
         return FunctionsApi.serve(request);
     }
 
+    @FunctionName("EraseJob")
+    public HttpResponseMessage erase(
+            @HttpTrigger(name = "request", route = "jobs/{jobId}", methods = {HttpMethod.DELETE},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
     @FunctionName("GetJobHistory")
     public HttpResponseMessage history(
             @HttpTrigger(name = "request", route = "jobs/{jobId}/history", methods = {HttpMethod.GET},

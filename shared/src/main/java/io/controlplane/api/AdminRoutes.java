@@ -1,6 +1,7 @@
 package io.controlplane.api;
 
 import io.controlplane.app.Caller;
+import io.controlplane.app.TenantData;
 import io.controlplane.app.UseCases;
 import io.controlplane.domain.FieldError;
 import io.controlplane.domain.KeySafety;
@@ -38,7 +39,10 @@ final class AdminRoutes {
                 Route.secured("GET", "/api/admin/agents", ADMIN, this::agents),
                 Route.secured("POST", "/api/admin/agents/{agentId}/drain", ADMIN, this::drain),
                 Route.secured("GET", "/api/admin/queues", ADMIN, this::queues),
-                Route.secured("PUT", "/api/admin/tenants/{tenantId}", ADMIN, this::entitle));
+                Route.secured("PUT", "/api/admin/tenants/{tenantId}", ADMIN, this::entitle),
+                Route.secured("GET", "/api/admin/tenants/{tenantId}", ADMIN, this::tenant),
+                Route.secured("GET", "/api/admin/tenants/{tenantId}/export", ADMIN, this::export),
+                Route.secured("DELETE", "/api/admin/tenants/{tenantId}", ADMIN, this::erase));
     }
 
     private ApiResponse agents(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -66,13 +70,17 @@ final class AdminRoutes {
     }
 
     record EntitlementView(String tenantId, String tier, List<String> regions, String dedicatedPool, int maxConcurrentJobs) {
+        static EntitlementView of(TenantEntitlement e) {
+            return new EntitlementView(e.tenantId(), e.maxTier().name(), e.regions().stream().sorted().toList(), e.dedicatedPool(),
+                    e.maxConcurrentJobs());
+        }
     }
 
     private ApiResponse entitle(ApiRequest request, Caller caller, Map<String, String> params) {
         String tenantId = params.get("tenantId");
         BodyFields f = new BodyFields(bodies.read(request, true));
         List<FieldError> errors = new ArrayList<>();
-        if (!KeySafety.isKeySafe(tenantId) || tenantId.length() > 128) {
+        if (!KeySafety.isTenantId(tenantId)) {
             errors.add(new FieldError("tenantId", "is not a valid tenant id"));
         }
         String tierName = f.text("tier", true, 20, null, null);
@@ -88,7 +96,54 @@ final class AdminRoutes {
             throw new ValidationException(errors);
         }
         TenantEntitlement stored = app.admin().entitle(new TenantEntitlement(tenantId, tier, regions, pool, max));
-        return responses.json(200, new EntitlementView(stored.tenantId(), stored.maxTier().name(),
-                stored.regions().stream().sorted().toList(), stored.dedicatedPool(), stored.maxConcurrentJobs()));
+        return responses.json(200, EntitlementView.of(stored));
+    }
+
+    private ApiResponse tenant(ApiRequest request, Caller caller, Map<String, String> params) {
+        String tenantId = tenantId(params);
+        TenantEntitlement stored = app.admin().entitlement(tenantId)
+                .orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "Tenant " + tenantId + " has no entitlement."));
+        return responses.json(200, EntitlementView.of(stored));
+    }
+
+    /** A job with everything stored beside it, as the export shows it. */
+    record JobExport(JobView job, io.controlplane.domain.JobSpec spec, List<JobRoutes.HistoryView> history,
+                     List<JobRoutes.CheckpointView> checkpoints) {
+    }
+
+    record MappingExport(String scope, List<io.controlplane.domain.IdMapping> items) {
+    }
+
+    record IdempotencyKeyExport(String key, String jobId) {
+    }
+
+    record TenantExport(String tenantId, Instant exportedAt, EntitlementView entitlement, List<JobExport> jobs,
+                        List<IdempotencyKeyExport> idempotencyKeys, List<MappingExport> mappings, List<Object> agents) {
+    }
+
+    private ApiResponse export(ApiRequest request, Caller caller, Map<String, String> params) {
+        TenantData.Export data = app.tenantData().export(tenantId(params));
+        return responses.json(200, new TenantExport(data.tenantId(), data.exportedAt(),
+                data.entitlement() == null ? null : EntitlementView.of(data.entitlement()),
+                data.jobs().stream().map(r -> new JobExport(JobView.of(r.job()), r.job().spec(),
+                        r.history().stream().map(JobRoutes.HistoryView::of).toList(),
+                        r.checkpoints().stream().map(JobRoutes.CheckpointView::of).toList())).toList(),
+                data.idempotencyKeys().stream().map(k -> new IdempotencyKeyExport(k.key(), k.jobId())).toList(),
+                data.mappings().stream().map(m -> new MappingExport(m.scope(), m.items())).toList(),
+                data.agents().stream().map(a -> (Object) AgentViews.of(a, null)).toList()));
+    }
+
+    private ApiResponse erase(ApiRequest request, Caller caller, Map<String, String> params) {
+        app.tenantData().erase(tenantId(params), caller.subject());
+        return ApiResponse.empty(204);
+    }
+
+    /** A path tenant id that could never be a tenant's is refused as invalid (it names no data). */
+    private static String tenantId(Map<String, String> params) {
+        String tenantId = params.get("tenantId");
+        if (!KeySafety.isTenantId(tenantId)) {
+            throw new ValidationException(List.of(new FieldError("tenantId", "is not a valid tenant id")));
+        }
+        return tenantId;
     }
 }

@@ -175,13 +175,20 @@ public final class HttpApi {
         if (e instanceof io.controlplane.domain.MappingConflictException) {
             return responses.problem(ProblemType.MAPPING_CONFLICT, e.getMessage(), instance, List.of(), Map.of());
         }
+        if (e instanceof io.controlplane.domain.NotEntitledException) {
+            return responses.problem(ProblemType.NOT_ENTITLED, e.getMessage(), instance, List.of(), Map.of());
+        }
+        if (e instanceof io.controlplane.domain.QuotaExceededException q) {
+            return responses.problem(ProblemType.QUOTA_EXCEEDED, e.getMessage(), instance, List.of(),
+                    Map.of("Retry-After", String.valueOf(QUOTA_RETRY_AFTER_SECONDS)));
+        }
         if (e instanceof io.controlplane.domain.ForbiddenException) {
             return responses.problem(ProblemType.FORBIDDEN, e.getMessage(), instance, List.of(), Map.of());
         }
         if (e instanceof JobNotFoundException || e instanceof io.controlplane.domain.AgentNotFoundException) {
             return responses.problem(ProblemType.NOT_FOUND, e.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof IllegalTransitionException) {
+        if (e instanceof IllegalTransitionException || e instanceof io.controlplane.domain.InvalidStateException) {
             return responses.problem(ProblemType.INVALID_STATE, e.getMessage(), instance, List.of(), Map.of());
         }
         if (e instanceof ConcurrencyConflictException) {
@@ -196,6 +203,9 @@ public final class HttpApi {
                 + "it has been logged with this response's x-request-id.", instance, List.of(), Map.of());
     }
 
+    /** When a client over its quota of unfinished jobs may try again: jobs run for minutes to hours. */
+    static final int QUOTA_RETRY_AFTER_SECONDS = 60;
+
     /** Headers a security review expects on every response. */
     private static ApiResponse secure(ApiResponse response) {
         Map<String, String> headers = new LinkedHashMap<>(response.headers());
@@ -203,6 +213,8 @@ public final class HttpApi {
         headers.putIfAbsent("Cache-Control", "no-store");
         headers.putIfAbsent("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         headers.putIfAbsent("Referrer-Policy", "no-referrer");
+        // Browsers ignore it over plain HTTP; behind TLS (every Azure deployment) it pins HTTPS.
+        headers.putIfAbsent("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         return new ApiResponse(response.status(), headers, response.body());
     }
 

@@ -55,6 +55,7 @@ final class JobRoutes {
                 Route.secured("POST", "/api/jobs", Set.of(Roles.JOBS_SUBMIT), this::submit),
                 Route.secured("GET", "/api/jobs", READERS, this::list),
                 Route.secured("GET", "/api/jobs/{jobId}", READERS, this::get),
+                Route.secured("DELETE", "/api/jobs/{jobId}", Set.of(Roles.JOBS_MANAGE), this::erase),
                 Route.secured("GET", "/api/jobs/{jobId}/history", READERS, this::history),
                 Route.secured("POST", "/api/jobs/{jobId}/cancel", Set.of(Roles.JOBS_MANAGE), this::cancel),
                 Route.secured("POST", "/api/jobs/{jobId}/pause", Set.of(Roles.JOBS_MANAGE), this::pause),
@@ -108,6 +109,11 @@ final class JobRoutes {
 
     private ApiResponse get(ApiRequest request, Caller caller, Map<String, String> params) {
         return responses.json(200, JobView.of(queries.get(caller, jobId(params))));
+    }
+
+    private ApiResponse erase(ApiRequest request, Caller caller, Map<String, String> params) {
+        app.eraseJob().erase(caller, jobId(params));
+        return ApiResponse.empty(204);
     }
 
     private ApiResponse history(ApiRequest request, Caller caller, Map<String, String> params) {

@@ -69,6 +69,10 @@ public final class AgentAdmin {
         return stored;
     }
 
+    public java.util.Optional<TenantEntitlement> entitlement(String tenantId) {
+        return tenants.find(tenantId);
+    }
+
     /** The head of a region's queue, in stored order (diagnostics). */
     public List<ReadyEntry> head(String region, int perTier) {
         return ready.heads(region, perTier);

@@ -80,7 +80,7 @@ public final class FindMappings {
     }
 
     private Page<IdMapping> find(Job job, Query q) {
-        String scope = RecordMappings.scopeOf(job);
+        String scope = job.mappingScope();
         if (!q.isLookup()) {
             return mappings.list(job.tenantId(), scope, q.type(), q.limit(), q.continuationToken());
         }

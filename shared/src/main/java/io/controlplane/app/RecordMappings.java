@@ -33,7 +33,7 @@ public final class RecordMappings {
             throw new ValidationException(errors);
         }
         Job job = leases.check(caller, leaseId);
-        return mappings.record(job.tenantId(), scopeOf(job), items);
+        return mappings.record(job.tenantId(), job.mappingScope(), items);
     }
 
     /** Every problem of the items, as {@code items[3].sourceId}; empty when they may be recorded. */
@@ -55,11 +55,5 @@ public final class RecordMappings {
             IdMapping.idProblem(item.targetId()).ifPresent(m -> errors.add(new FieldError(at + ".targetId", m)));
         }
         return errors;
-    }
-
-    /** The job's mapping scope: the one its spec names, else its own (the job id). */
-    static String scopeOf(Job job) {
-        String named = job.spec().mappingScope();
-        return named == null || named.isEmpty() ? job.id() : named;
     }
 }

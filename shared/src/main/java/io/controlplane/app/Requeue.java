@@ -40,9 +40,17 @@ public final class Requeue {
     }
 
     /** A new job: entry, then the job with its creation entry and (if any) its Idempotency-Key, then announced. */
-    public Job submit(Job queued, io.controlplane.domain.HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
-        ready.put(ReadyEntry.of(queued, null, clock.instant()));
-        Job stored = key == null ? jobs.create(queued, created) : jobs.create(queued, created, key);
+    public Job submit(Job queued, io.controlplane.domain.HistoryEntry created, io.controlplane.domain.IdempotencyKey key,
+                      int maxActiveJobs) {
+        ReadyEntry entry = ready.put(ReadyEntry.of(queued, null, clock.instant()));
+        Job stored;
+        try {
+            stored = jobs.create(queued, created, key, maxActiveJobs);
+        } catch (io.controlplane.domain.QuotaExceededException refused) {
+            // Nothing was stored for the job: take its entry back now rather than leave it to reconciliation.
+            ready.remove(entry);
+            throw refused;
+        }
         announce(stored);
         return stored;
     }

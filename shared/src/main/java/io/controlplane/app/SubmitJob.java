@@ -6,7 +6,10 @@ import io.controlplane.domain.IdempotencyKeyReusedException;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.NotEntitledException;
+import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.TenantStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +19,9 @@ import java.util.Optional;
  * region's ready queue (entry first, then the job: see {@link Requeue}), then announces it. With an
  * Idempotency-Key, a retry of the same request returns the job the first one created, and the key
  * used with a different request is refused; the key is stored in the job's creation transaction.
+ * The tenant's entitlement bounds the tier, the region and the number of unfinished jobs; the
+ * store enforces that number atomically with the creation, so concurrent submissions cannot
+ * exceed it.
  */
 public final class SubmitJob {
 
@@ -25,12 +31,17 @@ public final class SubmitJob {
 
     private final Requeue requeue;
     private final JobStore jobs;
+    private final TenantStore tenants;
+    private final boolean requireEntitlement;
     private final JobIdGenerator ids;
     private final Clock clock;
 
-    public SubmitJob(Requeue requeue, JobStore jobs, JobIdGenerator ids, Clock clock) {
+    /** @param requireEntitlement refuse tenants without an entitlement (else they are unrestricted) */
+    public SubmitJob(Requeue requeue, JobStore jobs, TenantStore tenants, boolean requireEntitlement, JobIdGenerator ids, Clock clock) {
         this.requeue = requeue;
         this.jobs = jobs;
+        this.tenants = tenants;
+        this.requireEntitlement = requireEntitlement;
         this.ids = ids;
         this.clock = clock;
     }
@@ -50,14 +61,29 @@ public final class SubmitJob {
                 return earlier.get();
             }
         }
+        int maxActiveJobs = admit(caller.tenantId(), spec);
         Job.Transition created = Job.submitted(ids.next(), caller.tenantId(), spec, clock.instant(), caller.subject());
         try {
             return new Submitted(requeue.submit(created.job(), created.entry(),
-                    key == null ? null : new IdempotencyKey(key, fingerprint, created.job().id())), false);
+                    key == null ? null : new IdempotencyKey(key, fingerprint, created.job().id()), maxActiveJobs), false);
         } catch (ConcurrencyConflictException raced) {
             // A concurrent request with the same key won: answer as a retry of it.
             return earlier(caller, key, fingerprint).orElseThrow(() -> raced);
         }
+    }
+
+    /** Checks the tenant's entitlement; returns its quota of unfinished jobs. */
+    private int admit(String tenantId, JobSpec spec) {
+        Optional<TenantEntitlement> entitlement = tenants.find(tenantId);
+        if (entitlement.isEmpty()) {
+            if (requireEntitlement) {
+                throw new NotEntitledException("Tenant " + tenantId + " has no entitlement here; an operator grants one"
+                        + " with PUT /api/admin/tenants/" + tenantId + ".");
+            }
+            return JobStore.UNLIMITED;
+        }
+        entitlement.get().admit(spec);
+        return entitlement.get().maxConcurrentJobs();
     }
 
     private Optional<Submitted> earlier(Caller caller, String key, String fingerprint) {

@@ -1,6 +1,7 @@
 package io.controlplane.app;
 
 import io.controlplane.config.DispatchSettings;
+import io.controlplane.config.TenancySettings;
 import io.controlplane.ports.AgentStore;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.ports.JobStore;
@@ -33,7 +34,10 @@ public record UseCases(
         PauseResume pauseResume,
         Preemption preemption,
         ReadySignal signal,
-        DispatchSettings dispatchSettings) implements AutoCloseable {
+        DispatchSettings dispatchSettings,
+        EraseJob eraseJob,
+        TenantData tenantData,
+        Retention retention) implements AutoCloseable {
 
     /** The stores a control plane runs on. */
     public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings) {
@@ -57,6 +61,13 @@ public record UseCases(
     /** @param channel pushes commands to agents at once (heartbeats carry them too) */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock,
                                 java.util.concurrent.Executor background, io.controlplane.ports.AgentChannel channel) {
+        return wire(stores, intake, regions, settings, TenancySettings.defaults(), clock, background, channel);
+    }
+
+    /** @param tenancy entitlement admission and the retention of finished jobs */
+    public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
+                                TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
+                                io.controlplane.ports.AgentChannel channel) {
         ReadySignal signal = new ReadySignal();
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
@@ -66,8 +77,9 @@ public record UseCases(
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
+        EraseJob eraseJob = new EraseJob(stores.jobs(), stores.mappings(), stores.ready(), clock);
         return new UseCases(
-                new SubmitJob(requeue, stores.jobs(), new JobIdGenerator(clock), clock),
+                new SubmitJob(requeue, stores.jobs(), stores.tenants(), tenancy.requireEntitlement(), new JobIdGenerator(clock), clock),
                 queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, clock),
                 new RegisterAgent(agents, clock),
@@ -84,7 +96,10 @@ public record UseCases(
                 new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock),
                 preemption,
                 signal,
-                settings);
+                settings,
+                eraseJob,
+                new TenantData(stores.jobs(), stores.mappings(), stores.ready(), stores.tenants(), agents, pools, clock),
+                new Retention(stores.jobs(), eraseJob, tenancy, clock));
     }
 
     @Override

@@ -71,6 +71,12 @@ public record Job(
         return to(next, at, reason, actor, copy());
     }
 
+    /** The scope of the job's ID mappings: the one its spec names, else its own (the job id). */
+    public String mappingScope() {
+        String named = spec.mappingScope();
+        return named == null || named.isEmpty() ? id : named;
+    }
+
     /** True when {@code leaseId} is the lease an agent currently holds on this job. */
     public boolean holdsLease(String candidateLeaseId) {
         return LEASED.contains(state) && leaseId != null && leaseId.equals(candidateLeaseId);

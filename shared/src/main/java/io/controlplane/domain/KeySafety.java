@@ -24,4 +24,15 @@ public final class KeySafety {
         }
         return true;
     }
+
+    private static final java.util.regex.Pattern TENANT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /**
+     * A tenant id: letters, digits, '.', '_', '-' (Entra tenant ids are GUIDs), at most 128
+     * characters. No '|': a tenant id prefixes other keys ({@code <tenant>|<scope>}), and a range
+     * over one tenant's keys must not reach another's.
+     */
+    public static boolean isTenantId(String value) {
+        return value != null && TENANT_ID.matcher(value).matches();
+    }
 }

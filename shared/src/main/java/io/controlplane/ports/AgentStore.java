@@ -21,4 +21,12 @@ public interface AgentStore {
 
     /** Every agent of a region. */
     List<Agent> list(String region);
+
+    /**
+     * Deletes the agent's record if it still has {@code agent.etag()}.
+     *
+     * @return false when there was no such agent
+     * @throws io.controlplane.domain.ConcurrencyConflictException when the stored version differs
+     */
+    boolean delete(Agent agent);
 }

@@ -1,6 +1,7 @@
 package io.controlplane.ports;
 
 import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.IdempotencyKey;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.Page;
 import java.util.List;
@@ -14,24 +15,37 @@ import java.util.Optional;
  */
 public interface JobStore {
 
+    /** No limit on a tenant's unfinished jobs (see {@link #create(Job, HistoryEntry, IdempotencyKey, int)}). */
+    int UNLIMITED = Integer.MAX_VALUE;
+
     /**
      * Stores a new job with its creation entry.
      *
      * @return the job with its etag
      * @throws io.controlplane.domain.ConcurrencyConflictException if a job with that id exists
      */
-    Job create(Job job, HistoryEntry created);
+    default Job create(Job job, HistoryEntry created) {
+        return create(job, created, null, UNLIMITED);
+    }
+
+    /** As {@link #create(Job, HistoryEntry, IdempotencyKey, int)} without a limit. */
+    default Job create(Job job, HistoryEntry created, IdempotencyKey key) {
+        return create(job, created, key, UNLIMITED);
+    }
 
     /**
-     * As {@link #create(Job, HistoryEntry)}, storing {@code key} (with the job's id) in the same
-     * transaction.
+     * Stores a new job with its creation entry and, if not null, {@code key} (with the job's id), in
+     * one transaction, provided the tenant has fewer than {@code maxActiveJobs} unfinished jobs
+     * (not Completed, Failed or Cancelled). The check holds under concurrent creations: two
+     * creations that both saw a free slot cannot both commit.
      *
      * @throws io.controlplane.domain.ConcurrencyConflictException if the key or the job id exists
+     * @throws io.controlplane.domain.QuotaExceededException if the tenant has {@code maxActiveJobs} unfinished jobs
      */
-    Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key);
+    Job create(Job job, HistoryEntry created, IdempotencyKey key, int maxActiveJobs);
 
     /** The stored use of an Idempotency-Key by a tenant, if any. */
-    Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key);
+    Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key);
 
     Optional<Job> find(String tenantId, String jobId);
 
@@ -59,4 +73,26 @@ public interface JobStore {
 
     /** The job's history, oldest first; empty when the job does not exist. */
     List<HistoryEntry> history(String tenantId, String jobId);
+
+    /** The tenant's stored Idempotency-Keys (for export). */
+    List<IdempotencyKey> idempotencyKeys(String tenantId);
+
+    /**
+     * Deletes the job with its history, checkpoints and the Idempotency-Keys that name it, provided
+     * it still has {@code job.etag()}. The job row goes last, so an interrupted erase leaves the job
+     * readable and can be run again.
+     *
+     * @return false when the job did not exist
+     * @throws io.controlplane.domain.ConcurrencyConflictException when the stored version differs
+     */
+    boolean erase(Job job);
+
+    /** Deletes everything stored for the tenant (jobs, history, checkpoints, keys and guards). */
+    void eraseTenant(String tenantId);
+
+    /**
+     * Finished jobs (Completed, Failed or Cancelled) last changed before {@code before}, of every
+     * tenant, at most {@code limit}: candidates for the retention purge.
+     */
+    List<Job> finishedBefore(java.time.Instant before, int limit);
 }

@@ -48,4 +48,7 @@ public interface MappingStore {
 
     /** Deletes every mapping of the scope. */
     void erase(String tenantId, String scope);
+
+    /** Deletes every mapping of every scope of the tenant. */
+    void eraseTenant(String tenantId);
 }

@@ -12,4 +12,7 @@ public interface TenantStore {
     TenantEntitlement put(TenantEntitlement entitlement);
 
     List<TenantEntitlement> list();
+
+    /** Deletes the tenant's entitlement; false when there was none. */
+    boolean delete(String tenantId);
 }

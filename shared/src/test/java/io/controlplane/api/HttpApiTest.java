@@ -273,7 +273,7 @@ class HttpApiTest {
         @Test
         void aConcurrentChangeMakesTheLoserConflictAndWritesNothing() {
             InMemoryJobStore memory = new InMemoryJobStore();
-            JobStore racing = new RacingStore(memory);
+            JobStore racing = racingStore(memory);
             ApiFixture raced = new ApiFixture(racing, 64 * 1024, 16 * 1024);
             String token = raced.clientToken("contoso");
             String id = raced.body(raced.call("POST", "/api/jobs", token, ApiFixture.SPEC)).get("id").asText();
@@ -307,62 +307,26 @@ class HttpApiTest {
     }
 
     /** Pauses the job "from another instance" between the use case's read and its write. */
-    private static final class RacingStore implements JobStore {
-        private final JobStore inner;
-
-        RacingStore(JobStore inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Job create(Job job, HistoryEntry created) {
-            return inner.create(job, created);
-        }
-
-        @Override
-        public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
-            return inner.create(job, created, key);
-        }
-
-        @Override
-        public java.util.Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
-            return inner.findIdempotencyKey(tenantId, key);
-        }
-
-        @Override
-        public java.util.Optional<Job> find(String tenantId, String jobId) {
-            java.util.Optional<Job> found = inner.find(tenantId, jobId);
-            found.ifPresent(job -> {
-                Job.Transition paused = job.transition(JobState.Paused, Instant.now(), "operator", "other-instance");
-                inner.update(paused.job(), List.of(paused.entry()));
-            });
-            return found;
-        }
-
-        @Override
-        public Job update(Job job, List<HistoryEntry> entries) {
-            return inner.update(job, entries);
-        }
-
-        @Override
-        public Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints) {
-            return inner.update(job, entries, checkpoints);
-        }
-
-        @Override
-        public List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId) {
-            return inner.checkpoints(tenantId, jobId);
-        }
-
-        @Override
-        public io.controlplane.domain.Page<Job> list(String tenantId, io.controlplane.ports.JobFilter filter, int limit, String token) {
-            return inner.list(tenantId, filter, limit, token);
-        }
-
-        @Override
-        public List<HistoryEntry> history(String tenantId, String jobId) {
-            return inner.history(tenantId, jobId);
-        }
+    private static JobStore racingStore(JobStore inner) {
+        return (JobStore) java.lang.reflect.Proxy.newProxyInstance(JobStore.class.getClassLoader(), new Class<?>[] {JobStore.class},
+                (proxy, method, args) -> {
+                    if (method.isDefault()) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(inner, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("find")) {
+                        ((java.util.Optional<?>) result).map(Job.class::cast).ifPresent(job -> {
+                            Job.Transition paused = job.transition(JobState.Paused, Instant.now(), "operator", "other-instance");
+                            inner.update(paused.job(), List.of(paused.entry()));
+                        });
+                    }
+                    return result;
+                });
     }
 
     @Nested
@@ -473,51 +437,9 @@ class HttpApiTest {
     }
 
     private static JobStore failingStore() {
-        return new JobStore() {
-            @Override
-            public Job create(Job job, HistoryEntry created) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public java.util.Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public java.util.Optional<Job> find(String tenantId, String jobId) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public Job update(Job job, List<HistoryEntry> entries) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public io.controlplane.domain.Page<Job> list(String t, io.controlplane.ports.JobFilter f, int l, String c) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-
-            @Override
-            public List<HistoryEntry> history(String tenantId, String jobId) {
-                throw new IllegalStateException("secret-internal-detail");
-            }
-        };
+        return (JobStore) java.lang.reflect.Proxy.newProxyInstance(JobStore.class.getClassLoader(), new Class<?>[] {JobStore.class},
+                (proxy, method, args) -> {
+                    throw new IllegalStateException("secret-internal-detail");
+                });
     }
 }

@@ -79,6 +79,7 @@ class OperationsGuideTest {
         Set<String> inCode = new TreeSet<>();
         List<Field> fields = new ArrayList<>(List.of(ControlPlaneSettings.class.getFields()));
         fields.addAll(List.of(io.controlplane.config.DispatchSettings.class.getFields()));
+        fields.addAll(List.of(io.controlplane.config.TenancySettings.class.getFields()));
         for (Field field : fields) {
             int m = field.getModifiers();
             if (Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {

@@ -78,4 +78,19 @@ public abstract class AgentStoreContractTest {
         assertThat(store.list(region)).extracting(Agent::id).containsExactlyInAnyOrder("agent-1", "agent-2");
         assertThat(store.list(region + "x")).isEmpty();
     }
+
+    @Test
+    void deletingAnAgentNeedsItsCurrentVersion() {
+        Agent created = store.create(agent("agent-1"));
+        Agent kept = store.create(agent("agent-2"));
+        Agent changed = store.update(created.withHold(new Agent.Hold("t", "j", T0)));
+
+        assertThatThrownBy(() -> store.delete(created)).isInstanceOf(io.controlplane.domain.ConcurrencyConflictException.class);
+        assertThat(store.find(region, "agent-1")).isPresent();
+
+        assertThat(store.delete(changed)).isTrue();
+        assertThat(store.find(region, "agent-1")).isEmpty();
+        assertThat(store.delete(changed)).as("gone already").isFalse();
+        assertThat(store.list(region)).extracting(Agent::id).containsExactly(kept.id());
+    }
 }

@@ -320,4 +320,164 @@ public abstract class JobStoreContractTest {
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
+
+    private Job.Transition queued(String tenantId) {
+        return Job.submitted(ids.next(), tenantId, spec(Tier.Standard, "westeurope"), T0, "client-1");
+    }
+
+    private Job create(String tenantId, io.controlplane.domain.IdempotencyKey key, int limit) {
+        Job.Transition t = queued(tenantId);
+        return store.create(t.job(), t.entry(), key, limit);
+    }
+
+    private Job finish(Job job, JobState end, Instant at) {
+        Job.Transition t = job.transition(end, at, "test", "client-1");
+        return store.update(t.job(), List.of(t.entry()));
+    }
+
+    @Test
+    void aCreationBeyondTheTenantsUnfinishedJobLimitIsRefusedAndStoresNothing() {
+        Job first = create(tenant, null, 2);
+        Job.Transition second = queued(tenant);
+        store.create(second.job(), second.entry(), null, 2);
+        Job.Transition third = queued(tenant);
+
+        assertThatThrownBy(() -> store.create(third.job(), third.entry(), null, 2))
+                .isInstanceOf(io.controlplane.domain.QuotaExceededException.class)
+                .hasMessageContaining("2 unfinished");
+        assertThat(store.find(tenant, third.job().id())).isEmpty();
+        assertThat(store.list(tenant, JobFilter.none(), 10, null).items()).hasSize(2);
+        assertThat(create("other-" + tenant, null, 2))
+                .as("another tenant has its own count").isNotNull();
+
+        finish(first, JobState.Cancelled, T0.plusSeconds(1));
+
+        assertThat(store.create(third.job(), third.entry(), null, 2).id()).as("a finished job frees its slot")
+                .isEqualTo(third.job().id());
+    }
+
+    @Test
+    void concurrentCreationsNeverExceedTheLimit() throws Exception {
+        int limit = 3;
+        int submitters = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(submitters);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < submitters; i++) {
+                Job.Transition t = queued(tenant);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        store.create(t.job(), t.entry(), null, limit);
+                        return true;
+                    } catch (io.controlplane.domain.QuotaExceededException refused) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int created = 0;
+            for (Future<Boolean> result : results) {
+                created += result.get() ? 1 : 0;
+            }
+            assertThat(created).isEqualTo(limit);
+            assertThat(store.list(tenant, JobFilter.none(), 50, null).items()).hasSize(limit);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void listingFiltersByMappingScopeTheJobsEffectiveScope() {
+        Job named = submit(tenant, Tier.Standard, "westeurope");
+        JobSpec unnamed = new JobSpec(named.spec().name(), Tier.Standard, "westeurope", JobKind.Migrate, List.of(),
+                named.spec().source(), named.spec().target(), null, Map.of(), new JobPolicy(3, true));
+        Job.Transition own = Job.submitted(ids.next(), tenant, unnamed, T0, "client-1");
+        store.create(own.job(), own.entry());
+
+        assertThat(ids(store.list(tenant, JobFilter.ofMappingScope("contoso-alpha"), 50, null))).containsExactly(named.id());
+        assertThat(ids(store.list(tenant, JobFilter.ofMappingScope(own.job().id()), 50, null))).containsExactly(own.job().id());
+    }
+
+    @Test
+    void erasingAJobDeletesItsHistoryCheckpointsAndKeysAndNothingElse() {
+        Job.Transition t = queued(tenant);
+        Job job = store.create(t.job(), t.entry(), new io.controlplane.domain.IdempotencyKey("erase-key", "fp", t.job().id()));
+        Job keep = create(tenant, new io.controlplane.domain.IdempotencyKey("keep-key", "fp", "x"), JobStore.UNLIMITED);
+        Job.Transition done = job.transition(JobState.Cancelled, T0.plusSeconds(1), "test", "client-1");
+        job = store.update(done.job(), List.of(done.entry()), List.of(new io.controlplane.domain.Checkpoint(job.id(), "cursor",
+                io.controlplane.domain.Checkpoint.Kind.cursor, Map.of("at", 7), 0, T0)));
+        Job stale = job;
+        Job changed = finishWithProgress(keep);
+
+        assertThat(store.erase(job)).isTrue();
+
+        assertThat(store.find(tenant, job.id())).isEmpty();
+        assertThat(store.history(tenant, job.id())).isEmpty();
+        assertThat(store.checkpoints(tenant, job.id())).isEmpty();
+        assertThat(store.findIdempotencyKey(tenant, "erase-key")).isEmpty();
+        assertThat(store.findIdempotencyKey(tenant, "keep-key")).isPresent();
+        assertThat(store.find(tenant, keep.id())).isPresent();
+        assertThat(store.history(tenant, keep.id())).isNotEmpty();
+        assertThat(store.erase(stale)).as("erasing again finds nothing").isFalse();
+        assertThatThrownBy(() -> store.erase(keep)).as("a stale etag").isInstanceOf(ConcurrencyConflictException.class);
+        assertThat(store.find(tenant, keep.id())).contains(changed);
+    }
+
+    private Job finishWithProgress(Job job) {
+        Job moved = new Job(job.id(), tenant, job.spec(), job.state(), null, 0, 0, 0,
+                new Progress(10, Map.of(), "moved", T0.plusSeconds(2)), job.createdAt(), T0.plusSeconds(2), job.historySequence(),
+                job.etag());
+        return store.update(moved, List.of());
+    }
+
+    @Test
+    void erasingATenantDeletesAllItsRowsAndNoOtherTenants() {
+        Job.Transition t = queued(tenant);
+        Job job = store.create(t.job(), t.entry(), new io.controlplane.domain.IdempotencyKey("k", "fp", t.job().id()));
+        Job.Transition started = job.transition(JobState.Assigned, T0.plusSeconds(1), "leased", "agent");
+        store.update(started.job(), List.of(started.entry()), List.of(new io.controlplane.domain.Checkpoint(job.id(), "git",
+                io.controlplane.domain.Checkpoint.Kind.git, Map.of("commit", "abc"), 1, T0)));
+        String other = "other-" + tenant;
+        Job theirs = submit(other, Tier.Standard, "westeurope");
+
+        store.eraseTenant(tenant);
+
+        assertThat(store.list(tenant, JobFilter.none(), 50, null).items()).isEmpty();
+        assertThat(store.history(tenant, job.id())).isEmpty();
+        assertThat(store.checkpoints(tenant, job.id())).isEmpty();
+        assertThat(store.idempotencyKeys(tenant)).isEmpty();
+        assertThat(store.find(other, theirs.id())).isPresent();
+        assertThat(store.history(other, theirs.id())).hasSize(1);
+    }
+
+    @Test
+    void idempotencyKeysAreListedPerTenant() {
+        Job.Transition t = queued(tenant);
+        store.create(t.job(), t.entry(), new io.controlplane.domain.IdempotencyKey("list-key", "fp-9", t.job().id()));
+        Job.Transition o = queued("other-" + tenant);
+        store.create(o.job(), o.entry(), new io.controlplane.domain.IdempotencyKey("other-key", "fp", o.job().id()));
+
+        assertThat(store.idempotencyKeys(tenant)).containsExactly(
+                new io.controlplane.domain.IdempotencyKey("list-key", "fp-9", t.job().id()));
+    }
+
+    @Test
+    void finishedJobsOlderThanACutoffAreFoundAcrossTenants() {
+        Instant base = Instant.now().minus(400, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS);
+        Job old = create(tenant, null, JobStore.UNLIMITED);
+        Job oldOther = create("other-" + tenant, null, JobStore.UNLIMITED);
+        Job recent = create(tenant, null, JobStore.UNLIMITED);
+        Job unfinished = create(tenant, null, JobStore.UNLIMITED);
+        finish(old, JobState.Cancelled, base);
+        finish(oldOther, JobState.Cancelled, base.plusSeconds(1));
+        finish(recent, JobState.Cancelled, base.plus(10, ChronoUnit.DAYS));
+
+        List<Job> found = store.finishedBefore(base.plus(1, ChronoUnit.DAYS), 1000);
+
+        // Other test runs may have left old finished jobs in a shared store: look only at ours.
+        assertThat(found).extracting(Job::id).contains(old.id(), oldOther.id()).doesNotContain(recent.id(), unfinished.id());
+        assertThat(store.finishedBefore(base.plus(1, ChronoUnit.DAYS), 1)).hasSize(1);
+    }
 }

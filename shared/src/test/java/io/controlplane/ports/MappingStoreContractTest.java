@@ -195,6 +195,26 @@ public abstract class MappingStoreContractTest {
     }
 
     @Test
+    void erasingATenantRemovesEveryScopeOfItAndNoNeighboursByPrefix() {
+        List<IdMapping> pairs = IntStream.range(0, 130).mapToObj(i -> wi("s" + i, "t" + i)).toList();
+        store.record(tenant, scope, pairs);
+        store.record(tenant, "second", List.of(wi("1", "101")));
+        // Tenant ids that share a prefix with this one, before and after it in key order.
+        for (String neighbour : List.of(tenant + "x", tenant + "-b", tenant.substring(0, tenant.length() - 1))) {
+            store.record(neighbour, scope, List.of(wi("1", "101")));
+        }
+
+        store.eraseTenant(tenant);
+
+        assertThat(all(tenant, scope)).isEmpty();
+        assertThat(all(tenant, "second")).isEmpty();
+        for (String neighbour : List.of(tenant + "x", tenant + "-b", tenant.substring(0, tenant.length() - 1))) {
+            assertThat(store.findBySource(neighbour, scope, "workItem", "1")).as(neighbour).contains(wi("1", "101"));
+        }
+        store.eraseTenant("t-never-used");
+    }
+
+    @Test
     void anIdNoMappingCanHaveIsSimplyNotFound() {
         assertThat(store.findBySource(tenant, scope, "workItem", "a/b#c")).isEmpty();
         assertThat(store.findByTarget(tenant, scope, "work|Item", "1")).isEmpty();

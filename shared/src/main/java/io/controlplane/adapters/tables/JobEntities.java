@@ -45,6 +45,8 @@ final class JobEntities {
         return "h:" + jobId + ";";
     }
 
+    static final String IDEMPOTENCY_ROW_END = "i;";
+
     static String idempotencyRowKey(String key) {
         return "i:" + key;
     }
@@ -89,6 +91,7 @@ final class JobEntities {
         e.addProperty("Tier", job.spec().tier().name());
         e.addProperty("Region", job.spec().region());
         e.addProperty("Kind", job.spec().kind().name());
+        e.addProperty("MappingScope", job.mappingScope());
         e.addProperty("State", job.state().name());
         if (job.agentId() != null) {
             e.addProperty("AgentId", job.agentId());

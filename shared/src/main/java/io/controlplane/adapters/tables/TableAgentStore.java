@@ -72,6 +72,24 @@ final class TableAgentStore implements AgentStore {
     }
 
     @Override
+    public boolean delete(Agent agent) {
+        TableEntity entity = new TableEntity(agent.region(), agent.id());
+        entity.addProperty("odata.etag", agent.etag());
+        try {
+            // The SDK answers a delete of a missing entity with its 404 status rather than an exception.
+            return table.deleteEntityWithResponse(entity, true, null, null).getStatusCode() / 100 == 2;
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return false;
+            }
+            if (TableErrors.isPreconditionFailed(e)) {
+                throw new ConcurrencyConflictException("Agent " + agent.id() + " changed concurrently.", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public List<Agent> list(String region) {
         List<Agent> agents = new ArrayList<>();
         ListEntitiesOptions options = new ListEntitiesOptions().setFilter("PartitionKey eq " + OData.quote(region));

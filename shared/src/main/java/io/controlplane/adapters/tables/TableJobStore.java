@@ -41,11 +41,6 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public Job create(Job job, HistoryEntry created) {
-        return create(job, created, null);
-    }
-
-    @Override
     public Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
         try {
             TableEntity e = table.getEntity(tenantId, JobEntities.idempotencyRowKey(key));
@@ -60,7 +55,7 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
+    public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
         List<TableTransactionAction> actions = new ArrayList<>(List.of(
                 new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job)),
                 new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), created))));
@@ -71,15 +66,35 @@ final class TableJobStore implements JobStore {
             row.addProperty("Fingerprint", key.fingerprint());
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, row));
         }
+        if (maxActiveJobs == UNLIMITED) {
+            return create(job, actions);
+        }
+        return new SubmissionGuard(table, job.tenantId()).createWithin(maxActiveJobs, actions, guarded -> create(job, guarded),
+                () -> committed(job));
+    }
+
+    private Job create(Job job, List<TableTransactionAction> actions) {
         try {
             TableTransactionResult result = table.submitTransaction(actions);
             return job.withEtag(etagOf(result, job));
         } catch (TableServiceException e) {
             if (TableErrors.isAlreadyExists(e)) {
+                Optional<Job> committed = committed(job);
+                if (committed.isPresent()) {
+                    return committed.get();
+                }
                 throw new ConcurrencyConflictException("A job with id " + job.id() + " already exists.", e);
             }
             throw e;
         }
+    }
+
+    /**
+     * The job as stored, if this very creation is stored: an attempt whose answer was lost (a timeout)
+     * and which the SDK's retry policy sent again meets its own rows.
+     */
+    private Optional<Job> committed(Job job) {
+        return find(job.tenantId(), job.id()).filter(stored -> stored.withEtag(null).equals(job.withEtag(null)));
     }
 
     @Override
@@ -175,6 +190,9 @@ final class TableJobStore implements JobStore {
         if (filter.region() != null) {
             query.append(" and Region eq ").append(OData.quote(filter.region()));
         }
+        if (filter.mappingScope() != null) {
+            query.append(" and MappingScope eq ").append(OData.quote(filter.mappingScope()));
+        }
         ListEntitiesOptions options = new ListEntitiesOptions()
                 .setFilter(query.toString())
                 .setTop(Math.min(limit + 1, MAX_TOP));
@@ -203,5 +221,78 @@ final class TableJobStore implements JobStore {
             history.add(entities.toHistoryEntry(row));
         }
         return history;
+    }
+
+    @Override
+    public List<io.controlplane.domain.IdempotencyKey> idempotencyKeys(String tenantId) {
+        List<io.controlplane.domain.IdempotencyKey> keys = new ArrayList<>();
+        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(idempotencyRange(tenantId)), null, null)) {
+            keys.add(new io.controlplane.domain.IdempotencyKey(row.getRowKey().substring(JobEntities.idempotencyRowKey("").length()),
+                    (String) row.getProperties().get("Fingerprint"), (String) row.getProperties().get("JobId")));
+        }
+        return keys;
+    }
+
+    private static String idempotencyRange(String tenantId) {
+        return "PartitionKey eq " + OData.quote(tenantId) + " and RowKey ge " + OData.quote(JobEntities.idempotencyRowKey(""))
+                + " and RowKey lt " + OData.quote(JobEntities.IDEMPOTENCY_ROW_END);
+    }
+
+    @Override
+    public boolean erase(Job job) {
+        Optional<Job> stored = find(job.tenantId(), job.id());
+        if (stored.isEmpty()) {
+            return false;
+        }
+        if (!stored.get().etag().equals(job.etag())) {
+            throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.");
+        }
+        String partition = "PartitionKey eq " + OData.quote(job.tenantId());
+        RowDeletes.deleteMatching(table, partition + " and RowKey ge " + OData.quote(JobEntities.historyRowPrefix(job.id()))
+                + " and RowKey lt " + OData.quote(JobEntities.historyRowEnd(job.id())));
+        RowDeletes.deleteMatching(table, partition + " and RowKey ge " + OData.quote(JobEntities.checkpointRowPrefix(job.id()))
+                + " and RowKey lt " + OData.quote(JobEntities.checkpointRowEnd(job.id())));
+        RowDeletes.deleteMatching(table, idempotencyRange(job.tenantId()) + " and JobId eq " + OData.quote(job.id()));
+        // Last, and only if unchanged: an erase cut short leaves the job readable, to be erased again.
+        TableEntity row = new TableEntity(job.tenantId(), JobEntities.jobRowKey(job.id()));
+        row.addProperty("odata.etag", job.etag());
+        try {
+            table.deleteEntityWithResponse(row, true, null, null);
+            return true;
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return false;
+            }
+            if (TableErrors.isPreconditionFailed(e)) {
+                throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void eraseTenant(String tenantId) {
+        RowDeletes.deleteMatching(table, "PartitionKey eq " + OData.quote(tenantId));
+    }
+
+    @Override
+    public List<Job> finishedBefore(java.time.Instant before, int limit) {
+        StringBuilder finished = new StringBuilder();
+        for (io.controlplane.domain.JobState state : io.controlplane.domain.JobState.values()) {
+            if (state.isTerminal()) {
+                finished.append(finished.length() == 0 ? "" : " or ").append("State eq ").append(OData.quote(state.name()));
+            }
+        }
+        // Across tenants: a scan, which is why the purge runs seldom and takes a bounded page.
+        String filter = "RowKey ge " + OData.quote(JobEntities.JOB_ROW_PREFIX) + " and RowKey lt " + OData.quote(JobEntities.JOB_ROW_END)
+                + " and UpdatedAt lt datetime'" + before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "' and (" + finished + ")";
+        List<Job> jobs = new ArrayList<>();
+        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter).setTop(Math.min(limit, MAX_TOP)), null, null)) {
+            if (jobs.size() == limit) {
+                break;
+            }
+            jobs.add(entities.toJob(row));
+        }
+        return jobs;
     }
 }

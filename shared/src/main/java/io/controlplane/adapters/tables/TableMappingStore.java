@@ -240,7 +240,7 @@ final class TableMappingStore implements MappingStore {
                 }
                 // Someone else erased or replaced some of them meanwhile: delete the rest one by one.
                 for (TableEntity row : rows) {
-                    deleteRow(row, true);
+                    RowDeletes.deleteRow(table, row, true);
                 }
             }
         }
@@ -261,16 +261,6 @@ final class TableMappingStore implements MappingStore {
                 return Optional.empty();
             }
             throw e;
-        }
-    }
-
-    private void deleteRow(TableEntity row, boolean ifUnchanged) {
-        try {
-            table.deleteEntityWithResponse(row, ifUnchanged, null, null);
-        } catch (TableServiceException e) {
-            if (!TableErrors.isNotFound(e) && !TableErrors.isPreconditionFailed(e)) {
-                throw e;
-            }
         }
     }
 
@@ -346,43 +336,26 @@ final class TableMappingStore implements MappingStore {
             batch.add(new TableEntity(partition, row.getRowKey()));
             batch.add(new TableEntity(partition, reverseKey(pair.type(), pair.targetId())));
             if (batch.size() == ROWS_PER_TRANSACTION) {
-                deleteAll(batch);
+                RowDeletes.deleteAll(table, batch);
                 batch.clear();
             }
         }
-        deleteAll(batch);
+        RowDeletes.deleteAll(table, batch);
         // Whatever is left (rows written meanwhile, or a row whose partner was lost) goes too.
-        batch.clear();
-        for (TableEntity row : table.listEntities(new ListEntitiesOptions()
-                .setFilter("PartitionKey eq " + OData.quote(partition)).setSelect(List.of("RowKey")), null, null)) {
-            batch.add(new TableEntity(partition, row.getRowKey()));
-            if (batch.size() == ROWS_PER_TRANSACTION) {
-                deleteAll(batch);
-                batch.clear();
-            }
-        }
-        deleteAll(batch);
+        RowDeletes.deleteMatching(table, "PartitionKey eq " + OData.quote(partition));
     }
 
-    /** Unconditional deletes of rows of one partition, in one transaction when none is missing. */
-    private void deleteAll(List<TableEntity> rows) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try {
-            table.submitTransaction(rows.stream().map(row -> new TableTransactionAction(TableTransactionActionType.DELETE, row)).toList());
-        } catch (TableServiceException e) {
-            if (!TableErrors.isNotFound(e)) {
-                throw e;
-            }
-            rows.forEach(row -> deleteRow(row, false));
-        }
+    @Override
+    public void eraseTenant(String tenantId) {
+        // Every scope of the tenant: partitions "<tenant>|..." sort between "<tenant>|" and "<tenant>}".
+        RowDeletes.deleteMatching(table, "PartitionKey ge " + OData.quote(tenantId + IdMapping.KEY_SEPARATOR)
+                + " and PartitionKey lt " + OData.quote(tenantId + (char) (IdMapping.KEY_SEPARATOR + 1)));
     }
 
     static String partition(String tenantId, String scope) {
         if (scope == null || scope.indexOf(IdMapping.KEY_SEPARATOR) >= 0 || !KeySafety.isKeySafe(scope)
-                || !KeySafety.isKeySafe(tenantId)) {
-            throw new IllegalArgumentException("A mapping scope is key-safe and has no '|'; its tenant is key-safe");
+                || !KeySafety.isTenantId(tenantId)) {
+            throw new IllegalArgumentException("A mapping scope is key-safe and has no '|'; its tenant is a tenant id");
         }
         return tenantId + IdMapping.KEY_SEPARATOR + scope;
     }

@@ -63,6 +63,19 @@ final class TableTenantStore implements TenantStore {
         return all;
     }
 
+    @Override
+    public boolean delete(String tenantId) {
+        try {
+            // The SDK answers a delete of a missing entity with its 404 status rather than an exception.
+            return table.deleteEntityWithResponse(new TableEntity(PARTITION, tenantId), false, null, null).getStatusCode() / 100 == 2;
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private TenantEntitlement toEntitlement(TableEntity e) {
         Map<String, Object> p = e.getProperties();
         return new TenantEntitlement(e.getRowKey(), Tier.valueOf((String) p.get("MaxTier")),

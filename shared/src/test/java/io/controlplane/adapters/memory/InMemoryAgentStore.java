@@ -34,6 +34,20 @@ public final class InMemoryAgentStore implements AgentStore {
     }
 
     @Override
+    public synchronized boolean delete(Agent agent) {
+        String key = agent.region() + "/" + agent.id();
+        Agent current = agents.get(key);
+        if (current == null) {
+            return false;
+        }
+        if (!current.etag().equals(agent.etag())) {
+            throw new ConcurrencyConflictException("Agent " + agent.id() + " changed concurrently.");
+        }
+        agents.remove(key);
+        return true;
+    }
+
+    @Override
     public synchronized Agent update(Agent agent) {
         String key = agent.region() + "/" + agent.id();
         Agent current = agents.get(key);

@@ -25,11 +25,16 @@ public final class InMemoryJobStore implements JobStore {
     private final Map<String, io.controlplane.domain.IdempotencyKey> keys = new TreeMap<>();
 
     @Override
-    public synchronized Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key) {
+    public synchronized Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
         if (key != null && keys.containsKey(key(job.tenantId(), key.key()))) {
             throw new ConcurrencyConflictException("Idempotency-Key " + key.key() + " exists.");
         }
-        Job stored = create(job, created);
+        long unfinished = jobsByTenant.getOrDefault(job.tenantId(), new TreeMap<>()).values().stream()
+                .filter(j -> !j.state().isTerminal()).count();
+        if (unfinished >= maxActiveJobs) {
+            throw new io.controlplane.domain.QuotaExceededException(job.tenantId(), maxActiveJobs);
+        }
+        Job stored = createJob(job, created);
         if (key != null) {
             keys.put(key(job.tenantId(), key.key()), new io.controlplane.domain.IdempotencyKey(key.key(), key.fingerprint(), job.id()));
         }
@@ -41,8 +46,7 @@ public final class InMemoryJobStore implements JobStore {
         return Optional.ofNullable(keys.get(key(tenantId, key)));
     }
 
-    @Override
-    public synchronized Job create(Job job, HistoryEntry created) {
+    private Job createJob(Job job, HistoryEntry created) {
         TreeMap<String, Job> jobs = jobsByTenant.computeIfAbsent(job.tenantId(), t -> new TreeMap<>());
         if (jobs.containsKey(job.id())) {
             throw new ConcurrencyConflictException("A job with id " + job.id() + " already exists.");
@@ -123,5 +127,54 @@ public final class InMemoryJobStore implements JobStore {
 
     private static String key(String tenantId, String jobId) {
         return tenantId + "\u0000" + jobId;
+    }
+
+    @Override
+    public synchronized List<io.controlplane.domain.IdempotencyKey> idempotencyKeys(String tenantId) {
+        return keys.entrySet().stream().filter(e -> e.getKey().startsWith(tenantId + "\u0000")).map(Map.Entry::getValue).toList();
+    }
+
+    @Override
+    public synchronized boolean erase(Job job) {
+        Optional<Job> stored = find(job.tenantId(), job.id());
+        if (stored.isEmpty()) {
+            return false;
+        }
+        if (!stored.get().etag().equals(job.etag())) {
+            throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.");
+        }
+        history.remove(key(job.tenantId(), job.id()));
+        checkpoints.remove(key(job.tenantId(), job.id()));
+        keys.values().removeIf(k -> k.jobId().equals(job.id()));
+        jobsByTenant.get(job.tenantId()).remove(job.id());
+        return true;
+    }
+
+    @Override
+    public synchronized void eraseTenant(String tenantId) {
+        String prefix = tenantId + "\u0000";
+        jobsByTenant.remove(tenantId);
+        history.keySet().removeIf(k -> k.startsWith(prefix));
+        checkpoints.keySet().removeIf(k -> k.startsWith(prefix));
+        keys.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    @Override
+    public synchronized List<Job> finishedBefore(java.time.Instant before, int limit) {
+        return jobsByTenant.values().stream().flatMap(jobs -> jobs.values().stream())
+                .filter(j -> j.state().isTerminal() && j.updatedAt().isBefore(before)).limit(limit).toList();
+    }
+
+    /** Every tenant that has anything stored here (for erase tests). */
+    public synchronized java.util.Set<String> tenantsWithData() {
+        java.util.Set<String> tenants = new java.util.TreeSet<>();
+        jobsByTenant.forEach((t, jobs) -> {
+            if (!jobs.isEmpty()) {
+                tenants.add(t);
+            }
+        });
+        java.util.stream.Stream.of(history.keySet(), checkpoints.keySet(), keys.keySet())
+                .flatMap(java.util.Set::stream).forEach(k -> tenants.add(k.substring(0, k.indexOf('\u0000'))));
+        return tenants;
     }
 }

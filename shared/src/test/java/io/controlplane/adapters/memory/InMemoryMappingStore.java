@@ -94,6 +94,11 @@ public final class InMemoryMappingStore implements MappingStore {
         scopes.remove(List.of(tenantId, scope));
     }
 
+    @Override
+    public synchronized void eraseTenant(String tenantId) {
+        scopes.keySet().removeIf(key -> key.get(0).equals(tenantId));
+    }
+
     private Scope scope(String tenantId, String scope) {
         return scopes.getOrDefault(List.of(tenantId, scope), new Scope());
     }

@@ -27,4 +27,9 @@ public final class InMemoryTenantStore implements TenantStore {
     public List<TenantEntitlement> list() {
         return List.copyOf(tenants.values());
     }
+
+    @Override
+    public boolean delete(String tenantId) {
+        return tenants.remove(tenantId) != null;
+    }
 }

@@ -76,16 +76,25 @@ class TableMappingStoreTest extends MappingStoreContractTest {
     void everyTransactionStaysInOnePartitionAndUnderTheEntityLimit() {
         store.record(tenant, scope, thousandPairs());
         store.record(tenant, "another-scope", List.of(wi("1", "2")));
-        store.record(tenant + "|with-a-pipe", "s", List.of(wi("1", "2")));
+        store.record(tenant + "-neighbour", "s", List.of(wi("1", "2")));
         store.erase(tenant, scope);
+        store.eraseTenant(tenant);
 
         List<Recorder.Batch> batches = RECORDER.batches();
-        assertThat(batches).as("20 to create, 1 + 1, 20 to erase pair by pair").hasSize(20 + 1 + 1 + 20);
+        assertThat(batches).as("20 to create, 1 + 1, 20 to erase pair by pair, 1 to erase the tenant's other scope")
+                .hasSize(20 + 1 + 1 + 20 + 1);
         for (Recorder.Batch batch : batches) {
             assertThat(batch.partitions()).as("partitions of one transaction").hasSize(1);
             assertThat(batch.operations()).isBetween(1, 100);
         }
         assertThat(batches.get(0).partitions()).containsExactly(tenant + "|" + scope);
+        assertThat(batches.get(batches.size() - 1).partitions()).containsExactly(tenant + "|another-scope");
+    }
+
+    @Test
+    void aTenantIdThatCouldReachAnotherTenantsKeysIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.record(tenant + "|x", "s", List.of(wi("1", "2"))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,0 +1,145 @@
+package io.controlplane.app;
+
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.Checkpoint;
+import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.IdMapping;
+import io.controlplane.domain.IdempotencyKey;
+import io.controlplane.domain.InvalidStateException;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.Page;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.ports.JobFilter;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.MappingStore;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.ports.TenantStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tenant's data as a whole, for GDPR/CCPA requests: everything stored for it, exported as one
+ * document, and erased from every table: jobs with their history, checkpoints and
+ * Idempotency-Keys, ID mappings of every scope, ready entries, the agents its identities
+ * registered, and its entitlement.
+ */
+public final class TenantData {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantData.class);
+    private static final int PAGE = 500;
+
+    /** A job with everything stored beside it. */
+    public record JobRecord(Job job, List<HistoryEntry> history, List<Checkpoint> checkpoints) {
+    }
+
+    /** ID mappings of one scope. */
+    public record ScopeMappings(String scope, List<IdMapping> items) {
+    }
+
+    /** Everything stored for a tenant. */
+    public record Export(String tenantId, Instant exportedAt, TenantEntitlement entitlement, List<JobRecord> jobs,
+                         List<IdempotencyKey> idempotencyKeys, List<ScopeMappings> mappings, List<Agent> agents) {
+    }
+
+    private final JobStore jobs;
+    private final MappingStore mappings;
+    private final ReadyQueue ready;
+    private final TenantStore tenants;
+    private final AgentRecords agents;
+    private final Pools pools;
+    private final Clock clock;
+
+    public TenantData(JobStore jobs, MappingStore mappings, ReadyQueue ready, TenantStore tenants, AgentRecords agents,
+                      Pools pools, Clock clock) {
+        this.jobs = jobs;
+        this.mappings = mappings;
+        this.ready = ready;
+        this.tenants = tenants;
+        this.agents = agents;
+        this.pools = pools;
+        this.clock = clock;
+    }
+
+    public Export export(String tenantId) {
+        List<JobRecord> records = new ArrayList<>();
+        Set<String> scopes = new TreeSet<>();
+        for (Job job : allJobs(tenantId)) {
+            records.add(new JobRecord(job, jobs.history(tenantId, job.id()), jobs.checkpoints(tenantId, job.id())));
+            scopes.add(job.mappingScope());
+        }
+        List<ScopeMappings> mapped = new ArrayList<>();
+        for (String scope : scopes) {
+            List<IdMapping> items = new ArrayList<>();
+            String token = null;
+            do {
+                Page<IdMapping> page = mappings.list(tenantId, scope, null, MappingStore.MAX_ITEMS_PER_CALL, token);
+                items.addAll(page.items());
+                token = page.continuationToken();
+            } while (token != null);
+            if (!items.isEmpty()) {
+                mapped.add(new ScopeMappings(scope, items));
+            }
+        }
+        return new Export(tenantId, clock.instant(), tenants.find(tenantId).orElse(null), records,
+                jobs.idempotencyKeys(tenantId), mapped, registeredBy(tenantId));
+    }
+
+    /**
+     * Erases everything stored for the tenant. Its running jobs stop being its agents' work at once
+     * (their next write is refused as lease-lost). Refused, with nothing erased, while an agent its
+     * identities registered holds a lease on another tenant's job: that agent is drained first.
+     *
+     * @throws InvalidStateException when such an agent exists
+     */
+    public void erase(String tenantId, String actor) {
+        List<Agent> own = registeredBy(tenantId);
+        for (Agent agent : own) {
+            List<String> others = agent.leases().stream().filter(l -> !l.tenantId().equals(tenantId)).map(AgentLease::jobId).toList();
+            if (!others.isEmpty()) {
+                throw new InvalidStateException("Agent " + agent.id() + ", registered by tenant " + tenantId + ", holds leases of "
+                        + others.size() + " job(s) of other tenants; drain it (POST /api/admin/agents/" + agent.id()
+                        + "/drain) and erase the tenant when those leases end. Nothing was erased.");
+            }
+        }
+        mappings.eraseTenant(tenantId);
+        int erased = 0;
+        for (Job job : allJobs(tenantId)) {
+            ready.remove(ReadyEntry.of(job, null, clock.instant()));
+            erased++;
+        }
+        jobs.eraseTenant(tenantId);
+        for (Agent agent : own) {
+            agents.store().delete(agent);
+        }
+        tenants.delete(tenantId);
+        pools.invalidate();
+        LOG.info("event=tenant_erased tenant={} actor={} jobs={} agents={}", tenantId, actor, erased, own.size());
+    }
+
+    private List<Job> allJobs(String tenantId) {
+        List<Job> all = new ArrayList<>();
+        String token = null;
+        do {
+            Page<Job> page = jobs.list(tenantId, JobFilter.none(), PAGE, token);
+            all.addAll(page.items());
+            token = page.continuationToken();
+        } while (token != null);
+        return all;
+    }
+
+    private List<Agent> registeredBy(String tenantId) {
+        List<Agent> own = new ArrayList<>();
+        for (String region : agents.regions().stream().sorted().toList()) {
+            agents.store().list(region).stream().filter(a -> tenantId.equals(a.principalTenant())).forEach(own::add);
+        }
+        return own;
+    }
+}

@@ -1,0 +1,47 @@
+package io.controlplane.ports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.Tier;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The one contract every {@link TenantStore} adapter passes. */
+public abstract class TenantStoreContractTest {
+
+    protected TenantStore store;
+    private String tenant;
+
+    protected abstract TenantStore newStore();
+
+    @BeforeEach
+    void setUp() {
+        store = newStore();
+        tenant = "t" + UUID.randomUUID();
+    }
+
+    @Test
+    void anEntitlementIsStoredReplacedListedAndDeleted() {
+        TenantEntitlement first = new TenantEntitlement(tenant, Tier.Premium, Set.of("westeurope", "northeurope"), null, 5);
+        store.put(first);
+        assertThat(store.find(tenant)).contains(first);
+
+        TenantEntitlement second = new TenantEntitlement(tenant, Tier.Platinum, Set.of("westeurope"), "pool-a", 50);
+        store.put(second);
+        assertThat(store.find(tenant)).contains(second);
+        assertThat(store.list()).contains(second).doesNotContain(first);
+
+        assertThat(store.delete(tenant)).isTrue();
+        assertThat(store.find(tenant)).isEmpty();
+        assertThat(store.list()).extracting(TenantEntitlement::tenantId).doesNotContain(tenant);
+        assertThat(store.delete(tenant)).as("gone already").isFalse();
+    }
+
+    @Test
+    void anUnknownTenantHasNoEntitlement() {
+        assertThat(store.find(tenant)).isEmpty();
+    }
+}
