@@ -47,8 +47,9 @@ public final class DispatchFixture implements AutoCloseable {
         tenants = stores.tenants();
         mappings = stores.mappings();
         settings = DispatchSettings.from(settingValues);
-        app = UseCases.wire(stores, intake,
-                Set.of("westeurope", "northeurope"), settings, clock);
+        app = UseCases.wire(stores, intake, Set.of("westeurope", "northeurope"), settings,
+                io.controlplane.config.TenancySettings.from(settingValues), clock, Runnable::run,
+                io.controlplane.ports.AgentChannel.none());
     }
 
     public static Caller client(String tenant) {

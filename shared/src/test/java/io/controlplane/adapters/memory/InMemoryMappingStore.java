@@ -94,6 +94,13 @@ public final class InMemoryMappingStore implements MappingStore {
         scopes.remove(List.of(tenantId, scope));
     }
 
+    /** Every tenant that has a mapping stored here (for erase tests). */
+    public synchronized java.util.Set<String> tenantsWithData() {
+        java.util.Set<String> tenants = new java.util.TreeSet<>();
+        scopes.forEach((key, scope) -> tenants.add(key.get(0)));
+        return tenants;
+    }
+
     @Override
     public synchronized void eraseTenant(String tenantId) {
         scopes.keySet().removeIf(key -> key.get(0).equals(tenantId));
