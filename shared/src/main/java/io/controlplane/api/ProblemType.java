@@ -21,6 +21,7 @@ public enum ProblemType {
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request is too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The body must be JSON"),
     NOT_READY("not-ready", 503, "The service is not ready"),
+    AUTH_UNAVAILABLE("auth-unavailable", 503, "Tokens cannot be checked right now"),
     INTERNAL("internal", 500, "Internal error");
 
     /** Problem type URIs share this prefix; the slug after it names the problem. */
