@@ -1,15 +1,14 @@
 package io.controlplane;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.SecurityContext;
 import io.controlplane.adapters.tables.TableStorage;
 import io.controlplane.api.HttpApi;
 import io.controlplane.api.Json;
 import io.controlplane.api.ReadinessCheck;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.api.auth.JwtTokenValidator;
+import io.controlplane.api.auth.OpenIdTokenValidator;
+import io.controlplane.api.auth.RemoteKeys;
 import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.UseCases;
 import io.controlplane.config.ControlPlaneSettings;
@@ -19,6 +18,7 @@ import io.controlplane.ports.IntakeQueue;
 import io.controlplane.validation.JobSpecValidator;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -126,15 +126,23 @@ public final class ControlPlane implements AutoCloseable {
             return DevIssuer.loadOrCreate(Path.of(settings.devIssuerKeyFile()), settings.authIssuer(), settings.authAudience())
                     .validator();
         }
+        if (settings.usesOpenIdMetadata()) {
+            OpenIdTokenValidator validator = new OpenIdTokenValidator(url(settings.authMetadataUrl(),
+                    ControlPlaneSettings.AUTH_METADATA_URL), settings.authAudiences(), settings.authAllowedTenants());
+            // One attempt now, so a wrong URL shows in the start-up log; an issuer outage must not
+            // stop the host: requests answer 503 auth-unavailable and retry the fetch until it works.
+            validator.tryLoad();
+            return validator;
+        }
+        return new JwtTokenValidator(settings.authIssuer(), settings.authAudiences(), settings.authAllowedTenants(),
+                RemoteKeys.of(url(settings.authJwksUrl(), ControlPlaneSettings.AUTH_JWKS_URL)));
+    }
+
+    private static URL url(String value, String setting) {
         try {
-            // Cached, rate-limited, refreshed when a token names an unknown key id.
-            JWKSource<SecurityContext> keys = JWKSourceBuilder
-                    .<SecurityContext>create(URI.create(settings.authJwksUrl()).toURL())
-                    .retrying(true)
-                    .build();
-            return new JwtTokenValidator(settings.authIssuer(), settings.authAudience(), keys);
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(ControlPlaneSettings.AUTH_JWKS_URL + " is not a URL", e);
+            return URI.create(value).toURL();
+        } catch (IllegalArgumentException | MalformedURLException e) {
+            throw new IllegalArgumentException(setting + " is not a URL", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.controlplane.api;
 
 import io.controlplane.api.auth.AuthenticationException;
+import io.controlplane.api.auth.IssuerUnavailableException;
 import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.Caller;
 import io.controlplane.domain.ConcurrencyConflictException;
@@ -158,6 +159,11 @@ public final class HttpApi {
         String instance = stripQuery(request.path());
         if (e instanceof ApiException api) {
             return responses.problem(api.type(), api.getMessage(), instance, api.errors(), api.headers());
+        }
+        if (e instanceof IssuerUnavailableException u) {
+            // Not the caller's fault: 503 so clients retry instead of discarding a good token.
+            return responses.problem(ProblemType.AUTH_UNAVAILABLE, u.getMessage(), instance, List.of(),
+                    Map.of("Retry-After", Long.toString(u.retryAfter().toSeconds())));
         }
         if (e instanceof ValidationException v) {
             return responses.problem(ProblemType.VALIDATION, v.errors().size() + " problem(s) found; each is listed in errors.",

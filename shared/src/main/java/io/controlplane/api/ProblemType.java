@@ -23,6 +23,7 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The body must be JSON"),
     QUOTA_EXCEEDED("quota-exceeded", 429, "The tenant has as many unfinished jobs as its quota allows"),
     NOT_READY("not-ready", 503, "The service is not ready"),
+    AUTH_UNAVAILABLE("auth-unavailable", 503, "Tokens cannot be checked right now"),
     INTERNAL("internal", 500, "Internal error");
 
     /** Problem type URIs share this prefix; the slug after it names the problem. */

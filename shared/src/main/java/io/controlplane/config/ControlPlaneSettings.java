@@ -1,5 +1,7 @@
 package io.controlplane.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -10,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The control plane's configuration, immutable, validated at {@link Builder#build()} (every
@@ -25,6 +28,8 @@ public record ControlPlaneSettings(
         String authIssuer,
         String authAudience,
         String authJwksUrl,
+        String authMetadataUrl,
+        Set<String> authAllowedTenants,
         String devIssuerKeyFile,
         int maxRequestBytes,
         int maxSpecBytes,
@@ -62,6 +67,8 @@ public record ControlPlaneSettings(
     public static final String AUTH_ISSUER = "AUTH_ISSUER";
     public static final String AUTH_AUDIENCE = "AUTH_AUDIENCE";
     public static final String AUTH_JWKS_URL = "AUTH_JWKS_URL";
+    public static final String AUTH_METADATA_URL = "AUTH_METADATA_URL";
+    public static final String AUTH_ALLOWED_TENANTS = "AUTH_ALLOWED_TENANTS";
     public static final String DEV_ISSUER_KEY_FILE = "DEV_ISSUER_KEY_FILE";
     public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
     public static final String MAX_SPEC_BYTES = "MAX_SPEC_BYTES";
@@ -71,6 +78,15 @@ public record ControlPlaneSettings(
     public static final String SERVICEBUS_NAMESPACE = "SERVICEBUS_NAMESPACE";
     public static final String QUEUE_PREFIX = "QUEUE_PREFIX";
 
+    private static final Pattern TENANT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** Entra's authorities that stand for many tenants: their tokens name the tenant in iss and tid. */
+    private static final Pattern MULTI_TENANT_AUTHORITY = Pattern.compile("/(common|organizations|consumers)(/.*)?",
+            Pattern.CASE_INSENSITIVE);
+    /** As the only allowed tenant: every tenant (the token validator's spelling too). */
+    private static final String ANY_TENANT = "*";
+    private static final String OPENID_CONFIGURATION_PATH = "/.well-known/openid-configuration";
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+
     private static final Pattern STANDARD_TABLE_ENDPOINT = Pattern.compile("(https://[^./]+)\\.table\\.([^/]+)/?");
 
     public static final String DEV_ISSUER = "urn:controlplane:dev-issuer";
@@ -78,6 +94,7 @@ public record ControlPlaneSettings(
 
     public ControlPlaneSettings {
         regions = Set.copyOf(regions);
+        authAllowedTenants = Set.copyOf(authAllowedTenants);
     }
 
     /**
@@ -89,16 +106,36 @@ public record ControlPlaneSettings(
         return "ControlPlaneSettings[environment=" + environment + ", regions=" + regions.stream().sorted().toList()
                 + ", storageConnectionString=" + (storageConnectionString == null ? null : "<redacted>")
                 + ", tableEndpoint=" + tableEndpoint + ", tablePrefix=" + tablePrefix + ", authIssuer=" + authIssuer
-                + ", authAudience=" + authAudience + ", authJwksUrl=" + authJwksUrl + ", devIssuerKeyFile=" + devIssuerKeyFile
+                + ", authAudience=" + authAudience + ", authJwksUrl=" + authJwksUrl + ", authMetadataUrl=" + authMetadataUrl
+                + ", authAllowedTenants=" + authAllowedTenants.stream().sorted().toList() + ", devIssuerKeyFile=" + devIssuerKeyFile
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxSpecBytes=" + maxSpecBytes
                 + ", messaging=" + messaging.settingValue() + ", queueEndpoint=" + queueEndpoint
                 + ", serviceBusConnectionString=" + (serviceBusConnectionString == null ? null : "<redacted>")
                 + ", serviceBusNamespace=" + serviceBusNamespace + ", queuePrefix=" + queuePrefix + "]";
     }
 
-    /** True when tokens come from the local development issuer rather than a JWKS endpoint. */
+    /** True when tokens come from the local development issuer rather than Entra ID (or another issuer's keys). */
     public boolean usesDevIssuer() {
-        return authJwksUrl == null;
+        return authJwksUrl == null && authMetadataUrl == null;
+    }
+
+    /** True when the issuer and its keys come from an OpenID configuration document. */
+    public boolean usesOpenIdMetadata() {
+        return authMetadataUrl != null;
+    }
+
+    /**
+     * The accepted token audiences: {@code AUTH_AUDIENCE} split at commas (Entra ID v2 tokens carry the
+     * application id, v1 tokens or other clients the application ID URI). The development issuer uses
+     * {@link #authAudience()} as it is.
+     */
+    public Set<String> authAudiences() {
+        return audiencesOf(authAudience);
+    }
+
+    private static Set<String> audiencesOf(String value) {
+        return value == null ? Set.of() : new LinkedHashSet<>(Arrays.stream(value.split(",")).map(String::trim)
+                .filter(a -> !a.isEmpty()).toList());
     }
 
     public static Builder builder() {
@@ -134,6 +171,12 @@ public record ControlPlaneSettings(
             b.authAudience(get(values, AUTH_AUDIENCE));
         }
         b.authJwksUrl(get(values, AUTH_JWKS_URL));
+        b.authMetadataUrl(get(values, AUTH_METADATA_URL));
+        String tenants = get(values, AUTH_ALLOWED_TENANTS);
+        if (tenants != null) {
+            b.authAllowedTenants(new LinkedHashSet<>(Arrays.stream(tenants.split(",")).map(String::trim)
+                    .filter(t -> !t.isEmpty()).toList()));
+        }
         if (get(values, DEV_ISSUER_KEY_FILE) != null) {
             b.devIssuerKeyFile(get(values, DEV_ISSUER_KEY_FILE));
         }
@@ -194,6 +237,8 @@ public record ControlPlaneSettings(
         private String authIssuer = DEV_ISSUER;
         private String authAudience = DEFAULT_AUDIENCE;
         private String authJwksUrl;
+        private String authMetadataUrl;
+        private Set<String> authAllowedTenants = Set.of();
         private String devIssuerKeyFile = ".local/dev-issuer-key.json";
         private int maxRequestBytes = 1024 * 1024;
         private int maxSpecBytes = 256 * 1024;
@@ -212,6 +257,9 @@ public record ControlPlaneSettings(
         public Builder authIssuer(String value) { this.authIssuer = value; return this; }
         public Builder authAudience(String value) { this.authAudience = value; return this; }
         public Builder authJwksUrl(String value) { this.authJwksUrl = value; return this; }
+        public Builder authMetadataUrl(String value) { this.authMetadataUrl = value; return this; }
+        /** Tenant ids (any case), or just {@code *} for every tenant. */
+        public Builder authAllowedTenants(Set<String> value) { this.authAllowedTenants = value == null ? Set.of() : value; return this; }
         public Builder devIssuerKeyFile(String value) { this.devIssuerKeyFile = value; return this; }
         public Builder maxRequestBytes(int value) { this.maxRequestBytes = value; return this; }
         public Builder maxSpecBytes(int value) { this.maxSpecBytes = value; return this; }
@@ -224,6 +272,58 @@ public record ControlPlaneSettings(
         Builder earlierProblems(List<String> problems) {
             this.earlierProblems = List.copyOf(problems);
             return this;
+        }
+
+        /** The OpenID metadata, tenant and audience checks. */
+        private void authProblems(List<String> problems) {
+            if (authMetadataUrl != null) {
+                if (authJwksUrl != null) {
+                    problems.add("set " + AUTH_METADATA_URL + " or " + AUTH_JWKS_URL + ", not both");
+                }
+                if (!DEV_ISSUER.equals(authIssuer)) {
+                    problems.add(AUTH_ISSUER + " must not be set with " + AUTH_METADATA_URL
+                            + ": the issuer comes from the OpenID configuration");
+                }
+                metadataUrlProblems(problems);
+            }
+            boolean anyTenant = authAllowedTenants.contains(ANY_TENANT);
+            if (anyTenant && authAllowedTenants.size() > 1
+                    || authAllowedTenants.stream().anyMatch(t -> !t.equals(ANY_TENANT)
+                            && !TENANT_ID.matcher(t.toLowerCase(Locale.ROOT)).matches())) {
+                problems.add(AUTH_ALLOWED_TENANTS + " must be Entra tenant ids (GUIDs) separated by commas, or *");
+            }
+            if (!authAllowedTenants.isEmpty() && authJwksUrl == null && authMetadataUrl == null) {
+                problems.add(AUTH_ALLOWED_TENANTS + " needs " + AUTH_METADATA_URL + " (or " + AUTH_JWKS_URL
+                        + "): the development issuer admits every tenant");
+            }
+            if ((authJwksUrl != null || authMetadataUrl != null) && audiencesOf(authAudience).isEmpty()) {
+                problems.add(AUTH_AUDIENCE + " must name at least one audience");
+            }
+        }
+
+        private void metadataUrlProblems(List<String> problems) {
+            URI uri;
+            try {
+                uri = new URI(authMetadataUrl);
+            } catch (URISyntaxException e) {
+                problems.add(AUTH_METADATA_URL + " is not a URL");
+                return;
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean loopback = uri.getHost() != null && LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT));
+            if (uri.getHost() == null || !(scheme.equals("https")
+                    || scheme.equals("http") && loopback && environment == Environment.Development)) {
+                problems.add(AUTH_METADATA_URL + " must be an https URL (http only to a loopback address in Development)");
+            }
+            String path = uri.getPath() == null ? "" : uri.getPath();
+            if (!path.endsWith(OPENID_CONFIGURATION_PATH)) {
+                problems.add(AUTH_METADATA_URL + " must be the OpenID configuration document, ending in "
+                        + OPENID_CONFIGURATION_PATH + ", e.g. https://login.microsoftonline.com/<tenant-id>/v2.0"
+                        + OPENID_CONFIGURATION_PATH);
+            } else if (authAllowedTenants.isEmpty() && MULTI_TENANT_AUTHORITY.matcher(path).matches()) {
+                problems.add(AUTH_ALLOWED_TENANTS + " must list the tenant ids to admit (or *): " + AUTH_METADATA_URL
+                        + " is multi-tenant");
+            }
         }
 
         public ControlPlaneSettings build() {
@@ -242,9 +342,9 @@ public record ControlPlaneSettings(
             if (tablePrefix == null || !tablePrefix.matches("[A-Za-z][A-Za-z0-9]{0,40}")) {
                 problems.add(TABLE_PREFIX + " must be letters and digits, starting with a letter");
             }
-            if (authJwksUrl == null && environment == Environment.Production) {
-                problems.add("the development token issuer is refused in Production: set " + AUTH_JWKS_URL
-                        + ", " + AUTH_ISSUER + " and " + AUTH_AUDIENCE + " for Entra ID");
+            if (authJwksUrl == null && authMetadataUrl == null && environment == Environment.Production) {
+                problems.add("the development token issuer is refused in Production: set " + AUTH_METADATA_URL + " and "
+                        + AUTH_AUDIENCE + " for Entra ID (or " + AUTH_JWKS_URL + " and " + AUTH_ISSUER + ")");
             }
             if (authJwksUrl != null && !authJwksUrl.startsWith("https://")) {
                 problems.add(AUTH_JWKS_URL + " must be an https URL");
@@ -252,6 +352,7 @@ public record ControlPlaneSettings(
             if (authJwksUrl != null && DEV_ISSUER.equals(authIssuer)) {
                 problems.add(AUTH_ISSUER + " must name the token issuer when " + AUTH_JWKS_URL + " is set");
             }
+            authProblems(problems);
             if (maxRequestBytes < 1024) {
                 problems.add(MAX_REQUEST_BYTES + " must be at least 1024");
             }
@@ -284,7 +385,9 @@ public record ControlPlaneSettings(
                 throw new IllegalArgumentException("Invalid control plane settings:\n - " + String.join("\n - ", problems));
             }
             return new ControlPlaneSettings(environment, regions, storageConnectionString, tableEndpoint, tablePrefix,
-                    authIssuer, authAudience, authJwksUrl, devIssuerKeyFile, maxRequestBytes, maxSpecBytes, messaging,
+                    authIssuer, authAudience, authJwksUrl, authMetadataUrl,
+                    authAllowedTenants.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
+                    devIssuerKeyFile, maxRequestBytes, maxSpecBytes, messaging,
                     effectiveQueueEndpoint, serviceBusConnectionString, serviceBusNamespace, queuePrefix);
         }
     }

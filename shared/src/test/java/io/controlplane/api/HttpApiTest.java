@@ -372,6 +372,21 @@ class HttpApiTest {
         }
 
         @Test
+        void anIssuerOutageIs503WithRetryAfterNot401() {
+            HttpApi unavailable = HttpApi.create(new HttpApi.Dependencies(api.app, null, token -> {
+                throw new io.controlplane.api.auth.IssuerUnavailableException("The token issuer's signing keys could not"
+                        + " be fetched; retry shortly.", java.time.Duration.ofMillis(4_200));
+            }, Map.of(), api.json, 1024, java.time.Clock.systemUTC()));
+
+            ApiResponse response = unavailable.handle(new ApiRequest("GET", "/api/jobs", null,
+                    Map.of("Authorization", "Bearer " + contoso), null));
+
+            assertProblem(response, 503, "auth-unavailable");
+            assertThat(response.headers()).containsEntry("Retry-After", "5").doesNotContainKey("WWW-Authenticate");
+            assertThat(response.bodyText()).contains("retry shortly");
+        }
+
+        @Test
         void aMissingRoleIs403() {
             ApiResponse response = api.call("POST", "/api/jobs", api.token("contoso", Roles.JOBS_READ), ApiFixture.SPEC);
             assertProblem(response, 403, "forbidden");

@@ -1,8 +1,10 @@
 package io.controlplane.config;
 
+import static io.controlplane.config.ControlPlaneSettings.AUTH_ALLOWED_TENANTS;
 import static io.controlplane.config.ControlPlaneSettings.AUTH_AUDIENCE;
 import static io.controlplane.config.ControlPlaneSettings.AUTH_ISSUER;
 import static io.controlplane.config.ControlPlaneSettings.AUTH_JWKS_URL;
+import static io.controlplane.config.ControlPlaneSettings.AUTH_METADATA_URL;
 import static io.controlplane.config.ControlPlaneSettings.ENVIRONMENT;
 import static io.controlplane.config.ControlPlaneSettings.FUNCTIONS_STORAGE;
 import static io.controlplane.config.ControlPlaneSettings.MAX_REQUEST_BYTES;
@@ -35,6 +37,11 @@ class ControlPlaneSettingsTest {
             "Endpoint=sb://sb-contoso.servicebus.windows.net/;SharedAccessKeyName=send-listen;SharedAccessKey=c2Itc2VjcmV0";
     private static final String ENTRA_ISSUER = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0";
     private static final String ENTRA_JWKS = "https://login.microsoftonline.com/common/discovery/v2.0/keys";
+    private static final String TENANT_ID = "11111111-2222-3333-4444-555555555555";
+    private static final String ENTRA_METADATA =
+            "https://login.microsoftonline.com/" + TENANT_ID + "/v2.0/.well-known/openid-configuration";
+    private static final String ENTRA_MULTI_TENANT_METADATA =
+            "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration";
 
     /** The least a development deployment needs. */
     private static Map<String, String> minimal() {
@@ -65,7 +72,10 @@ class ControlPlaneSettingsTest {
         assertThat(settings.authIssuer()).isEqualTo(ControlPlaneSettings.DEV_ISSUER);
         assertThat(settings.authAudience()).isEqualTo(ControlPlaneSettings.DEFAULT_AUDIENCE);
         assertThat(settings.authJwksUrl()).isNull();
+        assertThat(settings.authMetadataUrl()).isNull();
+        assertThat(settings.authAllowedTenants()).isEmpty();
         assertThat(settings.usesDevIssuer()).isTrue();
+        assertThat(settings.usesOpenIdMetadata()).isFalse();
         assertThat(settings.devIssuerKeyFile()).isEqualTo(".local/dev-issuer-key.json");
         assertThat(settings.maxRequestBytes()).isEqualTo(1024 * 1024);
         assertThat(settings.maxSpecBytes()).isEqualTo(256 * 1024);
@@ -241,6 +251,145 @@ class ControlPlaneSettingsTest {
         values.put(AUTH_JWKS_URL, ENTRA_JWKS);
 
         assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_ISSUER);
+    }
+
+    /** Production on Entra ID the recommended way: the OpenID configuration document. */
+    private static Map<String, String> productionWithMetadata() {
+        Map<String, String> values = minimal();
+        values.put(ENVIRONMENT, "Production");
+        values.put(AUTH_METADATA_URL, ENTRA_METADATA);
+        values.put(AUTH_AUDIENCE, "api://controlplane-prod");
+        return values;
+    }
+
+    @Test
+    void productionWithOpenIdMetadataIsAccepted() {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_AUDIENCE, " api://controlplane-prod , 5e4c2a1b-0000-4000-8000-00000000c0de ,");
+
+        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
+
+        assertThat(settings.usesDevIssuer()).isFalse();
+        assertThat(settings.usesOpenIdMetadata()).isTrue();
+        assertThat(settings.authMetadataUrl()).isEqualTo(ENTRA_METADATA);
+        assertThat(settings.authAudiences()).containsExactly("api://controlplane-prod", "5e4c2a1b-0000-4000-8000-00000000c0de");
+        assertThat(settings.authAllowedTenants()).isEmpty();
+        assertThat(settings.toString()).contains("authMetadataUrl=" + ENTRA_METADATA);
+    }
+
+    @Test
+    void productionNamesBothWaysToConfigureEntraId() {
+        Map<String, String> values = minimal();
+        values.put(ENVIRONMENT, "Production");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContainingAll("development token issuer is refused in Production", AUTH_METADATA_URL, AUTH_JWKS_URL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://login.microsoftonline.com/" + TENANT_ID + "/v2.0/.well-known/openid-configuration",
+            "http://127.0.0.1:8080/" + TENANT_ID + "/v2.0/.well-known/openid-configuration",
+            "ftp://login.microsoftonline.com/x/.well-known/openid-configuration", "login.microsoftonline.com/.well-known/openid-configuration"})
+    void productionNeedsHttpsMetadata(String url) {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_METADATA_URL, url);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_METADATA_URL + " must be an https URL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"})
+    void developmentAllowsPlainHttpMetadataOnLoopbackOnly(String base) {
+        Map<String, String> values = minimal();
+        values.put(AUTH_METADATA_URL, base + "/" + TENANT_ID + "/v2.0/.well-known/openid-configuration");
+
+        assertThat(ControlPlaneSettings.from(values).usesOpenIdMetadata()).isTrue();
+        values.put(AUTH_METADATA_URL, "http://issuer.example/" + TENANT_ID + "/v2.0/.well-known/openid-configuration");
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_METADATA_URL + " must be an https URL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://login.microsoftonline.com/" + TENANT_ID + "/v2.0",
+            "https://login.microsoftonline.com/" + TENANT_ID + "/discovery/v2.0/keys"})
+    void theMetadataUrlIsTheOpenIdConfigurationDocument(String url) {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_METADATA_URL, url);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(AUTH_METADATA_URL + " must be the OpenID configuration document");
+    }
+
+    @Test
+    void theMetadataUrlMayCarryAQuery() {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_METADATA_URL, ENTRA_METADATA + "?appid=5e4c2a1b-0000-4000-8000-00000000c0de");
+
+        assertThat(ControlPlaneSettings.from(values).usesOpenIdMetadata()).isTrue();
+    }
+
+    @Test
+    void theMetadataGivesTheIssuerSoNeitherAJwksUrlNorAnIssuerMayBeSetToo() {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_JWKS_URL, ENTRA_JWKS);
+        values.put(AUTH_ISSUER, ENTRA_ISSUER);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContainingAll("set " + AUTH_METADATA_URL + " or " + AUTH_JWKS_URL + ", not both",
+                        AUTH_ISSUER + " must not be set with " + AUTH_METADATA_URL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"organizations", "common", "Organizations", "consumers"})
+    void multiTenantMetadataNeedsTheAllowedTenants(String authority) {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_METADATA_URL, ENTRA_MULTI_TENANT_METADATA.replace("organizations", authority));
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(AUTH_ALLOWED_TENANTS + " must list the tenant ids to admit");
+
+        values.put(AUTH_ALLOWED_TENANTS, "*");
+        assertThat(ControlPlaneSettings.from(values).authAllowedTenants()).containsExactly("*");
+    }
+
+    @Test
+    void allowedTenantsAreTenantIdsInLowerCase() {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_METADATA_URL, ENTRA_MULTI_TENANT_METADATA);
+        values.put(AUTH_ALLOWED_TENANTS, " " + TENANT_ID.toUpperCase() + " ,99999999-8888-7777-6666-555555555555,");
+
+        assertThat(ControlPlaneSettings.from(values).authAllowedTenants())
+                .containsExactlyInAnyOrder(TENANT_ID, "99999999-8888-7777-6666-555555555555");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"contoso.onmicrosoft.com", "*, " + TENANT_ID, "organizations", TENANT_ID + "0"})
+    void allowedTenantsMustBeTenantIdsOrStar(String value) {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_ALLOWED_TENANTS, value);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(AUTH_ALLOWED_TENANTS + " must be Entra tenant ids (GUIDs) separated by commas, or *");
+    }
+
+    @Test
+    void allowedTenantsNeedEntraId() {
+        Map<String, String> values = minimal();
+        values.put(AUTH_ALLOWED_TENANTS, TENANT_ID);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(AUTH_ALLOWED_TENANTS + " needs " + AUTH_METADATA_URL);
+
+        values.put(AUTH_JWKS_URL, ENTRA_JWKS);
+        values.put(AUTH_ISSUER, ENTRA_ISSUER);
+        assertThat(ControlPlaneSettings.from(values).authAllowedTenants()).containsExactly(TENANT_ID);
+    }
+
+    @Test
+    void entraIdNeedsAnAudience() {
+        Map<String, String> values = productionWithMetadata();
+        values.put(AUTH_AUDIENCE, " , ,");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_AUDIENCE + " must name at least one");
     }
 
     @Test
