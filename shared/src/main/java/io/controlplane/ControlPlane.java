@@ -7,6 +7,7 @@ import io.controlplane.api.Json;
 import io.controlplane.api.ReadinessCheck;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.api.auth.JwtTokenValidator;
+import io.controlplane.api.auth.OperatorRoles;
 import io.controlplane.api.auth.OpenIdTokenValidator;
 import io.controlplane.api.auth.RemoteKeys;
 import io.controlplane.api.auth.TokenValidator;
@@ -132,10 +133,10 @@ public final class ControlPlane implements AutoCloseable {
             // One attempt now, so a wrong URL shows in the start-up log; an issuer outage must not
             // stop the host: requests answer 503 auth-unavailable and retry the fetch until it works.
             validator.tryLoad();
-            return validator;
+            return new OperatorRoles(validator, settings.authOperatorTenants());
         }
-        return new JwtTokenValidator(settings.authIssuer(), settings.authAudiences(), settings.authAllowedTenants(),
-                RemoteKeys.of(url(settings.authJwksUrl(), ControlPlaneSettings.AUTH_JWKS_URL)));
+        return new OperatorRoles(new JwtTokenValidator(settings.authIssuer(), settings.authAudiences(), settings.authAllowedTenants(),
+                RemoteKeys.of(url(settings.authJwksUrl(), ControlPlaneSettings.AUTH_JWKS_URL))), settings.authOperatorTenants());
     }
 
     private static URL url(String value, String setting) {

@@ -30,6 +30,7 @@ public record ControlPlaneSettings(
         String authJwksUrl,
         String authMetadataUrl,
         Set<String> authAllowedTenants,
+        Set<String> authOperatorTenants,
         String devIssuerKeyFile,
         int maxRequestBytes,
         int maxSpecBytes,
@@ -69,6 +70,7 @@ public record ControlPlaneSettings(
     public static final String AUTH_JWKS_URL = "AUTH_JWKS_URL";
     public static final String AUTH_METADATA_URL = "AUTH_METADATA_URL";
     public static final String AUTH_ALLOWED_TENANTS = "AUTH_ALLOWED_TENANTS";
+    public static final String AUTH_OPERATOR_TENANTS = "AUTH_OPERATOR_TENANTS";
     public static final String DEV_ISSUER_KEY_FILE = "DEV_ISSUER_KEY_FILE";
     public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
     public static final String MAX_SPEC_BYTES = "MAX_SPEC_BYTES";
@@ -95,6 +97,7 @@ public record ControlPlaneSettings(
     public ControlPlaneSettings {
         regions = Set.copyOf(regions);
         authAllowedTenants = Set.copyOf(authAllowedTenants);
+        authOperatorTenants = Set.copyOf(authOperatorTenants);
     }
 
     /**
@@ -107,7 +110,8 @@ public record ControlPlaneSettings(
                 + ", storageConnectionString=" + (storageConnectionString == null ? null : "<redacted>")
                 + ", tableEndpoint=" + tableEndpoint + ", tablePrefix=" + tablePrefix + ", authIssuer=" + authIssuer
                 + ", authAudience=" + authAudience + ", authJwksUrl=" + authJwksUrl + ", authMetadataUrl=" + authMetadataUrl
-                + ", authAllowedTenants=" + authAllowedTenants.stream().sorted().toList() + ", devIssuerKeyFile=" + devIssuerKeyFile
+                + ", authAllowedTenants=" + authAllowedTenants.stream().sorted().toList()
+                + ", authOperatorTenants=" + authOperatorTenants.stream().sorted().toList() + ", devIssuerKeyFile=" + devIssuerKeyFile
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxSpecBytes=" + maxSpecBytes
                 + ", messaging=" + messaging.settingValue() + ", queueEndpoint=" + queueEndpoint
                 + ", serviceBusConnectionString=" + (serviceBusConnectionString == null ? null : "<redacted>")
@@ -177,6 +181,11 @@ public record ControlPlaneSettings(
             b.authAllowedTenants(new LinkedHashSet<>(Arrays.stream(tenants.split(",")).map(String::trim)
                     .filter(t -> !t.isEmpty()).toList()));
         }
+        String operators = get(values, AUTH_OPERATOR_TENANTS);
+        if (operators != null) {
+            b.authOperatorTenants(new LinkedHashSet<>(Arrays.stream(operators.split(",")).map(String::trim)
+                    .filter(t -> !t.isEmpty()).toList()));
+        }
         if (get(values, DEV_ISSUER_KEY_FILE) != null) {
             b.devIssuerKeyFile(get(values, DEV_ISSUER_KEY_FILE));
         }
@@ -239,6 +248,7 @@ public record ControlPlaneSettings(
         private String authJwksUrl;
         private String authMetadataUrl;
         private Set<String> authAllowedTenants = Set.of();
+        private Set<String> authOperatorTenants = Set.of();
         private String devIssuerKeyFile = ".local/dev-issuer-key.json";
         private int maxRequestBytes = 1024 * 1024;
         private int maxSpecBytes = 256 * 1024;
@@ -260,6 +270,7 @@ public record ControlPlaneSettings(
         public Builder authMetadataUrl(String value) { this.authMetadataUrl = value; return this; }
         /** Tenant ids (any case), or just {@code *} for every tenant. */
         public Builder authAllowedTenants(Set<String> value) { this.authAllowedTenants = value == null ? Set.of() : value; return this; }
+        public Builder authOperatorTenants(Set<String> value) { this.authOperatorTenants = value == null ? Set.of() : value; return this; }
         public Builder devIssuerKeyFile(String value) { this.devIssuerKeyFile = value; return this; }
         public Builder maxRequestBytes(int value) { this.maxRequestBytes = value; return this; }
         public Builder maxSpecBytes(int value) { this.maxSpecBytes = value; return this; }
@@ -291,6 +302,19 @@ public record ControlPlaneSettings(
                     || authAllowedTenants.stream().anyMatch(t -> !t.equals(ANY_TENANT)
                             && !TENANT_ID.matcher(t.toLowerCase(Locale.ROOT)).matches())) {
                 problems.add(AUTH_ALLOWED_TENANTS + " must be Entra tenant ids (GUIDs) separated by commas, or *");
+            }
+            if (authOperatorTenants.stream().anyMatch(t -> !TENANT_ID.matcher(t.toLowerCase(Locale.ROOT)).matches())) {
+                problems.add(AUTH_OPERATOR_TENANTS + " must be Entra tenant ids (GUIDs) separated by commas");
+            }
+            if (!authOperatorTenants.isEmpty() && authJwksUrl == null && authMetadataUrl == null) {
+                problems.add(AUTH_OPERATOR_TENANTS + " needs " + AUTH_METADATA_URL + " (or " + AUTH_JWKS_URL
+                        + "): the development issuer's tenants are whatever a local token says");
+            }
+            if (authOperatorTenants.isEmpty() && (anyTenant || authAllowedTenants.size() > 1)) {
+                // Each admitted tenant's administrators assign app roles to their own users: only the
+                // operator's tenants may hold the roles that reach every tenant's data.
+                problems.add(AUTH_OPERATOR_TENANTS + " must name the tenant(s) whose tokens may hold " + "ControlPlane.Admin"
+                        + " and Agents.Run when " + AUTH_ALLOWED_TENANTS + " admits more than one tenant");
             }
             if (!authAllowedTenants.isEmpty() && authJwksUrl == null && authMetadataUrl == null) {
                 problems.add(AUTH_ALLOWED_TENANTS + " needs " + AUTH_METADATA_URL + " (or " + AUTH_JWKS_URL
@@ -387,6 +411,7 @@ public record ControlPlaneSettings(
             return new ControlPlaneSettings(environment, regions, storageConnectionString, tableEndpoint, tablePrefix,
                     authIssuer, authAudience, authJwksUrl, authMetadataUrl,
                     authAllowedTenants.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
+                    authOperatorTenants.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
                     devIssuerKeyFile, maxRequestBytes, maxSpecBytes, messaging,
                     effectiveQueueEndpoint, serviceBusConnectionString, serviceBusNamespace, queuePrefix);
         }

@@ -348,6 +348,7 @@ class ControlPlaneSettingsTest {
                 .hasMessageContaining(AUTH_ALLOWED_TENANTS + " must list the tenant ids to admit");
 
         values.put(AUTH_ALLOWED_TENANTS, "*");
+        values.put(ControlPlaneSettings.AUTH_OPERATOR_TENANTS, TENANT_ID);
         assertThat(ControlPlaneSettings.from(values).authAllowedTenants()).containsExactly("*");
     }
 
@@ -356,6 +357,7 @@ class ControlPlaneSettingsTest {
         Map<String, String> values = productionWithMetadata();
         values.put(AUTH_METADATA_URL, ENTRA_MULTI_TENANT_METADATA);
         values.put(AUTH_ALLOWED_TENANTS, " " + TENANT_ID.toUpperCase() + " ,99999999-8888-7777-6666-555555555555,");
+        values.put(ControlPlaneSettings.AUTH_OPERATOR_TENANTS, TENANT_ID.toUpperCase());
 
         assertThat(ControlPlaneSettings.from(values).authAllowedTenants())
                 .containsExactlyInAnyOrder(TENANT_ID, "99999999-8888-7777-6666-555555555555");
