@@ -37,6 +37,14 @@ public final class ApiFixture {
     }
 
     public ApiFixture(JobStore store, int maxBodyBytes, int maxSpecBytes) {
+        this(store, maxBodyBytes, maxSpecBytes, io.controlplane.config.TenancySettings.defaults());
+    }
+
+    public ApiFixture(io.controlplane.config.TenancySettings tenancy) {
+        this(new InMemoryJobStore(), 64 * 1024, 16 * 1024, tenancy);
+    }
+
+    public ApiFixture(JobStore store, int maxBodyBytes, int maxSpecBytes, io.controlplane.config.TenancySettings tenancy) {
         this.store = store;
         Clock clock = Clock.systemUTC();
         readiness.put("tableStorage", () -> { });
@@ -46,7 +54,8 @@ public final class ApiFixture {
                         new io.controlplane.adapters.memory.InMemoryTenantStore(),
                         new io.controlplane.adapters.memory.InMemoryMappingStore()),
                 new RecordingIntake(), Set.of("westeurope", "northeurope"),
-                io.controlplane.config.DispatchSettings.defaults(), clock);
+                io.controlplane.config.DispatchSettings.defaults(), tenancy, clock, Runnable::run,
+                io.controlplane.ports.AgentChannel.none());
         this.api = HttpApi.create(new HttpApi.Dependencies(
                 app,
                 new JobSpecValidator(Set.of("westeurope", "northeurope"), maxSpecBytes, json),
