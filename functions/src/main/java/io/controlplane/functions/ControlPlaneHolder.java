@@ -2,16 +2,24 @@ package io.controlplane.functions;
 
 import io.controlplane.ControlPlane;
 import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.telemetry.RedactingHandler;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The one {@link ControlPlane} of this worker process, built from the Function App settings on
  * first use. A failed build is not cached: the next invocation tries again, so a storage account
  * that is briefly unreachable at cold start does not poison the worker until it is recycled.
+ *
+ * <p>Every invocation passes here, so this is also where the worker's java.util.logging output is
+ * kept free of secrets: what we and the SDKs log through SLF4J goes to the root logger's handlers
+ * (the host collects their console output), and each of them gets a {@link RedactingHandler} in
+ * front, including one added since the last invocation.
  */
 final class ControlPlaneHolder {
 
+    private static final Logger ROOT_LOGGER = Logger.getLogger("");
     private static final ControlPlaneHolder PROCESS =
             new ControlPlaneHolder(() -> ControlPlane.create(System.getenv()));
 
@@ -24,7 +32,19 @@ final class ControlPlaneHolder {
 
     /** The control plane every function of this worker shares. */
     static ControlPlane controlPlane() {
+        RedactingHandler.redact(ROOT_LOGGER);
         return PROCESS.get();
+    }
+
+    /**
+     * Serves every function of this worker from {@code controlPlane} (null: build from the settings
+     * again on next use). For tests that invoke the functions themselves, on a control plane they
+     * built on Azurite.
+     */
+    static void serveFrom(ControlPlane controlPlane) {
+        synchronized (PROCESS) {
+            PROCESS.instance = controlPlane;
+        }
     }
 
     ControlPlane get() {

@@ -12,6 +12,7 @@ import io.controlplane.api.Json;
 import io.controlplane.domain.KeySafety;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.IntakeMessage;
+import io.controlplane.telemetry.RedactingHandler;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -48,17 +49,18 @@ final class FunctionsIntake {
 
     /** Parses before touching the control plane, so a malformed body is reported as such even when storage is down. */
     static void deliver(String body, ExecutionContext context, Supplier<ControlPlane> controlPlane) {
+        java.util.logging.Logger log = RedactingHandler.redact(context.getLogger());
         IntakeMessage message;
         try {
             message = parse(body);
         } catch (MalformedIntakeMessageException e) {
-            context.getLogger().warning(String.format(Locale.ROOT,
+            log.warning(String.format(Locale.ROOT,
                     "event=intake_malformed function=%s invocationId=%s reason=%s",
                     context.getFunctionName(), context.getInvocationId(), e.reason()));
             throw e;
         }
         controlPlane.get().onIntake(message);
-        context.getLogger().info(String.format(Locale.ROOT,
+        log.info(String.format(Locale.ROOT,
                 "event=intake_received function=%s region=%s tier=%s tenant=%s jobId=%s",
                 context.getFunctionName(), message.region(), message.tier(), message.tenantId(), message.jobId()));
     }

@@ -4,6 +4,7 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import io.controlplane.app.Reconcile;
+import io.controlplane.telemetry.RedactingHandler;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
@@ -21,7 +22,7 @@ public class ReconcileFunction {
     @FunctionName("Reconcile")
     public void run(@TimerTrigger(name = "timer", schedule = "%RECONCILE_SCHEDULE%") String timer,
                     ExecutionContext context) {
-        log(ControlPlaneHolder.controlPlane().reconcile(), context.getLogger());
+        log(ControlPlaneHolder.controlPlane().reconcile(), RedactingHandler.redact(context.getLogger()));
     }
 
     /** One line per region, so a region's gauges (waiting jobs, offline agents) can be charted from logs. */

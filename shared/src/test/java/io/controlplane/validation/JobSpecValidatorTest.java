@@ -34,7 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class JobSpecValidatorTest {
+public class JobSpecValidatorTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int MAX_SPEC_BYTES = 256 * 1024;
@@ -422,8 +422,19 @@ class JobSpecValidatorTest {
 
     // ---------------------------------------------------------------- secrets
 
-    /** A raw secret ({@code value}) put at {@code pointer}; {@code secret} is the part no message may echo. */
-    record Secret(String kind, String pointer, JsonNode value, String secret, String field) {
+    /**
+     * A raw secret ({@code value}) put at {@code pointer}; {@code secret} is the part no message may
+     * echo. Public, with {@link #rawSecrets}: the host tests send these specs too and check their logs.
+     */
+    public record Secret(String kind, String pointer, JsonNode value, String secret, String field) {
+
+        /** The API.md example spec with this secret in it, as a client would POST it. */
+        public String specJson() {
+            ObjectNode spec = validSpecJson();
+            put(spec, pointer, value);
+            return spec.toString();
+        }
+
         @Override
         public String toString() {
             return kind + " at " + field;
@@ -442,7 +453,7 @@ class JobSpecValidatorTest {
     private static final String GITHUB_TOKEN = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
     private static final String STORAGE_KEY = "A1b2".repeat(21) + "C3==";
 
-    static Stream<Secret> rawSecrets() {
+    public static Stream<Secret> rawSecrets() {
         String pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
                 + "-----END RSA PRIVATE KEY-----\n";
         String sig = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789%2B%3D";
@@ -598,7 +609,7 @@ class JobSpecValidatorTest {
     }
 
     /** Sets {@code value} at a JSON pointer, creating missing objects on the way; numeric steps index arrays. */
-    static void put(ObjectNode root, String pointer, JsonNode value) {
+    public static void put(ObjectNode root, String pointer, JsonNode value) {
         String[] steps = pointer.substring(1).split("/");
         JsonNode current = root;
         for (int i = 0; i < steps.length - 1; i++) {
