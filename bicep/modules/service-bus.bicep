@@ -48,10 +48,14 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
-  sku: {
-    name: sku
-    tier: sku
-    capacity: sku == 'Premium' ? premiumCapacity : null
+  // Capacity (messaging units) exists for Premium only.
+  sku: sku == 'Premium' ? {
+    name: 'Premium'
+    tier: 'Premium'
+    capacity: premiumCapacity
+  } : {
+    name: 'Standard'
+    tier: 'Standard'
   }
   properties: {
     disableLocalAuth: true
