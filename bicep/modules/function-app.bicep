@@ -1,0 +1,155 @@
+// The control plane's Azure Functions host on the Flex Consumption plan (Linux, Java 17), with a
+// system-assigned managed identity for everything it reaches: its own storage, the deployment
+// package, Table Storage, Service Bus and Application Insights. No app setting holds a key.
+
+param location string
+param planName string
+param appName string
+param tags object
+
+@description('Storage account of the Functions host (AzureWebJobsStorage, through the identity).')
+param storageAccountName string
+
+@description('Blob container URL the Flex Consumption plan deploys the app package from.')
+param deploymentContainerUrl string
+
+param applicationInsightsConnectionString string
+
+@description('<namespace>.servicebus.windows.net: the Service Bus triggers\' connection (ServiceBusConnection).')
+param serviceBusFullyQualifiedNamespace string
+
+@description('The control plane\'s own settings (ControlPlaneSettings names), shared with the standalone host.')
+param controlPlaneSettings object
+
+@allowed([
+  'servicebus'
+  'storagequeues'
+])
+param messaging string
+
+@description('NCRONTAB (with seconds) of the Reconcile timer function.')
+param reconcileSchedule string
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('Instances kept warm for the HTTP functions (agents\' long polls and heartbeats must not wait for a cold start).')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstances int
+
+@description('More app settings (e.g. LEASE_SECONDS); they override the ones above. Never put a secret here.')
+param extraAppSettings object
+
+var serviceBusIntake = messaging == 'servicebus'
+
+// Settings only the Functions host reads. The intake triggers of the kind not in use are disabled:
+// one deployment runs either the Service Bus or the Storage Queue triggers (docs/functions-host.md).
+// Never set AzureWebJobsStorage itself: the app would take it as its Table Storage connection string.
+var functionsHostSettings = {
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  RECONCILE_SCHEDULE: reconcileSchedule
+  'AzureWebJobs.ServiceBusIntakePlatinum.Disabled': serviceBusIntake ? 'false' : 'true'
+  'AzureWebJobs.ServiceBusIntakePremium.Disabled': serviceBusIntake ? 'false' : 'true'
+  'AzureWebJobs.ServiceBusIntakeStandard.Disabled': serviceBusIntake ? 'false' : 'true'
+  'AzureWebJobs.StorageQueueIntakePlatinum.Disabled': serviceBusIntake ? 'true' : 'false'
+  'AzureWebJobs.StorageQueueIntakePremium.Disabled': serviceBusIntake ? 'true' : 'false'
+  'AzureWebJobs.StorageQueueIntakeStandard.Disabled': serviceBusIntake ? 'true' : 'false'
+}
+
+var appSettings = union(controlPlaneSettings, functionsHostSettings, extraAppSettings)
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [for setting in items(appSettings): {
+        name: setting.key
+        value: setting.value
+      }]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+        alwaysReady: alwaysReadyHttpInstances > 0 ? [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyHttpInstances
+          }
+        ] : []
+      }
+      runtime: {
+        name: 'java'
+        version: '17'
+      }
+    }
+  }
+}
+
+// Publishing with user names and passwords (FTP, SCM basic auth) is off: code is deployed with an
+// Entra ID token (az functionapp deployment, the Maven plugin).
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output principalId string = site.identity.principalId
+output defaultHostName string = site.properties.defaultHostName

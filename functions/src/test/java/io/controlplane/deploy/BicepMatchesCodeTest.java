@@ -1,0 +1,230 @@
+package io.controlplane.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.QueueTrigger;
+import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
+import com.microsoft.azure.functions.annotation.TimerTrigger;
+import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.domain.Tier;
+import io.controlplane.functions.IntakeFunctions;
+import io.controlplane.functions.ReconcileFunction;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The templates create what the code uses, under the names the code uses, and configure it with
+ * the settings the code reads: table and queue names, the Functions triggers' connections and
+ * %SETTING% references, the control plane's settings. Read from what check-bicep.mjs --describe
+ * finds in the parsed templates, and from the code itself (constants and trigger annotations).
+ */
+class BicepMatchesCodeTest {
+
+    private static final Pattern SETTING_REFERENCE = Pattern.compile("%([A-Za-z0-9_]+)%");
+
+    private static JsonNode main;
+    private static JsonNode functionApp;
+
+    @BeforeAll
+    static void describeTemplates() throws Exception {
+        BicepChecker.Result result = BicepChecker.check(null, "--describe");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        JsonNode description = new ObjectMapper().readTree(result.stdout());
+        main = description.path("files").path("bicep/main.bicep");
+        functionApp = description.path("files").path("bicep/modules/function-app.bicep");
+        assertThat(main.isMissingNode()).isFalse();
+        assertThat(functionApp.isMissingNode()).isFalse();
+    }
+
+    @Test
+    void theTablesAreTheOnesTheTableStoreUses() throws Exception {
+        @SuppressWarnings("unchecked")
+        List<String> tables = (List<String>) constant("io.controlplane.adapters.tables.TableNames", "ALL");
+
+        assertThat(strings(main.path("vars").path("tableNames"))).containsExactlyInAnyOrderElementsOf(tables);
+    }
+
+    @Test
+    void theIntakeQueuesAreTheOnesTheTriggersListenOnPlatinumFirst() {
+        List<String> serviceBusQueues = triggerQueueNames(ServiceBusQueueTrigger.class);
+        List<String> storageQueues = triggerQueueNames(QueueTrigger.class);
+        List<String> tiers = Arrays.stream(Tier.values())
+                .sorted(Comparator.comparingInt(Tier::rank).reversed())
+                .map(t -> "jobs-" + t.name().toLowerCase(Locale.ROOT))
+                .toList();
+
+        List<String> bicepQueues = strings(main.path("vars").path("intakeQueueNames"));
+        assertThat(bicepQueues).containsExactlyInAnyOrderElementsOf(serviceBusQueues)
+                .containsExactlyInAnyOrderElementsOf(storageQueues);
+        // main.bicep gives the first one to the Platinum agent pool's scale rule.
+        assertThat(bicepQueues).containsExactlyElementsOf(tiers);
+    }
+
+    @Test
+    void theAgentCommandQueueIsTheOneTheAgentChannelSendsTo() throws Exception {
+        Object queue = constant("io.controlplane.adapters.servicebus.ServiceBusAgentChannel", "QUEUE");
+
+        assertThat(main.path("vars").path("agentCommandQueueName").asText()).isEqualTo(queue);
+    }
+
+    @Test
+    void theControlPlaneSettingsAreOnesTheCodeReadsInProductionWithIdentityBasedEndpoints() throws Exception {
+        JsonNode settings = main.path("vars").path("controlPlaneSettings");
+        Set<String> names = fieldNames(settings);
+
+        assertThat(settingNamesInCode()).containsAll(names);
+        assertThat(names).contains(ControlPlaneSettings.ENVIRONMENT, ControlPlaneSettings.REGIONS,
+                ControlPlaneSettings.TABLE_ENDPOINT, ControlPlaneSettings.QUEUE_ENDPOINT, ControlPlaneSettings.TABLE_PREFIX,
+                ControlPlaneSettings.AUTH_ISSUER, ControlPlaneSettings.AUTH_AUDIENCE, ControlPlaneSettings.AUTH_JWKS_URL,
+                ControlPlaneSettings.MESSAGING, ControlPlaneSettings.SERVICEBUS_NAMESPACE, ControlPlaneSettings.QUEUE_PREFIX);
+        assertThat(settings.path(ControlPlaneSettings.ENVIRONMENT).asText())
+                .isEqualTo(ControlPlaneSettings.Environment.Production.name());
+        assertThat(names).doesNotContain(ControlPlaneSettings.STORAGE_CONNECTION_STRING,
+                ControlPlaneSettings.SERVICEBUS_CONNECTION_STRING, ControlPlaneSettings.FUNCTIONS_STORAGE,
+                ControlPlaneSettings.DEV_ISSUER_KEY_FILE);
+    }
+
+    @Test
+    void theFunctionAppConnectsEveryTriggerThroughItsIdentityAndHoldsNoConnectionString() {
+        Set<String> hostSettings = fieldNames(functionApp.path("vars").path("functionsHostSettings"));
+        Set<String> all = new TreeSet<>(hostSettings);
+        all.addAll(fieldNames(main.path("vars").path("controlPlaneSettings")));
+
+        for (String connection : triggerConnections(ServiceBusQueueTrigger.class)) {
+            assertThat(hostSettings).contains(connection + "__fullyQualifiedNamespace");
+            assertThat(all).doesNotContain(connection);
+        }
+        for (String connection : triggerConnections(QueueTrigger.class)) {
+            assertThat(hostSettings).contains(connection + "__accountName");
+            // A plain AzureWebJobsStorage would also be taken as the Table Storage connection string.
+            assertThat(all).doesNotContain(connection);
+        }
+        assertThat(all).doesNotContain(ControlPlaneSettings.STORAGE_CONNECTION_STRING,
+                ControlPlaneSettings.SERVICEBUS_CONNECTION_STRING);
+        assertThat(all).noneMatch(name -> name.toLowerCase(Locale.ROOT).contains("key")
+                || name.toLowerCase(Locale.ROOT).contains("password"));
+    }
+
+    @Test
+    void everySettingATriggerNamesExistsSoTheHostCanIndexTheFunctions() {
+        Set<String> all = new TreeSet<>(fieldNames(functionApp.path("vars").path("functionsHostSettings")));
+        all.addAll(fieldNames(main.path("vars").path("controlPlaneSettings")));
+
+        for (String value : triggerValues()) {
+            Matcher m = SETTING_REFERENCE.matcher(value);
+            while (m.find()) {
+                assertThat(all).as("app setting referenced as %%%s%% in a trigger", m.group(1)).contains(m.group(1));
+            }
+        }
+    }
+
+    @Test
+    void exactlyOneKindOfIntakeTriggerCanBeSwitchedOnAndEachHasItsSwitch() {
+        JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
+        List<String> intakeFunctions = new ArrayList<>();
+        for (Method method : IntakeFunctions.class.getMethods()) {
+            FunctionName name = method.getAnnotation(FunctionName.class);
+            if (name != null) {
+                intakeFunctions.add(name.value());
+            }
+        }
+        assertThat(intakeFunctions).hasSize(6);
+        for (String function : intakeFunctions) {
+            JsonNode disabled = hostSettings.path("AzureWebJobs." + function + ".Disabled");
+            assertThat(disabled.isMissingNode()).as("AzureWebJobs.%s.Disabled", function).isFalse();
+            // Service Bus triggers run with MESSAGING=servicebus, the Storage Queue ones otherwise.
+            String expected = function.startsWith("ServiceBus") ? "serviceBusIntake ? 'false' : 'true'"
+                    : "serviceBusIntake ? 'true' : 'false'";
+            assertThat(disabled.path("expression").asText()).isEqualTo(expected);
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        assertThat(array.isArray()).as("a literal array: %s", array).isTrue();
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private static Set<String> fieldNames(JsonNode object) {
+        assertThat(object.isObject()).as("an object literal: %s", object).isTrue();
+        Set<String> names = new TreeSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** A package-private constant of shared's adapters: the names the code really uses. */
+    private static Object constant(String className, String fieldName) throws Exception {
+        Field field = Class.forName(className).getDeclaredField(fieldName);
+        field.setAccessible(true);
+        return field.get(null);
+    }
+
+    private static Set<String> settingNamesInCode() throws IllegalAccessException {
+        Set<String> names = new HashSet<>();
+        for (Field field : ControlPlaneSettings.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+                    && !field.getName().startsWith("DEV_ISSUER") && !field.getName().startsWith("DEFAULT_")) {
+                names.add((String) field.get(null));
+            }
+        }
+        return names;
+    }
+
+    private static List<Annotation> triggers(Class<? extends Annotation> type) {
+        List<Annotation> found = new ArrayList<>();
+        for (Class<?> functions : List.of(IntakeFunctions.class, ReconcileFunction.class)) {
+            for (Method method : functions.getMethods()) {
+                for (Parameter parameter : method.getParameters()) {
+                    Annotation annotation = parameter.getAnnotation(type);
+                    if (annotation != null) {
+                        found.add(annotation);
+                    }
+                }
+            }
+        }
+        assertThat(found).as("triggers of type %s", type.getSimpleName()).isNotEmpty();
+        return found;
+    }
+
+    private static List<String> triggerQueueNames(Class<? extends Annotation> type) {
+        return triggers(type).stream()
+                .map(a -> a instanceof ServiceBusQueueTrigger sb ? sb.queueName() : ((QueueTrigger) a).queueName())
+                .map(name -> name.replace("%" + ControlPlaneSettings.QUEUE_PREFIX + "%", ""))
+                .toList();
+    }
+
+    private static Set<String> triggerConnections(Class<? extends Annotation> type) {
+        Set<String> connections = new TreeSet<>();
+        for (Annotation a : triggers(type)) {
+            connections.add(a instanceof ServiceBusQueueTrigger sb ? sb.connection() : ((QueueTrigger) a).connection());
+        }
+        return connections;
+    }
+
+    private static List<String> triggerValues() {
+        List<String> values = new ArrayList<>();
+        triggers(ServiceBusQueueTrigger.class).forEach(a -> values.add(((ServiceBusQueueTrigger) a).queueName()));
+        triggers(QueueTrigger.class).forEach(a -> values.add(((QueueTrigger) a).queueName()));
+        triggers(TimerTrigger.class).forEach(a -> values.add(((TimerTrigger) a).schedule()));
+        return values;
+    }
+}
