@@ -243,6 +243,21 @@ class OpenApiDocumentTest {
         assertThat(property("IdMapping", "type").path("pattern").asText()).isEqualTo("^" + IdMapping.TYPE.pattern() + "$");
         assertThat(property("IdMapping", "sourceId").path("maxLength").asInt()).isEqualTo(IdMapping.MAX_ID_CHARS);
         assertThat(property("IdMapping", "targetId").path("maxLength").asInt()).isEqualTo(IdMapping.MAX_ID_CHARS);
+        assertThat(operations().get("POST /api/jobs").at("/responses/429/headers/Retry-After/schema/const").asInt())
+                .isEqualTo(HttpApi.QUOTA_RETRY_AFTER_SECONDS);
+        // The tenant id rule (KeySafety.isTenantId) on every tenant route, tried on ids either side of it.
+        List<String> tenantIds = List.of("72f988bf-86f1-41af-91ab-2d7cd011db47", "a", "A.b_c-9", "x".repeat(128), "x".repeat(129),
+                "", "-a", ".a", "a|b", "a/b", "a b", "a#b", "a?b", "a\\b", "a\u0001", "tenant\u00e9", "a:b");
+        for (String operation : List.of("PUT /api/admin/tenants/{tenantId}", "GET /api/admin/tenants/{tenantId}",
+                "DELETE /api/admin/tenants/{tenantId}", "GET /api/admin/tenants/{tenantId}/export")) {
+            JsonNode tenantId = parameter(operation, "path", "tenantId").get("schema");
+            Pattern pattern = Pattern.compile(tenantId.path("pattern").asText());
+            for (String id : tenantIds) {
+                boolean documented = pattern.matcher(id).find() && id.length() >= tenantId.path("minLength").asInt(0)
+                        && id.length() <= tenantId.path("maxLength").asInt(Integer.MAX_VALUE);
+                assertThat(documented).as(operation + " tenantId '" + id + "'").isEqualTo(io.controlplane.domain.KeySafety.isTenantId(id));
+            }
+        }
         for (String operation : List.of("GET /api/jobs/{jobId}/mappings", "GET /api/leases/{leaseId}/mappings")) {
             JsonNode mappingLimit = queryParameter(operation, "limit").get("schema");
             assertThat(mappingLimit.path("minimum").asInt()).as(operation + " limit").isEqualTo(1);
@@ -456,6 +471,17 @@ class OpenApiDocumentTest {
         MappingRoutes.MappingView mapping = new MappingRoutes.MappingView("workItem", "1", "101");
         shapes.put("IdMapping", written(mapping));
         shapes.put("MappingPage", written(new MappingRoutes.MappingPage(List.of(mapping), null)));
+        // as AdminRoutes answers GET /api/admin/tenants/{tenantId}/export (live: theTenantExportIsWhatTheDocumentDescribes)
+        AdminRoutes.JobExport jobExport = new AdminRoutes.JobExport(JobView.of(leased), leased.spec(),
+                List.of(JobRoutes.HistoryView.of(submitted.entry())), List.of(checkpoint));
+        AdminRoutes.IdempotencyKeyExport keyExport = new AdminRoutes.IdempotencyKeyExport("4f1c2b8e-key", leased.id());
+        AdminRoutes.MappingExport mappingExport = new AdminRoutes.MappingExport("contoso-alpha-to-fabrikam-beta",
+                List.of(new IdMapping("workItem", "1", "101")));
+        shapes.put("JobExport", written(jobExport));
+        shapes.put("IdempotencyKeyExport", written(keyExport));
+        shapes.put("MappingExport", written(mappingExport));
+        shapes.put("TenantExport", written(new AdminRoutes.TenantExport("tenant-a", now, null, List.of(jobExport),
+                List.of(keyExport), List.of(mappingExport), List.<Object>of(AgentViews.of(agent, null)))));
 
         List<String> problems = new ArrayList<>();
         shapes.forEach((schema, json) -> {
@@ -469,13 +495,141 @@ class OpenApiDocumentTest {
         for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage", "AgentView",
                 "AgentLeaseSummary", "AgentList", "LeaseView", "HeartbeatAnswer", "AgentCommand", "ProgressOutcome", "JobOutcome",
                 "QueueDepth", "QueueList", "EntitlementView", "CheckpointView", "CheckpointPage", "MappingRecorded", "IdMapping",
-                "MappingPage")) {
+                "MappingPage", "JobExport", "IdempotencyKeyExport", "MappingExport", "TenantExport")) {
             Set<String> required = new TreeSet<>(texts(schema("/components/schemas/" + schema).path("required")));
             if (!required.equals(fieldNames(shapes.get(schema)))) {
                 problems.add(schema + ": required " + required + ", always written " + fieldNames(shapes.get(schema)));
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theTenantRoutesWriteWhatTheDocumentDescribes() {
+        ApiFixture api = new ApiFixture();
+        String tenant = "provider"; // ApiFixture's agent tokens are of this tenant: the export shows the agent too
+        String admin = api.adminToken();
+        String client = api.clientToken(tenant);
+        String agent = api.agentToken("agent-we-01");
+        String base = "/api/admin/tenants/" + tenant;
+
+        // Nothing stored yet: an export of empty lists and no entitlement, and no entitlement to read.
+        ApiResponse empty = api.call("GET", base + "/export", admin, null);
+        assertThat(empty.status()).as(empty.bodyText()).isEqualTo(200);
+        List<String> problems = new ArrayList<>();
+        conform(api.body(empty), operationSchema("GET /api/admin/tenants/{tenantId}/export", "200"), "export(empty)", problems);
+        assertThat(api.call("GET", base, admin, null).status()).isEqualTo(404);
+
+        ApiResponse entitled = api.call("PUT", base, admin,
+                "{\"tier\":\"Platinum\",\"regions\":[\"westeurope\"],\"maxConcurrentJobs\":20}");
+        assertThat(entitled.status()).as(entitled.bodyText()).isEqualTo(200);
+        ApiResponse read = api.call("GET", base, admin, null);
+        assertThat(read.status()).as(read.bodyText()).isEqualTo(200);
+        assertThat(api.body(read)).isEqualTo(api.body(entitled));
+        conform(api.body(read), operationSchema("GET /api/admin/tenants/{tenantId}", "200"), "tenant", problems);
+
+        assertThat(api.call("PUT", "/api/agents/agent-we-01", agent,
+                "{\"region\":\"westeurope\",\"capabilities\":[\"azure-devops\"],\"slots\":2}").status()).isEqualTo(200);
+        ApiResponse submitted = api.call("POST", "/api/jobs", client, ApiFixture.SPEC, Map.of("Idempotency-Key", "4f1c2b8e"));
+        assertThat(submitted.status()).as(submitted.bodyText()).isEqualTo(201);
+        ApiResponse lease = api.call("POST", "/api/agents/agent-we-01/lease?waitSeconds=0", agent, null);
+        assertThat(lease.status()).as(lease.bodyText()).isEqualTo(200);
+        String leases = "/api/leases/" + api.body(lease).path("leaseId").asText();
+        assertThat(api.call("PUT", leases + "/checkpoints/workitems", agent,
+                "{\"kind\":\"cursor\",\"data\":{\"lastId\":48213}}").status()).isEqualTo(200);
+        assertThat(api.call("POST", leases + "/mappings", agent,
+                "{\"items\":[{\"type\":\"workItem\",\"sourceId\":\"1\",\"targetId\":\"101\"}]}").status()).isEqualTo(200);
+
+        ApiResponse export = api.call("GET", base + "/export", admin, null);
+        assertThat(export.status()).as(export.bodyText()).isEqualTo(200);
+        JsonNode body = api.body(export);
+        // Every list holds an item, so every schema of the export is compared with what was written.
+        for (String list : List.of("jobs", "idempotencyKeys", "mappings", "agents")) {
+            assertThat(body.path(list).size()).as(list).isEqualTo(1);
+        }
+        assertThat(body.at("/jobs/0/history").size()).isGreaterThan(1);
+        assertThat(body.at("/jobs/0/checkpoints").size()).isEqualTo(1);
+        assertThat(body.at("/agents/0/leases").size()).isEqualTo(1);
+        assertThat(body.at("/agents/0/healthy").isNull()).isTrue();
+        conform(body, operationSchema("GET /api/admin/tenants/{tenantId}/export", "200"), "export", problems);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theExampleExportHasTheShapeOfTheSchema() {
+        List<String> problems = new ArrayList<>();
+        JsonNode example = doc.at("/components/examples/TenantExport/value");
+        assertThat(example.isObject()).isTrue();
+        conform(example, schema("/components/schemas/TenantExport"), "example TenantExport", problems);
+        assertThat(problems).isEmpty();
+    }
+
+    /**
+     * Checks {@code value} against {@code schema} as far as the field names go: every object whose
+     * schema lists properties has exactly those fields (no more, no fewer), and a null appears only
+     * where the schema allows null. Follows $ref, arrays and nullable anyOf/oneOf.
+     */
+    private static void conform(JsonNode value, JsonNode schema, String at, List<String> problems) {
+        JsonNode s = resolve(schema);
+        if (value.isNull()) {
+            if (!allowsNull(s)) {
+                problems.add(at + ": null, but the schema does not allow null");
+            }
+            return;
+        }
+        for (String combinator : List.of("anyOf", "oneOf")) {
+            for (JsonNode branch : s.path(combinator)) {
+                if (!"null".equals(resolve(branch).path("type").asText())) {
+                    conform(value, branch, at, problems);
+                    return;
+                }
+            }
+        }
+        if (value.isObject() && s.has("properties")) {
+            Set<String> documented = fieldNames(s.get("properties"));
+            Set<String> actual = fieldNames(value);
+            if (!documented.equals(actual)) {
+                problems.add(at + ": documented " + documented + ", written " + actual);
+            }
+            value.fields().forEachRemaining(f -> {
+                if (s.get("properties").has(f.getKey())) {
+                    conform(f.getValue(), s.get("properties").get(f.getKey()), at + "." + f.getKey(), problems);
+                }
+            });
+        } else if (value.isArray() && s.has("items")) {
+            for (int i = 0; i < value.size(); i++) {
+                conform(value.get(i), s.get("items"), at + "[" + i + "]", problems);
+            }
+        }
+    }
+
+    private static boolean allowsNull(JsonNode schema) {
+        JsonNode s = resolve(schema);
+        JsonNode type = s.get("type");
+        if (type == null) {
+            for (String combinator : List.of("anyOf", "oneOf")) {
+                for (JsonNode branch : s.path(combinator)) {
+                    if (allowsNull(branch)) {
+                        return true;
+                    }
+                }
+            }
+            return !s.has("anyOf") && !s.has("oneOf") && !s.has("properties"); // no type: any value
+        }
+        return type.isArray() ? texts(type).contains("null") : "null".equals(type.asText());
+    }
+
+    /** The JSON schema of an operation's response. */
+    private static JsonNode operationSchema(String operation, String status) {
+        JsonNode op = operations().get(operation);
+        if (op == null) {
+            return fail(operation + " is not in " + file);
+        }
+        JsonNode schema = resolve(op.path("responses").path(status)).at("/content/application~1json/schema");
+        if (schema.isMissingNode()) {
+            return fail(operation + " " + status + " has no application/json schema");
+        }
+        return schema;
     }
 
     // --- reading the document ---
