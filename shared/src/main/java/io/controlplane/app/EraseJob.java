@@ -46,15 +46,26 @@ public final class EraseJob {
 
     /** Erases a finished job read just before (by the caller or the retention purge). */
     void erase(Job job, String actor) {
-        boolean shared = jobs.list(job.tenantId(), JobFilter.ofMappingScope(job.mappingScope()), 2, null).items().stream()
-                .anyMatch(other -> !other.id().equals(job.id()));
+        // Mappings before the job while no other job shares the scope, so an erase cut short can be run
+        // again; and once more after it, for two last jobs of a scope erased at once (each saw the other).
+        boolean shared = sharesScope(job);
         if (!shared) {
             mappings.erase(job.tenantId(), job.mappingScope());
         }
         ready.remove(ReadyEntry.of(job, null, clock.instant()));
-        if (jobs.erase(job)) {
+        boolean erased = jobs.erase(job);
+        if (shared && !sharesScope(job)) {
+            mappings.erase(job.tenantId(), job.mappingScope());
+            shared = false;
+        }
+        if (erased) {
             LOG.info("event=job_erased jobId={} tenant={} region={} actor={} mappingsErased={}", job.id(), job.tenantId(),
                     job.spec().region(), actor, !shared);
         }
+    }
+
+    private boolean sharesScope(Job job) {
+        return jobs.list(job.tenantId(), JobFilter.ofMappingScope(job.mappingScope()), 2, null).items().stream()
+                .anyMatch(other -> !other.id().equals(job.id()));
     }
 }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -117,11 +118,35 @@ public final class TenantData {
         }
         jobs.eraseTenant(tenantId);
         for (Agent agent : own) {
-            agents.store().delete(agent);
+            deleteAgent(agent);
         }
         tenants.delete(tenantId);
         pools.invalidate();
         LOG.info("event=tenant_erased tenant={} actor={} jobs={} agents={}", tenantId, actor, erased, own.size());
+    }
+
+    /** Deletes the agent, reading it again while heartbeats keep changing it. */
+    private void deleteAgent(Agent agent) {
+        Agent current = agent;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                agents.store().delete(current);
+                return;
+            } catch (io.controlplane.domain.ConcurrencyConflictException changed) {
+                Optional<Agent> again = agents.store().find(agent.region(), agent.id());
+                if (again.isEmpty() || attempt == 10) {
+                    if (again.isEmpty()) {
+                        return;
+                    }
+                    throw changed;
+                }
+                current = again.get();
+                if (current.leases().stream().anyMatch(l -> !l.tenantId().equals(agent.principalTenant()))) {
+                    throw new InvalidStateException("Agent " + agent.id() + " took a lease of another tenant's job during the"
+                            + " erase; drain it and erase the tenant again (the rest of its data is erased).");
+                }
+            }
+        }
     }
 
     private List<Job> allJobs(String tenantId) {

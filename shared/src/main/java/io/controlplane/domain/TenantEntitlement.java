@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * What an operator granted a tenant: the highest tier it may submit, the regions it may use, its
- * dedicated agent pool (null when it shares the common pools) and its concurrent job quota.
+ * dedicated agent pool (null when it shares the common pools) and its concurrent job quota. No
+ * regions means every region the deployment serves.
  */
 public record TenantEntitlement(String tenantId, Tier maxTier, Set<String> regions, String dedicatedPool, int maxConcurrentJobs) {
 
@@ -23,7 +24,7 @@ public record TenantEntitlement(String tenantId, Tier maxTier, Set<String> regio
             throw new NotEntitledException("Tenant " + tenantId + " is entitled to tier " + maxTier
                     + " and below; the job asks for " + spec.tier() + ".");
         }
-        if (!regions.contains(spec.region())) {
+        if (!regions.isEmpty() && !regions.contains(spec.region())) {
             throw new NotEntitledException("Tenant " + tenantId + " is entitled to regions " + regions.stream().sorted().toList()
                     + "; the job asks for " + spec.region() + ".");
         }

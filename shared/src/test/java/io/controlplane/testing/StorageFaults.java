@@ -45,6 +45,10 @@ public final class StorageFaults implements HttpPipelinePolicy {
         this.enabled = on;
     }
 
+    public boolean enabled() {
+        return enabled;
+    }
+
     @Override
     public HttpPipelinePosition getPipelinePosition() {
         return HttpPipelinePosition.PER_RETRY;

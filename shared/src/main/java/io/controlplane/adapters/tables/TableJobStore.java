@@ -90,8 +90,9 @@ final class TableJobStore implements JobStore {
     }
 
     /**
-     * The job as stored, if this very creation is stored: an attempt whose answer was lost (a timeout)
-     * and which the SDK's retry policy sent again meets its own rows.
+     * The job as stored, if it is exactly what this write stores: a write whose answer was lost (a
+     * timeout after commit) and which the SDK's retry policy sent again meets its own rows. (A writer
+     * that stored the very same job from the same version did what this write meant to do.)
      */
     private Optional<Job> committed(Job job) {
         return find(job.tenantId(), job.id()).filter(stored -> stored.withEtag(null).equals(job.withEtag(null)));
@@ -150,15 +151,17 @@ final class TableJobStore implements JobStore {
             TableTransactionResult result = table.submitTransaction(actions);
             return job.withEtag(etagOf(result, job));
         } catch (TableServiceException e) {
-            if (TableErrors.isPreconditionFailed(e)) {
+            if (TableErrors.isPreconditionFailed(e) || TableErrors.isAlreadyExists(e)) {
+                // Either someone else changed the job (or committed this history step), or this very write
+                // committed on an earlier try whose answer was lost, and the SDK's retry met it.
+                Optional<Job> committed = committed(job);
+                if (committed.isPresent()) {
+                    return committed.get();
+                }
                 throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.", e);
             }
             if (TableErrors.isNotFound(e)) {
                 throw new JobNotFoundException(job.id());
-            }
-            if (TableErrors.isAlreadyExists(e)) {
-                // A history row with this sequence exists: another writer committed the same step.
-                throw new ConcurrencyConflictException("Job " + job.id() + " was changed by someone else; read it again and retry.", e);
             }
             throw e;
         }

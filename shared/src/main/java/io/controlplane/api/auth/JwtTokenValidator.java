@@ -100,7 +100,7 @@ public final class JwtTokenValidator implements TokenValidator {
         try {
             String tenant = claims.getStringClaim("tid");
             String subject = claims.getSubject();
-            if (!KeySafety.isKeySafe(tenant) || tenant.length() > 128) {
+            if (!KeySafety.isTenantId(tenant)) {
                 throw new AuthenticationException("The token's tid claim is not a valid tenant id.");
             }
             if (subject == null || subject.isBlank() || subject.length() > 256) {
