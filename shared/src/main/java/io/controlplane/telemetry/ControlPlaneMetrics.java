@@ -24,7 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Queue depth and oldest age are observable gauges read from the last depths a reconcile pass
  * (or an operator's queue view) computed: collecting metrics never scans storage. The age is
- * recomputed at each collection from the oldest submission time, so it grows between passes.
+ * recomputed at each collection from the oldest submission time, so it grows between passes. A
+ * reading older than {@link #QUEUE_READING_MAX_AGE} is no longer reported: an instance that stopped
+ * running the pass (Functions runs the timer on one instance of many) must not report a stale
+ * queue, whose oldest age would grow for ever.
  */
 public final class ControlPlaneMetrics {
 
@@ -57,7 +60,13 @@ public final class ControlPlaneMetrics {
     private final LongCounter leaseExpiries;
     private final LongCounter mappings;
     private final DoubleHistogram httpDuration;
-    private final Map<String, Map<Tier, ReadyQueue.Depth>> queues = new ConcurrentHashMap<>();
+    /** How long a queue reading is reported: many reconcile intervals (10 s by default). */
+    public static final Duration QUEUE_READING_MAX_AGE = Duration.ofMinutes(5);
+
+    private record QueueReading(Map<Tier, ReadyQueue.Depth> depths, Instant readAt) {
+    }
+
+    private final Map<String, QueueReading> queues = new ConcurrentHashMap<>();
     private final Clock clock;
 
     ControlPlaneMetrics(Meter meter, Clock clock) {
@@ -78,17 +87,27 @@ public final class ControlPlaneMetrics {
                 .setDescription("Duration of HTTP server requests.").setExplicitBucketBoundariesAdvice(HTTP_BUCKETS).build();
         meter.gaugeBuilder(QUEUE_DEPTH).ofLongs().setUnit("{job}")
                 .setDescription("Jobs waiting in the ready queue, per tier and region, as of the last reconcile pass.")
-                .buildWithCallback(m -> queues.forEach((region, depths) -> depths.forEach((tier, depth) ->
+                .buildWithCallback(m -> fresh(clock.instant()).forEach((region, depths) -> depths.forEach((tier, depth) ->
                         m.record(depth.count(), tierAndRegion(tier, region)))));
         meter.gaugeBuilder(QUEUE_OLDEST_AGE).setUnit("s")
                 .setDescription("Age of the oldest waiting job (since its submission), per tier and region; 0 when none waits.")
                 .buildWithCallback(m -> {
                     Instant now = clock.instant();
-                    queues.forEach((region, depths) -> depths.forEach((tier, depth) -> m.record(
+                    fresh(now).forEach((region, depths) -> depths.forEach((tier, depth) -> m.record(
                             depth.count() == 0 || depth.oldestEnqueuedAt() == null ? 0.0
                                     : Math.max(0, Duration.between(depth.oldestEnqueuedAt(), now).toMillis() / 1000.0),
                             tierAndRegion(tier, region))));
                 });
+    }
+
+    private Map<String, Map<Tier, ReadyQueue.Depth>> fresh(Instant now) {
+        Map<String, Map<Tier, ReadyQueue.Depth>> fresh = new java.util.TreeMap<>();
+        queues.forEach((region, reading) -> {
+            if (!reading.readAt().plus(QUEUE_READING_MAX_AGE).isBefore(now)) {
+                fresh.put(region, reading.depths());
+            }
+        });
+        return fresh;
     }
 
     private static LongCounter counter(Meter meter, String name, String unit, String description) {
@@ -134,7 +153,7 @@ public final class ControlPlaneMetrics {
         for (Tier tier : Tier.values()) {
             complete.put(tier, depths.getOrDefault(tier, new ReadyQueue.Depth(0, null)));
         }
-        queues.put(region, complete);
+        queues.put(region, new QueueReading(complete, clock.instant()));
     }
 
     /** @param route the route template, or null when no route matched */
