@@ -146,11 +146,6 @@ public final class HttpApi {
     /** Reads trace context headers (traceparent, tracestate) from a request. */
     private static final TextMapGetter<ApiRequest> HEADERS = new TextMapGetter<>() {
         @Override
-        public Iterable<String> keys(ApiRequest request) {
-            return request.headers().keySet();
-        }
-
-        @Override
         public String get(ApiRequest request, String key) {
             return request == null ? null : request.header(key);
         }
