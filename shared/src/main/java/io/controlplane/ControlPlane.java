@@ -14,8 +14,11 @@ import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.UseCases;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.DispatchSettings;
+import io.controlplane.config.TelemetrySettings;
 import io.controlplane.config.TenancySettings;
 import io.controlplane.ports.IntakeQueue;
+import io.controlplane.telemetry.Telemetry;
+import io.controlplane.telemetry.TelemetrySetup;
 import io.controlplane.validation.JobSpecValidator;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -41,8 +44,12 @@ public final class ControlPlane implements AutoCloseable {
 
     private final io.controlplane.ports.AgentChannel channel;
 
+    private final TelemetrySetup.Installed telemetry;
+
     private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake,
-                         java.util.concurrent.ExecutorService background, io.controlplane.ports.AgentChannel channel) {
+                         java.util.concurrent.ExecutorService background, io.controlplane.ports.AgentChannel channel,
+                         TelemetrySetup.Installed telemetry) {
+        this.telemetry = telemetry;
         this.channel = channel;
         this.background = background;
         this.settings = settings;
@@ -51,10 +58,25 @@ public final class ControlPlane implements AutoCloseable {
         this.intake = intake;
     }
 
-    /** From setting values (environment, app settings, local.settings.json). */
+    /**
+     * From setting values (environment, app settings, local.settings.json), with the telemetry they
+     * configure (Azure Monitor, OTLP or the log).
+     */
     public static ControlPlane create(Map<String, String> values) {
-        return create(ControlPlaneSettings.from(values), DispatchSettings.from(values), TenancySettings.from(values),
-                Clock.systemUTC(), java.util.List.of());
+        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
+        DispatchSettings dispatch = DispatchSettings.from(values);
+        TenancySettings tenancy = TenancySettings.from(values);
+        TelemetrySettings telemetrySettings = TelemetrySettings.from(values);
+        TelemetrySetup.Installed telemetry = TelemetrySetup.install(telemetrySettings, settings.regions(),
+                settings.environment().name());
+        org.slf4j.LoggerFactory.getLogger(ControlPlane.class).info("event=telemetry exporter={} serviceName={} metricIntervalMs={}",
+                telemetry.exporter(), telemetrySettings.serviceName(), telemetrySettings.metricInterval().toMillis());
+        try {
+            return create(settings, dispatch, tenancy, Clock.systemUTC(), java.util.List.of(), telemetry);
+        } catch (RuntimeException e) {
+            telemetry.close();
+            throw e;
+        }
     }
 
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock) {
@@ -69,6 +91,15 @@ public final class ControlPlane implements AutoCloseable {
 
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies) {
+        return create(settings, dispatch, tenancy, clock, storagePolicies,
+                new TelemetrySetup.Installed(io.opentelemetry.api.OpenTelemetry.noop(), TelemetrySettings.Exporter.NONE));
+    }
+
+    /** @param telemetry what spans and metrics go to; the control plane closes it when it closes */
+    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
+                                      java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies,
+                                      TelemetrySetup.Installed telemetry) {
+        Telemetry reporting = Telemetry.of(telemetry.openTelemetry(), clock);
         ObjectMapper json = Json.mapper();
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
                 settings.tablePrefix(), json, storagePolicies).ensureTables();
@@ -84,13 +115,14 @@ public final class ControlPlane implements AutoCloseable {
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, tenancy, clock, background, channel);
+                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, tenancy, clock, background, channel,
+                reporting);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json),
-                tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock));
-        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel);
+                tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
+        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry);
         echo.target = controlPlane;
         return controlPlane;
     }
@@ -213,5 +245,7 @@ public final class ControlPlane implements AutoCloseable {
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn("event=agent_channel_close_failed error={}", e.toString());
         }
+        // Last: what the shutdown itself reported is flushed too.
+        telemetry.close();
     }
 }

@@ -10,6 +10,15 @@ import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.PayloadTooLargeException;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.InvalidContinuationTokenException;
+import io.controlplane.telemetry.Telemetry;
+import io.controlplane.telemetry.TelemetryAttributes;
+import io.controlplane.telemetry.TracedSpan;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport-neutral HTTP API both hosts serve: request id, body limit, route match,
+ * The transport-neutral HTTP API both hosts serve: request id, trace span, body limit, route match,
  * authentication, role check, handler, and the one place where exceptions become problems.
  */
 public final class HttpApi {
@@ -36,15 +45,17 @@ public final class HttpApi {
     private final TokenValidator tokens;
     private final Responses responses;
     private final int maxBodyBytes;
+    private final Telemetry telemetry;
 
-    HttpApi(List<Route> routes, TokenValidator tokens, Responses responses, int maxBodyBytes) {
+    HttpApi(List<Route> routes, TokenValidator tokens, Responses responses, int maxBodyBytes, Telemetry telemetry) {
         this.routes = List.copyOf(routes);
         this.tokens = tokens;
         this.responses = responses;
         this.maxBodyBytes = maxBodyBytes;
+        this.telemetry = telemetry;
     }
 
-    /** What the API is built from: the use cases, the token validator, the readiness checks. */
+    /** What the API is built from: the use cases, the token validator, the readiness checks, telemetry. */
     public record Dependencies(
             io.controlplane.app.UseCases app,
             io.controlplane.validation.JobSpecValidator validator,
@@ -52,7 +63,15 @@ public final class HttpApi {
             Map<String, ReadinessCheck> readiness,
             com.fasterxml.jackson.databind.ObjectMapper json,
             int maxBodyBytes,
-            java.time.Clock clock) {
+            java.time.Clock clock,
+            Telemetry telemetry) {
+
+        /** Without telemetry: requests are not traced or measured. */
+        public Dependencies(io.controlplane.app.UseCases app, io.controlplane.validation.JobSpecValidator validator,
+                            TokenValidator tokens, Map<String, ReadinessCheck> readiness,
+                            com.fasterxml.jackson.databind.ObjectMapper json, int maxBodyBytes, java.time.Clock clock) {
+            this(app, validator, tokens, readiness, json, maxBodyBytes, clock, Telemetry.noop());
+        }
     }
 
     public static HttpApi create(Dependencies d) {
@@ -64,7 +83,7 @@ public final class HttpApi {
         routes.addAll(new AgentRoutes(d.app(), bodies, responses).routes());
         routes.addAll(new MappingRoutes(d.app(), bodies, responses).routes());
         routes.addAll(new AdminRoutes(d.app(), bodies, responses, d.clock()).routes());
-        return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes());
+        return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes(), d.telemetry());
     }
 
     /**
@@ -85,18 +104,57 @@ public final class HttpApi {
 
     public ApiResponse handle(ApiRequest request) {
         long started = System.nanoTime();
-        String requestId = requestId(request);
-        Caller[] caller = new Caller[1];
+        String path = stripQuery(request.path());
+        String method = KNOWN_METHODS.contains(request.method()) ? request.method() : "_OTHER";
+        Context parent = telemetry.propagator().extract(Context.root(), request, HEADERS);
+        Exchange exchange = new Exchange();
         ApiResponse response;
-        try {
-            response = dispatch(request, caller);
-        } catch (RuntimeException e) {
-            response = toProblem(e, request, requestId);
+        String requestId;
+        // A SERVER span per request, continuing the caller's trace; named by the route template once matched.
+        try (TracedSpan span = telemetry.start(method.equals("_OTHER") ? "HTTP" : method, SpanKind.SERVER, parent, Attributes.of(
+                TelemetryAttributes.HTTP_REQUEST_METHOD, method, TelemetryAttributes.URL_PATH, loggable(path)))) {
+            if (!method.equals(request.method())) {
+                span.set(TelemetryAttributes.HTTP_REQUEST_METHOD_ORIGINAL, loggable(request.method()));
+            }
+            requestId = requestId(request, span.span().getSpanContext());
+            try {
+                response = dispatch(request, exchange, span);
+            } catch (RuntimeException e) {
+                response = toProblem(e, request, requestId);
+                if (response.status() >= 500) {
+                    span.span().recordException(e);
+                }
+            }
+            span.set(TelemetryAttributes.HTTP_RESPONSE_STATUS_CODE, (long) response.status());
+            if (response.status() >= 500) {
+                span.set(TelemetryAttributes.ERROR_TYPE, Integer.toString(response.status()));
+                span.span().setStatus(StatusCode.ERROR);
+            }
+            LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
+                    request.method(), loggable(path), response.status(),
+                    (System.nanoTime() - started) / 1_000_000, exchange.caller == null ? "-" : exchange.caller.tenantId(), requestId);
         }
-        LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
-                request.method(), loggable(stripQuery(request.path())), response.status(),
-                (System.nanoTime() - started) / 1_000_000, caller[0] == null ? "-" : caller[0].tenantId(), requestId);
+        telemetry.metrics().httpRequest(method, exchange.route == null ? null : exchange.route.path().template(),
+                response.status(), java.time.Duration.ofNanos(System.nanoTime() - started));
         return secure(response).withHeader("x-request-id", requestId);
+    }
+
+    /** The methods HTTP semantic conventions name; any other is reported as {@code _OTHER}. */
+    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
+            "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+    /** Reads trace context headers (traceparent, tracestate) from a request. */
+    private static final TextMapGetter<ApiRequest> HEADERS = new TextMapGetter<>() {
+        @Override
+        public String get(ApiRequest request, String key) {
+            return request == null ? null : request.header(key);
+        }
+    };
+
+    /** What matching and authentication found out about a request, for its span, metric and log line. */
+    private static final class Exchange {
+        private Caller caller;
+        private Route route;
     }
 
     /** Paths are logged bounded and without control characters (no log injection). */
@@ -105,7 +163,7 @@ public final class HttpApi {
         return clean.length() <= 200 ? clean : clean.substring(0, 200) + "...";
     }
 
-    private ApiResponse dispatch(ApiRequest request, Caller[] authenticated) {
+    private ApiResponse dispatch(ApiRequest request, Exchange exchange, TracedSpan span) {
         if (request.body().length > maxBodyBytes) {
             throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "The body is " + request.body().length
                     + " bytes; the limit is " + maxBodyBytes + " bytes.");
@@ -121,8 +179,16 @@ public final class HttpApi {
                 allowed.add(route.method());
                 continue;
             }
+            exchange.route = route;
+            span.span().updateName(route.method() + " " + route.path().template());
+            span.set(TelemetryAttributes.HTTP_ROUTE, route.path().template());
+            span.set(TelemetryAttributes.JOB_ID, params.get().get("jobId"));
+            span.set(TelemetryAttributes.AGENT_ID, params.get().get("agentId"));
             Caller caller = route.authenticated() ? authorize(route, request) : null;
-            authenticated[0] = caller;
+            exchange.caller = caller;
+            if (caller != null) {
+                span.set(TelemetryAttributes.CALLER_TENANT_ID, caller.tenantId());
+            }
             return route.handler().handle(request, caller, params.get());
         }
         if (!allowed.isEmpty()) {
@@ -224,7 +290,11 @@ public final class HttpApi {
         return new ApiResponse(response.status(), headers, response.body());
     }
 
-    private static String requestId(ApiRequest request) {
+    /**
+     * The caller's own x-request-id when valid, else the trace id of its traceparent, else the trace
+     * id of the request's span (so logs and traces share it), else a random id.
+     */
+    private static String requestId(ApiRequest request, SpanContext span) {
         String given = request.header("x-request-id");
         if (given != null && SAFE_REQUEST_ID.matcher(given).matches()) {
             return given;
@@ -235,6 +305,9 @@ public final class HttpApi {
             if (m.matches()) {
                 return m.group(1);
             }
+        }
+        if (span.isValid()) {
+            return span.getTraceId();
         }
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);

@@ -7,6 +7,7 @@ import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.ports.TenantStore;
+import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +27,12 @@ public final class AgentAdmin {
     private final TenantStore tenants;
     private final Pools pools;
     private final Duration offlineAfter;
+    private final Telemetry telemetry;
     private final Clock clock;
 
-    public AgentAdmin(AgentRecords agents, ReadyQueue ready, TenantStore tenants, Pools pools, Duration offlineAfter, Clock clock) {
+    public AgentAdmin(AgentRecords agents, ReadyQueue ready, TenantStore tenants, Pools pools, Duration offlineAfter,
+                      Telemetry telemetry, Clock clock) {
+        this.telemetry = telemetry;
         this.agents = agents;
         this.ready = ready;
         this.tenants = tenants;
@@ -58,7 +62,9 @@ public final class AgentAdmin {
     public Map<String, Map<Tier, ReadyQueue.Depth>> queues() {
         Map<String, Map<Tier, ReadyQueue.Depth>> all = new LinkedHashMap<>();
         for (String region : agents.regions().stream().sorted().toList()) {
-            all.put(region, ready.depths(region));
+            Map<Tier, ReadyQueue.Depth> depths = ready.depths(region);
+            telemetry.metrics().queueDepths(region, depths); // read anyway: fresher gauges for free
+            all.put(region, depths);
         }
         return all;
     }

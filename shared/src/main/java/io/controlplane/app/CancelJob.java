@@ -7,6 +7,7 @@ import io.controlplane.domain.ReadyEntry;
 import io.controlplane.ports.AgentChannel;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
+import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.List;
 
@@ -21,17 +22,20 @@ public final class CancelJob {
     private final JobStore jobs;
     private final ReadyQueue ready;
     private final AgentChannel channel;
+    private final Telemetry telemetry;
     private final Clock clock;
 
-    public CancelJob(JobStore jobs, ReadyQueue ready, AgentChannel channel, Clock clock) {
+    public CancelJob(JobStore jobs, ReadyQueue ready, AgentChannel channel, Telemetry telemetry, Clock clock) {
         this.jobs = jobs;
         this.ready = ready;
         this.channel = channel;
+        this.telemetry = telemetry;
         this.clock = clock;
     }
 
     public Job cancel(Caller caller, String jobId, String reason) {
         Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        telemetry.describe(job);
         Job.Transition cancelled = job.cancel(clock.instant(),
                 reason == null || reason.isBlank() ? "cancelled by client" : reason, caller.subject());
         Job stored = jobs.update(cancelled.job(), List.of(cancelled.entry()));
@@ -41,6 +45,7 @@ public final class CancelJob {
         } else if (job.leaseId() != null && Job.LEASED.contains(job.state())) {
             channel.send(job.agentId(), AgentCommand.cancel(job.leaseId(), job.id(), "cancelled"));
         }
+        telemetry.metrics().jobEnded(stored);
         return stored;
     }
 }

@@ -5,6 +5,7 @@ import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.ports.JobStore;
+import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,10 +29,12 @@ public final class FinishJob {
     private final ReportProgress progress;
     private final ReadySignal signal;
     private final DispatchSettings settings;
+    private final Telemetry telemetry;
     private final Clock clock;
 
     public FinishJob(JobStore jobs, LeaseAccess leases, AgentRecords agents, Requeue requeue, ReportProgress progress,
-                     ReadySignal signal, DispatchSettings settings, Clock clock) {
+                     ReadySignal signal, DispatchSettings settings, Telemetry telemetry, Clock clock) {
+        this.telemetry = telemetry;
         this.jobs = jobs;
         this.leases = leases;
         this.agents = agents;
@@ -61,6 +64,7 @@ public final class FinishJob {
         releaseSlot(job, leaseId);
         LOG.info("event=completed jobId={} tenant={} tier={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), job.agentId(), job.epoch());
+        telemetry.metrics().jobEnded(done.result());
         return done.result();
     }
 
@@ -80,6 +84,7 @@ public final class FinishJob {
         releaseSlot(job, leaseId);
         LOG.info("event=failed jobId={} tenant={} region={} agentId={} retryable={} state={} failures={}", job.id(),
                 job.tenantId(), job.spec().region(), job.agentId(), retryable, stored.state(), stored.failures());
+        telemetry.metrics().jobEnded(stored);
         return stored;
     }
 

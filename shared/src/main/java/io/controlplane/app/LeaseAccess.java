@@ -4,6 +4,7 @@ import io.controlplane.domain.Job;
 import io.controlplane.domain.LeaseIds;
 import io.controlplane.domain.LeaseLostException;
 import io.controlplane.ports.JobStore;
+import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 
 /**
@@ -16,11 +17,13 @@ public final class LeaseAccess {
 
     private final JobStore jobs;
     private final AgentRecords agents;
+    private final Telemetry telemetry;
     private final Clock clock;
 
-    public LeaseAccess(JobStore jobs, AgentRecords agents, Clock clock) {
+    public LeaseAccess(JobStore jobs, AgentRecords agents, Telemetry telemetry, Clock clock) {
         this.jobs = jobs;
         this.agents = agents;
+        this.telemetry = telemetry;
         this.clock = clock;
     }
 
@@ -34,6 +37,8 @@ public final class LeaseAccess {
         if (!agents.isPrincipalOf(caller, job.agentId())) {
             throw lost();
         }
+        // Every lease route passes here: its request span names the job it acts on.
+        telemetry.describe(job);
         return job;
     }
 

@@ -14,6 +14,9 @@ import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.DispatchPolicy;
 import io.controlplane.scheduling.PoolDirectory;
+import io.controlplane.telemetry.Telemetry;
+import io.controlplane.telemetry.TelemetryAttributes;
+import io.opentelemetry.api.common.Attributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,10 +50,16 @@ public final class LeaseWork {
     private final DispatchSettings settings;
     private final Clock clock;
     private final java.util.concurrent.Executor background;
+    private final Telemetry telemetry;
+
+    /** The span of one lease request's dispatch: the claim, including the long-poll wait. */
+    public static final String DISPATCH_SPAN = "controlplane.dispatch";
 
     public LeaseWork(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
-                     ReadySignal signal, DispatchSettings settings, Clock clock, java.util.concurrent.Executor background) {
+                     ReadySignal signal, DispatchSettings settings, Clock clock, java.util.concurrent.Executor background,
+                     Telemetry telemetry) {
         this.background = background;
+        this.telemetry = telemetry;
         this.agents = agents;
         this.jobs = jobs;
         this.ready = ready;
@@ -63,6 +72,18 @@ public final class LeaseWork {
 
     public Optional<LeaseGrant> lease(Caller caller, String agentId, int waitSeconds) throws InterruptedException {
         Agent agent = agents.own(caller, agentId);
+        Optional<LeaseGrant> grant = telemetry.inSpan(DISPATCH_SPAN, Attributes.of(TelemetryAttributes.AGENT_ID, agent.id(),
+                TelemetryAttributes.CLOUD_REGION, agent.region()), span -> {
+            Optional<LeaseGrant> granted = waitForWork(agent, waitSeconds);
+            span.set(TelemetryAttributes.DISPATCH_OUTCOME, granted.isPresent() ? "leased" : "none");
+            granted.ifPresent(g -> span.setAll(TelemetryAttributes.job(g.job())).set(TelemetryAttributes.LEASE_EPOCH, g.epoch()));
+            return granted;
+        });
+        grant.ifPresent(g -> telemetry.describe(g.job()));
+        return grant;
+    }
+
+    private Optional<LeaseGrant> waitForWork(Agent agent, int waitSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(0, Math.min(MAX_WAIT_SECONDS, waitSeconds))).toNanos();
         Agent known = agent;
         while (true) {
@@ -82,7 +103,13 @@ public final class LeaseWork {
 
     /** One attempt to claim the best admissible job for the agent; empty when none fits now. */
     public Optional<LeaseGrant> tryClaim(String agentId, String region) {
-        return tryClaim(agents.store().find(region, agentId).orElse(null));
+        return telemetry.inSpan(DISPATCH_SPAN, Attributes.of(TelemetryAttributes.AGENT_ID, agentId,
+                TelemetryAttributes.CLOUD_REGION, region), span -> {
+            Optional<LeaseGrant> granted = tryClaim(agents.store().find(region, agentId).orElse(null));
+            span.set(TelemetryAttributes.DISPATCH_OUTCOME, granted.isPresent() ? "leased" : "none");
+            granted.ifPresent(g -> span.setAll(TelemetryAttributes.job(g.job())).set(TelemetryAttributes.LEASE_EPOCH, g.epoch()));
+            return granted;
+        });
     }
 
     private Optional<LeaseGrant> tryClaim(Agent current) {
@@ -237,10 +264,20 @@ public final class LeaseWork {
         background.execute(() -> ready.remove(entry));
         LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
+        telemetry.metrics().jobLeased(stored, Duration.between(queuedSince(job, entry), now));
         List<io.controlplane.domain.Checkpoint> checkpoints = job.attempt() > 0 || job.lastCheckpointAt() != null
                 ? jobs.checkpoints(job.tenantId(), job.id()) : List.of();
         boolean resumed = job.attempt() > 0 || job.progress().percent() > 0 || !checkpoints.isEmpty();
         return new Claim(Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed, checkpoints)), true);
+    }
+
+    /**
+     * When the job became ready: its last change (the submission or the move back to Queued), or the
+     * end of its retry back-off, whichever is later.
+     */
+    private static Instant queuedSince(Job queued, ReadyEntry entry) {
+        Instant since = queued.updatedAt() != null ? queued.updatedAt() : queued.createdAt();
+        return entry.notBefore() != null && entry.notBefore().isAfter(since) ? entry.notBefore() : since;
     }
 
     /** An entry whose job is gone or not queued is deleted once it is older than the grace period. */

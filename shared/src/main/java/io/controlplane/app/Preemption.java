@@ -13,6 +13,10 @@ import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.DispatchPolicy;
 import io.controlplane.scheduling.PoolDirectory;
+import io.controlplane.telemetry.Telemetry;
+import io.controlplane.telemetry.TelemetryAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,10 +54,18 @@ public final class Preemption {
     private final Pools pools;
     private final AgentChannel channel;
     private final DispatchSettings settings;
+    private final Telemetry telemetry;
     private final Clock clock;
 
+    /** The span of one look at the Platinum and Premium jobs waiting in a region (none when nothing of theirs waits). */
+    public static final String CHECK_SPAN = "controlplane.preemption.check";
+    /** The span of one victim being asked to stop, under the check. */
+    public static final String PREEMPT_SPAN = "controlplane.preempt";
+    private static final AttributeKey<Long> DECISIONS = AttributeKey.longKey("controlplane.preemption.decisions");
+
     public Preemption(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
-                      AgentChannel channel, DispatchSettings settings, Clock clock) {
+                      AgentChannel channel, DispatchSettings settings, Telemetry telemetry, Clock clock) {
+        this.telemetry = telemetry;
         this.agents = agents;
         this.jobs = jobs;
         this.ready = ready;
@@ -70,8 +82,16 @@ public final class Preemption {
                 .filter(e -> e.tier() != Tier.Standard && !e.isHeldBack(now))
                 .toList();
         if (waiting.isEmpty()) {
-            return List.of();
+            return List.of(); // the usual case: no span, so an idle region's passes stay quiet
         }
+        return telemetry.inSpan(CHECK_SPAN, Attributes.of(TelemetryAttributes.CLOUD_REGION, region), span -> {
+            List<Decision> decisions = check(region, waiting, now);
+            span.set(DECISIONS, (long) decisions.size());
+            return decisions;
+        });
+    }
+
+    private List<Decision> check(String region, List<ReadyEntry> waiting, Instant now) {
         List<Agent> fleet = agents.store().list(region);
         PoolDirectory directory = pools.directory();
         List<Decision> decisions = new ArrayList<>();
@@ -83,7 +103,7 @@ public final class Preemption {
             if (job.isEmpty() || job.get().state() != JobState.Queued) {
                 continue;
             }
-            victimFor(entry, fleet, directory, now).flatMap(v -> preempt(entry, v, now)).ifPresent(decision -> {
+            victimFor(entry, fleet, directory, now).flatMap(v -> preemptTraced(entry, v, now)).ifPresent(decision -> {
                 decisions.add(decision);
                 // The victim's agent is spoken for: refresh the fleet before the next waiting job.
                 fleet.replaceAll(a -> a.id().equals(decision.agentId())
@@ -137,6 +157,19 @@ public final class Preemption {
 
     private boolean admitsIgnoringSlots(Agent agent, ReadyEntry entry, PoolDirectory directory, Instant now) {
         return policy.admits(agent, entry, directory, now);
+    }
+
+    /** One span per victim: the victim job (id, tenant, tier, region, agent) and the job it makes room for. */
+    private Optional<Decision> preemptTraced(ReadyEntry entry, Candidate victim, Instant now) {
+        return telemetry.inSpan(PREEMPT_SPAN, TelemetryAttributes.job(victim.job()).toBuilder()
+                .put(TelemetryAttributes.PREEMPTED_FOR_JOB_ID, entry.jobId())
+                .put(TelemetryAttributes.PREEMPTED_FOR_TIER, entry.tier().name())
+                .build(), span -> {
+            Optional<Decision> decision = preempt(entry, victim, now);
+            span.set(TelemetryAttributes.PREEMPTION_OUTCOME, decision.isPresent() ? "asked" : "victim_changed");
+            decision.ifPresent(d -> telemetry.metrics().jobPreempted(victim.job(), entry.tier()));
+            return decision;
+        });
     }
 
     private Optional<Decision> preempt(ReadyEntry entry, Candidate victim, Instant now) {

@@ -9,6 +9,11 @@ import io.controlplane.domain.JobState;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
+import io.controlplane.telemetry.Telemetry;
+import io.controlplane.telemetry.TelemetryAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The timer's pass over a region: requeues the jobs of leases that expired (their agent went
  * silent), releases slot reservations no job confirms (a claim or release cut short), deletes
  * stale ready entries, and wakes waiting agents when work is waiting (a missed dispatch). Every
- * step is idempotent, so concurrent or repeated passes are harmless.
+ * step is idempotent, so concurrent or repeated passes are harmless. Each pass also reads the
+ * region's queue depths for the queue gauges (once per pass, and only when telemetry is on).
  */
 public final class Reconcile {
 
@@ -39,10 +45,22 @@ public final class Reconcile {
     private final Preemption preemption;
     private final ReadySignal signal;
     private final DispatchSettings settings;
+    private final Telemetry telemetry;
     private final Clock clock;
 
+    /** The span of one pass over one region. */
+    public static final String RECONCILE_SPAN = "controlplane.reconcile";
+    private static final AttributeKey<Long> EXPIRED = AttributeKey.longKey("controlplane.reconcile.expired_leases");
+    private static final AttributeKey<Long> REVOKED = AttributeKey.longKey("controlplane.reconcile.revoked_stops");
+    private static final AttributeKey<Long> RELEASED = AttributeKey.longKey("controlplane.reconcile.released_reservations");
+    private static final AttributeKey<Long> STALE = AttributeKey.longKey("controlplane.reconcile.stale_entries");
+    private static final AttributeKey<Long> WAITING = AttributeKey.longKey("controlplane.reconcile.waiting");
+    private static final AttributeKey<Long> OFFLINE = AttributeKey.longKey("controlplane.reconcile.offline_agents");
+    private static final AttributeKey<Long> PREEMPTED = AttributeKey.longKey("controlplane.reconcile.preemptions");
+
     public Reconcile(AgentRecords agents, JobStore jobs, ReadyQueue ready, Requeue requeue, Preemption preemption,
-                     ReadySignal signal, DispatchSettings settings, Clock clock) {
+                     ReadySignal signal, DispatchSettings settings, Telemetry telemetry, Clock clock) {
+        this.telemetry = telemetry;
         this.preemption = preemption;
         this.agents = agents;
         this.jobs = jobs;
@@ -62,6 +80,26 @@ public final class Reconcile {
     }
 
     public Report region(String region) {
+        Report report = telemetry.inSpan(RECONCILE_SPAN, Attributes.of(TelemetryAttributes.CLOUD_REGION, region), span -> {
+            Report done = pass(region);
+            span.set(EXPIRED, (long) done.expiredLeases()).set(REVOKED, (long) done.revokedStops())
+                    .set(RELEASED, (long) done.releasedReservations()).set(STALE, (long) done.staleEntries())
+                    .set(WAITING, (long) done.waiting()).set(OFFLINE, (long) done.offlineAgents())
+                    .set(PREEMPTED, (long) done.preemptions());
+            return done;
+        });
+        if (telemetry.enabled()) {
+            try {
+                telemetry.metrics().queueDepths(region, ready.depths(region));
+            } catch (RuntimeException e) {
+                // Only the gauges go stale; the pass itself is done.
+                LOG.warn("event=queue_depths_failed region={} error={}", region, e.toString());
+            }
+        }
+        return report;
+    }
+
+    private Report pass(String region) {
         Instant now = clock.instant();
         int expired = 0;
         int released = 0;
@@ -137,6 +175,8 @@ public final class Reconcile {
                     : jobs.update(revoked.job(), List.of(revoked.entry()));
             LOG.info("event=stop_revoked jobId={} tenant={} region={} agentId={} epoch={} state={}", job.id(), job.tenantId(),
                     job.spec().region(), job.agentId(), job.epoch(), stored.state());
+            telemetry.metrics().leaseExpired(job, "stop_grace");
+            lostLease(job, "stop_grace");
             return true;
         } catch (ConcurrencyConflictException raced) {
             return false;
@@ -151,10 +191,18 @@ public final class Reconcile {
             Job stored = requeue.enqueue(back, null);
             LOG.info("event=lease_expired jobId={} tenant={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
                     job.spec().region(), agent.id(), job.epoch());
+            telemetry.metrics().leaseExpired(job, "heartbeat");
+            lostLease(job, "heartbeat");
             return stored.state() == JobState.Queued;
         } catch (ConcurrencyConflictException raced) {
             return false; // the agent came back or someone else changed it: next pass decides
         }
+    }
+
+    /** An event on the pass's span per lease taken back, naming the job and its agent. */
+    private static void lostLease(Job job, String cause) {
+        Span.current().addEvent("lease_expired", TelemetryAttributes.job(job).toBuilder()
+                .put(TelemetryAttributes.LEASE_EXPIRY_CAUSE, cause).put(TelemetryAttributes.LEASE_EPOCH, job.epoch()).build());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.MappingStore;
+import io.controlplane.telemetry.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,10 +22,12 @@ public final class RecordMappings {
 
     private final MappingStore mappings;
     private final LeaseAccess leases;
+    private final Telemetry telemetry;
 
-    public RecordMappings(MappingStore mappings, LeaseAccess leases) {
+    public RecordMappings(MappingStore mappings, LeaseAccess leases, Telemetry telemetry) {
         this.mappings = mappings;
         this.leases = leases;
+        this.telemetry = telemetry;
     }
 
     public MappingStore.Recorded record(Caller caller, String leaseId, List<IdMapping> items) {
@@ -33,7 +36,9 @@ public final class RecordMappings {
             throw new ValidationException(errors);
         }
         Job job = leases.check(caller, leaseId);
-        return mappings.record(job.tenantId(), job.mappingScope(), items);
+        MappingStore.Recorded recorded = mappings.record(job.tenantId(), job.mappingScope(), items);
+        telemetry.metrics().mappingsRecorded(job, recorded.recorded());
+        return recorded;
     }
 
     /** Every problem of the items, as {@code items[3].sourceId}; empty when they may be recorded. */

@@ -10,6 +10,7 @@ import io.controlplane.domain.NotEntitledException;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.TenantStore;
+import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -34,15 +35,18 @@ public final class SubmitJob {
     private final TenantStore tenants;
     private final boolean requireEntitlement;
     private final JobIdGenerator ids;
+    private final Telemetry telemetry;
     private final Clock clock;
 
     /** @param requireEntitlement refuse tenants without an entitlement (else they are unrestricted) */
-    public SubmitJob(Requeue requeue, JobStore jobs, TenantStore tenants, boolean requireEntitlement, JobIdGenerator ids, Clock clock) {
+    public SubmitJob(Requeue requeue, JobStore jobs, TenantStore tenants, boolean requireEntitlement, JobIdGenerator ids,
+                     Telemetry telemetry, Clock clock) {
         this.requeue = requeue;
         this.jobs = jobs;
         this.tenants = tenants;
         this.requireEntitlement = requireEntitlement;
         this.ids = ids;
+        this.telemetry = telemetry;
         this.clock = clock;
     }
 
@@ -55,6 +59,15 @@ public final class SubmitJob {
      * @param fingerprint identifies the request the key came with (same body, same fingerprint)
      */
     public Submitted submit(Caller caller, JobSpec spec, String key, String fingerprint) {
+        Submitted submitted = create(caller, spec, key, fingerprint);
+        telemetry.describe(submitted.job());
+        if (!submitted.replayed()) {
+            telemetry.metrics().jobSubmitted(submitted.job());
+        }
+        return submitted;
+    }
+
+    private Submitted create(Caller caller, JobSpec spec, String key, String fingerprint) {
         if (key != null) {
             Optional<Submitted> earlier = earlier(caller, key, fingerprint);
             if (earlier.isPresent()) {

@@ -9,6 +9,7 @@ import io.controlplane.ports.MappingStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.ports.TenantStore;
 import io.controlplane.scheduling.DispatchPolicy;
+import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.Set;
 
@@ -68,29 +69,37 @@ public record UseCases(
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
                                 TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
                                 io.controlplane.ports.AgentChannel channel) {
+        return wire(stores, intake, regions, settings, tenancy, clock, background, channel, Telemetry.noop());
+    }
+
+    /** @param telemetry spans of dispatch, reconcile and preemption, and the job metrics */
+    public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
+                                TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
+                                io.controlplane.ports.AgentChannel channel, Telemetry telemetry) {
         ReadySignal signal = new ReadySignal();
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
         Pools pools = new Pools(stores.tenants(), clock);
         DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
-        LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, clock);
+        LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, telemetry, clock);
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
-        Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, clock);
+        Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
         EraseJob eraseJob = new EraseJob(stores.jobs(), stores.mappings(), stores.ready(), clock);
         return new UseCases(
-                new SubmitJob(requeue, stores.jobs(), stores.tenants(), tenancy.requireEntitlement(), new JobIdGenerator(clock), clock),
+                new SubmitJob(requeue, stores.jobs(), stores.tenants(), tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
+                        clock),
                 queries,
-                new CancelJob(stores.jobs(), stores.ready(), channel, clock),
+                new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock),
-                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background),
+                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background, telemetry),
                 progress,
-                new RecordMappings(stores.mappings(), leases),
+                new RecordMappings(stores.mappings(), leases, telemetry),
                 new FindMappings(stores.mappings(), leases, queries),
-                new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock),
-                new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings, clock),
-                new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), clock),
+                new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, telemetry, clock),
+                new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings, telemetry, clock),
+                new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), telemetry, clock),
                 new SaveCheckpoint(stores.jobs(), leases, clock),
                 new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, clock),
                 new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock),

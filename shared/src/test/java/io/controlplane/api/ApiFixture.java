@@ -45,6 +45,17 @@ public final class ApiFixture {
     }
 
     public ApiFixture(JobStore store, int maxBodyBytes, int maxSpecBytes, io.controlplane.config.TenancySettings tenancy) {
+        this(store, maxBodyBytes, maxSpecBytes, tenancy, io.controlplane.config.DispatchSettings.defaults(),
+                io.controlplane.telemetry.Telemetry.noop());
+    }
+
+    /** With telemetry (an in-memory SDK) and dispatch timings of the test's choosing. */
+    public ApiFixture(io.controlplane.telemetry.Telemetry telemetry, io.controlplane.config.DispatchSettings dispatch) {
+        this(new InMemoryJobStore(), 64 * 1024, 16 * 1024, io.controlplane.config.TenancySettings.defaults(), dispatch, telemetry);
+    }
+
+    public ApiFixture(JobStore store, int maxBodyBytes, int maxSpecBytes, io.controlplane.config.TenancySettings tenancy,
+                      io.controlplane.config.DispatchSettings dispatch, io.controlplane.telemetry.Telemetry telemetry) {
         this.store = store;
         Clock clock = Clock.systemUTC();
         readiness.put("tableStorage", () -> { });
@@ -54,8 +65,8 @@ public final class ApiFixture {
                         new io.controlplane.adapters.memory.InMemoryTenantStore(),
                         new io.controlplane.adapters.memory.InMemoryMappingStore()),
                 new RecordingIntake(), Set.of("westeurope", "northeurope"),
-                io.controlplane.config.DispatchSettings.defaults(), tenancy, clock, Runnable::run,
-                io.controlplane.ports.AgentChannel.none());
+                dispatch, tenancy, clock, Runnable::run,
+                io.controlplane.ports.AgentChannel.none(), telemetry);
         this.api = HttpApi.create(new HttpApi.Dependencies(
                 app,
                 new JobSpecValidator(Set.of("westeurope", "northeurope"), maxSpecBytes, json),
@@ -63,7 +74,8 @@ public final class ApiFixture {
                 Map.of("tableStorage", () -> readiness.get("tableStorage").check()),
                 json,
                 maxBodyBytes,
-                clock));
+                clock,
+                telemetry));
     }
 
     /** Records what was published; delivers nothing (these tests run no consumers). */

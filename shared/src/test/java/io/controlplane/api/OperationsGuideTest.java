@@ -80,6 +80,7 @@ class OperationsGuideTest {
         List<Field> fields = new ArrayList<>(List.of(ControlPlaneSettings.class.getFields()));
         fields.addAll(List.of(io.controlplane.config.DispatchSettings.class.getFields()));
         fields.addAll(List.of(io.controlplane.config.TenancySettings.class.getFields()));
+        fields.addAll(List.of(io.controlplane.config.TelemetrySettings.class.getFields()));
         for (Field field : fields) {
             int m = field.getModifiers();
             if (Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {

@@ -41,6 +41,16 @@ public final class DispatchFixture implements AutoCloseable {
     }
 
     public DispatchFixture(UseCases.Stores stores, Map<String, String> settingValues) {
+        this(stores, settingValues, io.controlplane.telemetry.Telemetry.noop());
+    }
+
+    /** On in-memory stores, reporting to {@code telemetry} (an SDK with in-memory exporters). */
+    public DispatchFixture(Map<String, String> settingValues, io.controlplane.telemetry.Telemetry telemetry) {
+        this(new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
+                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore()), settingValues, telemetry);
+    }
+
+    public DispatchFixture(UseCases.Stores stores, Map<String, String> settingValues, io.controlplane.telemetry.Telemetry telemetry) {
         jobs = stores.jobs();
         agents = stores.agents();
         ready = stores.ready();
@@ -49,7 +59,7 @@ public final class DispatchFixture implements AutoCloseable {
         settings = DispatchSettings.from(settingValues);
         app = UseCases.wire(stores, intake, Set.of("westeurope", "northeurope"), settings,
                 io.controlplane.config.TenancySettings.from(settingValues), clock, Runnable::run,
-                io.controlplane.ports.AgentChannel.none());
+                io.controlplane.ports.AgentChannel.none(), telemetry);
     }
 
     public static Caller client(String tenant) {

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The self-hosted control plane: the shared {@link ControlPlane} behind the JDK's HTTP server.
@@ -84,6 +85,10 @@ public final class StandaloneHost implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        // The OpenTelemetry logging exporters (and a few libraries) write to java.util.logging:
+        // through SLF4J their lines get the same format and destination as ours.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         try {
             StandaloneHost host = start(StandaloneSettings.load(System.getenv()));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The standalone host as a real process (java -cp ... StandaloneHost) on a persistent Azurite,
- * spoken to over HTTP: the README walk-through, restarts of both processes, and transport errors.
+ * spoken to over HTTP: the README walk-through, restarts of both processes, transport errors, and
+ * what its log shows (trace ids on request lines, spans and metrics from the logging exporters).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneHostEndToEndTest {
@@ -77,6 +78,11 @@ class StandaloneHostEndToEndTest {
         env.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
         env.put("CONTROLPLANE_SETTINGS_FILE", work.resolve("absent.json").toString());
         env.put("MAX_REQUEST_BYTES", String.valueOf(1024 * 1024));
+        // No exporter endpoint: spans and metrics go to the log; metrics every second so the test sees them soon.
+        env.remove("APPLICATIONINSIGHTS_CONNECTION_STRING");
+        env.remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        env.remove("OTEL_SDK_DISABLED");
+        env.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
         host = builder.start();
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
@@ -191,5 +197,35 @@ class StandaloneHostEndToEndTest {
 
         assertThat(send("GET", "/api/jobs/does-not-exist", token, null).statusCode()).isEqualTo(404);
         assertThat(send("PATCH", "/api/jobs", token, "{}").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void theLogCarriesTraceIdsAndShowsSpansAndMetrics() throws Exception {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + client("contoso"))
+                .header("Content-Type", "application/json")
+                .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+                .POST(HttpRequest.BodyPublishers.ofString(SPEC)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("x-request-id")).contains(traceId);
+
+        // The request line carries the trace and the server span's id; the logging exporters write the
+        // span (batched, every 5 s) and the metrics (every OTEL_METRIC_EXPORT_INTERVAL).
+        String requestLine = "trace_id=" + traceId + " span_id=";
+        String span = "'POST /api/jobs' : " + traceId;
+        Instant deadline = Instant.now().plusSeconds(30);
+        String text = Files.readString(log);
+        while (Instant.now().isBefore(deadline) && !(text.contains(span) && text.contains("controlplane.jobs.submitted"))) {
+            Thread.sleep(250);
+            text = Files.readString(log);
+        }
+        assertThat(text.lines().filter(l -> l.contains("event=request") && l.contains("path=/api/jobs ")))
+                .anySatisfy(l -> assertThat(l).containsPattern(requestLine + "[0-9a-f]{16} "));
+        assertThat(text.lines().filter(l -> l.contains("logger=LoggingSpanExporter")))
+                .anySatisfy(l -> assertThat(l).contains(span, "SERVER", "controlplane.job.id="));
+        assertThat(text.lines().filter(l -> l.contains("logger=LoggingMetricExporter")))
+                .anySatisfy(l -> assertThat(l).contains("controlplane.jobs.submitted"));
     }
 }
