@@ -67,7 +67,7 @@ class ControlPlaneTokenValidatorTest {
 
         TokenValidator validator = ControlPlane.tokenValidator(ControlPlaneSettings.from(values));
 
-        assertThat(validator).isInstanceOf(OpenIdTokenValidator.class);
+        assertThat(validator).as("Entra tokens, operator roles filtered").isInstanceOf(io.controlplane.api.auth.OperatorRoles.class);
         assertThat(issuer.metadataFetches).as("fetched at start-up").hasValue(1);
         assertThat(validator.validate(sign(key, issuer.claims(TENANT).audience("5e4c2a1b-0000-4000-8000-00000000c0de").build()))
                 .tenantId()).isEqualTo(TENANT);

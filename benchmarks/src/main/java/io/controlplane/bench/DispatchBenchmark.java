@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DispatchBenchmark {
 
-    private static final String REGION = "westeurope";
+    private static final String REGION = BenchInstance.REGION;
 
     private final Path work;
     private final RequestCounter counter = new RequestCounter();
@@ -91,7 +91,7 @@ public final class DispatchBenchmark {
         System.out.printf("| storage round trip, point read | %s |%n", read.summary());
         System.out.printf("| storage round trip, upsert | %s |%n", write.summary());
 
-        try (Instance instance = new Instance("lat")) {
+        try (BenchInstance instance = new BenchInstance(work, counter, "lat")) {
             Stats assignment = new Stats();
             Stats submit = new Stats();
             assignmentLatency(instance, samples, assignment, submit);
@@ -99,7 +99,7 @@ public final class DispatchBenchmark {
             System.out.printf("| submit request (POST /api/jobs round trip) | %s |%n", submit.summary());
         }
 
-        try (Instance instance = new Instance("thr")) {
+        try (BenchInstance instance = new BenchInstance(work, counter, "thr")) {
             long before = counter.total();
             prefill(instance, jobs, false);
             double submitRequests = (counter.total() - before) / (double) jobs;
@@ -115,14 +115,14 @@ public final class DispatchBenchmark {
                     counter.total() / (double) done, byKind);
         }
 
-        try (Instance instance = new Instance("pre")) {
+        try (BenchInstance instance = new BenchInstance(work, counter, "pre")) {
             Stats preemption = new Stats();
             preemptionLatency(instance, Math.max(10, samples / 10), preemption);
             System.out.printf("| preemption latency (Platinum submitted → Platinum leased on the victim's agent, victim releasing at once) | %s |%n",
                     preemption.summary());
         }
 
-        try (Instance instance = new Instance("map")) {
+        try (BenchInstance instance = new BenchInstance(work, counter, "map")) {
             double[] rates = mappingIngest(instance, 1000);
             System.out.printf("| mapping ingest, POST /api/leases/{id}/mappings (1,000 pairs per call, both directions) | %.0f pairs/s (%.0f entities/s) |%n",
                     rates[0], rates[0] * 2);
@@ -131,7 +131,7 @@ public final class DispatchBenchmark {
         }
 
         for (int depth : new int[] {100, deep}) {
-            try (Instance instance = new Instance("d" + depth)) {
+            try (BenchInstance instance = new BenchInstance(work, counter, "d" + depth)) {
                 prefill(instance, depth, false);
                 Stats claim = new Stats();
                 claimLatency(instance, 50, claim);
@@ -140,45 +140,6 @@ public final class DispatchBenchmark {
                 System.out.printf("| one raw head-of-tier range query (top 25) with %,d jobs queued, same Azurite | %s |%n",
                         depth, head.summary());
             }
-        }
-    }
-
-    /** One control plane with its own tables, served over HTTP on a free port. */
-    private final class Instance implements AutoCloseable {
-        final ControlPlane controlPlane;
-        final StandaloneHost host;
-        final DevIssuer issuer;
-        final String prefix;
-
-        Instance(String name) throws Exception {
-            Map<String, String> values = new HashMap<>();
-            prefix = "b" + name + System.nanoTime();
-            values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-            values.put("STORAGE_TABLE_PREFIX", prefix);
-            values.put("CONTROLPLANE_REGIONS", REGION);
-            values.put("DEV_ISSUER_KEY_FILE", work.resolve("key.json").toString());
-            values.put("PORT", "0");
-            values.put("BIND_ADDRESS", "127.0.0.1");
-            values.put("DISPATCH_POLL_MS", "250");
-            values.put("PROGRESS_MIN_INTERVAL_MS", "1000");
-            values.put("PREEMPT_AFTER_SECONDS", "0");
-            controlPlane = ControlPlane.create(ControlPlaneSettings.from(values), DispatchSettings.from(values),
-                    Clock.systemUTC(), List.of(counter));
-            host = StandaloneHost.start(controlPlane, values);
-            issuer = DevIssuer.loadOrCreate(work.resolve("key.json"), DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
-        }
-
-        URI uri() {
-            return URI.create("http://127.0.0.1:" + host.port());
-        }
-
-        String token(String tenant, String subject, String... roles) {
-            return issuer.token(tenant, subject, List.of(roles), Duration.ofHours(2));
-        }
-
-        @Override
-        public void close() {
-            host.close();
         }
     }
 
@@ -200,7 +161,7 @@ public final class DispatchBenchmark {
         }
     }
 
-    private void assignmentLatency(Instance instance, int samples, Stats assignment, Stats submit) throws Exception {
+    private void assignmentLatency(BenchInstance instance, int samples, Stats assignment, Stats submit) throws Exception {
         String agentId = "bench-waiter";
         AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
         agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
@@ -229,7 +190,7 @@ public final class DispatchBenchmark {
         }
     }
 
-    private void preemptionLatency(Instance instance, int samples, Stats stats) throws Exception {
+    private void preemptionLatency(BenchInstance instance, int samples, Stats stats) throws Exception {
         String agentId = "bench-victim";
         AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
         agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
@@ -266,7 +227,7 @@ public final class DispatchBenchmark {
     }
 
     /** Pairs per second through the API's batched, two-way writes, and with naive single inserts. */
-    private double[] mappingIngest(Instance instance, int pairs) throws Exception {
+    private double[] mappingIngest(BenchInstance instance, int pairs) throws Exception {
         String agentId = "bench-mapper";
         AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
         agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
@@ -294,7 +255,7 @@ public final class DispatchBenchmark {
         return new double[] {apiRate / rounds, naiveRate};
     }
 
-    private void prefill(Instance instance, int count, boolean platinum) throws Exception {
+    private void prefill(BenchInstance instance, int count, boolean platinum) throws Exception {
         Caller client = new Caller("contoso", "bench-client", Set.of("Jobs.Submit"));
         JobSpec spec = JobSpecs.aJobSpec().withTier(platinum ? io.controlplane.domain.Tier.Platinum
                 : io.controlplane.domain.Tier.Standard).build();
@@ -309,7 +270,7 @@ public final class DispatchBenchmark {
         pool.shutdown();
     }
 
-    private int drain(Instance instance, int jobs, int agents) throws Exception {
+    private int drain(BenchInstance instance, int jobs, int agents) throws Exception {
         List<SimulatedAgent> fleet = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
             String id = "bench-" + i;
@@ -333,7 +294,7 @@ public final class DispatchBenchmark {
         return done;
     }
 
-    private void claimLatency(Instance instance, int claims, Stats stats) {
+    private void claimLatency(BenchInstance instance, int claims, Stats stats) {
         String agentId = "bench-claimer";
         Caller agent = new Caller("provider", agentId, Set.of("Agents.Run"));
         var app = instance.controlPlane.app();
@@ -351,7 +312,7 @@ public final class DispatchBenchmark {
     }
 
     /** The storage cost a claim cannot avoid: one head-of-tier range query, timed alone. */
-    private Stats headQuery(Instance instance, int samples) {
+    private Stats headQuery(BenchInstance instance, int samples) {
         TableClient ready = new TableServiceClientBuilder().connectionString(Azurite.shared().connectionString())
                 .buildClient().getTableClient(instance.prefix + "ready");
         Stats stats = new Stats();

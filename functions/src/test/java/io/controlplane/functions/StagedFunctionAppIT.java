@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * what the host would only report at start-up: a reserved route, a binding expression or a
  * connection without its setting, a class lib/ cannot load. Intake and timer triggers are checked
  * against the queue names, sessions and schedule the rest of the system assumes
- * (docs/functions-host.md).
+ * (docs/operations.md, "The Azure Functions host").
  *
  * <p>Tagged so that surefire never runs it, even under a {@code -Dtest} pattern that matches its
  * name: it needs the app {@code package} stages, and failsafe runs it after that.

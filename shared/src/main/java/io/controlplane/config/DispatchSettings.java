@@ -92,20 +92,6 @@ public record DispatchSettings(
     }
 
     private static long number(Map<String, String> v, String name, long dflt, long min, long max, List<String> problems) {
-        String raw = v.get(name);
-        if (raw == null || raw.isBlank()) {
-            return dflt;
-        }
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value < min || value > max) {
-                problems.add(name + " must be from " + min + " to " + max);
-                return dflt;
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number");
-            return dflt;
-        }
+        return SettingValues.number(v, name, dflt, min, max, problems);
     }
 }

@@ -38,8 +38,8 @@ public record TenancySettings(boolean requireEntitlement, Duration retention, Du
                 default -> problems.add(REQUIRE_ENTITLEMENT + " must be true or false");
             }
         }
-        long days = number(values, RETENTION_DAYS, 90, 0, 3650, problems);
-        long minutes = number(values, RETENTION_PURGE_MINUTES, 60, 1, 7 * 24 * 60, problems);
+        long days = SettingValues.number(values, RETENTION_DAYS, 90, 0, 3650, problems);
+        long minutes = SettingValues.number(values, RETENTION_PURGE_MINUTES, 60, 1, 7 * 24 * 60, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid tenancy settings:\n - " + String.join("\n - ", problems));
         }
@@ -48,23 +48,5 @@ public record TenancySettings(boolean requireEntitlement, Duration retention, Du
 
     public boolean purges() {
         return !retention.isZero();
-    }
-
-    private static long number(Map<String, String> v, String name, long dflt, long min, long max, List<String> problems) {
-        String raw = v.get(name);
-        if (raw == null || raw.isBlank()) {
-            return dflt;
-        }
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value < min || value > max) {
-                problems.add(name + " must be from " + min + " to " + max);
-                return dflt;
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number");
-            return dflt;
-        }
     }
 }

@@ -100,6 +100,26 @@ class OperationsGuideTest {
         assertThat(documented).as("settings in the Configuration table of %s", file).isEqualTo(inCode);
     }
 
+    @Test
+    void everyHostJsonSettingHasItsReasonInTheFunctionsHostSection() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode host = Json.mapper().readTree(Files.readString(ProjectDocs.find("host.json")));
+        Set<String> keys = new TreeSet<>();
+        collectKeys(host, keys);
+        String text = section("The Azure Functions host");
+        assertThat(keys).as("host.json keys").contains("functionTimeout", "serviceBus", "maxConcurrentSessions");
+        assertThat(keys.stream().filter(key -> !text.contains("`" + key)).toList())
+                .as("host.json settings without their reason in the operations guide").isEmpty();
+    }
+
+    private static void collectKeys(com.fasterxml.jackson.databind.JsonNode node, Set<String> keys) {
+        node.fields().forEachRemaining(e -> {
+            keys.add(e.getKey());
+            if (e.getValue().isObject()) {
+                collectKeys(e.getValue(), keys);
+            }
+        });
+    }
+
     /** The text under "## title", up to the next "## " heading outside fenced code. */
     private static String section(String title) {
         StringBuilder text = new StringBuilder();

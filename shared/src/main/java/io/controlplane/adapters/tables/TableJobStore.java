@@ -67,19 +67,19 @@ final class TableJobStore implements JobStore {
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, row));
         }
         if (maxActiveJobs == UNLIMITED) {
-            return create(job, actions);
+            return create(job, created, actions);
         }
-        return new SubmissionGuard(table, job.tenantId()).createWithin(maxActiveJobs, actions, guarded -> create(job, guarded),
-                () -> committed(job));
+        return new SubmissionGuard(table, job.tenantId()).createWithin(maxActiveJobs, actions,
+                guarded -> create(job, created, guarded), () -> committed(job, List.of(created)));
     }
 
-    private Job create(Job job, List<TableTransactionAction> actions) {
+    private Job create(Job job, HistoryEntry created, List<TableTransactionAction> actions) {
         try {
             TableTransactionResult result = table.submitTransaction(actions);
             return job.withEtag(etagOf(result, job));
         } catch (TableServiceException e) {
             if (TableErrors.isAlreadyExists(e)) {
-                Optional<Job> committed = committed(job);
+                Optional<Job> committed = committed(job, List.of(created));
                 if (committed.isPresent()) {
                     return committed.get();
                 }
@@ -91,11 +91,24 @@ final class TableJobStore implements JobStore {
 
     /**
      * The job as stored, if it is exactly what this write stores: a write whose answer was lost (a
-     * timeout after commit) and which the SDK's retry policy sent again meets its own rows. (A writer
-     * that stored the very same job from the same version did what this write meant to do.)
+     * timeout after commit) and which the SDK's retry policy sent again meets its own rows: the job row
+     * and every history entry of the write are stored as written (the entry names its actor).
      */
-    private Optional<Job> committed(Job job) {
-        return find(job.tenantId(), job.id()).filter(stored -> stored.withEtag(null).equals(job.withEtag(null)));
+    private Optional<Job> committed(Job job, List<HistoryEntry> entries) {
+        return find(job.tenantId(), job.id())
+                .filter(stored -> stored.withEtag(null).equals(job.withEtag(null)))
+                .filter(stored -> entries.stream().allMatch(entry -> entry.equals(historyEntry(job.tenantId(), entry).orElse(null))));
+    }
+
+    private Optional<HistoryEntry> historyEntry(String tenantId, HistoryEntry entry) {
+        try {
+            return Optional.of(entities.toHistoryEntry(table.getEntity(tenantId, JobEntities.historyRowKey(entry.jobId(), entry.sequence()))));
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -154,7 +167,7 @@ final class TableJobStore implements JobStore {
             if (TableErrors.isPreconditionFailed(e) || TableErrors.isAlreadyExists(e)) {
                 // Either someone else changed the job (or committed this history step), or this very write
                 // committed on an earlier try whose answer was lost, and the SDK's retry met it.
-                Optional<Job> committed = committed(job);
+                Optional<Job> committed = committed(job, entries);
                 if (committed.isPresent()) {
                     return committed.get();
                 }
