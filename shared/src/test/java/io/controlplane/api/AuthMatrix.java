@@ -305,6 +305,34 @@ public final class AuthMatrix {
         }
     }
 
+    /** An Azure DevOps PAT-shaped path segment: the api logs paths, and must mask it. */
+    public static final String PAT_IN_PATH = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst";
+
+    /**
+     * Sends every matrix case, every raw-secret spec (each a 400) and a PAT-shaped path (404) over
+     * {@code transport}, as a client of {@link #OWNER}; returns every credential and secret sent, none
+     * of which may reach a log.
+     */
+    public static List<String> sendCredentialsAndSecrets(Transport transport, List<Case> cases, Scene scene) {
+        List<String> sent = new java.util.ArrayList<>();
+        for (Case c : cases) {
+            transport.send(c.method(), c.path(), c.authorization(), c.body());
+            sent.addAll(credentialsIn(c.authorization()));
+        }
+        String client = "Bearer " + scene.issuer().token(OWNER, "user-of-contoso",
+                List.of("Jobs.Submit", "Jobs.Read"), java.time.Duration.ofMinutes(5));
+        sent.addAll(credentialsIn(client));
+        io.controlplane.validation.JobSpecValidatorTest.rawSecrets().forEach(secret -> {
+            org.assertj.core.api.Assertions.assertThat(transport.send("POST", "/api/jobs", client, secret.specJson()).status())
+                    .as(secret.toString()).isEqualTo(400);
+            sent.add(secret.secret());
+        });
+        org.assertj.core.api.Assertions.assertThat(transport.send("GET", "/api/jobs/" + PAT_IN_PATH, client, null).status())
+                .isEqualTo(404);
+        sent.add(PAT_IN_PATH);
+        return sent;
+    }
+
     /**
      * What no answer or log may show of an Authorization header value: the credential after the
      * scheme, and a JWT's signature on its own (each when long enough to be told apart from text).
