@@ -30,7 +30,7 @@ final class RequestBodies {
             return null;
         }
         if (contentType != null && !isJson(contentType)) {
-            throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + contentType.split(";")[0]
+            throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + mediaType(contentType)
                     + "' is not accepted; send application/json.");
         }
         try {
@@ -71,8 +71,14 @@ final class RequestBodies {
         return "unexpected content";
     }
 
+    /** The media type before any parameters; not split(";")[0], which fails on ";" (split drops empty strings). */
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    }
+
     private static boolean isJson(String contentType) {
-        String media = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        String media = mediaType(contentType).toLowerCase(Locale.ROOT);
         return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
     }
 }
