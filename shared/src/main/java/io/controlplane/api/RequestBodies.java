@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.domain.FieldError;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +32,7 @@ final class RequestBodies {
             return null;
         }
         if (contentType != null && !isJson(contentType)) {
-            throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + contentType.split(";")[0]
+            throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + mediaType(contentType)
                     + "' is not accepted; send application/json.");
         }
         try {
@@ -38,6 +40,12 @@ final class RequestBodies {
             if (node == null || node.isMissingNode()) {
                 throw new ApiException(ProblemType.VALIDATION, "A JSON body is required.",
                         List.of(new FieldError("", "the body is empty; send a JSON object")), Map.of());
+            }
+            String notUnicode = unpairedSurrogateAt(node);
+            if (notUnicode != null) {
+                throw new ApiException(ProblemType.MALFORMED_JSON, "The body is not valid JSON (a string escapes half of a "
+                        + "surrogate pair, which is not Unicode text).", List.of(new FieldError(notUnicode,
+                        "holds an unpaired surrogate escape (\\uD800 to \\uDFFF)")), Map.of());
             }
             return node;
         } catch (JsonProcessingException e) {
@@ -48,6 +56,49 @@ final class RequestBodies {
         } catch (IOException e) {
             throw new ApiException(ProblemType.MALFORMED_JSON, "The body could not be read as JSON.");
         }
+    }
+
+    /**
+     * Where the first string (value or field name) holding an unpaired surrogate is, or null. JSON's
+     * unicode escapes let a document carry one; it is no text (RFC 7493 forbids it), and storage
+     * cannot carry it either (a Table Storage key with one cannot be put in a URL: it was a 500).
+     */
+    static String unpairedSurrogateAt(JsonNode root) {
+        Deque<Map.Entry<String, JsonNode>> pending = new ArrayDeque<>();
+        pending.push(Map.entry("", root));
+        while (!pending.isEmpty()) {
+            Map.Entry<String, JsonNode> next = pending.pop();
+            String path = next.getKey();
+            JsonNode node = next.getValue();
+            if (node.isTextual() && hasUnpairedSurrogate(node.textValue())) {
+                return path;
+            }
+            if (node.isObject()) {
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
+                    if (hasUnpairedSurrogate(field.getKey())) {
+                        return path;
+                    }
+                    pending.push(Map.entry(path.isEmpty() ? field.getKey() : path + "." + field.getKey(), field.getValue()));
+                }
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    pending.push(Map.entry(path + "[" + i + "]", node.get(i)));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The parser's complaint without the offending text, which may hold anything (even a secret). */
@@ -71,8 +122,14 @@ final class RequestBodies {
         return "unexpected content";
     }
 
+    /** The media type before any parameters; not split(";")[0], which fails on ";" (split drops empty strings). */
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    }
+
     private static boolean isJson(String contentType) {
-        String media = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        String media = mediaType(contentType).toLowerCase(Locale.ROOT);
         return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
     }
 }

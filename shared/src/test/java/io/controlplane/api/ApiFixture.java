@@ -31,6 +31,11 @@ public final class ApiFixture {
     public final io.controlplane.app.UseCases app;
     public final HttpApi api;
     public final Map<String, ReadinessCheck> readiness = new HashMap<>();
+    public final io.controlplane.adapters.memory.InMemoryAgentStore agents = new io.controlplane.adapters.memory.InMemoryAgentStore();
+    public final io.controlplane.adapters.memory.InMemoryReadyQueue ready = new io.controlplane.adapters.memory.InMemoryReadyQueue();
+    public final io.controlplane.adapters.memory.InMemoryTenantStore tenants = new io.controlplane.adapters.memory.InMemoryTenantStore();
+    public final io.controlplane.adapters.memory.InMemoryMappingStore mappings = new io.controlplane.adapters.memory.InMemoryMappingStore();
+    public final RecordingIntake intake = new RecordingIntake();
 
     public ApiFixture() {
         this(new InMemoryJobStore(), 64 * 1024, 16 * 1024);
@@ -59,12 +64,8 @@ public final class ApiFixture {
         this.store = store;
         Clock clock = Clock.systemUTC();
         readiness.put("tableStorage", () -> { });
-        this.app = io.controlplane.app.UseCases.wire(new io.controlplane.app.UseCases.Stores(store,
-                        new io.controlplane.adapters.memory.InMemoryAgentStore(),
-                        new io.controlplane.adapters.memory.InMemoryReadyQueue(),
-                        new io.controlplane.adapters.memory.InMemoryTenantStore(),
-                        new io.controlplane.adapters.memory.InMemoryMappingStore()),
-                new RecordingIntake(), Set.of("westeurope", "northeurope"),
+        this.app = io.controlplane.app.UseCases.wire(new io.controlplane.app.UseCases.Stores(store, agents, ready, tenants, mappings),
+                intake, Set.of("westeurope", "northeurope"),
                 dispatch, tenancy, clock, Runnable::run,
                 io.controlplane.ports.AgentChannel.none(), telemetry);
         this.api = HttpApi.create(new HttpApi.Dependencies(
@@ -92,6 +93,18 @@ public final class ApiFixture {
         public Subscription subscribe(java.util.function.Consumer<io.controlplane.ports.IntakeMessage> handler) {
             return () -> { };
         }
+    }
+
+    /**
+     * Everything the in-memory stores hold, and what was published to intake, as comparable values:
+     * equal before and after a request that changed nothing.
+     */
+    public Map<String, Object> storedState() {
+        if (!(store instanceof InMemoryJobStore jobs)) {
+            throw new IllegalStateException("storedState() needs the in-memory job store");
+        }
+        return Map.of("jobs", jobs.contents(), "agents", agents.contents(), "ready", ready.contents(),
+                "tenants", tenants.contents(), "mappings", mappings.contents(), "intake", List.copyOf(intake.published));
     }
 
     public String token(String tenant, String... roles) {

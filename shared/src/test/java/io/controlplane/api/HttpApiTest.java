@@ -136,6 +136,37 @@ class HttpApiTest {
         }
 
         @Test
+        void aContentTypeOfOnlyParametersIsRefusedNotAnError() {
+            // Found by the fuzz suite: ";".split(";") is empty, so reading the media type threw (500).
+            for (String type : List.of(";", ";;", " ; ", ";charset=utf-8")) {
+                ApiResponse response = api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC, Map.of("Content-Type", type));
+                assertProblem(response, 415, "unsupported-media-type");
+            }
+        }
+
+        @Test
+        void aStringHoldingHalfASurrogatePairIsRefused() throws Exception {
+            // Found by the fuzz suite: a mapping id "\\ud800" was a 500 on Table Storage (no URL can hold the key).
+            String leaseId = leaseAJob();
+            ApiResponse mapping = api.call("POST", "/api/leases/" + leaseId + "/mappings", api.agentToken("agent-1"),
+                    "{\"items\":[{\"type\":\"WorkItem\",\"sourceId\":\"\\ud800\",\"targetId\":\"101\"}]}");
+            assertProblem(mapping, 400, "malformed-json");
+            assertThat(api.body(mapping).get("errors").get(0).get("field").asText()).isEqualTo("items[0].sourceId");
+            ObjectNode spec = (ObjectNode) api.json.readTree(ApiFixture.SPEC);
+            assertProblem(api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC.replace("\"Alpha\"", "\"Alpha\\udc00\"")), 400,
+                    "malformed-json");
+            spec.put("name", "Alpha \ud83d\ude42"); // a whole pair is text
+            assertThat(api.call("POST", "/api/jobs", contoso, spec.toString()).status()).isEqualTo(201);
+        }
+
+        private String leaseAJob() {
+            String agent = api.agentToken("agent-1");
+            api.call("PUT", "/api/agents/agent-1", agent, "{\"region\":\"westeurope\",\"capabilities\":[\"azure-devops\"]}");
+            submit(contoso);
+            return api.body(api.call("POST", "/api/agents/agent-1/lease?waitSeconds=0", agent, null)).get("leaseId").asText();
+        }
+
+        @Test
         void aBodyOverTheRequestLimitIsRefusedWith413() {
             String huge = "{\"name\":\"" + "x".repeat(70 * 1024) + "\"}";
             assertProblem(api.call("POST", "/api/jobs", contoso, huge), 413, "payload-too-large");

@@ -72,4 +72,9 @@ public final class InMemoryAgentStore implements AgentStore {
         });
         return result;
     }
+
+    /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
+    public synchronized Map<String, Agent> contents() {
+        return Map.copyOf(agents);
+    }
 }

@@ -177,4 +177,15 @@ public final class InMemoryJobStore implements JobStore {
                 .flatMap(java.util.Set::stream).forEach(k -> tenants.add(k.substring(0, k.indexOf('\u0000'))));
         return tenants;
     }
+
+    /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
+    public synchronized Map<String, Object> contents() {
+        Map<String, Object> jobs = new TreeMap<>();
+        jobsByTenant.forEach((tenant, byId) -> jobs.put(tenant, Map.copyOf(byId)));
+        Map<String, Object> logs = new TreeMap<>();
+        history.forEach((key, log) -> logs.put(key, List.copyOf(log)));
+        Map<String, Object> saved = new TreeMap<>();
+        checkpoints.forEach((key, byName) -> saved.put(key, Map.copyOf(byName)));
+        return Map.of("jobs", jobs, "history", logs, "checkpoints", saved, "idempotencyKeys", Map.copyOf(keys));
+    }
 }

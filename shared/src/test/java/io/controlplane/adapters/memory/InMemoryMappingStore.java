@@ -117,4 +117,11 @@ public final class InMemoryMappingStore implements MappingStore {
     private static String reverseKey(String type, String targetId) {
         return "r|" + type + "|" + targetId;
     }
+
+    /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
+    public synchronized Map<List<String>, Object> contents() {
+        Map<List<String>, Object> copy = new HashMap<>();
+        scopes.forEach((key, scope) -> copy.put(key, List.of(Map.copyOf(scope.forward), Map.copyOf(scope.reverse))));
+        return copy;
+    }
 }

@@ -76,4 +76,11 @@ public final class InMemoryReadyQueue implements ReadyQueue {
         }
         return depths;
     }
+
+    /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
+    public synchronized Map<String, Map<String, ReadyEntry>> contents() {
+        Map<String, Map<String, ReadyEntry>> copy = new TreeMap<>();
+        regions.forEach((region, entries) -> copy.put(region, Map.copyOf(entries)));
+        return copy;
+    }
 }

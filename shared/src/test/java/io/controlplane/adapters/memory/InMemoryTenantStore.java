@@ -32,4 +32,9 @@ public final class InMemoryTenantStore implements TenantStore {
     public boolean delete(String tenantId) {
         return tenants.remove(tenantId) != null;
     }
+
+    /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
+    public Map<String, TenantEntitlement> contents() {
+        return Map.copyOf(tenants);
+    }
 }
