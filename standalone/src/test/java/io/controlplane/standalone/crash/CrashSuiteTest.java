@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code crash-suite:}), and appended to the file {@code -Dcrash.countsFile} names.
  *
  * <p>Knobs (system properties): {@code crash.jobs} (default 240), {@code crash.agentProcesses}
- * (3; 3 agents of 2 slots each). A failed run keeps its logs and Azurite data under
- * {@code target/crash-suite/}.
+ * (3; 3 agents of 2 slots each), {@code crash.keep} (keep the logs and Azurite data of a passing
+ * run too). A failed run keeps its logs and Azurite data under {@code target/crash-suite/}.
  */
 @Tag("crash")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -66,6 +66,8 @@ class CrashSuiteTest {
     private static final int AGENTS_PER_PROCESS = 3;
     private static final int SLOTS = 2;
     private static final Duration ALL_DONE_WITHIN = Duration.ofMinutes(6);
+    /** The control plane's LEASE_SECONDS: short, so that lost work comes back within seconds. */
+    private static final Duration LEASE = Duration.ofSeconds(5);
     /** No job finishing for this long means the run is stuck: stop waiting and report. */
     private static final Duration STALLED_AFTER = Duration.ofSeconds(60);
 
@@ -106,12 +108,12 @@ class CrashSuiteTest {
         if (work == null) {
             return;
         }
-        if (passed) {
+        if (passed && !Boolean.getBoolean("crash.keep")) {
             try (Stream<Path> files = Files.walk(work)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         } else {
-            System.out.println("crash-suite: logs and Azurite data of the failed run kept in " + work);
+            System.out.println("crash-suite: logs and Azurite data of the run kept in " + work);
         }
     }
 
@@ -138,18 +140,27 @@ class CrashSuiteTest {
         port = Azurite.freePort();
         startHost();
 
-        List<StoredOutcome.Expected> expected = submitJobs();
+        // The Standard jobs first; the Premium and Platinum ones once every slot is busy with those,
+        // so that waiting higher tiers preempt running lower-tier jobs (release after a final
+        // checkpoint, resume elsewhere) while the crashes happen.
+        List<StoredOutcome.Expected> expected = new ArrayList<>(submitJobs(n -> n % 3 == 0));
         for (int p = 1; p <= AGENT_PROCESSES; p++) {
             startAgents("crash-a" + p);
         }
+        Instant busyBy = Instant.now().plusSeconds(60);
+        while (leasesReceived() < (long) AGENT_PROCESSES * AGENTS_PER_PROCESS * SLOTS && Instant.now().isBefore(busyBy)) {
+            Thread.sleep(50);
+        }
+        expected.addAll(submitJobs(n -> n % 3 != 0));
 
         // Each crash once the share of finished jobs passes its mark, so each lands in a busy run.
-        atShareDone(0.15, this::killTheControlPlaneMidDispatch);
+        atShareDone(0.15, () -> killTheControlPlaneMidDispatch(Duration.ZERO));
         atShareDone(0.30, () -> killAnAgentMidJob(true));
         atShareDone(0.45, this::restartAzurite);
         atShareDone(0.60, () -> {
             killAnAgentMidJob(false);
-            killTheControlPlaneMidDispatch();
+            // down longer than a lease: every running job's lease expires meanwhile
+            killTheControlPlaneMidDispatch(LEASE.plusSeconds(2));
         });
         atShareDone(0.75, () -> {
             killAnAgentMidJob(true);
@@ -184,17 +195,20 @@ class CrashSuiteTest {
     // --- the jobs ---
 
     /**
-     * Mixed tiers, 1.5 to 3.5 s each, 5 to 24 work items (so as many mappings); every 25th job is
-     * made to fail (not retryable) at 40 percent.
+     * The jobs {@code which} picks of 0..{@link #JOBS}: mixed tiers, 1.5 to 3.5 s each (every other
+     * Standard one 6 to 9 s), 5 to 24 work items (so as many mappings); every 25th job is made to
+     * fail (not retryable) at 40 percent.
      */
-    private List<StoredOutcome.Expected> submitJobs() throws Exception {
+    private List<StoredOutcome.Expected> submitJobs(java.util.function.IntPredicate which) throws Exception {
         String token = issuer.token(TENANT, "crash-client", List.of("Jobs.Submit", "Jobs.Read"), Duration.ofHours(2));
         ExecutorService submitters = Executors.newFixedThreadPool(4);
         try {
             List<Future<StoredOutcome.Expected>> submitted = new ArrayList<>();
             for (int n = 0; n < JOBS; n++) {
                 int job = n;
-                submitted.add(submitters.submit(() -> submit(token, job)));
+                if (which.test(n)) {
+                    submitted.add(submitters.submit(() -> submit(token, job)));
+                }
             }
             List<StoredOutcome.Expected> expected = new ArrayList<>();
             for (Future<StoredOutcome.Expected> f : submitted) {
@@ -214,8 +228,11 @@ class CrashSuiteTest {
         spec.put("name", "crash suite job " + n);
         spec.put("tier", new String[] {"Standard", "Premium", "Platinum"}[n % 3]);
         spec.put("mappingScope", scope);
+        // Every other Standard job runs longer, so that it is still running when the higher tiers
+        // arrive and may be preempted.
+        int durationMs = n % 6 == 0 ? 6000 + (n * 7919) % 3000 : 1500 + (n * 7919) % 2000;
         ObjectNode simulation = spec.putObject("config").putObject("simulation")
-                .put("durationMs", 1500 + (n * 7919) % 2000).put("workItems", workItems);
+                .put("durationMs", durationMs).put("workItems", workItems);
         if (fails) {
             simulation.put("failAtPercent", 40).put("failRetryable", false);
         }
@@ -240,8 +257,11 @@ class CrashSuiteTest {
         }
     }
 
-    /** kill -9 right after a lease was granted (agents are claiming and long-polling), then start it again. */
-    private void killTheControlPlaneMidDispatch() throws Exception {
+    /**
+     * kill -9 right after a lease was granted (agents are claiming and long-polling), then start it
+     * again after {@code outage}.
+     */
+    private void killTheControlPlaneMidDispatch(Duration outage) throws Exception {
         long leases = leasesReceived();
         Instant deadline = Instant.now().plusSeconds(20);
         while (leasesReceived() == leases && Instant.now().isBefore(deadline)) {
@@ -249,7 +269,8 @@ class CrashSuiteTest {
         }
         host.crash();
         controlPlaneKills++;
-        chaos.add("control-plane-kill@" + finishedJobs());
+        chaos.add("control-plane-kill(" + outage.toSeconds() + "s down)@" + finishedJobs());
+        Thread.sleep(outage.toMillis());
         startHost();
     }
 
@@ -311,7 +332,7 @@ class CrashSuiteTest {
         env.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
         env.put("CONTROLPLANE_SETTINGS_FILE", work.resolve("absent.json").toString());
         env.put("OTEL_SDK_DISABLED", "true");
-        env.put("LEASE_SECONDS", "5");
+        env.put("LEASE_SECONDS", String.valueOf(LEASE.toSeconds()));
         env.put("HEARTBEAT_SECONDS", "1");
         env.put("RECONCILE_SECONDS", "1");
         env.put("AGENT_OFFLINE_SECONDS", "5");
@@ -320,6 +341,7 @@ class CrashSuiteTest {
         env.put("PROGRESS_MIN_INTERVAL_MS", "500");
         env.put("DISPATCH_POLL_MS", "250");
         env.put("RETRY_BACKOFF_BASE_SECONDS", "1");
+        env.put("PREEMPT_AFTER_SECONDS", "1"); // higher tiers waiting behind running lower-tier jobs preempt them
         host = JavaProcess.start("host-" + hostStarts, work.resolve("host-" + hostStarts + ".log"),
                 List.of("-XX:+UseSerialGC", "-Xmx384m"), StandaloneHost.class.getName(), List.of(), env);
         Instant deadline = Instant.now().plusSeconds(90);
