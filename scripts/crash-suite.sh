@@ -25,7 +25,7 @@ for run in $(seq 1 "$RUNS"); do
   echo "crash-suite: run $run of $RUNS"
   # -am builds shared and the simulator as well (nothing is installed in ~/.m2); only the crash
   # suite runs.
-  if ! mvn -B -q -pl standalone -am test -Dtest=CrashSuiteTest -Dsurefire.failIfNoSpecifiedTests=false \
+  if ! mvn -B -q -Dstyle.color=never -pl standalone -am test -Dtest=CrashSuiteTest -Dsurefire.failIfNoSpecifiedTests=false \
       -Dcrash.countsFile="$COUNTS" "$@"; then
     [[ -f "$REPORT" ]] && cat "$REPORT"
     echo "crash-suite: run $run of $RUNS FAILED (counts so far below; logs and data of a failed run are kept in standalone/target/crash-suite/)" >&2
