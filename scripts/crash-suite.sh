@@ -19,20 +19,27 @@ if [[ ! -x node_modules/.bin/azurite || package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund --loglevel=error
 fi
 COUNTS="$(mktemp)"
-trap 'rm -f "$COUNTS"' EXIT
+BUILD_LOG="$(mktemp)"
+trap 'rm -f "$COUNTS" "$BUILD_LOG"' EXIT
 REPORT=standalone/target/surefire-reports/io.controlplane.standalone.crash.CrashSuiteTest.txt
 for run in $(seq 1 "$RUNS"); do
   echo "crash-suite: run $run of $RUNS"
+  rm -f "$REPORT"
+  before=$(wc -l < "$COUNTS")
   # -am builds shared and the simulator as well (nothing is installed in ~/.m2); only the crash
   # suite runs.
-  if ! mvn -B -q -Dstyle.color=never -pl standalone -am test -Dtest=CrashSuiteTest -Dsurefire.failIfNoSpecifiedTests=false \
-      -Dcrash.countsFile="$COUNTS" "$@"; then
-    [[ -f "$REPORT" ]] && cat "$REPORT"
+  if ! mvn -B -Dstyle.color=never -pl standalone -am test -Dtest=CrashSuiteTest -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dcrash.countsFile="$COUNTS" "$@" > "$BUILD_LOG" 2>&1; then
+    if [[ -f "$REPORT" ]]; then cat "$REPORT"; else tail -n 60 "$BUILD_LOG"; fi
     echo "crash-suite: run $run of $RUNS FAILED (counts so far below; logs and data of a failed run are kept in standalone/target/crash-suite/)" >&2
     cat "$COUNTS"
+    exit 1
+  fi
+  if [[ $(wc -l < "$COUNTS") -le $before ]]; then
+    tail -n 60 "$BUILD_LOG"
+    echo "crash-suite: run $run of $RUNS printed no counts: did the crash suite run?" >&2
     exit 1
   fi
   tail -n 1 "$COUNTS"
 done
 echo "crash-suite: $RUNS of $RUNS runs passed"
-cat "$COUNTS"
