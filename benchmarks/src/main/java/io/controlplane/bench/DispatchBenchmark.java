@@ -200,12 +200,14 @@ public final class DispatchBenchmark {
         for (int i = 0; i < samples + 2; i++) {
             post(instance.uri(), "/api/jobs", client, standard);
             Lease victim = agent.lease(agentId, 10).orElseThrow(() -> new IllegalStateException("no victim lease"));
-            agent.heartbeat(agentId, List.of());
+            List<io.controlplane.simulator.HeldLease> held = List.of(new io.controlplane.simulator.HeldLease(victim.leaseId(),
+                    victim.epoch()));
+            agent.heartbeat(agentId, held);
             long t0 = System.nanoTime();
             post(instance.uri(), "/api/jobs", client, platinum);
             boolean released = false;
             while (!released) {
-                for (var command : agent.heartbeat(agentId, List.of())) {
+                for (var command : agent.heartbeat(agentId, held)) {
                     if (command.type() == io.controlplane.simulator.Command.Type.PREEMPT) {
                         agent.release(victim.leaseId(), victim.epoch(), io.controlplane.simulator.ReleaseReason.PREEMPTED);
                         released = true;

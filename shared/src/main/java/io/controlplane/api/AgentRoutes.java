@@ -69,11 +69,13 @@ final class AgentRoutes {
 
     private ApiResponse heartbeat(ApiRequest request, Caller caller, Map<String, String> params) {
         String agentId = agentId(params);
-        // Optional body { leases: [{ leaseId }] }: the leases the agent believes it holds, so one
-        // that was revoked meanwhile is answered with an explicit cancel rather than silence.
+        // Optional body { leases: [{ leaseId }] }: the leases the agent works on. Only those are
+        // extended, and one that was revoked meanwhile is answered with an explicit cancel rather
+        // than silence. Without the list, every lease of the agent is extended.
         JsonNode body = request.body().length == 0 ? null : bodies.read(request, false);
-        List<String> believed = new java.util.ArrayList<>();
+        List<String> believed = null;
         if (body != null && body.isObject() && body.path("leases").isArray()) {
+            believed = new java.util.ArrayList<>();
             for (JsonNode lease : body.path("leases")) {
                 if (lease.path("leaseId").isTextual() && lease.path("leaseId").asText().length() <= 600 && believed.size() < 64) {
                     believed.add(lease.path("leaseId").asText());

@@ -17,11 +17,22 @@ import java.util.Optional;
  * An agent's heartbeat: proves it alive, extends each lease it still holds, and answers one
  * command per lease. A lease the job no longer confirms is dropped from the agent's record and
  * answered with {@code cancel} (reason {@code lease-lost}).
+ *
+ * <p>A lease leaves the agent's record only once its job no longer holds it: the record is where
+ * the reconcile pass finds expired leases to requeue, so a lease that merely expired (its job still
+ * holds it) stays there, is answered {@code cancel}, and the next reconcile pass requeues its job
+ * and frees the slot. When the agent names the leases it works on, only those are extended: one it
+ * no longer names (it gave the job up, or it is the same agent id started again and the lease was
+ * its previous run's) is left to expire like the lease of a silent agent.
  */
 public final class AgentHeartbeat {
 
     /** The answer: a command per lease, and the timings the agent should keep. */
     public record Beat(List<AgentCommand> commands, long heartbeatIntervalSeconds, long leaseDurationSeconds) {
+    }
+
+    /** A lease its job still holds: the job as stored now, and whether this heartbeat extended it. */
+    private record Held(Job job, boolean extended) {
     }
 
     private final AgentRecords agents;
@@ -36,24 +47,42 @@ public final class AgentHeartbeat {
         this.clock = clock;
     }
 
+    /** A heartbeat that does not say which leases the agent works on: every lease it holds is extended. */
     public Beat beat(Caller caller, String agentId) {
-        return beat(caller, agentId, List.of());
+        return beat(caller, agentId, null);
     }
 
     /**
-     * @param believed lease ids the agent says it holds; one this agent no longer holds (revoked by
-     *     reconciliation, completed elsewhere) is answered {@code cancel} with reason {@code lease-lost}
+     * @param named lease ids the agent says it works on, or null when it does not say. Only these
+     *     are extended; one this agent no longer holds (revoked by reconciliation, completed
+     *     elsewhere) is answered {@code cancel} with reason {@code lease-lost}.
      */
-    public Beat beat(Caller caller, String agentId, List<String> believed) {
+    public Beat beat(Caller caller, String agentId, List<String> named) {
         Agent agent = agents.own(caller, agentId);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.leaseDuration());
         List<AgentCommand> commands = new ArrayList<>();
         List<String> lost = new ArrayList<>();
+        List<String> extended = new ArrayList<>();
         for (AgentLease lease : agent.leases()) {
-            Optional<Job> extended = extend(lease, expiresAt, now);
-            if (extended.isPresent()) {
-                commands.add(commandFor(extended.get(), lease, expiresAt));
+            boolean worked = named == null || named.contains(lease.leaseId());
+            Optional<Held> held = holdAndExtend(lease, worked ? expiresAt : null, now);
+            if (held.isPresent()) {
+                Job job = held.get().job();
+                if (held.get().extended()) {
+                    extended.add(lease.leaseId());
+                    commands.add(commandFor(job, lease, expiresAt));
+                } else if (!worked) {
+                    continue;
+                } else if (job.leaseExpiresAt().isBefore(now)) {
+                    // Expired: writes with it are refused already. It stays on the record for the
+                    // reconcile pass, which requeues the job (new epoch) and frees the slot.
+                    commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "lease-lost"));
+                } else {
+                    commands.add(commandFor(job, lease, job.leaseExpiresAt())); // not extended this time (contended)
+                }
+                // A lease the agent does not name gets no command: it may be a claim whose answer
+                // is still on its way to the agent, which names it from its next heartbeat on.
             } else if (cancelled(lease)) {
                 lost.add(lease.leaseId());
                 commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "cancelled"));
@@ -63,7 +92,7 @@ public final class AgentHeartbeat {
                 commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "lease-lost"));
             }
         }
-        for (String leaseId : believed) {
+        for (String leaseId : named == null ? List.<String>of() : named) {
             if (agent.lease(leaseId).isEmpty() && commands.stream().noneMatch(c -> c.leaseId().equals(leaseId))) {
                 commands.add(AgentCommand.cancel(leaseId, null, "lease-lost"));
             }
@@ -74,7 +103,7 @@ public final class AgentHeartbeat {
                 beat = beat.withoutLease(leaseId);
             }
             List<AgentLease> refreshed = beat.leases().stream()
-                    .map(l -> lost.contains(l.leaseId()) ? l
+                    .map(l -> !extended.contains(l.leaseId()) ? l
                             : new AgentLease(l.leaseId(), l.tenantId(), l.jobId(), l.epoch(), l.reservedAt(), expiresAt))
                     .toList();
             return beat.withLeases(refreshed);
@@ -98,25 +127,31 @@ public final class AgentHeartbeat {
                 .isPresent();
     }
 
-    /** Extends the job's lease if the job still holds it (and starts it); empty when the lease is lost. */
-    private Optional<Job> extend(AgentLease lease, Instant expiresAt, Instant now) {
+    /**
+     * The job, if it still holds the lease; extended to {@code expiresAt} (and started) unless that
+     * is null or the lease has expired. Empty when the job no longer holds the lease.
+     */
+    private Optional<Held> holdAndExtend(AgentLease lease, Instant expiresAt, Instant now) {
+        Job job = null;
         for (int attempt = 0; attempt < AgentRecords.MAX_ATTEMPTS; attempt++) {
             Optional<Job> found = jobs.find(lease.tenantId(), lease.jobId());
-            if (found.isEmpty() || !found.get().holdsLease(lease.leaseId())
-                    || found.get().leaseExpiresAt().isBefore(now)) {
+            if (found.isEmpty() || !found.get().holdsLease(lease.leaseId())) {
                 return Optional.empty();
             }
-            Job job = found.get();
+            job = found.get();
+            if (expiresAt == null || job.leaseExpiresAt().isBefore(now)) {
+                return Optional.of(new Held(job, false));
+            }
             try {
                 if (job.state() == JobState.Assigned) {
                     Job.Transition started = job.extendLease(expiresAt, now).start(now);
-                    return Optional.of(jobs.update(started.job(), List.of(started.entry())));
+                    return Optional.of(new Held(jobs.update(started.job(), List.of(started.entry())), true));
                 }
-                return Optional.of(jobs.update(job.extendLease(expiresAt, now), List.of()));
+                return Optional.of(new Held(jobs.update(job.extendLease(expiresAt, now), List.of()), true));
             } catch (ConcurrencyConflictException raced) {
                 // progress or an operator changed the job meanwhile: read again
             }
         }
-        return Optional.empty();
+        return Optional.of(new Held(job, false));
     }
 }

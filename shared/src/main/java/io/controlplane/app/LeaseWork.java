@@ -260,8 +260,13 @@ public final class LeaseWork {
             agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
             return new Claim(Optional.empty(), true);
         }
-        // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot path.
-        background.execute(() -> ready.remove(entry));
+        // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot
+        // path, if it is still the version read. An entry made up for a held job (no ETag) is not:
+        // deleting by key alone, late on a busy pool, could delete the entry the job's next return
+        // to the queue writes (same key). Reconciliation removes that stale entry after its grace.
+        if (entry.etag() != null) {
+            background.execute(() -> ready.remove(entry));
+        }
         LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
         telemetry.metrics().jobLeased(stored, Duration.between(queuedSince(job, entry), now));

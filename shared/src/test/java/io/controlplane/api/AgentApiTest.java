@@ -171,6 +171,22 @@ class AgentApiTest {
     }
 
     @Test
+    void aHeartbeatListingItsLeasesExtendsOnlyThoseAndOneWithoutAListExtendsThemAll() {
+        api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION);
+        submit();
+        String leaseId = leaseOk(agent, "agent-1").get("leaseId").asText();
+
+        JsonNode named = api.body(api.call("POST", "/api/agents/agent-1/heartbeat", agent,
+                "{\"leases\":[{\"leaseId\":\"" + leaseId + "\",\"epoch\":1}]}"));
+        JsonNode none = api.body(api.call("POST", "/api/agents/agent-1/heartbeat", agent, "{\"leases\":[]}"));
+        JsonNode noBody = api.body(api.call("POST", "/api/agents/agent-1/heartbeat", agent, null));
+
+        assertThat(named.get("commands")).singleElement().satisfies(c -> assertThat(c.get("type").asText()).isEqualTo("continue"));
+        assertThat(none.get("commands")).as("a lease the agent no longer names is not extended").isEmpty();
+        assertThat(noBody.get("commands")).singleElement().satisfies(c -> assertThat(c.get("leaseId").asText()).isEqualTo(leaseId));
+    }
+
+    @Test
     void aLeaseTheAgentStillBelievesItHoldsButLostIsAnsweredWithCancel() {
         api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION);
         submit();

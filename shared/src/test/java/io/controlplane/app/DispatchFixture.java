@@ -30,6 +30,36 @@ public final class DispatchFixture implements AutoCloseable {
     public final ApiFixture.RecordingIntake intake = new ApiFixture.RecordingIntake();
     public final DispatchSettings settings;
     public final UseCases app;
+    /** The use cases' background work: runs at once, unless a test holds it to run it late. */
+    public final Background background = new Background();
+
+    /** An executor that runs tasks at once, or keeps them while held, to run them late (a busy pool). */
+    public static final class Background implements java.util.concurrent.Executor {
+        private final java.util.List<Runnable> held = new java.util.ArrayList<>();
+        private boolean holding;
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            if (holding) {
+                held.add(task);
+            } else {
+                task.run();
+            }
+        }
+
+        /** From now on, tasks wait for {@link #runHeld()}. */
+        public synchronized void hold() {
+            holding = true;
+        }
+
+        /** Runs the tasks kept so far, in order, and runs later ones at once again. */
+        public synchronized void runHeld() {
+            holding = false;
+            java.util.List<Runnable> late = new java.util.ArrayList<>(held);
+            held.clear();
+            late.forEach(Runnable::run);
+        }
+    }
 
     public DispatchFixture() {
         this(Map.of());
@@ -58,7 +88,7 @@ public final class DispatchFixture implements AutoCloseable {
         mappings = stores.mappings();
         settings = DispatchSettings.from(settingValues);
         app = UseCases.wire(stores, intake, Set.of("westeurope", "northeurope"), settings,
-                io.controlplane.config.TenancySettings.from(settingValues), clock, Runnable::run,
+                io.controlplane.config.TenancySettings.from(settingValues), clock, background,
                 io.controlplane.ports.AgentChannel.none(), telemetry);
     }
 

@@ -235,4 +235,37 @@ abstract class InterruptionTest {
         assertThat(f.jobs.checkpoints("contoso", job.id())).hasSize(1);
         assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().leases()).isEmpty();
     }
+    @Test
+    void aJobClaimedByItsHeldAgentThenPreemptedStaysDispatchableWhenTheClaimsLateCleanupRuns() {
+        // Found by the crash suite: a Premium job claimed by the agent preemption had held for it,
+        // preempted in turn by a Platinum one and released, sat Queued for ever with no ready
+        // entry. The held claim made up the job's entry (no ETag), so the claim's clean-up, run
+        // later on the busy background pool, deleted whatever entry had that key: the new one its
+        // release had just written (a job keeps its key when it comes back).
+        Job standard = f.submit("contoso", aJobSpec().withTier(Tier.Standard).build());
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+        LeaseGrant victim = leased("agent-1", standard);
+        Job premium = f.submit("fabrikam", aJobSpec().withTier(Tier.Premium).build());
+        f.clock.advance(Duration.ofSeconds(3));
+        assertThat(f.app.preemption().run("westeurope")).singleElement()
+                .satisfies(d -> assertThat(d.waitingJobId()).isEqualTo(premium.id()));
+        f.app.releaseLease().release(agent1, victim.leaseId(), "preempted");
+
+        f.background.hold();
+        LeaseGrant held = leased("agent-1", premium); // the held agent's claim; its clean-up waits
+        f.submit("fabrikam", aJobSpec().withTier(Tier.Platinum).build());
+        f.clock.advance(Duration.ofSeconds(3));
+        assertThat(f.app.preemption().run("westeurope")).singleElement()
+                .satisfies(d -> assertThat(d.victimJobId()).isEqualTo(premium.id()));
+        f.app.releaseLease().release(agent1, held.leaseId(), "preempted");
+        f.background.runHeld();
+
+        assertThat(f.job(premium).state()).isEqualTo(JobState.Queued);
+        assertThat(f.ready.heads("westeurope", 10)).extracting(e -> e.jobId()).contains(premium.id());
+        f.register("agent-2", "westeurope", "shared", 2, "azure-devops");
+        List<String> leased = new java.util.ArrayList<>();
+        f.lease("agent-2").ifPresent(g -> leased.add(g.job().id()));
+        f.lease("agent-2").ifPresent(g -> leased.add(g.job().id()));
+        assertThat(leased).as("the preempted Premium job is dispatched again").contains(premium.id());
+    }
 }

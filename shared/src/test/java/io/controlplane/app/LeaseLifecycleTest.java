@@ -219,4 +219,74 @@ abstract class LeaseLifecycleTest {
         assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().leases()).isEmpty();
         assertThat(f.lease("agent-1")).map(g -> g.job().id()).contains(job.id());
     }
+    @Test
+    void aHeartbeatAfterTheLeaseExpiredStopsTheAgentAndLeavesTheJobToTheReconcilePassWhichRequeuesIt() {
+        // Found by the crash suite: the control plane was down longer than LEASE_SECONDS, and the
+        // agents' first heartbeats after its restart came before its first reconcile pass. The
+        // heartbeat dropped the expired lease from the agent record, the one place the reconcile pass
+        // looks for expired leases, so the job stayed Running, leased to nobody, for ever.
+        Job job = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+        LeaseGrant grant = leasedTo("agent-1", job);
+        f.app.heartbeat().beat(agent1, "agent-1");
+        f.clock.advance(f.settings.leaseDuration().plusSeconds(1));
+
+        AgentHeartbeat.Beat late = f.app.heartbeat().beat(agent1, "agent-1", List.of(grant.leaseId()));
+
+        assertThat(late.commands()).singleElement().satisfies(c -> {
+            assertThat(c.type()).isEqualTo("cancel");
+            assertThat(c.leaseId()).isEqualTo(grant.leaseId());
+            assertThat(c.reason()).isEqualTo("lease-lost");
+        });
+        assertThatThrownBy(() -> f.app.reportProgress().report(agent1, grant.leaseId(), 50, Map.of(), "late"))
+                .isInstanceOf(LeaseLostException.class);
+        Reconcile.Report report = f.app.reconcile().region("westeurope");
+        assertThat(report.expiredLeases()).isEqualTo(1);
+        assertThat(f.job(job).state()).isEqualTo(JobState.Queued);
+        assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().leases()).isEmpty();
+        LeaseGrant again = leasedTo("agent-1", job);
+        assertThat(again.epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void aLeaseTheAgentNoLongerNamesIsNotExtendedSoARestartedAgentDoesNotKeepItsPredecessorsJobsForEver() {
+        // Found by the crash suite: an agent killed with -9 and started again under the same id
+        // heartbeats for the leases of its previous run too (the control plane extended every lease
+        // on the agent's record), so those jobs were never requeued and their slots never freed.
+        Job first = f.submit("contoso", aJobSpec().build());
+        Job second = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 2, "azure-devops");
+        LeaseGrant abandoned = f.lease("agent-1").orElseThrow();
+        LeaseGrant kept = f.lease("agent-1").orElseThrow();
+        assertThat(List.of(abandoned.job().id(), kept.job().id())).containsExactlyInAnyOrder(first.id(), second.id());
+
+        for (int beat = 0; beat < 3; beat++) {
+            f.clock.advance(f.settings.leaseDuration().dividedBy(2));
+            AgentHeartbeat.Beat answer = f.app.heartbeat().beat(agent1, "agent-1", List.of(kept.leaseId()));
+            assertThat(answer.commands()).extracting(AgentCommand::leaseId).containsExactly(kept.leaseId());
+            f.app.reconcile().region("westeurope");
+        }
+
+        assertThat(f.jobs.find("contoso", abandoned.job().id()).orElseThrow().state())
+                .as("the lease nobody names expired and its job went back to the queue").isEqualTo(JobState.Queued);
+        assertThat(f.jobs.find("contoso", kept.job().id()).orElseThrow().holdsLease(kept.leaseId())).isTrue();
+        assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().leases()).extracting(l -> l.leaseId())
+                .containsExactly(kept.leaseId());
+        assertThat(f.lease("agent-1")).map(g -> g.job().id()).contains(abandoned.job().id());
+    }
+
+    @Test
+    void withoutALeaseListEveryLeaseOfTheAgentIsExtendedAsBefore() {
+        Job job = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+        LeaseGrant grant = leasedTo("agent-1", job);
+        for (int beat = 0; beat < 3; beat++) {
+            f.clock.advance(f.settings.leaseDuration().dividedBy(2));
+            f.app.heartbeat().beat(agent1, "agent-1");
+            f.app.reconcile().region("westeurope");
+        }
+
+        assertThat(f.job(job).holdsLease(grant.leaseId())).isTrue();
+        assertThat(f.job(job).leaseExpiresAt()).isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
+    }
 }

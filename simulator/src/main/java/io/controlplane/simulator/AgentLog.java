@@ -24,7 +24,7 @@ public final class AgentLog {
 
     /** What happened. The wire name is what {@link Event#toLine()} prints. */
     public enum EventType {
-        REGISTERED, LEASE, PROGRESS, CHECKPOINT, COMMAND, RELEASED, COMPLETED, FAILED, CANCELLED, LEASE_LOST,
+        REGISTERED, LEASE, PROGRESS, CHECKPOINT, MAPPINGS, COMMAND, RELEASED, COMPLETED, FAILED, CANCELLED, LEASE_LOST,
         REFUSED, ERROR, SILENT, SPEAKING, HEARTBEAT_STOPPED, HEARTBEAT_RESUMED, KILLED, STOPPED;
 
         public String wireName() {

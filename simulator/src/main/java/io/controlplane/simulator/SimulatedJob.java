@@ -5,8 +5,10 @@ import io.controlplane.simulator.AgentLog.EventType;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -17,11 +19,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * resumed to 100 percent, with progress reports and cursor checkpoints on their intervals, then
  * completion (or failure when the failure draw says so). Commands from the heartbeat thread arrive
  * through {@link #command}; a lost lease ends the job at once, without another call.
+ *
+ * <p>A spec with {@code config.simulation.workItems: N} makes the job migrate work items 1..N as its
+ * percent grows: item {@code i} is recorded as the mapping {@code WorkItem i → i + }{@value #TARGET_ID_OFFSET}
+ * (with each progress report and before each checkpoint), its checkpoint says how many items are
+ * recorded ({@code { percent, workItems }}), and it writes a final checkpoint before completing. So
+ * what a finished job must have stored is known exactly, which crash tests check.
+ * {@code config.simulation.failAtPercent} (with {@code failRetryable}, default false) makes the job
+ * fail there, whatever the agent's failure draw.
  */
 final class SimulatedJob implements Runnable {
 
     /** Give up on a job whose writes keep failing for reasons other than a lost lease. */
     private static final int MAX_CONSECUTIVE_FAILURES = 10;
+    /** The mapping type and target id offset of simulated work items: item {@code i} becomes {@code i + offset}. */
+    static final String WORK_ITEM = "WorkItem";
+    static final int TARGET_ID_OFFSET = 100_000;
 
     private final SimulatedAgent agent;
     private final Lease lease;
@@ -30,6 +43,8 @@ final class SimulatedJob implements Runnable {
     private final int startPercent;
     private final Duration duration;
     private final int failAtPercent;
+    private final boolean failRetryable;
+    private final int workItems;
     private final Duration tick;
     private final AtomicReference<Command> pending = new AtomicReference<>();
     private volatile boolean shutdown;
@@ -37,6 +52,9 @@ final class SimulatedJob implements Runnable {
     /** Consecutive failures per operation, so a write that keeps failing is not masked by one that works. */
     private final Map<String, Integer> failures = new HashMap<>();
     private boolean finalProgressSent;
+    private boolean finalCheckpointWritten;
+    /** Work items 1..recorded are stored as mappings (the control plane answered 200). */
+    private int recorded;
 
     SimulatedJob(SimulatedAgent agent, Lease lease, AgentConfig config, Random random, AgentLog log) {
         this.agent = agent;
@@ -45,9 +63,17 @@ final class SimulatedJob implements Runnable {
         this.log = log;
         this.startPercent = lease.resumed() ? resumePercent(lease) : 0;
         this.duration = duration(lease, config);
-        this.failAtPercent = random.nextDouble() < config.failure().fraction()
-                ? startPercent + random.nextInt(Math.max(1, 100 - startPercent))
-                : -1;
+        this.workItems = Math.max(0, lease.config("simulation", "workItems").asInt(0));
+        this.recorded = lease.resumed() ? resumeWorkItems(lease, workItems) : 0;
+        JsonNode failFromSpec = lease.config("simulation", "failAtPercent");
+        boolean drawnToFail = random.nextDouble() < config.failure().fraction();
+        if (failFromSpec.isInt() && failFromSpec.asInt() >= 0 && failFromSpec.asInt() <= 100) {
+            this.failAtPercent = failFromSpec.asInt();
+            this.failRetryable = lease.config("simulation", "failRetryable").asBoolean(false);
+        } else {
+            this.failAtPercent = drawnToFail ? startPercent + random.nextInt(Math.max(1, 100 - startPercent)) : -1;
+            this.failRetryable = config.failure().retryable();
+        }
         Duration shortest = config.progressInterval();
         if (!config.checkpointInterval().isZero() && config.checkpointInterval().compareTo(shortest) < 0) {
             shortest = config.checkpointInterval();
@@ -105,11 +131,20 @@ final class SimulatedJob implements Runnable {
                     }
                 } else if (failAtPercent >= 0 && percent >= failAtPercent) {
                     if (write("fail", () -> agent.client().fail(lease.leaseId(), lease.epoch(),
-                            "simulated failure at " + failAtPercent + "%", config.failure().retryable()))) {
-                        log.failed(lease, failAtPercent, config.failure().retryable());
+                            "simulated failure at " + failAtPercent + "%", failRetryable))) {
+                        log.failed(lease, failAtPercent, failRetryable);
                         return;
                     }
                 } else if (percent >= 100) {
+                    if (workItems > 0) {
+                        // every item recorded, then the checkpoint that says so, then done
+                        finalCheckpointWritten = finalCheckpointWritten
+                                || (recordWorkItems(100) && writeCheckpoint(100));
+                        if (!finalCheckpointWritten) {
+                            SimulatedAgent.pause(tick);
+                            continue;
+                        }
+                    }
                     finalProgressSent = finalProgressSent || write("progress",
                             () -> agent.client().progress(lease.leaseId(), lease.epoch(), report(100)));
                     if (finalProgressSent
@@ -119,6 +154,7 @@ final class SimulatedJob implements Runnable {
                     }
                 } else {
                     if (due(lastProgress, now, config.progressInterval())) {
+                        recordWorkItems(percent);
                         if (write("progress", () -> agent.client().progress(lease.leaseId(), lease.epoch(),
                                 report(percent)))) {
                             log.event(EventType.PROGRESS, lease, Map.of("percent", percent));
@@ -153,15 +189,50 @@ final class SimulatedJob implements Runnable {
         return !Duration.between(last, now).minus(interval).isNegative();
     }
 
+    /**
+     * The checkpoint {@code { percent }}, or with work items {@code { percent, workItems }}: the items
+     * due by {@code percent} are recorded first, and the checkpoint names only items that are.
+     */
     private boolean writeCheckpoint(int percent) {
-        JsonNode data = Jackson.MAPPER.createObjectNode().put("percent", percent);
+        com.fasterxml.jackson.databind.node.ObjectNode data = Jackson.MAPPER.createObjectNode().put("percent", percent);
+        if (workItems > 0) {
+            recordWorkItems(percent);
+            data.put("workItems", recorded);
+        }
         if (write("checkpoint", () -> agent.client().cursorCheckpoint(lease.leaseId(), lease.epoch(),
                 SimulatedAgent.CHECKPOINT_NAME, data))) {
-            log.event(EventType.CHECKPOINT, lease, AgentLog.fields("name", SimulatedAgent.CHECKPOINT_NAME,
-                    "percent", percent));
+            Map<String, Object> fields = AgentLog.fields("name", SimulatedAgent.CHECKPOINT_NAME, "percent", percent);
+            if (workItems > 0) {
+                fields.put("workItems", data.path("workItems").asInt());
+            }
+            log.event(EventType.CHECKPOINT, lease, fields);
             return true;
         }
         return false;
+    }
+
+    /**
+     * Records the mappings of the work items due by {@code percent} that are not recorded yet, in
+     * calls of at most {@link AgentClient#MAX_MAPPINGS_PER_CALL}.
+     *
+     * @return whether every item due is recorded now
+     */
+    private boolean recordWorkItems(int percent) {
+        int due = (int) Math.min(workItems, (long) percent * workItems / 100);
+        while (recorded < due) {
+            int from = recorded + 1;
+            int to = Math.min(due, recorded + AgentClient.MAX_MAPPINGS_PER_CALL);
+            List<IdMapping> items = new ArrayList<>();
+            for (int i = from; i <= to; i++) {
+                items.add(new IdMapping(WORK_ITEM, String.valueOf(i), String.valueOf(i + TARGET_ID_OFFSET)));
+            }
+            if (!write("mappings", () -> agent.client().mappings(lease.leaseId(), lease.epoch(), items))) {
+                return false;
+            }
+            recorded = to;
+            log.event(EventType.MAPPINGS, lease, AgentLog.fields("type", WORK_ITEM, "from", from, "to", to));
+        }
+        return true;
     }
 
     /**
@@ -235,6 +306,14 @@ final class SimulatedJob implements Runnable {
                 .max(Comparator.comparingLong(Checkpoint::epoch)
                         .thenComparing(c -> c.updatedAt() == null ? Instant.MIN : c.updatedAt()));
         return best.map(c -> (int) Math.max(0, Math.min(100, c.data().path("percent").asLong()))).orElse(0);
+    }
+
+    /** How many work items the job's own checkpoint says are recorded (0 without one), at most {@code workItems}. */
+    static int resumeWorkItems(Lease lease, int workItems) {
+        return lease.checkpoint(SimulatedAgent.CHECKPOINT_NAME)
+                .map(c -> c.data() == null ? 0 : c.data().path("workItems").asInt(0))
+                .map(n -> Math.max(0, Math.min(workItems, n)))
+                .orElse(0);
     }
 
     private static boolean hasPercent(Checkpoint checkpoint) {

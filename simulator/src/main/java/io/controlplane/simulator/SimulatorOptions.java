@@ -29,6 +29,7 @@ record SimulatorOptions(URI url, int agents, String idPrefix, String tokenComman
               --fail-fraction F       share of jobs that fail, 0..1 (default 0)
               --fail-retryable B      whether those failures are retryable (default true)
               --seed N                seed of the failure draw
+              --error-backoff-ms MS   pause after a failed call (network, 5xx), doubling for polls (default 1000)
               --token-command CMD     run per agent, {agentId} substituted, re-run near expiry
                                       (default "%s")
               --token T               one fixed token for every agent instead of a command
@@ -73,6 +74,7 @@ record SimulatorOptions(URI url, int agents, String idPrefix, String tokenComman
                     case "--fail-fraction" -> failFraction = Double.parseDouble(value);
                     case "--fail-retryable" -> failRetryable = bool(value);
                     case "--seed" -> template.seed(Long.parseLong(value));
+                    case "--error-backoff-ms" -> template.errorBackoff(Duration.ofMillis(Long.parseLong(value)));
                     case "--token-command" -> tokenCommand = value;
                     case "--token" -> token = value;
                     case "--run-seconds" -> runFor = Duration.ofSeconds(Long.parseLong(value));

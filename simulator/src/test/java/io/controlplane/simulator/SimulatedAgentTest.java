@@ -338,4 +338,65 @@ class SimulatedAgentTest {
                 && r.json().path("leases").size() == 2, WAIT);
         assertThat(heartbeat.json().path("leases").findValuesAsText("leaseId")).containsExactlyInAnyOrder("S1", "S2");
     }
+    @Test
+    void work_items_are_recorded_as_mappings_before_the_checkpoint_that_names_them_and_the_last_before_completion()
+            throws Exception {
+        server.on("POST", "/api/agents/sim-1/lease", FakeControlPlane.leaseOnce(FakeControlPlane.leaseJson("W1", "JW1", 3,
+                "{\"simulation\":{\"durationMs\":400,\"workItems\":30}}", false, "[]")));
+
+        startAgent(config().checkpointInterval(Duration.ofMillis(100)).build());
+
+        Recorded complete = server.await("POST", "/api/leases/W1/complete", WAIT);
+        List<Recorded> mappings = server.requests("POST", "/api/leases/W1/mappings");
+        List<Integer> sources = mappings.stream().flatMap(m -> m.json().path("items").findValuesAsText("sourceId").stream())
+                .map(Integer::valueOf).toList();
+        assertThat(sources).as("items 1..30 once each, in order").isEqualTo(java.util.stream.IntStream.rangeClosed(1, 30)
+                .boxed().toList());
+        assertThat(mappings).allSatisfy(m -> {
+            assertThat(m.json().path("epoch").asLong()).isEqualTo(3);
+            m.json().path("items").forEach(item -> {
+                assertThat(item.path("type").asText()).isEqualTo("WorkItem");
+                assertThat(item.path("targetId").asInt()).isEqualTo(item.path("sourceId").asInt() + 100_000);
+            });
+        });
+        List<Recorded> checkpoints = server.requests("PUT", "/api/leases/W1/checkpoints/simulation");
+        for (Recorded checkpoint : checkpoints) {
+            int named = checkpoint.json().path("data").path("workItems").asInt();
+            long recordedBefore = mappings.stream().filter(m -> m.nanoTime() < checkpoint.nanoTime())
+                    .mapToLong(m -> m.json().path("items").size()).sum();
+            assertThat(recordedBefore).as("a checkpoint names only items already recorded").isGreaterThanOrEqualTo(named);
+        }
+        Recorded last = checkpoints.get(checkpoints.size() - 1);
+        assertThat(last.json().path("data")).isEqualTo(Jackson.MAPPER.readTree("{\"percent\":100,\"workItems\":30}"));
+        assertThat(last.nanoTime()).isLessThan(complete.nanoTime());
+        assertThat(agent.log().events(EventType.MAPPINGS)).isNotEmpty();
+    }
+
+    @Test
+    void a_resumed_job_records_only_the_work_items_after_its_checkpoint() throws Exception {
+        server.on("POST", "/api/agents/sim-1/lease", FakeControlPlane.leaseOnce(FakeControlPlane.leaseJson("W2", "JW2", 2,
+                "{\"simulation\":{\"durationMs\":300,\"workItems\":10}}", true, """
+                [{"name":"simulation","kind":"cursor","data":{"percent":60,"workItems":6},"epoch":1,"updatedAt":"2029-12-31T23:00:00Z"}]
+                """)));
+
+        startAgent(config().build());
+
+        server.await("POST", "/api/leases/W2/complete", WAIT);
+        assertThat(server.requests("POST", "/api/leases/W2/mappings").stream()
+                .flatMap(m -> m.json().path("items").findValuesAsText("sourceId").stream()).toList())
+                .containsExactly("7", "8", "9", "10");
+    }
+
+    @Test
+    void a_spec_can_make_its_job_fail_at_a_percent() throws Exception {
+        server.on("POST", "/api/agents/sim-1/lease", FakeControlPlane.leaseOnce(FakeControlPlane.leaseJson("W3", "JW3", 1,
+                "{\"simulation\":{\"durationMs\":200,\"failAtPercent\":50}}", false, "[]")));
+
+        startAgent(config().build());
+
+        Recorded fail = server.await("POST", "/api/leases/W3/fail", WAIT);
+        assertThat(fail.json().path("retryable").asBoolean(true)).isFalse();
+        assertThat(fail.json().path("error").asText()).isEqualTo("simulated failure at 50%");
+        assertThat(server.requests("POST", "/api/leases/W3/complete")).isEmpty();
+    }
 }

@@ -41,10 +41,11 @@ class SimulatorOptionsTest {
     @Test
     void failure_options_reach_the_agent_config() {
         AgentConfig config = SimulatorOptions.parse("--fail-fraction", "0.25", "--fail-retryable", "false",
-                "--checkpoint-ms", "0").agent(1);
+                "--checkpoint-ms", "0", "--error-backoff-ms", "250").agent(1);
 
         assertThat(config.failure()).isEqualTo(new AgentConfig.FailureMode(0.25, false));
         assertThat(config.checkpointInterval()).isZero();
+        assertThat(config.errorBackoff()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test

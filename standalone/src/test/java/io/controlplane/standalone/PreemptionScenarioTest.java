@@ -68,7 +68,8 @@ class PreemptionScenarioTest {
 
             Command preempt = null;
             for (int i = 0; i < 100 && preempt == null; i++) {
-                preempt = agent.heartbeat("agent-1", List.of()).stream()
+                preempt = agent.heartbeat("agent-1", List.of(new io.controlplane.simulator.HeldLease(first.leaseId(), first.epoch())))
+                        .stream()
                         .filter(c -> c.type() == Command.Type.PREEMPT).findFirst().orElse(null);
                 Thread.sleep(100);
             }
