@@ -13,9 +13,7 @@ import io.controlplane.validation.JobSpecValidatorTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -76,13 +74,7 @@ class FunctionsAuthMatrixTest {
         // Before any function runs: the first invocation must put redaction in front of it.
         Logger.getLogger("").addHandler(OUTPUT);
         Path keyFile = work.resolve("dev-issuer-key.json");
-        Map<String, String> values = new HashMap<>();
-        values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        values.put("STORAGE_TABLE_PREFIX", "fnmatrix");
-        values.put("QUEUE_PREFIX", "fnmatrix-");
-        values.put("CONTROLPLANE_REGIONS", "westeurope");
-        values.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
-        controlPlane = ControlPlane.create(values);
+        controlPlane = ControlPlane.create(io.controlplane.testing.LocalSettings.onSharedAzurite("fnmatrix", keyFile));
         ControlPlaneHolder.serveFrom(controlPlane);
         scene = AuthMatrix.setUp(FUNCTIONS, DevIssuer.loadOrCreate(keyFile, DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE));
     }

@@ -9,14 +9,21 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The pool directory from tenants' entitlements, cached briefly (it changes only by operator action). */
+/**
+ * Tenants' entitlements and the pool directory made from them, cached briefly (they change only by
+ * operator action; this instance forgets them at once when its operator changes one, other
+ * instances within the TTL).
+ */
 public final class Pools {
 
     private static final Duration TTL = Duration.ofSeconds(30);
 
     private final TenantStore tenants;
     private final Clock clock;
-    private volatile PoolDirectory cached;
+    private record Snapshot(PoolDirectory directory, Map<String, TenantEntitlement> entitlements) {
+    }
+
+    private volatile Snapshot cached;
     private volatile Instant loadedAt = Instant.MIN;
 
     public Pools(TenantStore tenants, Clock clock) {
@@ -25,20 +32,31 @@ public final class Pools {
     }
 
     public PoolDirectory directory() {
+        return snapshot().directory();
+    }
+
+    /** The tenant's entitlement, if an operator granted one. */
+    public java.util.Optional<TenantEntitlement> entitlement(String tenantId) {
+        return java.util.Optional.ofNullable(snapshot().entitlements().get(tenantId));
+    }
+
+    private Snapshot snapshot() {
         Instant now = clock.instant();
-        PoolDirectory current = cached;
+        Snapshot current = cached;
         if (current != null && loadedAt.plus(TTL).isAfter(now)) {
             return current;
         }
         Map<String, String> ownerByPool = new HashMap<>();
         Map<String, String> poolByTenant = new HashMap<>();
+        Map<String, TenantEntitlement> entitlements = new HashMap<>();
         for (TenantEntitlement t : tenants.list()) {
+            entitlements.put(t.tenantId(), t);
             if (t.dedicatedPool() != null) {
                 ownerByPool.put(t.dedicatedPool(), t.tenantId());
                 poolByTenant.put(t.tenantId(), t.dedicatedPool());
             }
         }
-        cached = new PoolDirectory(ownerByPool, poolByTenant);
+        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant), Map.copyOf(entitlements));
         loadedAt = now;
         return cached;
     }

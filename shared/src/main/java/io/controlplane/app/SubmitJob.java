@@ -9,7 +9,6 @@ import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.NotEntitledException;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.ports.JobStore;
-import io.controlplane.ports.TenantStore;
 import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.List;
@@ -32,18 +31,22 @@ public final class SubmitJob {
 
     private final Requeue requeue;
     private final JobStore jobs;
-    private final TenantStore tenants;
+    private final Pools entitlements;
     private final boolean requireEntitlement;
     private final JobIdGenerator ids;
     private final Telemetry telemetry;
     private final Clock clock;
 
-    /** @param requireEntitlement refuse tenants without an entitlement (else they are unrestricted) */
-    public SubmitJob(Requeue requeue, JobStore jobs, TenantStore tenants, boolean requireEntitlement, JobIdGenerator ids,
+    /**
+     * @param entitlements tenants' entitlements, cached with the pool directory, so a submission
+     *     reads no entitlement from storage
+     * @param requireEntitlement refuse tenants without an entitlement (else they are unrestricted)
+     */
+    public SubmitJob(Requeue requeue, JobStore jobs, Pools entitlements, boolean requireEntitlement, JobIdGenerator ids,
                      Telemetry telemetry, Clock clock) {
         this.requeue = requeue;
         this.jobs = jobs;
-        this.tenants = tenants;
+        this.entitlements = entitlements;
         this.requireEntitlement = requireEntitlement;
         this.ids = ids;
         this.telemetry = telemetry;
@@ -87,7 +90,7 @@ public final class SubmitJob {
 
     /** Checks the tenant's entitlement; returns its quota of unfinished jobs. */
     private int admit(String tenantId, JobSpec spec) {
-        Optional<TenantEntitlement> entitlement = tenants.find(tenantId);
+        Optional<TenantEntitlement> entitlement = entitlements.entitlement(tenantId);
         if (entitlement.isEmpty()) {
             if (requireEntitlement) {
                 throw new NotEntitledException("Tenant " + tenantId + " has no entitlement here; an operator grants one"

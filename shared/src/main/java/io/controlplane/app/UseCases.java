@@ -87,7 +87,7 @@ public record UseCases(
         JobQueries queries = new JobQueries(stores.jobs(), progress);
         EraseJob eraseJob = new EraseJob(stores.jobs(), stores.mappings(), stores.ready(), clock);
         return new UseCases(
-                new SubmitJob(requeue, stores.jobs(), stores.tenants(), tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
+                new SubmitJob(requeue, stores.jobs(), pools, tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
                         clock),
                 queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),

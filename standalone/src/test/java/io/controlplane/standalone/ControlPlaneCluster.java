@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,14 +22,7 @@ final class ControlPlaneCluster implements AutoCloseable {
     final DevIssuer issuer;
 
     ControlPlaneCluster(int instances, Path keyFile, String tablePrefix, Map<String, String> extra) {
-        Map<String, String> values = new HashMap<>();
-        values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        values.put("STORAGE_TABLE_PREFIX", tablePrefix);
-        values.put("QUEUE_PREFIX", tablePrefix.toLowerCase() + "-");
-        values.put("CONTROLPLANE_REGIONS", "westeurope");
-        values.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
-        values.put("BIND_ADDRESS", "127.0.0.1");
-        values.put("PORT", "0");
+        Map<String, String> values = io.controlplane.testing.LocalSettings.onSharedAzurite(tablePrefix, keyFile);
         values.putAll(extra);
         try {
             for (int i = 0; i < instances; i++) {

@@ -50,15 +50,7 @@ class StandaloneAuthMatrixTest {
     static void start() throws IOException {
         output = LogOutput.attach();
         Path keyFile = work.resolve("dev-issuer-key.json");
-        Map<String, String> values = new HashMap<>();
-        values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        values.put("STORAGE_TABLE_PREFIX", "authmatrix");
-        values.put("QUEUE_PREFIX", "authmatrix-");
-        values.put("CONTROLPLANE_REGIONS", "westeurope");
-        values.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
-        values.put("BIND_ADDRESS", "127.0.0.1");
-        values.put("PORT", "0");
-        host = StandaloneHost.start(values);
+        host = StandaloneHost.start(io.controlplane.testing.LocalSettings.onSharedAzurite("authmatrix", keyFile));
         scene = AuthMatrix.setUp(TRANSPORT, DevIssuer.loadOrCreate(keyFile, DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE));
     }
 

@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,14 +53,7 @@ class StandaloneFuzzTest {
     static void start() throws IOException {
         Path work = Files.createTempDirectory("standalone-fuzz");
         Path keyFile = work.resolve("dev-issuer-key.json");
-        Map<String, String> values = new HashMap<>();
-        values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        values.put("STORAGE_TABLE_PREFIX", "fuzz");
-        values.put("QUEUE_PREFIX", "fuzz-");
-        values.put("CONTROLPLANE_REGIONS", "westeurope");
-        values.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
-        values.put("BIND_ADDRESS", "127.0.0.1");
-        values.put("PORT", "0");
+        Map<String, String> values = io.controlplane.testing.LocalSettings.onSharedAzurite("fuzz", keyFile);
         values.put("MAX_REQUEST_BYTES", "65536");
         values.put("MAX_SPEC_BYTES", "16384");
         // The scene's lease and agent must outlive the sample, or the host's reconciler changes them.
