@@ -5,7 +5,7 @@ import io.controlplane.domain.JobSpec;
 import java.time.Instant;
 import java.util.Map;
 
-/** The job as API.md shows it to clients, with the spec it was submitted with. */
+/** The job as the REST contract (docs/openapi.yaml) shows it to clients, with the spec it was submitted with. */
 record JobView(
         String id,
         String name,

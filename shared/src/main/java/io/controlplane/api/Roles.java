@@ -1,6 +1,6 @@
 package io.controlplane.api;
 
-/** The application roles of API.md, as they appear in a token's {@code roles} claim. */
+/** The application roles of the REST contract (docs/openapi.yaml), as they appear in a token's {@code roles} claim. */
 public final class Roles {
 
     public static final String JOBS_SUBMIT = "Jobs.Submit";
@@ -9,7 +9,7 @@ public final class Roles {
     public static final String AGENTS_RUN = "Agents.Run";
     public static final String ADMIN = "ControlPlane.Admin";
 
-    /** Every role, in API.md's order. */
+    /** Every role, in the order docs/openapi.yaml lists them. */
     public static final java.util.List<String> ALL = java.util.List.of(JOBS_SUBMIT, JOBS_READ, JOBS_MANAGE, AGENTS_RUN, ADMIN);
 
     private Roles() {

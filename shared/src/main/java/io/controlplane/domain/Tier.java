@@ -19,7 +19,7 @@ public enum Tier {
         return rank;
     }
 
-    /** Exact, case-sensitive match on the wire name, as API.md spells it. */
+    /** Exact, case-sensitive match on the wire name, as docs/openapi.yaml spells it. */
     public static Optional<Tier> parse(String name) {
         return Arrays.stream(values()).filter(t -> t.name().equals(name)).findFirst();
     }

@@ -19,7 +19,7 @@ import java.util.Set;
 /** An HttpApi on an in-memory store with a development issuer, and helpers to call it. */
 public final class ApiFixture {
 
-    /** The API.md example spec body. */
+    /** The example spec body of docs/openapi.yaml. */
     public static final String SPEC = io.controlplane.domain.JobSpecs.API_EXAMPLE;
 
     public final ObjectMapper json = Json.mapper();

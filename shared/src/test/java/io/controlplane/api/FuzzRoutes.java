@@ -108,7 +108,7 @@ public final class FuzzRoutes {
 
     // ---------------------------------------------------------------- per property
 
-    /** POST /api/jobs: the API.md example corrupted, malformed bodies, Idempotency-Key headers. */
+    /** POST /api/jobs: the example spec of docs/openapi.yaml corrupted, malformed bodies, Idempotency-Key headers. */
     public static Arbitrary<Plan> submissions(int maxBodyBytes) {
         Arbitrary<Plan> plain = route("POST /api/jobs", List.of(), noQuery(), bodyFor(JobSpecs.API_EXAMPLE, maxBodyBytes));
         Arbitrary<String> keys = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of("k-1", "k-2", "a:b.c_d-e", "x".repeat(128),

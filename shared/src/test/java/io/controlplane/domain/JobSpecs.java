@@ -8,14 +8,14 @@ import java.util.Map;
 
 /**
  * Valid job specs for tests, as values ({@code aJobSpec().withTier(Tier.Platinum).build()}) and as
- * the JSON a client would POST ({@link #validSpecJson()}). Both default to the example of API.md.
+ * the JSON a client would POST ({@link #validSpecJson()}). Both default to the example spec of docs/openapi.yaml.
  */
 public final class JobSpecs {
 
     public static final String SOURCE_CREDENTIAL = "https://kv-contoso.vault.azure.net/secrets/src-pat";
     public static final String TARGET_CREDENTIAL = "https://kv-contoso.vault.azure.net/secrets/tgt-pat";
 
-    /** The job spec example of API.md, verbatim. */
+    /** The job spec example of docs/openapi.yaml ({@code JobSpecMigrate}), verbatim. */
     public static final String API_EXAMPLE = """
             {
               "name": "contoso/Alpha to fabrikam/Beta",
@@ -38,16 +38,16 @@ public final class JobSpecs {
         return new Builder();
     }
 
-    /** A fresh, mutable copy of the API.md example spec body; change it freely. */
+    /** A fresh, mutable copy of the example spec body; change it freely. */
     public static ObjectNode validSpecJson() {
         try {
             return (ObjectNode) Json.mapper().readTree(API_EXAMPLE);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the API.md example does not parse", e);
+            throw new IllegalStateException("the example spec does not parse", e);
         }
     }
 
-    /** Builds a valid {@link JobSpec}; every field defaults to the API.md example. */
+    /** Builds a valid {@link JobSpec}; every field defaults to the example spec. */
     public static final class Builder {
         private String name = "contoso/Alpha to fabrikam/Beta";
         private Tier tier = Tier.Premium;

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The transition table, pair by pair, against an expected table written out here independently. */
 class JobStateTest {
 
-    /** DESIGN.md's lifecycle plus our additions (Queued → Paused, stop requests that race a finish, ...). */
+    /** The original design's lifecycle plus our additions (Queued → Paused, stop requests that race a finish, ...). */
     private static final Map<JobState, Set<JobState>> LEGAL = new EnumMap<>(Map.of(
             Queued, EnumSet.of(Assigned, Cancelled, Paused),
             Assigned, EnumSet.of(Running, Queued, Failed, Cancelled, Preempting, Pausing),

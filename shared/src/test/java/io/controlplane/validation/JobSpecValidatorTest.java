@@ -428,7 +428,7 @@ public class JobSpecValidatorTest {
      */
     public record Secret(String kind, String pointer, JsonNode value, String secret, String field) {
 
-        /** The API.md example spec with this secret in it, as a client would POST it. */
+        /** The example spec of docs/openapi.yaml with this secret in it, as a client would POST it. */
         public String specJson() {
             ObjectNode spec = validSpecJson();
             put(spec, pointer, value);

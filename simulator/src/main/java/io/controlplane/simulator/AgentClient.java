@@ -25,7 +25,7 @@ import java.util.StringJoiner;
 import java.util.function.Supplier;
 
 /**
- * A thin typed client of the agent routes of API.md, on the JDK's {@link HttpClient} and Jackson.
+ * A thin typed client of the agent API (docs/openapi.yaml), on the JDK's {@link HttpClient} and Jackson.
  *
  * <p>Every call sends {@code Authorization: Bearer <token>} with a token taken from the supplier at
  * call time, so a refreshing supplier keeps long-running agents authorised. A non-2xx answer throws
@@ -33,17 +33,17 @@ import java.util.function.Supplier;
  * {@link LeaseLostException}. A transport failure throws {@link UncheckedIOException} (an interrupt
  * too, with the thread's interrupt flag set again).
  *
- * <p>Lease writes carry the lease's fencing {@code epoch} in their JSON body. API.md fixes that writes
- * are fenced by epoch but not how the epoch travels; the body is the one place every write has, and
- * a control plane that fences by lease id alone ignores the extra field.
+ * <p>Lease writes carry the lease's fencing {@code epoch} in their JSON body. The agent API fences
+ * writes by epoch; the body is the one place every write has, and a control plane that fences by
+ * lease id alone (docs/openapi.yaml: a lease id names one epoch of a lease) ignores the extra field.
  *
  * <p>Thread-safe: one instance may serve an agent's poller, heartbeat and job threads at once.
  */
 public final class AgentClient {
 
-    /** API.md: the long poll waits at most 30 seconds. */
+    /** The long poll waits at most 30 seconds (docs/openapi.yaml). */
     public static final int MAX_WAIT_SECONDS = 30;
-    /** API.md: one mappings call carries at most 1,000 items. */
+    /** One mappings call carries at most 1,000 items (docs/openapi.yaml). */
     public static final int MAX_MAPPINGS_PER_CALL = 1000;
     /** How long a request may take beyond the server's long-poll wait before the client gives up. */
     static final Duration LONG_POLL_SLACK = Duration.ofSeconds(15);

@@ -2,7 +2,7 @@ package io.controlplane.simulator;
 
 import java.util.Locale;
 
-/** The two kinds of checkpoint API.md names. */
+/** The two kinds of checkpoint the agent API names (docs/openapi.yaml). */
 public enum CheckpointKind {
     /** Opaque progress data the agent resumes from. */
     CURSOR,

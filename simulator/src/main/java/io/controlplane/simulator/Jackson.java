@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one JSON configuration of the simulator: ISO-8601 times, unknown fields ignored (API.md lets fields be added). */
+/** The one JSON configuration of the simulator: ISO-8601 times, unknown fields ignored (the agent API may add fields). */
 final class Jackson {
 
     static final ObjectMapper MAPPER = new ObjectMapper()

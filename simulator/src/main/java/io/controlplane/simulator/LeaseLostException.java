@@ -13,7 +13,7 @@ public final class LeaseLostException extends ProblemException {
         super(status, type, title, detail, body);
     }
 
-    /** Whether a 409 problem type names a lost lease (API.md: the type ends with {@code lease-lost}). */
+    /** Whether a 409 problem type names a lost lease (docs/openapi.yaml: the type ends with {@code lease-lost}). */
     static boolean isLeaseLost(int status, String type) {
         return status == 409 && type != null && type.endsWith("lease-lost");
     }

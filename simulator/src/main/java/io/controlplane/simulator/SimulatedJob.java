@@ -175,7 +175,7 @@ final class SimulatedJob implements Runnable {
         }
     }
 
-    /** Final checkpoint, then release: the order API.md asks for. False: try again at the next tick. */
+    /** Final checkpoint, then release: the order the agent API asks for. False: try again at the next tick. */
     private boolean giveBack(ReleaseReason reason, int percent) {
         if (writeCheckpoint(percent)
                 && write("release", () -> agent.client().release(lease.leaseId(), lease.epoch(), reason))) {

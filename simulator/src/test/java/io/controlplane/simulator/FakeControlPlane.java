@@ -24,11 +24,11 @@ import java.util.regex.Pattern;
 
 /**
  * A test double of the control plane, for the simulator's unit tests only: a JDK {@link HttpServer}
- * on 127.0.0.1 and port 0 that records every request and answers each route with a canned API.md
- * response (set per test with {@link #on}). It has none of the control plane's logic (no
+ * on 127.0.0.1 and port 0 that records every request and answers each route with a canned response
+ * of the agent API (set per test with {@link #on}). It has none of the control plane's logic (no
  * scheduling, no fencing, no auth check); it only lets the tests see exactly what the client sends
- * and feed it the answers API.md describes. End-to-end tests against the real control plane live
- * with the control plane.
+ * and feed it the answers docs/openapi.yaml describes. End-to-end tests against the real control
+ * plane live with the control plane.
  *
  * <p>Defaults: register 200, heartbeat {@code { commands: [] }}, lease 204 after 50 ms (a short long
  * poll), every lease write 200 {@code {}}.
@@ -205,7 +205,7 @@ final class FakeControlPlane implements AutoCloseable {
         }
     }
 
-    /** A lease answer as API.md describes it. */
+    /** A lease answer as docs/openapi.yaml describes it. */
     static String leaseJson(String leaseId, String jobId, long epoch, String config, boolean resumed,
                             String checkpoints) {
         return """
