@@ -190,6 +190,7 @@ var tableNames = [
   'ready'
   'tenants'
   'mappings'
+  'leases'
 ]
 var intakeQueueNames = [
   'jobs-platinum'

@@ -115,7 +115,7 @@ public final class ControlPlane implements AutoCloseable {
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), echo, settings.regions(), dispatch, tenancy, clock, background, channel,
+                storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), echo, settings.regions(), dispatch, tenancy, clock, background, channel,
                 reporting);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);

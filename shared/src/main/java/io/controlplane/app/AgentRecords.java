@@ -20,8 +20,20 @@ public final class AgentRecords {
 
     private final AgentStore agents;
     private final Set<String> regions;
-    /** An agent id's principal never changes once registered, so it is safe to remember. */
-    private final java.util.Map<String, String> principals = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The principal of the agent that holds a lease, remembered per lease: an agent id can be
+     * registered again by another identity (after its tenant was erased, on any instance), but a
+     * lease is granted to one registration and ends with it, so what was read for a lease stays true
+     * for as long as that lease is in use. Bounded, oldest dropped first.
+     */
+    private final java.util.Map<String, String> principals = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                    return size() > MAX_REMEMBERED_PRINCIPALS;
+                }
+            });
+    static final int MAX_REMEMBERED_PRINCIPALS = 10_000;
 
     public AgentRecords(AgentStore agents, Set<String> regions) {
         this.agents = agents;
@@ -58,18 +70,27 @@ public final class AgentRecords {
         return agent;
     }
 
-    /** Whether the caller is the identity the agent was registered by (remembered after the first read). */
-    public boolean isPrincipalOf(Caller caller, String agentId) {
-        String principal = principals.get(agentId);
+    /**
+     * Whether the caller is the identity the agent holding {@code leaseId} was registered by (read
+     * once per lease, then remembered).
+     */
+    public boolean isPrincipalOf(Caller caller, String agentId, String leaseId) {
+        String remembered = agentId + "\u0000" + leaseId;
+        String principal = principals.get(remembered);
         if (principal == null) {
             Optional<Agent> agent = find(agentId);
             if (agent.isEmpty()) {
                 return false;
             }
             principal = key(agent.get().principalTenant(), agent.get().principalSubject());
-            principals.put(agentId, principal);
+            principals.put(remembered, principal);
         }
         return principal.equals(key(caller.tenantId(), caller.subject()));
+    }
+
+    /** Forgets every remembered principal (this instance erased agents). */
+    public void forgetPrincipals() {
+        principals.clear();
     }
 
     private static String key(String tenant, String subject) {

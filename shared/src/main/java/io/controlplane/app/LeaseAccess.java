@@ -34,7 +34,7 @@ public final class LeaseAccess {
         if (!job.holdsLease(leaseId) || job.leaseExpiresAt() == null || job.leaseExpiresAt().isBefore(clock.instant())) {
             throw lost();
         }
-        if (!agents.isPrincipalOf(caller, job.agentId())) {
+        if (!agents.isPrincipalOf(caller, job.agentId(), leaseId)) {
             throw lost();
         }
         // Every lease route passes here: its request span names the job it acts on.

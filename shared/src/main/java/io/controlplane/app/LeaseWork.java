@@ -11,6 +11,7 @@ import io.controlplane.domain.LeaseIds;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.LeaseExpiries;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.DispatchPolicy;
 import io.controlplane.scheduling.PoolDirectory;
@@ -51,13 +52,15 @@ public final class LeaseWork {
     private final Clock clock;
     private final java.util.concurrent.Executor background;
     private final Telemetry telemetry;
+    private final LeaseExpiries expiries;
 
     /** The span of one lease request's dispatch: the claim, including the long-poll wait. */
     public static final String DISPATCH_SPAN = "controlplane.dispatch";
 
     public LeaseWork(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
                      ReadySignal signal, DispatchSettings settings, Clock clock, java.util.concurrent.Executor background,
-                     Telemetry telemetry) {
+                     Telemetry telemetry, LeaseExpiries expiries) {
+        this.expiries = expiries;
         this.background = background;
         this.telemetry = telemetry;
         this.agents = agents;
@@ -137,8 +140,13 @@ public final class LeaseWork {
                     return claim.grant();
                 }
             }
+            // Clear only the hold this claim saw: a preemption may have held the agent anew meanwhile.
+            Agent.Hold seen = agent.heldFor();
             agent = agents.modify(agents.store().find(region, agent.id()).orElse(agent),
-                    a -> a.heldFor() == null ? a : a.withHold(null));
+                    a -> a.heldFor() != null && a.heldFor().equals(seen) ? a.withHold(null) : a);
+            if (agent.hold(now).isPresent()) {
+                return Optional.empty(); // held for another job now: that job comes first, at the next try
+            }
         }
         PoolDirectory directory = pools.directory();
         List<ReadyEntry> heads = ready.heads(region, settings.headsPerTier());
@@ -251,14 +259,22 @@ public final class LeaseWork {
         if (reserved.lease(leaseId).isEmpty()) {
             return new Claim(Optional.empty(), true); // no free slot any more
         }
+        // Indexed before the job is leased, so no lease is ever without its entry (the reconcile
+        // backstop finds an expired lease there, whatever the agent records say).
+        expiries.add(new LeaseExpiries.Due(agent.region(), expiresAt, job.tenantId(), job.id(), epoch, leaseId));
         Job.Transition assigned = job.assign(agent.id(), leaseId, expiresAt, now);
         Job stored;
         try {
             stored = jobs.update(assigned.job(), List.of(assigned.entry()));
         } catch (ConcurrencyConflictException | JobNotFoundException lost) {
-            // Another agent (or an operator) got there first: give the slot back.
-            agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
-            return new Claim(Optional.empty(), true);
+            Optional<Job> confirmed = confirmedClaim(job, leaseId);
+            if (confirmed.isPresent()) {
+                stored = confirmed.get();
+            } else {
+                // Another agent (or an operator) got there first: give the slot back.
+                agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
+                return new Claim(Optional.empty(), true);
+            }
         }
         // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot
         // path, if it is still the version read. An entry made up for a held job (no ETag) is not:
@@ -274,6 +290,21 @@ public final class LeaseWork {
                 ? jobs.checkpoints(job.tenantId(), job.id()) : List.of();
         boolean resumed = job.attempt() > 0 || job.progress().percent() > 0 || !checkpoints.isEmpty();
         return new Claim(Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed, checkpoints)), true);
+    }
+
+    /**
+     * The job as stored, if it holds this claim's lease after all: the write committed, its answer
+     * was lost, and the retry met a row that a heartbeat or a preemption pass had changed again
+     * meanwhile, so it was reported as a conflict. The lease id is new with each claim, so only this
+     * claim can have written it.
+     */
+    private Optional<Job> confirmedClaim(Job job, String leaseId) {
+        try {
+            return jobs.find(job.tenantId(), job.id()).filter(j -> j.holdsLease(leaseId));
+        } catch (RuntimeException unreadable) {
+            LOG.warn("event=claim_unconfirmed jobId={} tenant={} error={}", job.id(), job.tenantId(), unreadable.toString());
+            return Optional.empty(); // the slot goes back; if the lease is the job's, it expires and is requeued
+        }
     }
 
     /**

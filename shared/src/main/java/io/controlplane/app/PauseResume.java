@@ -41,9 +41,13 @@ public final class PauseResume {
         Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
         Instant now = clock.instant();
         if (job.state() == JobState.Queued) {
+            // The entry version read before the job is paused is the one to delete: a resume in between
+            // writes a new version, which must stay (deleting by key would strand the resumed job).
+            ReadyEntry keyed = ReadyEntry.of(job, null, now);
+            java.util.Optional<ReadyEntry> entry = ready.find(keyed.region(), keyed.key());
             Job.Transition paused = job.transition(JobState.Paused, now, "paused by " + caller.subject(), caller.subject());
             Job stored = jobs.update(paused.job(), List.of(paused.entry()));
-            ready.remove(ReadyEntry.of(job, null, now));
+            entry.ifPresent(ready::remove);
             return stored;
         }
         Instant deadline = now.plus(settings.stopGrace());

@@ -8,6 +8,7 @@ import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.LeaseExpiries;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetryAttributes;
@@ -24,9 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The timer's pass over a region: requeues the jobs of leases that expired (their agent went
- * silent), releases slot reservations no job confirms (a claim or release cut short), deletes
- * stale ready entries, and wakes waiting agents when work is waiting (a missed dispatch). Every
- * step is idempotent, so concurrent or repeated passes are harmless. Each pass also reads the
+ * silent), found through the agents' records and, as a backstop, through the lease-expiry index;
+ * releases slot reservations no job confirms (a claim or release cut short), deletes stale ready
+ * entries, and wakes waiting agents when work is waiting (a missed dispatch). Every step is
+ * idempotent, so concurrent or repeated passes are harmless, and each lease, entry and step is
+ * reconciled on its own: one that fails is logged (with its job id) and the pass goes on. Each pass also reads the
  * region's queue depths for the queue gauges (once per pass, and only when telemetry is on).
  */
 public final class Reconcile {
@@ -47,6 +50,10 @@ public final class Reconcile {
     private final DispatchSettings settings;
     private final Telemetry telemetry;
     private final Clock clock;
+    private final LeaseExpiries expiries;
+
+    /** Due leases looked at per pass and region; more wait for the next pass. */
+    static final int EXPIRIES_PER_PASS = 500;
 
     /** The span of one pass over one region. */
     public static final String RECONCILE_SPAN = "controlplane.reconcile";
@@ -59,7 +66,8 @@ public final class Reconcile {
     private static final AttributeKey<Long> PREEMPTED = AttributeKey.longKey("controlplane.reconcile.preemptions");
 
     public Reconcile(AgentRecords agents, JobStore jobs, ReadyQueue ready, Requeue requeue, Preemption preemption,
-                     ReadySignal signal, DispatchSettings settings, Telemetry telemetry, Clock clock) {
+                     ReadySignal signal, DispatchSettings settings, Telemetry telemetry, Clock clock, LeaseExpiries expiries) {
+        this.expiries = expiries;
         this.telemetry = telemetry;
         this.preemption = preemption;
         this.agents = agents;
@@ -74,7 +82,12 @@ public final class Reconcile {
     public List<Report> run() {
         List<Report> reports = new ArrayList<>();
         for (String region : agents.regions().stream().sorted().toList()) {
-            reports.add(region(region));
+            try {
+                reports.add(region(region));
+            } catch (RuntimeException e) {
+                // One region's trouble (its partition unreadable, say) must not stop the others' passes.
+                LOG.error("event=reconcile_region_failed region={} error={}", region, e.toString(), e);
+            }
         }
         return reports;
     }
@@ -99,71 +112,160 @@ public final class Reconcile {
         return report;
     }
 
+    /** What a pass did so far (each step adds to it, so a step that fails keeps what the others did). */
+    private static final class Tally {
+        int expired;
+        int released;
+        int offline;
+        int revoked;
+        int stale;
+        int waiting;
+        int preempted;
+    }
+
     private Report pass(String region) {
         Instant now = clock.instant();
-        int expired = 0;
-        int released = 0;
-        int offline = 0;
-        int revoked = 0;
+        Tally tally = new Tally();
+        step(region, "agent_leases", () -> agentLeases(region, now, tally));
+        step(region, "lease_expiries", () -> leaseExpiries(region, now, tally));
+        step(region, "ready_heads", () -> readyHeads(region, now, tally));
+        step(region, "preemption", () -> tally.preempted = preemption.run(region).size());
+        if (tally.waiting > 0 || tally.expired > 0 || tally.released > 0 || tally.revoked > 0) {
+            signal.signal(region);
+        }
+        Report report = new Report(region, tally.expired, tally.released, tally.stale, tally.waiting, tally.offline,
+                tally.revoked, tally.preempted);
+        if (tally.expired + tally.released + tally.stale + tally.revoked + tally.preempted > 0) {
+            LOG.info("event=reconciled region={} expiredLeases={} releasedReservations={} staleEntries={} waiting={} "
+                    + "offlineAgents={} revokedStops={} preemptions={}", region, tally.expired, tally.released, tally.stale,
+                    tally.waiting, tally.offline, tally.revoked, tally.preempted);
+        }
+        return report;
+    }
+
+    /** Runs one step of the pass; a step that fails is logged and the pass goes on with the next. */
+    private static void step(String region, String name, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.error("event=reconcile_step_failed region={} step={} error={}", region, name, e.toString(), e);
+        }
+    }
+
+    /** The leases the agents' records list: expired ones requeued, stops past their deadline revoked. */
+    private void agentLeases(String region, Instant now, Tally tally) {
         for (Agent agent : agents.store().list(region)) {
             if (!agent.isHealthy(now, settings.agentOfflineAfter())) {
-                offline++;
+                tally.offline++;
             }
             List<String> drop = new ArrayList<>();
             for (AgentLease lease : agent.leases()) {
-                Optional<Job> job = jobs.find(lease.tenantId(), lease.jobId());
-                boolean held = job.isPresent() && job.get().holdsLease(lease.leaseId());
-                boolean stopping = held && job.get().stopDeadline() != null;
-                if (stopping && (job.get().stopDeadline().isBefore(now) || job.get().leaseExpiresAt().isBefore(now))) {
-                    // Asked to stop and neither released in time nor kept its lease alive.
-                    if (revokeStop(job.get())) {
-                        revoked++;
+                try {
+                    if (reconcileLease(agent, lease, now, tally)) {
                         drop.add(lease.leaseId());
                     }
-                } else if (held && job.get().leaseExpiresAt().isBefore(now)) {
-                    if (requeueExpired(job.get(), agent)) {
-                        expired++;
-                        drop.add(lease.leaseId());
-                    }
-                } else if (!held && lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
-                    finishInterruptedRequeue(job, lease, now);
-                    drop.add(lease.leaseId());
-                    released++;
+                } catch (RuntimeException e) {
+                    // One bad row (unreadable, or in a state nobody foresaw) must not stop the pass.
+                    LOG.error("event=reconcile_lease_failed region={} agentId={} jobId={} tenant={} error={}", region,
+                            agent.id(), lease.jobId(), lease.tenantId(), e.toString(), e);
                 }
             }
             if (!drop.isEmpty()) {
-                agents.modify(agent, a -> {
-                    Agent without = a;
-                    for (String leaseId : drop) {
-                        without = without.withoutLease(leaseId);
-                    }
-                    return without;
-                });
-            }
-        }
-        int stale = 0;
-        int waiting = 0;
-        for (ReadyEntry entry : ready.heads(region, settings.headsPerTier())) {
-            Optional<Job> job = jobs.find(entry.tenantId(), entry.jobId());
-            if (job.isPresent() && job.get().state() == JobState.Queued) {
-                waiting++;
-            } else if (entry.insertedAt() == null || entry.insertedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
-                if (ready.remove(entry)) {
-                    stale++;
+                try {
+                    agents.modify(agent, a -> {
+                        Agent without = a;
+                        for (String leaseId : drop) {
+                            without = without.withoutLease(leaseId);
+                        }
+                        return without;
+                    });
+                } catch (RuntimeException e) {
+                    LOG.error("event=reconcile_agent_failed region={} agentId={} error={}", region, agent.id(), e.toString(), e);
                 }
             }
         }
-        int preempted = preemption.run(region).size();
-        if (waiting > 0 || expired > 0 || released > 0 || revoked > 0) {
-            signal.signal(region);
+    }
+
+    /** True when the lease leaves the agent's record. */
+    private boolean reconcileLease(Agent agent, AgentLease lease, Instant now, Tally tally) {
+        Optional<Job> job = jobs.find(lease.tenantId(), lease.jobId());
+        boolean held = job.isPresent() && job.get().holdsLease(lease.leaseId());
+        if (held && job.get().isStopping() && stopOverdue(job.get(), now)) {
+            // Asked to stop and neither released in time nor kept its lease alive.
+            if (revokeStop(job.get())) {
+                tally.revoked++;
+                return true;
+            }
+        } else if (held && job.get().leaseExpiresAt().isBefore(now)) {
+            if (requeueExpired(job.get(), agent.id())) {
+                tally.expired++;
+                return true;
+            }
+        } else if (!held && lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+            finishInterruptedRequeue(job, now);
+            tally.released++;
+            return true;
         }
-        Report report = new Report(region, expired, released, stale, waiting, offline, revoked, preempted);
-        if (expired + released + stale + revoked + preempted > 0) {
-            LOG.info("event=reconciled region={} expiredLeases={} releasedReservations={} staleEntries={} waiting={} "
-                    + "offlineAgents={} revokedStops={} preemptions={}", region, expired, released, stale, waiting, offline,
-                    revoked, preempted);
+        return false;
+    }
+
+    private static boolean stopOverdue(Job job, Instant now) {
+        return (job.stopDeadline() != null && job.stopDeadline().isBefore(now)) || job.leaseExpiresAt().isBefore(now);
+    }
+
+    /**
+     * The backstop: leases due in the expiry index, whatever the agents' records say. A lease whose
+     * job no longer holds it leaves the index; one still running is looked at again when it next
+     * expires; one expired (or a stop overdue) is taken back like any other.
+     */
+    private void leaseExpiries(String region, Instant now, Tally tally) {
+        for (LeaseExpiries.Due due : expiries.due(region, now, EXPIRIES_PER_PASS)) {
+            try {
+                Optional<Job> job = jobs.find(due.tenantId(), due.jobId()).filter(j -> j.holdsLease(due.leaseId()));
+                if (job.isEmpty()) {
+                    expiries.remove(due);
+                    continue;
+                }
+                Job held = job.get();
+                if (held.isStopping() && stopOverdue(held, now)) {
+                    if (revokeStop(held)) {
+                        tally.revoked++;
+                        expiries.remove(due);
+                    }
+                } else if (held.leaseExpiresAt().isBefore(now)) {
+                    if (requeueExpired(held, held.agentId())) {
+                        tally.expired++;
+                        expiries.remove(due);
+                    }
+                } else {
+                    Instant next = held.isStopping() && held.stopDeadline() != null
+                            && held.stopDeadline().isBefore(held.leaseExpiresAt()) ? held.stopDeadline() : held.leaseExpiresAt();
+                    expiries.move(due, next);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("event=reconcile_lease_failed region={} jobId={} tenant={} error={}", region, due.jobId(),
+                        due.tenantId(), e.toString(), e);
+            }
         }
-        return report;
+    }
+
+    /** Counts the jobs waiting at the heads and deletes entries whose job is no longer queued. */
+    private void readyHeads(String region, Instant now, Tally tally) {
+        for (ReadyEntry entry : ready.heads(region, settings.headsPerTier())) {
+            try {
+                Optional<Job> job = jobs.find(entry.tenantId(), entry.jobId());
+                if (job.isPresent() && job.get().state() == JobState.Queued) {
+                    tally.waiting++;
+                } else if (entry.insertedAt() == null || entry.insertedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+                    if (ready.remove(entry)) {
+                        tally.stale++;
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("event=reconcile_entry_failed region={} jobId={} tenant={} error={}", region, entry.jobId(),
+                        entry.tenantId(), e.toString(), e);
+            }
+        }
     }
 
     /** A preempted or pausing job whose agent did not release in time: the lease is revoked. */
@@ -184,13 +286,13 @@ public final class Reconcile {
     }
 
     /** Lease expired: back to the queue from where it was, keeping progress (and later checkpoints). */
-    private boolean requeueExpired(Job job, Agent agent) {
-        Job.Transition back = job.requeue(clock.instant(), "lease expired: agent " + agent.id()
+    private boolean requeueExpired(Job job, String agentId) {
+        Job.Transition back = job.requeue(clock.instant(), "lease expired: agent " + agentId
                 + " stopped heartbeating (epoch " + job.epoch() + " revoked)", "control-plane");
         try {
             Job stored = requeue.enqueue(back, null);
             LOG.info("event=lease_expired jobId={} tenant={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
-                    job.spec().region(), agent.id(), job.epoch());
+                    job.spec().region(), agentId, job.epoch());
             telemetry.metrics().leaseExpired(job, "heartbeat");
             lostLease(job, "heartbeat");
             return stored.state() == JobState.Queued;
@@ -206,12 +308,16 @@ public final class Reconcile {
     }
 
     /**
-     * A requeue that stopped after writing the job (crash before the entry): the job is Queued
-     * without an entry. Put it back; the entry is idempotent.
+     * A requeue that stopped after writing the job and before freeing the agent's slot (a crash):
+     * the job is Queued. Its entry was written before the job, with the retry's back-off; only if it
+     * went missing is it put back (without one: the back-off it had is not known here).
      */
-    private void finishInterruptedRequeue(Optional<Job> job, AgentLease lease, Instant now) {
+    private void finishInterruptedRequeue(Optional<Job> job, Instant now) {
         if (job.isPresent() && job.get().state() == JobState.Queued) {
-            ready.put(ReadyEntry.of(job.get(), null, now));
+            ReadyEntry entry = ReadyEntry.of(job.get(), null, now);
+            if (ready.find(entry.region(), entry.key()).isEmpty()) {
+                ready.put(entry);
+            }
         }
     }
 }

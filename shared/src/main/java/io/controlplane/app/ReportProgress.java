@@ -127,14 +127,14 @@ public final class ReportProgress implements AutoCloseable {
         String jobId = read.id();
         for (int attempt = 0; attempt < AgentRecords.MAX_ATTEMPTS; attempt++) {
             Optional<Job> found = attempt == 0 ? Optional.of(read) : jobs.find(tenantId, jobId);
-            if (found.isEmpty() || !found.get().holdsLease(leaseId)) {
+            Instant now = clock.instant();
+            if (found.isEmpty() || !found.get().holdsLease(leaseId) || expired(found.get(), now)) {
                 if (strict) {
                     throw LeaseAccess.lost();
                 }
                 return;
             }
             Job job = found.get();
-            Instant now = clock.instant();
             try {
                 if (job.state() == JobState.Assigned) {
                     Job.Transition started = job.withProgress(progress, now).start(now);
@@ -148,6 +148,11 @@ public final class ReportProgress implements AutoCloseable {
             }
         }
         throw new ConcurrencyConflictException("Job " + jobId + " kept changing; progress not stored, report again.");
+    }
+
+    /** A lease past its expiry is the reconcile pass's to take back: a late flush must not write (or start) it. */
+    private static boolean expired(Job job, Instant now) {
+        return job.leaseExpiresAt() == null || job.leaseExpiresAt().isBefore(now);
     }
 
     private void sweep() {

@@ -57,9 +57,11 @@ public final class TenantData {
     private final AgentRecords agents;
     private final Pools pools;
     private final Clock clock;
+    private final io.controlplane.ports.LeaseExpiries expiries;
 
     public TenantData(JobStore jobs, MappingStore mappings, ReadyQueue ready, TenantStore tenants, AgentRecords agents,
-                      Pools pools, Clock clock) {
+                      Pools pools, Clock clock, io.controlplane.ports.LeaseExpiries expiries) {
+        this.expiries = expiries;
         this.jobs = jobs;
         this.mappings = mappings;
         this.ready = ready;
@@ -117,6 +119,8 @@ public final class TenantData {
             erased++;
         }
         jobs.eraseTenant(tenantId);
+        expiries.eraseTenant(tenantId);
+        agents.forgetPrincipals();
         for (Agent agent : own) {
             deleteAgent(agent);
         }

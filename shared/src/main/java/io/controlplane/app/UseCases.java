@@ -5,6 +5,7 @@ import io.controlplane.config.TenancySettings;
 import io.controlplane.ports.AgentStore;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.LeaseExpiries;
 import io.controlplane.ports.MappingStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.ports.TenantStore;
@@ -41,7 +42,8 @@ public record UseCases(
         Retention retention) implements AutoCloseable {
 
     /** The stores a control plane runs on. */
-    public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings) {
+    public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings,
+                         LeaseExpiries leases) {
     }
 
     /** With work that need not hold up a caller (queue clean-up, intake messages) done on the caller's thread. */
@@ -93,12 +95,14 @@ public record UseCases(
                 new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock),
-                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background, telemetry),
+                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background, telemetry,
+                        stores.leases()),
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
                 new FindMappings(stores.mappings(), leases, queries),
                 new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, telemetry, clock),
-                new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings, telemetry, clock),
+                new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings, telemetry, clock,
+                        stores.leases()),
                 new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), telemetry, clock),
                 new SaveCheckpoint(stores.jobs(), leases, clock),
                 new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, clock),
@@ -107,7 +111,8 @@ public record UseCases(
                 signal,
                 settings,
                 eraseJob,
-                new TenantData(stores.jobs(), stores.mappings(), stores.ready(), stores.tenants(), agents, pools, clock),
+                new TenantData(stores.jobs(), stores.mappings(), stores.ready(), stores.tenants(), agents, pools, clock,
+                        stores.leases()),
                 new Retention(stores.jobs(), eraseJob, tenancy, clock));
     }
 

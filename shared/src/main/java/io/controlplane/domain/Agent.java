@@ -86,7 +86,11 @@ public record Agent(
         return leases.stream().filter(l -> l.leaseId().equals(leaseId)).findFirst();
     }
 
+    /** The lease listed once: a reservation applied again (a write retried after a lost answer) is no second slot. */
     public Agent withLease(AgentLease lease) {
+        if (lease(lease.leaseId()).isPresent()) {
+            return this;
+        }
         List<AgentLease> more = new ArrayList<>(leases);
         more.add(lease);
         return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,

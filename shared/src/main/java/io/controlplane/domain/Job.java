@@ -77,6 +77,14 @@ public record Job(
         return named == null || named.isEmpty() ? id : named;
     }
 
+    /** States in which the lease holder was asked to checkpoint and release (preemption, pause). */
+    public static final Set<JobState> STOPPING = Set.of(JobState.Preempting, JobState.Pausing);
+
+    /** True while the agent is asked to stop: the state says so, not a leftover deadline. */
+    public boolean isStopping() {
+        return STOPPING.contains(state);
+    }
+
     /** True when {@code leaseId} is the lease an agent currently holds on this job. */
     public boolean holdsLease(String candidateLeaseId) {
         return LEASED.contains(state) && leaseId != null && leaseId.equals(candidateLeaseId);
@@ -155,7 +163,6 @@ public record Job(
      */
     public Transition release(Instant at, String reason) {
         Builder b = copy().withoutLease();
-        b.stopDeadline = null;
         String actor = agentId;
         return switch (state) {
             case Preempting -> {
@@ -169,8 +176,10 @@ public record Job(
 
     /** The stop deadline passed without a release: the lease is revoked (the agent's writes now fail). */
     public Transition revokeStop(Instant at) {
+        if (!isStopping()) {
+            throw new IllegalTransitionException(id, state, JobState.Queued);
+        }
         Builder b = copy().withoutLease();
-        b.stopDeadline = null;
         if (state == JobState.Preempting) {
             b.preemptions = preemptions + 1;
             return to(JobState.Queued, at, "preempted: agent " + agentId + " did not release within the grace period; "
@@ -278,10 +287,12 @@ public record Job(
             lastError = job.lastError;
         }
 
+        /** The lease ends, and with it any stop the agent was asked for (its deadline was the lease's). */
         Builder withoutLease() {
             agentId = null;
             leaseId = null;
             leaseExpiresAt = null;
+            stopDeadline = null;
             return this;
         }
 

@@ -21,6 +21,9 @@ public interface ReadyQueue {
     /** Up to {@code limit} entries of one tier after {@code afterKey} (null: from the head), in order. */
     List<ReadyEntry> page(String region, Tier tier, String afterKey, int limit);
 
+    /** The entry stored under {@code key} (see {@link ReadyEntry#key()}), with its etag, if any. */
+    java.util.Optional<ReadyEntry> find(String region, String key);
+
     /** Removes the entry if it is still the version read; false when it changed or is gone. */
     boolean remove(ReadyEntry entry);
 

@@ -35,6 +35,7 @@ public final class ApiFixture {
     public final io.controlplane.adapters.memory.InMemoryReadyQueue ready = new io.controlplane.adapters.memory.InMemoryReadyQueue();
     public final io.controlplane.adapters.memory.InMemoryTenantStore tenants = new io.controlplane.adapters.memory.InMemoryTenantStore();
     public final io.controlplane.adapters.memory.InMemoryMappingStore mappings = new io.controlplane.adapters.memory.InMemoryMappingStore();
+    public final io.controlplane.adapters.memory.InMemoryLeaseExpiries leases = new io.controlplane.adapters.memory.InMemoryLeaseExpiries();
     public final RecordingIntake intake = new RecordingIntake();
 
     public ApiFixture() {
@@ -64,7 +65,7 @@ public final class ApiFixture {
         this.store = store;
         Clock clock = Clock.systemUTC();
         readiness.put("tableStorage", () -> { });
-        this.app = io.controlplane.app.UseCases.wire(new io.controlplane.app.UseCases.Stores(store, agents, ready, tenants, mappings),
+        this.app = io.controlplane.app.UseCases.wire(new io.controlplane.app.UseCases.Stores(store, agents, ready, tenants, mappings, leases),
                 intake, Set.of("westeurope", "northeurope"),
                 dispatch, tenancy, clock, Runnable::run,
                 io.controlplane.ports.AgentChannel.none(), telemetry);
@@ -104,7 +105,7 @@ public final class ApiFixture {
             throw new IllegalStateException("storedState() needs the in-memory job store");
         }
         return Map.of("jobs", jobs.contents(), "agents", agents.contents(), "ready", ready.contents(),
-                "tenants", tenants.contents(), "mappings", mappings.contents(), "intake", List.copyOf(intake.published));
+                "tenants", tenants.contents(), "mappings", mappings.contents(), "leases", leases.contents(), "intake", List.copyOf(intake.published));
     }
 
     public String token(String tenant, String... roles) {

@@ -67,7 +67,8 @@ public final class DispatchFixture implements AutoCloseable {
 
     public DispatchFixture(Map<String, String> settingValues) {
         this(new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
-                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore()), settingValues);
+                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore(),
+                new io.controlplane.adapters.memory.InMemoryLeaseExpiries()), settingValues);
     }
 
     public DispatchFixture(UseCases.Stores stores, Map<String, String> settingValues) {
@@ -77,7 +78,8 @@ public final class DispatchFixture implements AutoCloseable {
     /** On in-memory stores, reporting to {@code telemetry} (an SDK with in-memory exporters). */
     public DispatchFixture(Map<String, String> settingValues, io.controlplane.telemetry.Telemetry telemetry) {
         this(new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
-                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore()), settingValues, telemetry);
+                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore(),
+                new io.controlplane.adapters.memory.InMemoryLeaseExpiries()), settingValues, telemetry);
     }
 
     public DispatchFixture(UseCases.Stores stores, Map<String, String> settingValues, io.controlplane.telemetry.Telemetry telemetry) {

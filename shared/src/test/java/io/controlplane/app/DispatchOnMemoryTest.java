@@ -11,7 +11,8 @@ class DispatchOnMemoryTest {
 
     static UseCases.Stores memory() {
         return new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
-                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore());
+                new InMemoryTenantStore(), new io.controlplane.adapters.memory.InMemoryMappingStore(),
+                new io.controlplane.adapters.memory.InMemoryLeaseExpiries());
     }
 
     @Nested
@@ -32,6 +33,14 @@ class DispatchOnMemoryTest {
 
     @Nested
     class Interruption extends InterruptionTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return memory();
+        }
+    }
+
+    @Nested
+    class LostWork extends LostWorkTest {
         @Override
         protected UseCases.Stores stores() {
             return memory();

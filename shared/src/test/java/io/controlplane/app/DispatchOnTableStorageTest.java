@@ -15,7 +15,7 @@ class DispatchOnTableStorageTest {
         TableStorage storage = TableStorage.connect(Azurite.shared().connectionString(), null,
                 "d" + ProcessHandle.current().pid() + "x" + RUN.incrementAndGet(), Json.mapper()).ensureTables();
         return new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(), storage.tenantStore(),
-                storage.mappingStore());
+                storage.mappingStore(), storage.leaseExpiries());
     }
 
     @Nested
@@ -36,6 +36,14 @@ class DispatchOnTableStorageTest {
 
     @Nested
     class Interruption extends InterruptionTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return tables();
+        }
+    }
+
+    @Nested
+    class LostWork extends LostWorkTest {
         @Override
         protected UseCases.Stores stores() {
             return tables();

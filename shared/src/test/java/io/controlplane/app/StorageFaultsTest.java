@@ -56,7 +56,7 @@ class StorageFaultsTest {
         faults.enabled(false);
         storage.ensureTables();
         f = new DispatchFixture(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), Map.of("LEASE_SECONDS", "30", "HEARTBEAT_SECONDS", "10"));
+                storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), Map.of("LEASE_SECONDS", "30", "HEARTBEAT_SECONDS", "10"));
         for (int a = 0; a < AGENTS; a++) {
             f.register("agent-" + a, "westeurope", "shared", 2, "azure-devops");
         }

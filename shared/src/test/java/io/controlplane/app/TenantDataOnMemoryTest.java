@@ -14,7 +14,7 @@ class TenantDataOnMemoryTest extends TenantDataTest {
     @Override
     protected UseCases.Stores stores() {
         return new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
-                new InMemoryTenantStore(), new InMemoryMappingStore());
+                new InMemoryTenantStore(), new InMemoryMappingStore(), new io.controlplane.adapters.memory.InMemoryLeaseExpiries());
     }
 
     @Override

@@ -31,7 +31,7 @@ class TenantDataOnTableStorageTest extends TenantDataTest {
         prefix = "g" + ProcessHandle.current().pid() + "x" + System.nanoTime() % 1_000_000;
         storage = TableStorage.connect(Azurite.shared().connectionString(), null, prefix, Json.mapper()).ensureTables();
         return new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(), storage.tenantStore(),
-                storage.mappingStore());
+                storage.mappingStore(), storage.leaseExpiries());
     }
 
     @AfterEach

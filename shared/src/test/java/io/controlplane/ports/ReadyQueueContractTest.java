@@ -102,4 +102,18 @@ public abstract class ReadyQueueContractTest {
         assertThat(depths.get(Tier.Platinum)).isEqualTo(new ReadyQueue.Depth(1, T0.plusSeconds(2)));
         assertThat(depths.get(Tier.Premium)).isEqualTo(new ReadyQueue.Depth(0, null));
     }
+
+    @Test
+    void anEntryIsFoundByItsKeyWithTheEtagThatRemovesIt() {
+        ReadyEntry stored = queue.put(entry("j-1", Tier.Premium, 3));
+
+        ReadyEntry found = queue.find(region, stored.key()).orElseThrow();
+
+        assertThat(found.jobId()).isEqualTo("j-1");
+        assertThat(found.etag()).isEqualTo(stored.etag());
+        assertThat(queue.find(region, entry("j-2", Tier.Premium, 3).key())).isEmpty();
+        queue.put(entry("j-1", Tier.Premium, 3)); // written again: the version found is stale
+        assertThat(queue.remove(found)).isFalse();
+        assertThat(queue.find(region, stored.key())).isPresent();
+    }
 }

@@ -12,8 +12,10 @@ final class TableNames {
     static final String READY = "ready";
     static final String TENANTS = "tenants";
     static final String MAPPINGS = "mappings";
+    /** When each running lease is next due to be looked at, per region. */
+    static final String LEASES = "leases";
 
-    static final List<String> ALL = List.of(JOBS, AGENTS, READY, TENANTS, MAPPINGS);
+    static final List<String> ALL = List.of(JOBS, AGENTS, READY, TENANTS, MAPPINGS, LEASES);
 
     private TableNames() {
     }

@@ -75,6 +75,18 @@ final class TableReadyQueue implements ReadyQueue {
     }
 
     @Override
+    public java.util.Optional<ReadyEntry> find(String region, String key) {
+        try {
+            return java.util.Optional.of(toEntry(table.getEntity(region, key)));
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e) && !TableErrors.isTableMissing(e)) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public boolean remove(ReadyEntry entry) {
         TableEntity entity = new TableEntity(entry.region(), entry.key());
         entity.addProperty("odata.etag", entry.etag() == null ? "*" : entry.etag());

@@ -103,6 +103,10 @@ public final class TableStorage {
         return new TableTenantStore(table(TableNames.TENANTS), new EntityJson(json));
     }
 
+    public io.controlplane.ports.LeaseExpiries leaseExpiries() {
+        return new TableLeaseExpiries(table(TableNames.LEASES));
+    }
+
     public io.controlplane.ports.MappingStore mappingStore() {
         return new TableMappingStore(table(TableNames.MAPPINGS));
     }

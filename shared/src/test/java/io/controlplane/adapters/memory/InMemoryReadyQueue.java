@@ -50,6 +50,11 @@ public final class InMemoryReadyQueue implements ReadyQueue {
     }
 
     @Override
+    public synchronized java.util.Optional<ReadyEntry> find(String region, String key) {
+        return java.util.Optional.ofNullable(regions.getOrDefault(region, new TreeMap<>()).get(key));
+    }
+
+    @Override
     public synchronized boolean remove(ReadyEntry entry) {
         TreeMap<String, ReadyEntry> queue = regions.get(entry.region());
         ReadyEntry current = queue == null ? null : queue.get(entry.key());
