@@ -56,6 +56,14 @@ abstract class LostWorkTest {
         return grant;
     }
 
+    /** Waits (real time, bounded) until the coalesced report of the job was flushed by its scheduler. */
+    private static void awaitFlushed(DispatchFixture fixture, Job job) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (fixture.app.reportProgress().pending(job.tenantId(), job.id()).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     private static boolean writes(Object[] args, JobState state) {
         return args.length > 0 && args[0] instanceof Job job && job.state() == state;
     }
@@ -214,10 +222,7 @@ abstract class LostWorkTest {
         f.app.reportProgress().report(agent1, grant.leaseId(), 20, Map.of(), "second"); // coalesced, flushed in 1.5 s
         f.clock.advance(Duration.ofSeconds(61)); // the lease expires before the flush runs
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (f.app.reportProgress().pending("contoso", job.id()).isPresent() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitFlushed(f, job);
 
         assertThat(f.app.reportProgress().pending("contoso", job.id())).as("flushed").isEmpty();
         assertThat(f.job(job).progress().percent()).as("the flush wrote nothing after the lease expired").isEqualTo(10.0);
@@ -242,10 +247,7 @@ abstract class LostWorkTest {
             g.app.reportProgress().report(agent2, second.leaseId(), 11, Map.of(), "coalesced"); // flushed in a second
             g.clock.advance(Duration.ofSeconds(61)); // the new lease expires before the flush runs
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (g.app.reportProgress().pending("contoso", standard.id()).isPresent() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            awaitFlushed(g, standard);
 
             assertThat(g.app.reportProgress().pending("contoso", standard.id())).isEmpty();
             assertThat(g.job(standard).state()).as("an expired lease starts nothing").isEqualTo(JobState.Assigned);
