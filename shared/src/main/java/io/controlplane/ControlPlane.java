@@ -72,7 +72,7 @@ public final class ControlPlane implements AutoCloseable {
         org.slf4j.LoggerFactory.getLogger(ControlPlane.class).info("event=telemetry exporter={} serviceName={} metricIntervalMs={}",
                 telemetry.exporter(), telemetrySettings.serviceName(), telemetrySettings.metricInterval().toMillis());
         try {
-            return create(settings, dispatch, tenancy, Clock.systemUTC(), java.util.List.of(), telemetry);
+            return create(settings, dispatch, tenancy, TableStorage.ticking(Clock.systemUTC()), java.util.List.of(), telemetry);
         } catch (RuntimeException e) {
             telemetry.close();
             throw e;

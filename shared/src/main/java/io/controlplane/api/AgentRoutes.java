@@ -5,6 +5,7 @@ import io.controlplane.app.Caller;
 import io.controlplane.app.LeaseGrant;
 import io.controlplane.app.RegisterAgent;
 import io.controlplane.app.UseCases;
+import io.controlplane.domain.Agent;
 import io.controlplane.domain.FieldError;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.ValidationException;
@@ -59,7 +60,7 @@ final class AgentRoutes {
         String region = f.text("region", true, 40, Pattern.compile("[a-z][a-z0-9]{1,39}"), null);
         String pool = f.text("pool", false, 64, NAME, "shared");
         Set<String> capabilities = f.names("capabilities", 64, NAME);
-        int slots = (int) f.integer("slots", false, 1, 64, 1);
+        int slots = (int) f.integer("slots", false, 1, Agent.MAX_SLOTS, 1);
         if (!f.errors().isEmpty()) {
             throw new ValidationException(f.errors());
         }

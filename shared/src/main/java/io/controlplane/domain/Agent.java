@@ -35,6 +35,13 @@ public record Agent(
     public record Hold(String tenantId, String jobId, Instant until) {
     }
 
+    /**
+     * The most slots an agent registers. The agent record lists a lease per busy slot in one Table
+     * Storage string property, which Azure (and Azurite) caps at 64 KiB of UTF-16: 32 leases of the
+     * longest tenant, job and lease ids take 37 KB, 64 would not fit (TableAgentStoreTest stores them).
+     */
+    public static final int MAX_SLOTS = 32;
+
     public Agent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(region, "region");
@@ -60,8 +67,9 @@ public record Agent(
                 registeredAt, lastHeartbeatAt, leases, etag, hold);
     }
 
+    /** Never more than {@link #MAX_SLOTS} in all, even for a record stored when more could be registered. */
     public int freeSlots() {
-        return Math.max(0, slots - leases.size());
+        return Math.max(0, Math.min(slots, MAX_SLOTS) - leases.size());
     }
 
     /** Healthy while its last heartbeat (or registration) is more recent than {@code offlineAfter}. */

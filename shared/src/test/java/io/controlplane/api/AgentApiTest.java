@@ -3,6 +3,7 @@ package io.controlplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.controlplane.domain.Agent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,20 @@ class AgentApiTest {
         assertThat(fields(api.body(response))).containsExactlyInAnyOrder("region", "pool", "capabilities[1]", "slots");
         assertProblem(api.call("PUT", "/api/agents/agent-1", agent, "{\"region\":\"eastus\"}"), 400, "validation");
         assertProblem(api.call("PUT", "/api/agents/bad%23id", agent, REGISTRATION), 400, "validation");
+    }
+
+    @Test
+    void registrationRefusesMoreSlotsThanOneAgentRecordHoldsLeasesFor() {
+        String registration = "{\"region\":\"westeurope\",\"slots\":%d}";
+
+        ApiResponse tooMany = api.call("PUT", "/api/agents/agent-1", agent, registration.formatted(Agent.MAX_SLOTS + 1));
+        assertProblem(tooMany, 400, "validation");
+        assertThat(fields(api.body(tooMany))).containsExactly("slots");
+        assertThat(api.body(tooMany).at("/errors/0/message").asText()).contains("1 to " + Agent.MAX_SLOTS);
+
+        ApiResponse most = api.call("PUT", "/api/agents/agent-1", agent, registration.formatted(Agent.MAX_SLOTS));
+        assertThat(most.status()).as(most.bodyText()).isEqualTo(200);
+        assertThat(api.body(most).get("slots").asInt()).isEqualTo(Agent.MAX_SLOTS);
     }
 
     @Test

@@ -235,6 +235,7 @@ class OpenApiDocumentTest {
         }
         assertThat(property("AgentRegistration", "pool").path("pattern").asText()).isEqualTo(name);
         assertThat(property("AgentRegistration", "capabilities").at("/items/pattern").asText()).isEqualTo(name);
+        assertThat(property("AgentRegistration", "slots").path("maximum").asInt()).isEqualTo(Agent.MAX_SLOTS);
         assertThat(property("EntitlementRequest", "dedicatedPool").path("pattern").asText()).isEqualTo(name);
 
         assertThat(parameter("PUT /api/leases/{leaseId}/checkpoints/{name}", "path", "name").at("/schema/pattern").asText())

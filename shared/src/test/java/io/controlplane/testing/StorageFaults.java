@@ -27,6 +27,7 @@ public final class StorageFaults implements HttpPipelinePolicy {
     private final double before;
     private final double after;
     private volatile boolean enabled = true;
+    private int answersToLose;
     public final AtomicInteger failedBefore = new AtomicInteger();
     public final AtomicInteger failedAfter = new AtomicInteger();
     public final AtomicInteger requests = new AtomicInteger();
@@ -49,6 +50,14 @@ public final class StorageFaults implements HttpPipelinePolicy {
         return enabled;
     }
 
+    /**
+     * The next {@code tries} tries go through and lose their answers, whatever the probabilities: a
+     * test that needs one write committed with its answer lost picks the write, not a seed.
+     */
+    public synchronized void loseNextAnswers(int tries) {
+        answersToLose = tries;
+    }
+
     @Override
     public HttpPipelinePosition getPipelinePosition() {
         return HttpPipelinePosition.PER_RETRY;
@@ -58,6 +67,11 @@ public final class StorageFaults implements HttpPipelinePolicy {
 
     private synchronized Fault draw() {
         requests.incrementAndGet();
+        if (answersToLose > 0) {
+            answersToLose--;
+            failedAfter.incrementAndGet();
+            return Fault.AFTER;
+        }
         if (!enabled) {
             return Fault.NONE;
         }

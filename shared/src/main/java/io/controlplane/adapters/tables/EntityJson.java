@@ -3,11 +3,8 @@ package io.controlplane.adapters.tables;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
-/** JSON-valued and time-valued entity properties, written and read one way for every table. */
+/** JSON-valued entity properties, written and read one way for every table (instants: {@link EdmDateTime}). */
 final class EntityJson {
 
     private final ObjectMapper json;
@@ -30,19 +27,5 @@ final class EntityJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored JSON does not parse as " + type.getType(), e);
         }
-    }
-
-    static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return OffsetDateTime.parse(value.toString()).toInstant();
     }
 }

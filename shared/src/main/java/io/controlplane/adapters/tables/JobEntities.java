@@ -1,17 +1,12 @@
 package io.controlplane.adapters.tables;
 
 import com.azure.data.tables.models.TableEntity;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.Progress;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +22,9 @@ final class JobEntities {
     static final String JOB_ROW_END = "j;";
     static final int CHUNK_CHARS = 30_000;
 
-    private final ObjectMapper json;
+    private final EntityJson json;
 
-    JobEntities(ObjectMapper json) {
+    JobEntities(EntityJson json) {
         this.json = json;
     }
 
@@ -65,9 +60,9 @@ final class JobEntities {
         e.addProperty("JobId", checkpoint.jobId());
         e.addProperty("Name", checkpoint.name());
         e.addProperty("Kind", checkpoint.kind().name());
-        e.addProperty("Data", write(checkpoint.data()));
+        e.addProperty("Data", json.write(checkpoint.data()));
         e.addProperty("Epoch", checkpoint.epoch());
-        e.addProperty("UpdatedAt", time(checkpoint.updatedAt()));
+        e.addProperty("UpdatedAt", EdmDateTime.of(checkpoint.updatedAt()));
         return e;
     }
 
@@ -75,8 +70,8 @@ final class JobEntities {
         Map<String, Object> p = e.getProperties();
         return new io.controlplane.domain.Checkpoint((String) p.get("JobId"), (String) p.get("Name"),
                 io.controlplane.domain.Checkpoint.Kind.valueOf((String) p.get("Kind")),
-                read((String) p.get("Data"), new TypeReference<Object>() { }),
-                ((Number) p.get("Epoch")).longValue(), instant(p.get("UpdatedAt")));
+                json.read((String) p.get("Data"), new TypeReference<Object>() { }),
+                ((Number) p.get("Epoch")).longValue(), EdmDateTime.instant(p.get("UpdatedAt")));
     }
 
     static String historyRowKey(String jobId, long sequence) {
@@ -100,38 +95,51 @@ final class JobEntities {
         e.addProperty("Preemptions", job.preemptions());
         e.addProperty("Epoch", job.epoch());
         e.addProperty("ProgressPercent", job.progress().percent());
-        e.addProperty("ProgressCounters", write(job.progress().counters()));
+        e.addProperty("ProgressCounters", json.write(job.progress().counters()));
         if (job.progress().message() != null) {
             e.addProperty("ProgressMessage", job.progress().message());
         }
         if (job.progress().updatedAt() != null) {
-            e.addProperty("ProgressUpdatedAt", time(job.progress().updatedAt()));
+            e.addProperty("ProgressUpdatedAt", EdmDateTime.of(job.progress().updatedAt()));
         }
-        e.addProperty("CreatedAt", time(job.createdAt()));
-        e.addProperty("UpdatedAt", time(job.updatedAt()));
+        e.addProperty("CreatedAt", EdmDateTime.of(job.createdAt()));
+        e.addProperty("UpdatedAt", EdmDateTime.of(job.updatedAt()));
         e.addProperty("HistorySequence", job.historySequence());
         if (job.leaseId() != null) {
             e.addProperty("LeaseId", job.leaseId());
         }
         if (job.leaseExpiresAt() != null) {
-            e.addProperty("LeaseExpiresAt", time(job.leaseExpiresAt()));
+            e.addProperty("LeaseExpiresAt", EdmDateTime.of(job.leaseExpiresAt()));
         }
         e.addProperty("Failures", job.failures());
         if (job.stopDeadline() != null) {
-            e.addProperty("StopDeadline", time(job.stopDeadline()));
+            e.addProperty("StopDeadline", EdmDateTime.of(job.stopDeadline()));
         }
         if (job.lastCheckpointAt() != null) {
-            e.addProperty("LastCheckpointAt", time(job.lastCheckpointAt()));
+            e.addProperty("LastCheckpointAt", EdmDateTime.of(job.lastCheckpointAt()));
         }
         if (job.lastError() != null) {
             e.addProperty("LastError", job.lastError());
         }
-        List<String> chunks = chunks(write(job.spec()));
+        List<String> chunks = chunks(json.write(job.spec()));
         e.addProperty("SpecChunks", chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             e.addProperty("Spec" + i, chunks.get(i));
         }
         return e;
+    }
+
+    /**
+     * {@code job} as a read gives it back once it is stored: instants cut to what storage keeps, the
+     * spec and counters through their JSON, no etag. What a write is recognised by.
+     */
+    Job asStored(Job job) {
+        return toJob(toEntity(job)).withEtag(null);
+    }
+
+    /** {@code entry} as a read gives it back once it is stored. */
+    HistoryEntry asStored(String tenantId, HistoryEntry entry) {
+        return toHistoryEntry(toEntity(tenantId, entry));
     }
 
     /** Splits text into pieces of at most {@value #CHUNK_CHARS} chars, never between a surrogate pair. */
@@ -158,29 +166,29 @@ final class JobEntities {
         }
         Progress progress = new Progress(
                 ((Number) p.getOrDefault("ProgressPercent", 0.0)).doubleValue(),
-                read((String) p.getOrDefault("ProgressCounters", "{}"), new TypeReference<Map<String, Long>>() { }),
+                json.read((String) p.getOrDefault("ProgressCounters", "{}"), new TypeReference<Map<String, Long>>() { }),
                 (String) p.get("ProgressMessage"),
-                instant(p.get("ProgressUpdatedAt")));
+                EdmDateTime.instant(p.get("ProgressUpdatedAt")));
         return new Job(
                 (String) p.get("JobId"),
                 e.getPartitionKey(),
-                read(spec.toString(), new TypeReference<JobSpec>() { }),
+                json.read(spec.toString(), new TypeReference<JobSpec>() { }),
                 JobState.valueOf((String) p.get("State")),
                 (String) p.get("AgentId"),
                 ((Number) p.get("Attempt")).intValue(),
                 ((Number) p.get("Preemptions")).intValue(),
                 ((Number) p.get("Epoch")).longValue(),
                 progress,
-                instant(p.get("CreatedAt")),
-                instant(p.get("UpdatedAt")),
+                EdmDateTime.instant(p.get("CreatedAt")),
+                EdmDateTime.instant(p.get("UpdatedAt")),
                 ((Number) p.get("HistorySequence")).longValue(),
                 e.getETag(),
                 (String) p.get("LeaseId"),
-                instant(p.get("LeaseExpiresAt")),
+                EdmDateTime.instant(p.get("LeaseExpiresAt")),
                 ((Number) p.getOrDefault("Failures", 0)).intValue(),
                 (String) p.get("LastError"),
-                instant(p.get("StopDeadline")),
-                instant(p.get("LastCheckpointAt")));
+                EdmDateTime.instant(p.get("StopDeadline")),
+                EdmDateTime.instant(p.get("LastCheckpointAt")));
     }
 
     TableEntity toEntity(String tenantId, HistoryEntry entry) {
@@ -188,7 +196,7 @@ final class JobEntities {
         e.addProperty("Type", "History");
         e.addProperty("JobId", entry.jobId());
         e.addProperty("Sequence", entry.sequence());
-        e.addProperty("At", time(entry.at()));
+        e.addProperty("At", EdmDateTime.of(entry.at()));
         if (entry.from() != null) {
             e.addProperty("From", entry.from().name());
         }
@@ -204,40 +212,10 @@ final class JobEntities {
         return new HistoryEntry(
                 (String) p.get("JobId"),
                 ((Number) p.get("Sequence")).longValue(),
-                instant(p.get("At")),
+                EdmDateTime.instant(p.get("At")),
                 from == null ? null : JobState.valueOf(from),
                 JobState.valueOf((String) p.get("To")),
                 (String) p.get("Reason"),
                 (String) p.get("Actor"));
-    }
-
-    private static OffsetDateTime time(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return OffsetDateTime.parse(value.toString()).toInstant();
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
-
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored JSON does not parse as " + type.getType(), e);
-        }
     }
 }

@@ -107,8 +107,8 @@ final class TableAgentStore implements AgentStore {
         e.addProperty("Draining", agent.draining());
         e.addProperty("PrincipalTenant", agent.principalTenant());
         e.addProperty("PrincipalSubject", agent.principalSubject());
-        e.addProperty("RegisteredAt", EntityJson.time(agent.registeredAt()));
-        e.addProperty("LastHeartbeatAt", EntityJson.time(agent.lastHeartbeatAt()));
+        e.addProperty("RegisteredAt", EdmDateTime.of(agent.registeredAt()));
+        e.addProperty("LastHeartbeatAt", EdmDateTime.of(agent.lastHeartbeatAt()));
         e.addProperty("Leases", json.write(agent.leases()));
         if (agent.heldFor() != null) {
             e.addProperty("HeldFor", json.write(agent.heldFor()));
@@ -124,8 +124,8 @@ final class TableAgentStore implements AgentStore {
                 Boolean.TRUE.equals(p.get("Draining")),
                 (String) p.get("PrincipalTenant"),
                 (String) p.get("PrincipalSubject"),
-                EntityJson.instant(p.get("RegisteredAt")),
-                EntityJson.instant(p.get("LastHeartbeatAt")),
+                EdmDateTime.instant(p.get("RegisteredAt")),
+                EdmDateTime.instant(p.get("LastHeartbeatAt")),
                 json.read((String) p.get("Leases"), new TypeReference<List<AgentLease>>() { }),
                 e.getETag(),
                 p.get("HeldFor") == null ? null : json.read((String) p.get("HeldFor"), new TypeReference<Agent.Hold>() { }));

@@ -37,7 +37,7 @@ final class TableJobStore implements JobStore {
 
     TableJobStore(TableClient table, ObjectMapper json) {
         this.table = table;
-        this.entities = new JobEntities(json);
+        this.entities = new JobEntities(new EntityJson(json));
     }
 
     @Override
@@ -92,12 +92,15 @@ final class TableJobStore implements JobStore {
     /**
      * The job as stored, if it is exactly what this write stores: a write whose answer was lost (a
      * timeout after commit) and which the SDK's retry policy sent again meets its own rows: the job row
-     * and every history entry of the write are stored as written (the entry names its actor).
+     * and every history entry of the write are stored as written (the entry names its actor). Compared
+     * as they read back, not as they were in memory: storage keeps instants to the microsecond only.
      */
     private Optional<Job> committed(Job job, List<HistoryEntry> entries) {
+        Job written = entities.asStored(job);
         return find(job.tenantId(), job.id())
-                .filter(stored -> stored.withEtag(null).equals(job.withEtag(null)))
-                .filter(stored -> entries.stream().allMatch(entry -> entry.equals(historyEntry(job.tenantId(), entry).orElse(null))));
+                .filter(stored -> stored.withEtag(null).equals(written))
+                .filter(stored -> entries.stream().allMatch(entry ->
+                        entities.asStored(job.tenantId(), entry).equals(historyEntry(job.tenantId(), entry).orElse(null))));
     }
 
     private Optional<HistoryEntry> historyEntry(String tenantId, HistoryEntry entry) {
@@ -301,7 +304,7 @@ final class TableJobStore implements JobStore {
         }
         // Across tenants: a scan, which is why the purge runs seldom and takes a bounded page.
         String filter = "RowKey ge " + OData.quote(JobEntities.JOB_ROW_PREFIX) + " and RowKey lt " + OData.quote(JobEntities.JOB_ROW_END)
-                + " and UpdatedAt lt datetime'" + before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "' and (" + finished + ")";
+                + " and UpdatedAt lt " + EdmDateTime.literal(before) + " and (" + finished + ")";
         List<Job> jobs = new ArrayList<>();
         for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter).setTop(Math.min(limit, MAX_TOP)), null, null)) {
             if (jobs.size() == limit) {

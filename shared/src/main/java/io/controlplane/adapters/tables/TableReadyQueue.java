@@ -111,7 +111,7 @@ final class TableReadyQueue implements ReadyQueue {
                     .setSelect(List.of("EnqueuedAt"));
             for (TableEntity row : table.listEntities(options, null, null)) {
                 count++;
-                Instant at = EntityJson.instant(row.getProperties().get("EnqueuedAt"));
+                Instant at = EdmDateTime.instant(row.getProperties().get("EnqueuedAt"));
                 if (at != null && (oldest == null || at.isBefore(oldest))) {
                     oldest = at;
                 }
@@ -134,11 +134,11 @@ final class TableReadyQueue implements ReadyQueue {
         e.addProperty("JobId", entry.jobId());
         e.addProperty("Tier", entry.tier().name());
         e.addProperty("Capabilities", json.write(entry.requiredCapabilities()));
-        e.addProperty("EnqueuedAt", EntityJson.time(entry.enqueuedAt()));
+        e.addProperty("EnqueuedAt", EdmDateTime.of(entry.enqueuedAt()));
         if (entry.notBefore() != null) {
-            e.addProperty("NotBefore", EntityJson.time(entry.notBefore()));
+            e.addProperty("NotBefore", EdmDateTime.of(entry.notBefore()));
         }
-        e.addProperty("InsertedAt", EntityJson.time(entry.insertedAt()));
+        e.addProperty("InsertedAt", EdmDateTime.of(entry.insertedAt()));
         return e;
     }
 
@@ -147,9 +147,9 @@ final class TableReadyQueue implements ReadyQueue {
         return new ReadyEntry(e.getPartitionKey(), (String) p.get("TenantId"), (String) p.get("JobId"),
                 Tier.valueOf((String) p.get("Tier")),
                 json.read((String) p.get("Capabilities"), new TypeReference<List<String>>() { }),
-                EntityJson.instant(p.get("EnqueuedAt")),
-                EntityJson.instant(p.get("NotBefore")),
-                EntityJson.instant(p.get("InsertedAt")),
+                EdmDateTime.instant(p.get("EnqueuedAt")),
+                EdmDateTime.instant(p.get("NotBefore")),
+                EdmDateTime.instant(p.get("InsertedAt")),
                 e.getETag());
     }
 }

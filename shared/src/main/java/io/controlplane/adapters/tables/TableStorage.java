@@ -66,6 +66,15 @@ public final class TableStorage {
         return new TableStorage(builder.buildClient(), tablePrefix, json);
     }
 
+    /**
+     * {@code clock} ticking in what the tables keep of an instant (see {@link EdmDateTime}), so an
+     * instant the control plane holds in memory, in a JSON property or in an answer is the one a read
+     * gives back. The adapters cut every instant they store all the same: times also come from requests.
+     */
+    public static java.time.Clock ticking(java.time.Clock clock) {
+        return java.time.Clock.tick(clock, EdmDateTime.PRECISION.getDuration());
+    }
+
     /** Creates the tables this deployment uses if they are missing. */
     public TableStorage ensureTables() {
         for (String table : TableNames.ALL) {

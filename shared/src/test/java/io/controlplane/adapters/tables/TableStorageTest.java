@@ -1,10 +1,14 @@
 package io.controlplane.adapters.tables;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.controlplane.api.Json;
 import io.controlplane.testing.Azurite;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class TableStorageTest {
@@ -25,6 +29,14 @@ class TableStorageTest {
         TableStorage storage = TableStorage.connect(Azurite.shared().connectionString(), null, "missing" + System.nanoTime(),
                 Json.mapper());
         assertThatThrownBy(storage::ping).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void theControlPlanesClockTicksInWhatTheTablesKeep() {
+        Clock nanos = Clock.fixed(Instant.parse("2026-01-01T00:00:00.123456789Z"), ZoneOffset.UTC);
+
+        assertThat(TableStorage.ticking(nanos).instant()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123456Z"))
+                .isEqualTo(EdmDateTime.kept(nanos.instant()));
     }
 
     @Test
