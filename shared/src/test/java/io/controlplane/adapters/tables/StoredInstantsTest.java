@@ -49,7 +49,7 @@ class StoredInstantsTest {
         storage = TableStorage.connect(Azurite.shared().connectionString(), null, "i" + System.nanoTime(), Json.mapper())
                 .ensureTables();
         f = new DispatchFixture(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), Map.of("PREEMPT_AFTER_SECONDS", "2", "STOP_GRACE_SECONDS", "30"));
+                storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), Map.of("PREEMPT_AFTER_SECONDS", "2", "STOP_GRACE_SECONDS", "30"));
         f.clock.advance(Duration.ofNanos(123_456_789));
         Caller agent = DispatchFixture.agentIdentity("agent-1");
 
