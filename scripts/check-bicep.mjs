@@ -224,8 +224,8 @@ function declarationsOf(rootNode) {
         break;
       }
       case 'resource_declaration': {
-        const [nameNode, typeNode] = declaration.namedChildren;
-        result.resources.push({ name: nameNode.text, type: stringValue(typeNode) });
+        const [nameNode, typeNode, body] = declaration.namedChildren;
+        result.resources.push({ name: nameNode.text, type: stringValue(typeNode), body: deepPartial(resourceBody(body)) });
         break;
       }
       case 'output_declaration':
@@ -249,6 +249,40 @@ function partialObject(node) {
     result[key] = v !== undefined ? v : { expression: value.text };
   }
   return result;
+}
+
+/**
+ * A value with every literal kept and every other expression as {expression: its text}, at any
+ * depth: what --describe shows of a resource's body, so tests can check property values (probe
+ * limits, settings) against Azure's published constraints.
+ */
+function deepPartial(node) {
+  if (!node) {
+    return null;
+  }
+  const value = literal(node);
+  if (value !== undefined) {
+    return value;
+  }
+  if (node.type === 'object') {
+    const result = {};
+    for (const [key, valueNode] of objectProperties(node)) {
+      result[key] = deepPartial(valueNode);
+    }
+    return result;
+  }
+  if (node.type === 'array') {
+    return node.namedChildren.map(deepPartial);
+  }
+  return { expression: node.text };
+}
+
+/** The object a resource declaration assigns: directly, under `if (...)`, or in `[for ...: {...}]`. */
+function resourceBody(body) {
+  if (body?.type === 'if_statement' || body?.type === 'for_statement') {
+    return body.namedChildren.find((n) => n.type === 'object') ?? body;
+  }
+  return body;
 }
 
 // ---------------------------------------------------------------- module references
