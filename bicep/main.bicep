@@ -121,6 +121,11 @@ param alwaysReadyHttpInstances int = 1
 @description('NCRONTAB (with seconds) of the Reconcile timer (RECONCILE_SCHEDULE).')
 param reconcileSchedule string = '*/10 * * * * *'
 
+@description('Largest request body accepted, in bytes (MAX_REQUEST_BYTES). The Functions host gets the same limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), so it refuses a larger body instead of buffering up to its default 100 MB first.')
+@minValue(1024)
+@maxValue(104857600)
+param maxRequestBytes int = 1048576
+
 @description('More app settings for the control plane (e.g. {"LEASE_SECONDS": "90"}; see docs/operations.md). Never a secret.')
 param extraAppSettings object = {}
 
@@ -290,6 +295,7 @@ var controlPlaneSettings = {
   AUTH_ISSUER: authIssuer
   AUTH_AUDIENCE: authAudience
   AUTH_JWKS_URL: authJwksUrl
+  MAX_REQUEST_BYTES: string(maxRequestBytes)
   MESSAGING: messaging
   SERVICEBUS_NAMESPACE: serviceBus.outputs.fullyQualifiedNamespace
   QUEUE_PREFIX: queuePrefix

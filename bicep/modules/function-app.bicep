@@ -54,7 +54,13 @@ var serviceBusIntake = messaging == 'servicebus'
 // Settings only the Functions host reads. The intake triggers of the kind not in use are disabled:
 // one deployment runs either the Service Bus or the Storage Queue triggers (docs/functions-host.md).
 // Never set AzureWebJobsStorage itself: the app would take it as its Table Storage connection string.
+//
+// The host reads a request's whole body into memory before the worker sees it, up to its default
+// of 100 MB: FUNCTIONS_REQUEST_BODY_SIZE_LIMIT makes it refuse (413) anything the control plane
+// would refuse anyway (MAX_REQUEST_BYTES, also when extraAppSettings changes it), so an oversized
+// body costs neither the host's nor the worker's memory.
 var functionsHostSettings = {
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: contains(extraAppSettings, 'MAX_REQUEST_BYTES') ? string(extraAppSettings.MAX_REQUEST_BYTES) : controlPlaneSettings.MAX_REQUEST_BYTES
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
   ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace

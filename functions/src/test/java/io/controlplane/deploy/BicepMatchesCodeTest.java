@@ -1,6 +1,7 @@
 package io.controlplane.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -155,6 +157,37 @@ class BicepMatchesCodeTest {
                     : "serviceBusIntake ? 'true' : 'false'";
             assertThat(disabled.path("expression").asText()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void theFunctionsHostRefusesBodiesAboveTheControlPlanesLimitBeforeBufferingThem() {
+        // Without FUNCTIONS_REQUEST_BODY_SIZE_LIMIT the host reads bodies of up to 100 MB into memory
+        // before the api's MAX_REQUEST_BYTES check ever sees them.
+        JsonNode parameter = main.path("params").path("maxRequestBytes");
+        Map<String, String> base = Map.of(ControlPlaneSettings.REGIONS, "westeurope",
+                ControlPlaneSettings.STORAGE_CONNECTION_STRING, "UseDevelopmentStorage=true");
+        int codeDefault = ControlPlaneSettings.from(base).maxRequestBytes();
+        assertThat(parameter.path("default").asInt()).as("maxRequestBytes default").isEqualTo(codeDefault);
+        int minimum = parameter.path("minValue").asInt();
+        assertThat(ControlPlaneSettings.from(with(base, ControlPlaneSettings.MAX_REQUEST_BYTES, Integer.toString(minimum)))
+                .maxRequestBytes()).isEqualTo(minimum);
+        assertThatThrownBy(() -> ControlPlaneSettings.from(with(base, ControlPlaneSettings.MAX_REQUEST_BYTES,
+                Integer.toString(minimum - 1))))
+                .as("@minValue of maxRequestBytes is the code's minimum").isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(main.path("vars").path("controlPlaneSettings").path(ControlPlaneSettings.MAX_REQUEST_BYTES)
+                .path("expression").asText()).isEqualTo("string(maxRequestBytes)");
+        // The host's limit is the control plane's, also when extraAppSettings overrides the latter.
+        assertThat(functionApp.path("vars").path("functionsHostSettings").path("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT")
+                .path("expression").asText())
+                .isEqualTo("contains(extraAppSettings, 'MAX_REQUEST_BYTES') ? string(extraAppSettings.MAX_REQUEST_BYTES)"
+                        + " : controlPlaneSettings.MAX_REQUEST_BYTES");
+    }
+
+    private static Map<String, String> with(Map<String, String> values, String name, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(values);
+        copy.put(name, value);
+        return copy;
     }
 
     private static List<String> strings(JsonNode array) {
