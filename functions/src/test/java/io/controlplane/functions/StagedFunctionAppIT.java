@@ -419,8 +419,9 @@ class StagedFunctionAppIT {
         JsonNode extensions = host.path("extensions");
         // The Java library cannot settle Service Bus messages: without auto-complete none is ever completed.
         assertThat(extensions.path("serviceBus").path("autoCompleteMessages").asBoolean(true)).isTrue();
-        assertThat(extensions.path("serviceBus").path("maxConcurrentCallsPerSession").asInt(1))
-                .as("one message of a region at a time").isEqualTo(1);
+        // One message of a region at a time: the session processor's default of one call per session.
+        // Extension 5 has no host.json key for it (HostJsonSchemaTest); none may pretend to change it.
+        assertThat(extensions.path("serviceBus").has("maxConcurrentCallsPerSession")).isFalse();
         // The publisher writes Base64 of the JSON, the Storage Queues extension's default.
         assertThat(extensions.path("queues").path("messageEncoding").asText("base64")).isEqualToIgnoringCase("base64");
         assertThat(extensions.path("queues").path("maxDequeueCount").asInt()).isEqualTo(5);
