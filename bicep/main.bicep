@@ -119,6 +119,7 @@ param functionInstanceMemoryMB int = 2048
 param alwaysReadyHttpInstances int = 1
 
 @description('NCRONTAB (with seconds) of the Reconcile timer (RECONCILE_SCHEDULE).')
+@minLength(1)
 param reconcileSchedule string = '*/10 * * * * *'
 
 @description('Largest request body accepted, in bytes (MAX_REQUEST_BYTES). The Functions host gets the same limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), so it refuses a larger body instead of buffering up to its default 100 MB first.')

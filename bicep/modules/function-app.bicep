@@ -28,6 +28,7 @@ param controlPlaneSettings object
 param messaging string
 
 @description('NCRONTAB (with seconds) of the Reconcile timer function.')
+@minLength(1)
 param reconcileSchedule string
 
 @minValue(40)
@@ -67,6 +68,12 @@ var functionsHostSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   RECONCILE_SCHEDULE: reconcileSchedule
+  // The intake triggers' queues, full names (functions: IntakeQueueSettings). The triggers bind these
+  // rather than %QUEUE_PREFIX%jobs-<tier>: the host fails to index a function whose setting is missing,
+  // and an empty QUEUE_PREFIX may not reach it at all; a full name is never empty.
+  INTAKE_QUEUE_PLATINUM: '${controlPlaneSettings.QUEUE_PREFIX}jobs-platinum'
+  INTAKE_QUEUE_PREMIUM: '${controlPlaneSettings.QUEUE_PREFIX}jobs-premium'
+  INTAKE_QUEUE_STANDARD: '${controlPlaneSettings.QUEUE_PREFIX}jobs-standard'
   'AzureWebJobs.ServiceBusIntakePlatinum.Disabled': serviceBusIntake ? 'false' : 'true'
   'AzureWebJobs.ServiceBusIntakePremium.Disabled': serviceBusIntake ? 'false' : 'true'
   'AzureWebJobs.ServiceBusIntakeStandard.Disabled': serviceBusIntake ? 'false' : 'true'

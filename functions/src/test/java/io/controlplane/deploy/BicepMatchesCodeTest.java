@@ -12,6 +12,7 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.domain.Tier;
 import io.controlplane.functions.IntakeFunctions;
+import io.controlplane.functions.IntakeQueueSettings;
 import io.controlplane.functions.ReconcileFunction;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
@@ -139,6 +140,52 @@ class BicepMatchesCodeTest {
     }
 
     @Test
+    void noSettingATriggerNamesCanBeEmpty() {
+        // An app setting with an empty value may never reach the host; the host then fails to index
+        // the function ("does not resolve to a value"). QUEUE_PREFIX, empty by default, was one.
+        JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
+        JsonNode controlPlane = main.path("vars").path("controlPlaneSettings");
+        List<String> problems = new ArrayList<>();
+        for (String value : triggerValues()) {
+            Matcher m = SETTING_REFERENCE.matcher(value);
+            while (m.find()) {
+                JsonNode setting = hostSettings.has(m.group(1)) ? hostSettings.path(m.group(1)) : controlPlane.path(m.group(1));
+                if (!neverEmpty(setting)) {
+                    problems.add("%" + m.group(1) + "% is " + setting);
+                }
+            }
+        }
+        assertThat(problems).as("trigger settings whose value may be empty").isEmpty();
+    }
+
+    @Test
+    void eachIntakeQueueSettingNamesItsTiersQueueUnderTheControlPlanesPrefix() {
+        // The triggers listen where the control plane publishes: QUEUE_PREFIX and the tier's queue.
+        JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
+        for (Tier tier : Tier.values()) {
+            assertThat(hostSettings.path(IntakeQueueSettings.settingOf(tier)).path("expression").asText())
+                    .isEqualTo("'${controlPlaneSettings." + ControlPlaneSettings.QUEUE_PREFIX + "}"
+                            + IntakeQueueSettings.queueOf("", tier) + "'");
+        }
+    }
+
+    /**
+     * A literal that is not empty, an interpolated string with text of its own, or a module parameter
+     * that cannot be empty (@minLength of at least 1).
+     */
+    private static boolean neverEmpty(JsonNode value) {
+        if (value.isTextual()) {
+            return !value.asText().isEmpty();
+        }
+        String expression = value.path("expression").asText("");
+        if (expression.startsWith("'") && expression.endsWith("'")) {
+            return !expression.substring(1, expression.length() - 1).replaceAll("\\$\\{[^}]*}", "").isEmpty();
+        }
+        JsonNode parameter = functionApp.path("params").path(expression);
+        return parameter.path("minLength").asInt(0) >= 1;
+    }
+
+    @Test
     void exactlyOneKindOfIntakeTriggerCanBeSwitchedOnAndEachHasItsSwitch() {
         JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
         List<String> intakeFunctions = new ArrayList<>();
@@ -238,10 +285,20 @@ class BicepMatchesCodeTest {
         return found;
     }
 
+    /** The queues the triggers listen on, before the prefix: what the Function App's settings name. */
     private static List<String> triggerQueueNames(Class<? extends Annotation> type) {
+        Pattern prefixed = Pattern.compile("'\\$\\{controlPlaneSettings\\." + ControlPlaneSettings.QUEUE_PREFIX + "}([a-z0-9-]+)'");
         return triggers(type).stream()
                 .map(a -> a instanceof ServiceBusQueueTrigger sb ? sb.queueName() : ((QueueTrigger) a).queueName())
-                .map(name -> name.replace("%" + ControlPlaneSettings.QUEUE_PREFIX + "%", ""))
+                .map(name -> {
+                    Matcher setting = SETTING_REFERENCE.matcher(name);
+                    assertThat(setting.matches()).as("trigger queue %s is one setting", name).isTrue();
+                    String value = functionApp.path("vars").path("functionsHostSettings").path(setting.group(1))
+                            .path("expression").asText();
+                    Matcher queue = prefixed.matcher(value);
+                    assertThat(queue.matches()).as("%s is the prefix and a queue name: %s", setting.group(1), value).isTrue();
+                    return queue.group(1);
+                })
                 .toList();
     }
 
