@@ -10,6 +10,7 @@ import com.microsoft.azure.functions.annotation.QueueTrigger;
 import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.config.TelemetrySettings;
 import io.controlplane.domain.Tier;
 import io.controlplane.functions.IntakeFunctions;
 import io.controlplane.functions.IntakeQueueSettings;
@@ -43,18 +44,22 @@ class BicepMatchesCodeTest {
 
     private static final Pattern SETTING_REFERENCE = Pattern.compile("%([A-Za-z0-9_]+)%");
 
+    private static JsonNode description;
     private static JsonNode main;
     private static JsonNode functionApp;
+    private static JsonNode containerApps;
 
     @BeforeAll
     static void describeTemplates() throws Exception {
         BicepChecker.Result result = BicepChecker.check(null, "--describe");
         assertThat(result.exitCode()).as(result.output()).isZero();
-        JsonNode description = new ObjectMapper().readTree(result.stdout());
+        description = new ObjectMapper().readTree(result.stdout());
         main = description.path("files").path("bicep/main.bicep");
         functionApp = description.path("files").path("bicep/modules/function-app.bicep");
+        containerApps = description.path("files").path("bicep/modules/container-apps.bicep");
         assertThat(main.isMissingNode()).isFalse();
         assertThat(functionApp.isMissingNode()).isFalse();
+        assertThat(containerApps.isMissingNode()).isFalse();
     }
 
     @Test
@@ -137,6 +142,47 @@ class BicepMatchesCodeTest {
                 assertThat(all).as("app setting referenced as %%%s%% in a trigger", m.group(1)).contains(m.group(1));
             }
         }
+    }
+
+    @Test
+    void bothHostsExportTelemetryWithTheEntraTokenOfTheIdentityTheyRunAsWhichMayPublishMetrics() throws Exception {
+        // Application Insights has local authentication off (monitoring.bicep): a connection string
+        // alone gets every export refused. Each host names its identity in the setting the exporter reads.
+        JsonNode monitoringResources = description.path("files").path("bicep/modules/monitoring.bicep").path("resources");
+        assertThat(monitoringResources.findValues("DisableLocalAuth")).extracting(JsonNode::asBoolean).containsExactly(true);
+
+        JsonNode functionsHost = functionApp.path("vars").path("functionsHostSettings");
+        assertThat(functionsHost.has(TelemetrySettings.APPLICATIONINSIGHTS_CONNECTION_STRING)).isTrue();
+        String functionsAuthentication = functionsHost.path(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).asText();
+        // The Function App runs as its system-assigned identity: no client id to name.
+        assertThat(functionsAuthentication).isEqualTo("Authorization=AAD");
+        assertThat(functionApp.path("resources").findValues("identity")).extracting(i -> i.path("type").asText())
+                .contains("SystemAssigned");
+
+        JsonNode standaloneHost = containerApps.path("vars").path("standaloneHostSettings");
+        assertThat(standaloneHost.has(TelemetrySettings.APPLICATIONINSIGHTS_CONNECTION_STRING)).isTrue();
+        String clientIdExpression = standaloneHost.path("AZURE_CLIENT_ID").path("expression").asText();
+        assertThat(clientIdExpression).as("the host's user-assigned identity").isEqualTo("hostIdentityClientId");
+        String standaloneAuthentication = standaloneHost.path(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)
+                .path("expression").asText();
+        assertThat(standaloneAuthentication).isEqualTo("'Authorization=AAD;ClientId=${" + clientIdExpression + "}'");
+
+        // What Bicep sets is what the exporter accepts (a client id in place of the expression).
+        assertThat(TelemetrySettings.from(Map.of(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+                functionsAuthentication)).entraClientId()).isNull();
+        String clientId = "11111111-2222-3333-4444-555555555555";
+        assertThat(TelemetrySettings.from(Map.of(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+                standaloneAuthentication.replace("${" + clientIdExpression + "}", clientId).replace("'", ""))).entraClientId())
+                .isEqualTo(clientId);
+
+        for (String roles : List.of("functionAppRoles", "hostRoles")) {
+            assertThat(main.path("vars").path(roles).findParents("role"))
+                    .as("%s: Monitoring Metrics Publisher on Application Insights", roles)
+                    .anyMatch(r -> r.path("role").asText().equals("Monitoring Metrics Publisher")
+                            && r.path("scope").asText().equals("applicationInsights"));
+        }
+        assertThat(description.path("files").path("bicep/modules/role-assignments.bicep").path("vars").path("roleIds")
+                .path("Monitoring Metrics Publisher").asText()).isEqualTo("3913510d-42f4-4e42-8a64-420c390055eb");
     }
 
     @Test
