@@ -142,6 +142,13 @@ param logRetentionInDays int = 30
 @maxValue(90)
 param keyVaultSoftDeleteRetentionInDays int = 90
 
+@description('recover: bring back the soft-deleted Key Vault of this deployment (its name is kept by purge protection after a resource group delete, so a plain deployment fails on it), secrets included. Only for the deployment that recovers it; default otherwise.')
+@allowed([
+  'default'
+  'recover'
+])
+param keyVaultCreateMode string = 'default'
+
 // ------------------------------------------------------------------------------ Container Apps (optional)
 
 @description('Also run the standalone host and a dedicated Platinum agent pool on Azure Container Apps.')
@@ -206,7 +213,9 @@ var intakeQueueNames = [
 var agentCommandQueueName = 'agent-commands'
 
 // Globally unique names get a suffix derived from the subscription, resource group and region, so a
-// deployment run again finds the same resources.
+// deployment run again finds the same resources. The Key Vault keeps its name too, even though a
+// deleted vault holds it for keyVaultSoftDeleteRetentionInDays (purge protection): job specs point at
+// its secrets by URI, so the vault is recovered under that name (keyVaultCreateMode), never replaced.
 var suffix = uniqueString(subscription().id, resourceGroup().id, region)
 var names = {
   logAnalytics: 'log-${namePrefix}-${region}'
@@ -281,6 +290,7 @@ module keyVault 'modules/key-vault.bicep' = {
     tags: allTags
     name: names.keyVault
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    createMode: keyVaultCreateMode
   }
 }
 

@@ -301,6 +301,15 @@ function moduleBody(body) {
   return undefined;
 }
 
+/** The `params: {...}` object node of a module declaration, or undefined. */
+function moduleParams(module) {
+  let body = moduleBody(module.body);
+  if (body?.type === 'if_statement') {
+    body = moduleBody(body);
+  }
+  return body && objectProperties(body).find(([key]) => key === 'params')?.[1];
+}
+
 function checkModules(file, declarations) {
   for (const module of declarations.modules) {
     if (module.path === undefined) {
@@ -482,7 +491,7 @@ if (describe) {
     description.files[rel(file)] = {
       params: Object.fromEntries(Object.entries(d.params).map(([name, p]) => [name, strip(p)])),
       vars: d.vars,
-      modules: d.modules.map((m) => ({ name: m.name, path: m.path })),
+      modules: d.modules.map((m) => ({ name: m.name, path: m.path, params: deepPartial(moduleParams(m)) })),
       resources: d.resources,
       outputs: d.outputs,
     };
