@@ -393,6 +393,15 @@ class StagedFunctionAppIT {
     }
 
     @Test
+    void theSampleHostRefusesBodiesAboveTheControlPlanesLimit() {
+        // As in Azure (Bicep): the host buffers bodies up to this limit before the worker sees them.
+        Map<String, String> values = new java.util.HashMap<>();
+        sampleSettings.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        assertThat(sampleSettings.path("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT").asText())
+                .isEqualTo(Integer.toString(ControlPlaneSettings.from(values).maxRequestBytes()));
+    }
+
+    @Test
     void theSampleIntakeQueuesAreTheOnesTheControlPlanePublishesTo() throws Exception {
         // The sample runs the settings check the worker runs before it builds the control plane.
         Map<String, String> values = new java.util.HashMap<>();
@@ -436,8 +445,8 @@ class StagedFunctionAppIT {
         JsonNode extensions = host.path("extensions");
         // The Java library cannot settle Service Bus messages: without auto-complete none is ever completed.
         assertThat(extensions.path("serviceBus").path("autoCompleteMessages").asBoolean(true)).isTrue();
-        // One message of a region at a time: the session processor's default of one call per session.
-        // Extension 5 has no host.json key for it (HostJsonSchemaTest); none may pretend to change it.
+        // One message of a region at a time: the extension's default of one call per session. The
+        // published schema has no key for it (HostJsonSchemaTest), so none may be set, to 1 or more.
         assertThat(extensions.path("serviceBus").has("maxConcurrentCallsPerSession")).isFalse();
         // The publisher writes Base64 of the JSON, the Storage Queues extension's default.
         assertThat(extensions.path("queues").path("messageEncoding").asText("base64")).isEqualToIgnoringCase("base64");
