@@ -216,6 +216,43 @@ class TableMappingStoreTest extends MappingStoreContractTest {
     }
 
     @Test
+    void aConfirmationThatMeetsRowsChangedSinceTheyWereReadReadsAgain() {
+        IdMapping stored = wi("1", "101");
+        plain.mappingStore().record(tenant, scope, List.of(stored));
+        // Between this call's read and its confirming merge, another call confirms the pair (new ETags).
+        RECORDER.beforeCreateBatch(2, () -> plain.mappingStore().record(tenant, scope, List.of(stored)));
+
+        assertThat(store.record(tenant, scope, List.of(stored, wi("2", "102")))).isEqualTo(new MappingStore.Recorded(1, 1));
+
+        assertThat(RECORDER.counts().transactions()).as("refused create, refused merge, merge and create").isEqualTo(3);
+        assertThat(all(tenant, scope)).containsExactly(stored, wi("2", "102"));
+    }
+
+    @Test
+    void aConfirmationThatMeetsRowsDeletedSinceTheyWereReadCreatesThemAgain() {
+        IdMapping stored = wi("1", "101");
+        plain.mappingStore().record(tenant, scope, List.of(stored));
+        // Between this call's read and its confirming merge, the pair goes (its writer's undo, or an erase).
+        RECORDER.beforeCreateBatch(2, () -> plain.mappingStore().erase(tenant, scope));
+
+        assertThat(store.record(tenant, scope, List.of(stored))).as("new again: this call created it")
+                .isEqualTo(new MappingStore.Recorded(1, 0));
+
+        assertThat(plain.mappingStore().findByTarget(tenant, scope, "workItem", "101")).contains(stored);
+    }
+
+    @Test
+    void aTransactionWhoseAnswerWasLostIsRecognisedAsThisCallsOwnWrite() {
+        List<IdMapping> pairs = IntStream.range(0, 60).mapToObj(i -> wi("s" + i, "t" + i)).toList();
+        // The first transaction commits, its answer is lost; the SDK's retry meets the call's own rows.
+        RECORDER.loseAnswerOfCreateBatch(1);
+
+        assertThat(store.record(tenant, scope, pairs)).as("all new, none 'already present'").isEqualTo(new MappingStore.Recorded(60, 0));
+
+        assertThat(all(tenant, scope)).hasSize(60);
+    }
+
+    @Test
     void anEraseLeavesNoRowOfTheScopeNotEvenItsMarker() {
         store.record(tenant, scope, IntStream.range(0, 60).mapToObj(i -> wi("s" + i, "t" + i)).toList());
 
@@ -253,6 +290,8 @@ class TableMappingStoreTest extends MappingStoreContractTest {
         /** The body of the transaction answered 503 Server Busy on every try (so after the SDK's retries too). */
         private volatile String failing;
         private volatile boolean failNext;
+        private volatile boolean loseNext;
+        private final ThreadLocal<Boolean> losing = ThreadLocal.withInitial(() -> false);
 
         void reset() {
             batches.clear();
@@ -263,6 +302,12 @@ class TableMappingStoreTest extends MappingStoreContractTest {
             trigger = null;
             failing = null;
             failNext = false;
+            loseNext = false;
+        }
+
+        /** The {@code n}th transaction that creates rows goes through, and its answer is replaced by a 503 (once). */
+        void loseAnswerOfCreateBatch(int n) {
+            beforeCreateBatch(n, () -> loseNext = true);
         }
 
         /** As {@link #beforeCreateBatch}, and then that transaction fails: 503 Server Busy on every try. */
@@ -290,12 +335,30 @@ class TableMappingStoreTest extends MappingStoreContractTest {
 
         @Override
         public reactor.core.publisher.Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            return see(context) ? reactor.core.publisher.Mono.just(serverBusy(context)) : next.process();
+            if (see(context)) {
+                return reactor.core.publisher.Mono.just(serverBusy(context));
+            }
+            if (losing.get()) {
+                losing.set(false);
+                return next.process().map(response -> {
+                    response.close();
+                    return serverBusy(context);
+                });
+            }
+            return next.process();
         }
 
         @Override
         public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-            return see(context) ? serverBusy(context) : next.processSync();
+            if (see(context)) {
+                return serverBusy(context);
+            }
+            if (losing.get()) {
+                losing.set(false);
+                next.processSync().close();
+                return serverBusy(context);
+            }
+            return next.processSync();
         }
 
         private static HttpResponse serverBusy(HttpPipelineCallContext context) {
@@ -325,6 +388,10 @@ class TableMappingStoreTest extends MappingStoreContractTest {
                         failNext = false;
                         failing = text;
                         return true;
+                    }
+                    if (loseNext) {
+                        loseNext = false;
+                        losing.set(true);
                     }
                 }
             } else if (path.contains(PREFIX + "mappings")) {
