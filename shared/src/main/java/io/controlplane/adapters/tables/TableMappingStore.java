@@ -24,13 +24,12 @@ import java.util.function.BooleanSupplier;
 /**
  * ID mappings in Table Storage, one partition per tenant and scope, two rows per pair (see
  * {@link MappingRows}). A forward row exists exactly when its reverse row does: both rows of a pair
- * are created, confirmed and deleted in the same transaction. Recording is optimistic, transactions
+ * are created, confirmed and deleted in the same transaction (save lone reverse rows left by a
+ * row-by-row delete cut short, which a scope erase removes). Recording is optimistic, transactions
  * first ({@link MappingWrite}); a scope erase leaves what concurrent writers record ({@link ScopeErase}).
  */
 final class TableMappingStore implements MappingStore {
 
-    /** Two rows per pair and 100 entities per transaction. */
-    static final int PAIRS_PER_TRANSACTION = MappingRows.PAIRS_PER_TRANSACTION;
     private static final int MAX_TOP = 1000;
 
     private final TableClient table;
