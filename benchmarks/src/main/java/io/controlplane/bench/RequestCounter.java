@@ -11,10 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import reactor.core.publisher.Mono;
 
-/** Counts storage requests by method (an entity group transaction is one request, as Azure bills it). */
+/**
+ * Counts storage requests by method (an entity group transaction is one request, as Azure bills it),
+ * and separately those of one watched table (a transaction's table is named inside its body).
+ */
 final class RequestCounter implements HttpPipelinePolicy {
 
     private final Map<String, LongAdder> byMethod = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> watchedByMethod = new ConcurrentHashMap<>();
+    private volatile String watched;
 
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
@@ -31,8 +36,34 @@ final class RequestCounter implements HttpPipelinePolicy {
     private void count(HttpPipelineCallContext context) {
         String method = context.getHttpRequest().getHttpMethod().name();
         String url = context.getHttpRequest().getUrl().getPath();
-        String kind = url.endsWith("/$batch") ? "BATCH" : method;
+        boolean batch = url.endsWith("/$batch");
+        String kind = batch ? "BATCH" : method;
         byMethod.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        String table = watched;
+        if (table != null && (batch ? inBody(context, "/" + table) : url.contains("/" + table))) {
+            watchedByMethod.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        }
+    }
+
+    private static boolean inBody(HttpPipelineCallContext context, String text) {
+        com.azure.core.util.BinaryData body = context.getHttpRequest().getBodyAsBinaryData();
+        return body != null && body.toString().contains(text);
+    }
+
+    /** From now on, also counts the requests of {@code table} (its full name) apart; null stops it. */
+    void watch(String table) {
+        watchedByMethod.clear();
+        watched = table;
+    }
+
+    long watchedTotal() {
+        return watchedByMethod.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    Map<String, Long> watchedSnapshot() {
+        Map<String, Long> copy = new TreeMap<>();
+        watchedByMethod.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
     }
 
     long total() {

@@ -48,20 +48,25 @@ public final class EraseJob {
     void erase(Job job, String actor) {
         // Mappings before the job while no other job shares the scope, so an erase cut short can be run
         // again; and once more after it, for two last jobs of a scope erased at once (each saw the other).
-        boolean shared = sharesScope(job);
-        if (!shared) {
-            mappings.erase(job.tenantId(), job.mappingScope());
-        }
+        boolean mappingsErased = eraseMappingsIfUnshared(job);
         ready.remove(ReadyEntry.of(job, null, clock.instant()));
         boolean erased = jobs.erase(job);
-        if (shared && !sharesScope(job)) {
-            mappings.erase(job.tenantId(), job.mappingScope());
-            shared = false;
+        if (!mappingsErased) {
+            mappingsErased = eraseMappingsIfUnshared(job);
         }
         if (erased) {
             LOG.info("event=job_erased jobId={} tenant={} region={} actor={} mappingsErased={}", job.id(), job.tenantId(),
-                    job.spec().region(), actor, !shared);
+                    job.spec().region(), actor, mappingsErased);
         }
+    }
+
+    /**
+     * The store asks whether the scope is shared again once its erase has begun, and keeps what is
+     * recorded after that: a new job of the scope that the question missed keeps its mappings. (The
+     * first question only spares a shared scope the cost of beginning an erase.)
+     */
+    private boolean eraseMappingsIfUnshared(Job job) {
+        return !sharesScope(job) && mappings.eraseIfUnused(job.tenantId(), job.mappingScope(), () -> !sharesScope(job));
     }
 
     private boolean sharesScope(Job job) {

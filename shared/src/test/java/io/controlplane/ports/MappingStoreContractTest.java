@@ -195,6 +195,35 @@ public abstract class MappingStoreContractTest {
     }
 
     @Test
+    void aPairRecordedOrCountedAsPresentWhileAnEraseAsksWhetherTheScopeIsUsedStaysAndTheOldPairsGo() {
+        store.record(tenant, scope, List.of(wi("1", "101"), wi("2", "102"), wi("3", "103")));
+        List<MappingStore.Recorded> answers = new ArrayList<>();
+
+        boolean erased = store.eraseIfUnused(tenant, scope, () -> {
+            // A new job of the scope, which the question does not see yet, records meanwhile.
+            answers.add(store.record(tenant, scope, List.of(wi("1", "101"), wi("9", "909"))));
+            return true;
+        });
+
+        assertThat(erased).isTrue();
+        assertThat(answers).containsExactly(new MappingStore.Recorded(1, 1));
+        assertThat(all(tenant, scope)).containsExactly(wi("1", "101"), wi("9", "909"));
+        assertThat(store.findByTarget(tenant, scope, "workItem", "101")).contains(wi("1", "101"));
+        assertThat(store.findByTarget(tenant, scope, "workItem", "909")).contains(wi("9", "909"));
+        assertThat(store.findByTarget(tenant, scope, "workItem", "102")).isEmpty();
+    }
+
+    @Test
+    void anEraseOfAScopeStillInUseErasesNothing() {
+        store.record(tenant, scope, List.of(wi("1", "101")));
+
+        assertThat(store.eraseIfUnused(tenant, scope, () -> false)).isFalse();
+
+        assertThat(all(tenant, scope)).containsExactly(wi("1", "101"));
+        assertThat(store.findByTarget(tenant, scope, "workItem", "101")).contains(wi("1", "101"));
+    }
+
+    @Test
     void erasingATenantRemovesEveryScopeOfItAndNoNeighboursByPrefix() {
         List<IdMapping> pairs = IntStream.range(0, 130).mapToObj(i -> wi("s" + i, "t" + i)).toList();
         store.record(tenant, scope, pairs);

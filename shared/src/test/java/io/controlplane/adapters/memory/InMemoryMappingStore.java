@@ -13,19 +13,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * ID mappings in memory, for unit tests: same contract as the Table Storage adapter, and the same
- * row keys ({@code f|type|sourceId}), so listings page in the same order with the same tokens.
+ * row keys ({@code f|type|sourceId}), so listings page in the same order with the same tokens. A
+ * logical clock stands in for the Table Storage Timestamp: each pair keeps the tick of the last
+ * call that recorded or confirmed it, and an erase removes only pairs of ticks up to its start.
  */
 public final class InMemoryMappingStore implements MappingStore {
 
     private static final class Scope {
         private final TreeMap<String, IdMapping> forward = new TreeMap<>();
         private final Map<String, IdMapping> reverse = new HashMap<>();
+        /** The tick at which a call last recorded or confirmed the pair (kept out of {@link #contents}). */
+        private final Map<IdMapping, Long> written = new HashMap<>();
     }
 
     private final Map<List<String>, Scope> scopes = new HashMap<>();
+    private long tick;
 
     @Override
     public synchronized Recorded record(String tenantId, String scope, List<IdMapping> items) {
@@ -33,10 +39,12 @@ public final class InMemoryMappingStore implements MappingStore {
         Scope stored = scopes.computeIfAbsent(List.of(tenantId, scope), k -> new Scope());
         List<IdMapping> fresh = new ArrayList<>();
         List<IdMapping[]> conflicts = new ArrayList<>();
+        List<IdMapping> present = new ArrayList<>();
         for (IdMapping pair : requested.distinct()) {
             IdMapping bySource = stored.forward.get(forwardKey(pair.type(), pair.sourceId()));
             IdMapping byTarget = stored.reverse.get(reverseKey(pair.type(), pair.targetId()));
             if (pair.equals(bySource)) {
+                present.add(pair);
                 continue;
             }
             if (bySource != null || byTarget != null) {
@@ -48,10 +56,13 @@ public final class InMemoryMappingStore implements MappingStore {
         if (!conflicts.isEmpty()) {
             throw MappingConflictException.withStored(conflicts.get(0)[0], conflicts.get(0)[1], conflicts.size() - 1);
         }
+        long now = ++tick;
         for (IdMapping pair : fresh) {
             stored.forward.put(forwardKey(pair.type(), pair.sourceId()), pair);
             stored.reverse.put(reverseKey(pair.type(), pair.targetId()), pair);
+            stored.written.put(pair, now);
         }
+        present.forEach(pair -> stored.written.put(pair, now)); // confirmed: a later erase's start leaves it
         return new Recorded(fresh.size(), items.size() - fresh.size());
     }
 
@@ -90,8 +101,33 @@ public final class InMemoryMappingStore implements MappingStore {
     }
 
     @Override
-    public synchronized void erase(String tenantId, String scope) {
-        scopes.remove(List.of(tenantId, scope));
+    public boolean eraseIfUnused(String tenantId, String scope, BooleanSupplier unused) {
+        long began;
+        synchronized (this) {
+            began = tick;
+        }
+        // Asked outside the lock, as on Table Storage: calls may record while it is asked.
+        if (!unused.getAsBoolean()) {
+            return false;
+        }
+        synchronized (this) {
+            Scope stored = scopes.get(List.of(tenantId, scope));
+            if (stored == null) {
+                return true;
+            }
+            for (Map.Entry<IdMapping, Long> pair : List.copyOf(stored.written.entrySet())) {
+                if (pair.getValue() <= began) {
+                    IdMapping erased = pair.getKey();
+                    stored.forward.remove(forwardKey(erased.type(), erased.sourceId()));
+                    stored.reverse.remove(reverseKey(erased.type(), erased.targetId()));
+                    stored.written.remove(erased);
+                }
+            }
+            if (stored.written.isEmpty()) {
+                scopes.remove(List.of(tenantId, scope));
+            }
+            return true;
+        }
     }
 
     /** Every tenant that has a mapping stored here (for erase tests). */

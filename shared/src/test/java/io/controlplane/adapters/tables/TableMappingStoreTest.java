@@ -9,6 +9,10 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.BinaryData;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableServiceException;
 import io.controlplane.api.Json;
 import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.MappingConflictException;
@@ -98,7 +102,7 @@ class TableMappingStoreTest extends MappingStoreContractTest {
     }
 
     @Test
-    void recordingAThousandNewPairsCosts2000PointReadsAnd20TransactionsAndRepeatingThem1000Reads() {
+    void recordingAThousandNewPairsCosts20TransactionsAndNoReadAndRepeatingThemReadsAndConfirmsEach() {
         List<IdMapping> pairs = thousandPairs();
 
         store.record(tenant, scope, pairs);
@@ -107,8 +111,9 @@ class TableMappingStoreTest extends MappingStoreContractTest {
         store.record(tenant, scope, pairs);
         Recorder.Counts repeated = RECORDER.counts();
 
-        assertThat(fresh).isEqualTo(new Recorder.Counts(2000, 20, 0));
-        assertThat(repeated).isEqualTo(new Recorder.Counts(1000, 0, 0));
+        assertThat(fresh).as("20 transactions of 100 creates, nothing read first").isEqualTo(new Recorder.Counts(0, 20, 0));
+        assertThat(repeated).as("20 refused creates, both rows of each pair read, 20 confirming merges")
+                .isEqualTo(new Recorder.Counts(2000, 40, 0));
     }
 
     @Test
@@ -162,6 +167,105 @@ class TableMappingStoreTest extends MappingStoreContractTest {
         assertThat(all(tenant, scope)).containsExactlyElementsOf(pairs);
     }
 
+    /**
+     * "Close the lost-work holes", defect 4: call A (more than 50 pairs) commits its first
+     * transaction; call B records a pair of it and is answered that it is already present; A's second
+     * transaction is refused (a contradicting pair came first) and A undoes what it created. The pair
+     * B was told is stored must stay, both ways; the rest of A is undone.
+     */
+    @Test
+    void anUndoAfterAConflictLeavesAPairAnotherCallCountedAsAlreadyPresent() {
+        List<IdMapping> pairs = IntStream.range(0, 80).mapToObj(i -> wi("a" + i, "ta" + i)).toList(); // two transactions
+        IdMapping counted = pairs.get(10); // in A's first transaction
+        IdMapping contradicting = wi(pairs.get(60).sourceId(), "taken-by-someone-else"); // refuses A's second
+        IdMapping othersOwn = wi("b1", "tb1");
+        List<MappingStore.Recorded> answersToB = new ArrayList<>();
+        RECORDER.beforeCreateBatch(2, () -> {
+            answersToB.add(plain.mappingStore().record(tenant, scope, List.of(counted, othersOwn)));
+            plain.mappingStore().record(tenant, scope, List.of(contradicting));
+        });
+
+        assertThatThrownBy(() -> store.record(tenant, scope, pairs)).isInstanceOfSatisfying(MappingConflictException.class,
+                e -> assertThat(e.existing()).isEqualTo(contradicting));
+
+        assertThat(answersToB).containsExactly(new MappingStore.Recorded(1, 1));
+        MappingStore reader = plain.mappingStore();
+        assertThat(reader.findBySource(tenant, scope, "workItem", counted.sourceId())).contains(counted);
+        assertThat(reader.findByTarget(tenant, scope, "workItem", counted.targetId())).contains(counted);
+        assertThat(reader.list(tenant, scope, null, 500, null).items()).as("the rest of A is undone")
+                .containsExactlyInAnyOrder(counted, othersOwn, contradicting);
+        assertThat(reader.findByTarget(tenant, scope, "workItem", pairs.get(11).targetId())).isEmpty();
+    }
+
+    /** Defect 4 again, with A's second transaction failing in storage instead of refused by a conflict. */
+    @Test
+    void anUndoAfterAStorageFailureLeavesAPairAnotherCallCountedAsAlreadyPresent() {
+        List<IdMapping> pairs = IntStream.range(0, 80).mapToObj(i -> wi("a" + i, "ta" + i)).toList();
+        IdMapping counted = pairs.get(49); // the last pair of A's first transaction
+        List<MappingStore.Recorded> answersToB = new ArrayList<>();
+        RECORDER.failCreateBatch(2, () -> answersToB.add(plain.mappingStore().record(tenant, scope, List.of(counted))));
+
+        assertThatThrownBy(() -> store.record(tenant, scope, pairs)).isInstanceOfSatisfying(TableServiceException.class,
+                e -> assertThat(e.getResponse().getStatusCode()).isEqualTo(503));
+
+        assertThat(answersToB).containsExactly(new MappingStore.Recorded(0, 1));
+        MappingStore reader = plain.mappingStore();
+        assertThat(reader.findBySource(tenant, scope, "workItem", counted.sourceId())).contains(counted);
+        assertThat(reader.findByTarget(tenant, scope, "workItem", counted.targetId())).contains(counted);
+        assertThat(reader.list(tenant, scope, null, 500, null).items()).as("the rest of A is undone").containsExactly(counted);
+    }
+
+    @Test
+    void aConfirmationThatMeetsRowsChangedSinceTheyWereReadReadsAgain() {
+        IdMapping stored = wi("1", "101");
+        plain.mappingStore().record(tenant, scope, List.of(stored));
+        // Between this call's read and its confirming merge, another call confirms the pair (new ETags).
+        RECORDER.beforeCreateBatch(2, () -> plain.mappingStore().record(tenant, scope, List.of(stored)));
+
+        assertThat(store.record(tenant, scope, List.of(stored, wi("2", "102")))).isEqualTo(new MappingStore.Recorded(1, 1));
+
+        assertThat(RECORDER.counts().transactions()).as("refused create, refused merge, merge and create").isEqualTo(3);
+        assertThat(all(tenant, scope)).containsExactly(stored, wi("2", "102"));
+    }
+
+    @Test
+    void aConfirmationThatMeetsRowsDeletedSinceTheyWereReadCreatesThemAgain() {
+        IdMapping stored = wi("1", "101");
+        plain.mappingStore().record(tenant, scope, List.of(stored));
+        // Between this call's read and its confirming merge, the pair goes (its writer's undo, or an erase).
+        RECORDER.beforeCreateBatch(2, () -> plain.mappingStore().erase(tenant, scope));
+
+        assertThat(store.record(tenant, scope, List.of(stored))).as("new again: this call created it")
+                .isEqualTo(new MappingStore.Recorded(1, 0));
+
+        assertThat(plain.mappingStore().findByTarget(tenant, scope, "workItem", "101")).contains(stored);
+    }
+
+    @Test
+    void aTransactionWhoseAnswerWasLostIsRecognisedAsThisCallsOwnWrite() {
+        List<IdMapping> pairs = IntStream.range(0, 60).mapToObj(i -> wi("s" + i, "t" + i)).toList();
+        // The first transaction commits, its answer is lost; the SDK's retry meets the call's own rows.
+        RECORDER.loseAnswerOfCreateBatch(1);
+
+        assertThat(store.record(tenant, scope, pairs)).as("all new, none 'already present'").isEqualTo(new MappingStore.Recorded(60, 0));
+
+        assertThat(all(tenant, scope)).hasSize(60);
+    }
+
+    @Test
+    void anEraseLeavesNoRowOfTheScopeNotEvenItsMarker() {
+        store.record(tenant, scope, IntStream.range(0, 60).mapToObj(i -> wi("s" + i, "t" + i)).toList());
+
+        store.erase(tenant, scope);
+
+        TableClient raw = new TableServiceClientBuilder().connectionString(Azurite.shared().connectionString()).buildClient()
+                .getTableClient(PREFIX + "mappings");
+        List<String> left = new ArrayList<>();
+        raw.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + tenant + "|" + scope + "'"), null, null)
+                .forEach(row -> left.add(row.getRowKey()));
+        assertThat(left).isEmpty();
+    }
+
     /** Records the transactions (and counts the requests) sent to the mappings table. */
     static final class Recorder implements HttpPipelinePolicy {
 
@@ -183,6 +287,11 @@ class TableMappingStoreTest extends MappingStoreContractTest {
         private final AtomicInteger createBatches = new AtomicInteger();
         private volatile int triggerAt;
         private volatile Runnable trigger;
+        /** The body of the transaction answered 503 Server Busy on every try (so after the SDK's retries too). */
+        private volatile String failing;
+        private volatile boolean failNext;
+        private volatile boolean loseNext;
+        private final ThreadLocal<Boolean> losing = ThreadLocal.withInitial(() -> false);
 
         void reset() {
             batches.clear();
@@ -191,6 +300,22 @@ class TableMappingStoreTest extends MappingStoreContractTest {
             other.set(0);
             createBatches.set(0);
             trigger = null;
+            failing = null;
+            failNext = false;
+            loseNext = false;
+        }
+
+        /** The {@code n}th transaction that creates rows goes through, and its answer is replaced by a 503 (once). */
+        void loseAnswerOfCreateBatch(int n) {
+            beforeCreateBatch(n, () -> loseNext = true);
+        }
+
+        /** As {@link #beforeCreateBatch}, and then that transaction fails: 503 Server Busy on every try. */
+        void failCreateBatch(int n, Runnable action) {
+            beforeCreateBatch(n, () -> {
+                action.run();
+                failNext = true;
+            });
         }
 
         /** Runs {@code action} once, just before the {@code n}th transaction that creates rows is sent. */
@@ -210,31 +335,64 @@ class TableMappingStoreTest extends MappingStoreContractTest {
 
         @Override
         public reactor.core.publisher.Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            see(context);
+            if (see(context)) {
+                return reactor.core.publisher.Mono.just(serverBusy(context));
+            }
+            if (losing.get()) {
+                losing.set(false);
+                return next.process().map(response -> {
+                    response.close();
+                    return serverBusy(context);
+                });
+            }
             return next.process();
         }
 
         @Override
         public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-            see(context);
+            if (see(context)) {
+                return serverBusy(context);
+            }
+            if (losing.get()) {
+                losing.set(false);
+                next.processSync().close();
+                return serverBusy(context);
+            }
             return next.processSync();
         }
 
-        private void see(HttpPipelineCallContext context) {
+        private static HttpResponse serverBusy(HttpPipelineCallContext context) {
+            return new ServerBusy(context.getHttpRequest());
+        }
+
+        /** Counts and records the request; true when it is to be answered with a failure instead. */
+        private boolean see(HttpPipelineCallContext context) {
             String path = context.getHttpRequest().getUrl().getPath();
             if (path.endsWith("/$batch")) {
                 BinaryData body = context.getHttpRequest().getBodyAsBinaryData();
                 String text = body == null ? "" : body.toString();
                 if (!text.contains(PREFIX + "mappings")) {
-                    return;
+                    return false;
                 }
                 transactions.incrementAndGet();
                 Batch batch = parse(text);
                 batches.add(batch);
+                if (text.equals(failing)) {
+                    return true; // a retry of the failing transaction
+                }
                 Runnable action = trigger;
                 if (!batch.deletes() && action != null && createBatches.incrementAndGet() == triggerAt) {
                     trigger = null;
                     action.run();
+                    if (failNext) {
+                        failNext = false;
+                        failing = text;
+                        return true;
+                    }
+                    if (loseNext) {
+                        loseNext = false;
+                        losing.set(true);
+                    }
                 }
             } else if (path.contains(PREFIX + "mappings")) {
                 if ("GET".equals(context.getHttpRequest().getHttpMethod().name()) && path.contains("RowKey=")) {
@@ -242,6 +400,53 @@ class TableMappingStoreTest extends MappingStoreContractTest {
                 } else {
                     other.incrementAndGet();
                 }
+            }
+            return false;
+        }
+
+        /** The answer Table Storage gives when it throttles: 503 Server Busy. */
+        private static final class ServerBusy extends HttpResponse {
+            private static final byte[] BODY = ("{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":{\"lang\":\"en-US\","
+                    + "\"value\":\"injected\"}}}").getBytes(StandardCharsets.UTF_8);
+
+            ServerBusy(com.azure.core.http.HttpRequest request) {
+                super(request);
+            }
+
+            @Override
+            public int getStatusCode() {
+                return 503;
+            }
+
+            @Override
+            @Deprecated
+            public String getHeaderValue(String name) {
+                return name.equalsIgnoreCase("Content-Type") ? "application/json" : null;
+            }
+
+            @Override
+            public com.azure.core.http.HttpHeaders getHeaders() {
+                return new com.azure.core.http.HttpHeaders().set(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/json");
+            }
+
+            @Override
+            public reactor.core.publisher.Flux<java.nio.ByteBuffer> getBody() {
+                return reactor.core.publisher.Flux.just(java.nio.ByteBuffer.wrap(BODY));
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<byte[]> getBodyAsByteArray() {
+                return reactor.core.publisher.Mono.just(BODY);
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<String> getBodyAsString() {
+                return reactor.core.publisher.Mono.just(new String(BODY, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<String> getBodyAsString(java.nio.charset.Charset charset) {
+                return reactor.core.publisher.Mono.just(new String(BODY, charset));
             }
         }
 
