@@ -46,7 +46,7 @@ class EraseJobOnTableStorageTest {
         storage = TableStorage.connect(Azurite.shared().connectionString(), null, prefix, Json.mapper(), List.of(hook))
                 .ensureTables();
         f = new DispatchFixture(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore()), Map.of());
+                storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), Map.of());
         tenant = "acme-" + UUID.randomUUID().toString().substring(0, 8);
         f.dedicate(tenant, "shared");
         f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
