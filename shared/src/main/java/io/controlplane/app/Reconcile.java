@@ -152,6 +152,18 @@ public final class Reconcile {
         }
     }
 
+    /**
+     * A failure to reach storage at all (an I/O error, after the SDK's retries) is no bad row: every
+     * further row would wait out the same retries. It ends the step; the next pass tries again.
+     */
+    private static void throwIfUnreachable(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.IOException) {
+                throw e;
+            }
+        }
+    }
+
     /** The leases the agents' records list: expired ones requeued, stops past their deadline revoked. */
     private void agentLeases(String region, Instant now, Tally tally) {
         for (Agent agent : agents.store().list(region)) {
@@ -166,6 +178,7 @@ public final class Reconcile {
                     }
                 } catch (RuntimeException e) {
                     // One bad row (unreadable, or in a state nobody foresaw) must not stop the pass.
+                    throwIfUnreachable(e);
                     LOG.error("event=reconcile_lease_failed region={} agentId={} jobId={} tenant={} error={}", region,
                             agent.id(), lease.jobId(), lease.tenantId(), e.toString(), e);
                 }
@@ -180,6 +193,7 @@ public final class Reconcile {
                         return without;
                     });
                 } catch (RuntimeException e) {
+                    throwIfUnreachable(e);
                     LOG.error("event=reconcile_agent_failed region={} agentId={} error={}", region, agent.id(), e.toString(), e);
                 }
             }
@@ -243,6 +257,7 @@ public final class Reconcile {
                     expiries.move(due, next);
                 }
             } catch (RuntimeException e) {
+                throwIfUnreachable(e);
                 LOG.error("event=reconcile_lease_failed region={} jobId={} tenant={} error={}", region, due.jobId(),
                         due.tenantId(), e.toString(), e);
             }
@@ -262,6 +277,7 @@ public final class Reconcile {
                     }
                 }
             } catch (RuntimeException e) {
+                throwIfUnreachable(e);
                 LOG.error("event=reconcile_entry_failed region={} jobId={} tenant={} error={}", region, entry.jobId(),
                         entry.tenantId(), e.toString(), e);
             }

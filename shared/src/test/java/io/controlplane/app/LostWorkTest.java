@@ -133,6 +133,23 @@ abstract class LostWorkTest {
     }
 
     @Test
+    void storageThatCannotBeReachedEndsAStepAtItsFirstLeaseInsteadOfWaitingOutEveryLease() {
+        f.submit("contoso", aJobSpec().build());
+        f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 2, "azure-devops");
+        f.lease("agent-1").orElseThrow();
+        f.lease("agent-1").orElseThrow();
+        f.clock.advance(Duration.ofSeconds(61));
+        jobs.fail("find", args -> true, () -> new java.io.UncheckedIOException(new java.net.ConnectException("refused")), 100);
+
+        Reconcile.Report report = f.app.reconcile().region("westeurope");
+
+        assertThat(report.expiredLeases()).isZero();
+        assertThat(jobs.fired.get()).as("one read per step that reads jobs (agent leases, lease expiries), not one per lease")
+                .isEqualTo(2);
+    }
+
+    @Test
     void aRegionThatFailsToReconcileDoesNotStopThePassForTheOtherRegions() {
         Job job = f.submit("contoso", aJobSpec().withRegion("northeurope").build());
         f.register("agent-n", "northeurope", "shared", 1, "azure-devops");
