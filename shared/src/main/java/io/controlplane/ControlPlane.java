@@ -65,7 +65,7 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane create(Map<String, String> values) {
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
         DispatchSettings dispatch = DispatchSettings.from(values);
-        TenancySettings tenancy = TenancySettings.from(values);
+        TenancySettings tenancy = TenancySettings.from(values, settings);
         TelemetrySettings telemetrySettings = TelemetrySettings.from(values);
         TelemetrySetup.Installed telemetry = TelemetrySetup.install(telemetrySettings, settings.regions(),
                 settings.environment().name());
@@ -99,6 +99,7 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies,
                                       TelemetrySetup.Installed telemetry) {
+        tenancy.requireSafeFor(settings);
         Telemetry reporting = Telemetry.of(telemetry.openTelemetry(), clock);
         ObjectMapper json = Json.mapper();
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
