@@ -77,7 +77,7 @@ final class AdminRoutes {
     }
 
     private ApiResponse entitle(ApiRequest request, Caller caller, Map<String, String> params) {
-        String tenantId = params.get("tenantId");
+        String tenantId = lowerCase(params.get("tenantId"));
         BodyFields f = new BodyFields(bodies.read(request, true));
         List<FieldError> errors = new ArrayList<>();
         if (!KeySafety.isTenantId(tenantId)) {
@@ -134,16 +134,23 @@ final class AdminRoutes {
     }
 
     private ApiResponse erase(ApiRequest request, Caller caller, Map<String, String> params) {
-        app.tenantData().erase(tenantId(params), caller.subject());
+        app.tenantData().erase(tenantId(params), "operator");
         return ApiResponse.empty(204);
     }
 
-    /** A path tenant id that could never be a tenant's is refused as invalid (it names no data). */
+    /**
+     * A path tenant id that could never be a tenant's is refused as invalid (it names no data). Lower
+     * case, as the token validator makes every {@code tid}: Entra GUIDs in any case name one tenant.
+     */
     private static String tenantId(Map<String, String> params) {
-        String tenantId = params.get("tenantId");
+        String tenantId = lowerCase(params.get("tenantId"));
         if (!KeySafety.isTenantId(tenantId)) {
             throw new ValidationException(List.of(new FieldError("tenantId", "is not a valid tenant id")));
         }
         return tenantId;
+    }
+
+    private static String lowerCase(String tenantId) {
+        return tenantId == null ? null : tenantId.toLowerCase(java.util.Locale.ROOT);
     }
 }

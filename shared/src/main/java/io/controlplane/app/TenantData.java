@@ -100,9 +100,11 @@ public final class TenantData {
      * (their next write is refused as lease-lost). Refused, with nothing erased, while an agent its
      * identities registered holds a lease on another tenant's job: that agent is drained first.
      *
+     * @param by who asked, for the log line (a role such as {@code operator}; never a token's {@code sub},
+     *     which is personal data)
      * @throws InvalidStateException when such an agent exists
      */
-    public void erase(String tenantId, String actor) {
+    public void erase(String tenantId, String by) {
         List<Agent> own = registeredBy(tenantId);
         for (Agent agent : own) {
             List<String> others = agent.leases().stream().filter(l -> !l.tenantId().equals(tenantId)).map(AgentLease::jobId).toList();
@@ -126,7 +128,7 @@ public final class TenantData {
         }
         tenants.delete(tenantId);
         pools.invalidate();
-        LOG.info("event=tenant_erased tenant={} actor={} jobs={} agents={}", tenantId, actor, erased, own.size());
+        LOG.info("event=tenant_erased tenant={} by={} jobs={} agents={}", tenantId, by, erased, own.size());
     }
 
     /** Deletes the agent, reading it again while heartbeats keep changing it. */

@@ -213,7 +213,7 @@ public final class AuthMatrix {
     static Map<String, String> badAuthorizations(DevIssuer issuer) {
         Date future = Date.from(Instant.now().plusSeconds(3600));
         JWTClaimsSet good = new JWTClaimsSet.Builder().issuer(issuer.issuer()).audience(issuer.audience())
-                .subject(AGENT).claim("tid", "provider").claim("roles", Roles.ALL)
+                .subject(AGENT).claim("tid", "provider").claim("azp", DevIssuer.CLIENT_ID).claim("roles", Roles.ALL)
                 .expirationTime(future).build();
         Map<String, String> kinds = new LinkedHashMap<>();
         kinds.put("no token", null);
