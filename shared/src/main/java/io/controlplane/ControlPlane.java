@@ -121,7 +121,8 @@ public final class ControlPlane implements AutoCloseable {
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
-                new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json),
+                new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
+                        new io.controlplane.validation.EndpointHosts(settings.allowedPrivateHosts())),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
         ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry);
         echo.target = controlPlane;

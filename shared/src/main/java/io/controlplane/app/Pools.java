@@ -49,14 +49,16 @@ public final class Pools {
         Map<String, String> ownerByPool = new HashMap<>();
         Map<String, String> poolByTenant = new HashMap<>();
         Map<String, TenantEntitlement> entitlements = new HashMap<>();
+        Map<String, java.util.Set<String>> envPools = new HashMap<>();
         for (TenantEntitlement t : tenants.list()) {
             entitlements.put(t.tenantId(), t);
+            envPools.put(t.tenantId(), t.envPools());
             if (t.dedicatedPool() != null) {
                 ownerByPool.put(t.dedicatedPool(), t.tenantId());
                 poolByTenant.put(t.tenantId(), t.dedicatedPool());
             }
         }
-        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant), Map.copyOf(entitlements));
+        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools), Map.copyOf(entitlements));
         loadedAt = now;
         return cached;
     }

@@ -69,7 +69,7 @@ public final class AuthMatrix {
             "PUT /api/leases/{leaseId}/checkpoints/{name}", "{\"kind\":\"cursor\",\"data\":{\"at\":1}}",
             "POST /api/leases/{leaseId}/release", "{\"reason\":\"shutdown\"}",
             "POST /api/leases/{leaseId}/mappings", "{\"items\":[{\"type\":\"workitem\",\"sourceId\":\"1\",\"targetId\":\"2\"}]}",
-            "PUT /api/admin/tenants/{tenantId}", "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"]}");
+            "PUT /api/admin/tenants/{tenantId}", "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"],\"keyVaults\":[\"kv-contoso\"]}");
 
     /** One key for "signed by someone else": RSA key generation is slow. */
     private static final DevIssuer STRANGER = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);

@@ -55,7 +55,8 @@ abstract class TenantDataTest {
 
     /** A tenant with a finished, a running (leased by its own agent) and a queued job, and more. */
     private Map<String, Job> populate(String tenantId, String agentId) {
-        f.app.admin().entitle(new TenantEntitlement(tenantId, Tier.Platinum, Set.of("westeurope", "northeurope"), null, 10));
+        f.app.admin().entitle(new TenantEntitlement(tenantId, Tier.Platinum, Set.of("westeurope", "northeurope"), null, 10,
+                Set.of("kv-contoso"), Set.of()));
         Caller client = DispatchFixture.client(tenantId);
         Job done = f.app.submitJob().submit(client, JobSpecs.aJobSpec().withMappingScope("scope-a").build(), "key-1", "fp-1").job();
         Job running = f.app.submitJob().submit(client, JobSpecs.aJobSpec().withMappingScope("scope-b").build());
