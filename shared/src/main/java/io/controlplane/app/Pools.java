@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class Pools {
 
-    private static final Duration TTL = Duration.ofSeconds(30);
+    /** How stale another instance's view of an entitlement may be (a change or an erase made elsewhere). */
+    public static final Duration TTL = Duration.ofSeconds(30);
 
     private final TenantStore tenants;
     private final Clock clock;

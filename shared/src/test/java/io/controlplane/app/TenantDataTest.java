@@ -134,6 +134,29 @@ abstract class TenantDataTest {
     }
 
     @Test
+    void eraseTakesTheTenantsLeasesOffTheOperatorsAgentsAndFreesTheirSlots() {
+        f.app.admin().entitle(new TenantEntitlement(tenant, Tier.Platinum, Set.of(), null, 10, Set.of("kv-contoso"), Set.of()));
+        String operatorAgent = "shared-for-" + other; // not named after the tenant: its id stays stored
+        Caller operator = agentOf("provider", operatorAgent);
+        f.app.registerAgent().register(operator, operatorAgent,
+                new RegisterAgent.Registration("westeurope", "shared", Set.of("azure-devops"), 2));
+        Job mine = f.app.submitJob().submit(DispatchFixture.client(tenant), JobSpecs.aJobSpec().build());
+        Job theirs = f.app.submitJob().submit(DispatchFixture.client(other), JobSpecs.aJobSpec().build());
+        lease(operator, operatorAgent);
+        lease(operator, operatorAgent);
+        assertThat(f.agents.find("westeurope", operatorAgent).orElseThrow().leases()).extracting(l -> l.jobId())
+                .containsExactlyInAnyOrder(mine.id(), theirs.id());
+
+        f.app.tenantData().erase(tenant, "operator");
+
+        var agent = f.agents.find("westeurope", operatorAgent).orElseThrow();
+        assertThat(agent.leases()).extracting(l -> l.tenantId()).containsExactly(other);
+        assertThat(agent.freeSlots()).isEqualTo(1);
+        assertNothingStoredFor(tenant);
+        assertThat(f.job(theirs).state()).isEqualTo(JobState.Assigned);
+    }
+
+    @Test
     void anEraseIsRefusedWithNothingErasedWhileTheTenantsAgentServesAnotherTenant() {
         String agentId = "agent-" + tenant;
         f.app.registerAgent().register(agentOf(tenant, agentId), agentId,
