@@ -119,7 +119,13 @@ param functionInstanceMemoryMB int = 2048
 param alwaysReadyHttpInstances int = 1
 
 @description('NCRONTAB (with seconds) of the Reconcile timer (RECONCILE_SCHEDULE).')
+@minLength(1)
 param reconcileSchedule string = '*/10 * * * * *'
+
+@description('Largest request body accepted, in bytes (MAX_REQUEST_BYTES). The Functions host gets the same limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), so it refuses a larger body instead of buffering up to its default 100 MB first.')
+@minValue(1024)
+@maxValue(104857600)
+param maxRequestBytes int = 1048576
 
 @description('More app settings for the control plane (e.g. {"LEASE_SECONDS": "90"}; see docs/operations.md). Never a secret.')
 param extraAppSettings object = {}
@@ -135,6 +141,13 @@ param logRetentionInDays int = 30
 @minValue(7)
 @maxValue(90)
 param keyVaultSoftDeleteRetentionInDays int = 90
+
+@description('recover: bring back the soft-deleted Key Vault of this deployment (its name is kept by purge protection after a resource group delete, so a plain deployment fails on it), secrets included. Only for the deployment that recovers it; default otherwise.')
+@allowed([
+  'default'
+  'recover'
+])
+param keyVaultCreateMode string = 'default'
 
 // ------------------------------------------------------------------------------ Container Apps (optional)
 
@@ -200,7 +213,9 @@ var intakeQueueNames = [
 var agentCommandQueueName = 'agent-commands'
 
 // Globally unique names get a suffix derived from the subscription, resource group and region, so a
-// deployment run again finds the same resources.
+// deployment run again finds the same resources. The Key Vault keeps its name too, even though a
+// deleted vault holds it for keyVaultSoftDeleteRetentionInDays (purge protection): job specs point at
+// its secrets by URI, so the vault is recovered under that name (keyVaultCreateMode), never replaced.
 var suffix = uniqueString(subscription().id, resourceGroup().id, region)
 var names = {
   logAnalytics: 'log-${namePrefix}-${region}'
@@ -275,6 +290,7 @@ module keyVault 'modules/key-vault.bicep' = {
     tags: allTags
     name: names.keyVault
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    createMode: keyVaultCreateMode
   }
 }
 
@@ -290,6 +306,7 @@ var controlPlaneSettings = {
   AUTH_ISSUER: authIssuer
   AUTH_AUDIENCE: authAudience
   AUTH_JWKS_URL: authJwksUrl
+  MAX_REQUEST_BYTES: string(maxRequestBytes)
   MESSAGING: messaging
   SERVICEBUS_NAMESPACE: serviceBus.outputs.fullyQualifiedNamespace
   QUEUE_PREFIX: queuePrefix

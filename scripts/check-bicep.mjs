@@ -224,8 +224,8 @@ function declarationsOf(rootNode) {
         break;
       }
       case 'resource_declaration': {
-        const [nameNode, typeNode] = declaration.namedChildren;
-        result.resources.push({ name: nameNode.text, type: stringValue(typeNode) });
+        const [nameNode, typeNode, body] = declaration.namedChildren;
+        result.resources.push({ name: nameNode.text, type: stringValue(typeNode), body: deepPartial(resourceBody(body)) });
         break;
       }
       case 'output_declaration':
@@ -251,6 +251,40 @@ function partialObject(node) {
   return result;
 }
 
+/**
+ * A value with every literal kept and every other expression as {expression: its text}, at any
+ * depth: what --describe shows of a resource's body, so tests can check property values (probe
+ * limits, settings) against Azure's published constraints.
+ */
+function deepPartial(node) {
+  if (!node) {
+    return null;
+  }
+  const value = literal(node);
+  if (value !== undefined) {
+    return value;
+  }
+  if (node.type === 'object') {
+    const result = {};
+    for (const [key, valueNode] of objectProperties(node)) {
+      result[key] = deepPartial(valueNode);
+    }
+    return result;
+  }
+  if (node.type === 'array') {
+    return node.namedChildren.map(deepPartial);
+  }
+  return { expression: node.text };
+}
+
+/** The object a resource declaration assigns: directly, under `if (...)`, or in `[for ...: {...}]`. */
+function resourceBody(body) {
+  if (body?.type === 'if_statement' || body?.type === 'for_statement') {
+    return body.namedChildren.find((n) => n.type === 'object') ?? body;
+  }
+  return body;
+}
+
 // ---------------------------------------------------------------- module references
 
 /** The object a module declaration assigns: directly, under `if (...)`, or in `[for ...: {...}]`. */
@@ -265,6 +299,15 @@ function moduleBody(body) {
     return body.namedChildren.reverse().find((n) => n.type === 'object' || n.type === 'if_statement');
   }
   return undefined;
+}
+
+/** The `params: {...}` object node of a module declaration, or undefined. */
+function moduleParams(module) {
+  let body = moduleBody(module.body);
+  if (body?.type === 'if_statement') {
+    body = moduleBody(body);
+  }
+  return body && objectProperties(body).find(([key]) => key === 'params')?.[1];
 }
 
 function checkModules(file, declarations) {
@@ -448,7 +491,7 @@ if (describe) {
     description.files[rel(file)] = {
       params: Object.fromEntries(Object.entries(d.params).map(([name, p]) => [name, strip(p)])),
       vars: d.vars,
-      modules: d.modules.map((m) => ({ name: m.name, path: m.path })),
+      modules: d.modules.map((m) => ({ name: m.name, path: m.path, params: deepPartial(moduleParams(m)) })),
       resources: d.resources,
       outputs: d.outputs,
     };

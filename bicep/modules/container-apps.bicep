@@ -202,13 +202,15 @@ resource hostApp 'Microsoft.App/containerApps@2025-01-01' = {
           }]
           probes: [
             {
+              // Up to 120 s for a cold start (image pull done, JVM on one core). Container Apps takes
+              // failureThreshold 1 to 10 only (ContainerAppProbe), so the budget comes from the period.
               type: 'Startup'
               httpGet: {
                 path: '/api/health'
                 port: hostPort
               }
-              periodSeconds: 5
-              failureThreshold: 24
+              periodSeconds: 12
+              failureThreshold: 10
             }
             {
               type: 'Liveness'

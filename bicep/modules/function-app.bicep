@@ -28,6 +28,7 @@ param controlPlaneSettings object
 param messaging string
 
 @description('NCRONTAB (with seconds) of the Reconcile timer function.')
+@minLength(1)
 param reconcileSchedule string
 
 @minValue(40)
@@ -54,13 +55,25 @@ var serviceBusIntake = messaging == 'servicebus'
 // Settings only the Functions host reads. The intake triggers of the kind not in use are disabled:
 // one deployment runs either the Service Bus or the Storage Queue triggers (docs/functions-host.md).
 // Never set AzureWebJobsStorage itself: the app would take it as its Table Storage connection string.
+//
+// The host reads a request's whole body into memory before the worker sees it, up to its default
+// of 100 MB: FUNCTIONS_REQUEST_BODY_SIZE_LIMIT makes it refuse (413) anything the control plane
+// would refuse anyway (MAX_REQUEST_BYTES, also when extraAppSettings changes it), so an oversized
+// body costs neither the host's nor the worker's memory.
 var functionsHostSettings = {
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: contains(extraAppSettings, 'MAX_REQUEST_BYTES') ? string(extraAppSettings.MAX_REQUEST_BYTES) : controlPlaneSettings.MAX_REQUEST_BYTES
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
   ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   RECONCILE_SCHEDULE: reconcileSchedule
+  // The intake triggers' queues, full names (functions: IntakeQueueSettings). The triggers bind these
+  // rather than %QUEUE_PREFIX%jobs-<tier>: the host fails to index a function whose setting is missing,
+  // and an empty QUEUE_PREFIX may not reach it at all; a full name is never empty.
+  INTAKE_QUEUE_PLATINUM: '${controlPlaneSettings.QUEUE_PREFIX}jobs-platinum'
+  INTAKE_QUEUE_PREMIUM: '${controlPlaneSettings.QUEUE_PREFIX}jobs-premium'
+  INTAKE_QUEUE_STANDARD: '${controlPlaneSettings.QUEUE_PREFIX}jobs-standard'
   'AzureWebJobs.ServiceBusIntakePlatinum.Disabled': serviceBusIntake ? 'false' : 'true'
   'AzureWebJobs.ServiceBusIntakePremium.Disabled': serviceBusIntake ? 'false' : 'true'
   'AzureWebJobs.ServiceBusIntakeStandard.Disabled': serviceBusIntake ? 'false' : 'true'

@@ -11,12 +11,20 @@ param tags object
 @maxValue(90)
 param softDeleteRetentionInDays int
 
+@description('recover: bring back the soft-deleted vault of this name (a resource group deleted and deployed again); default: create or update it.')
+@allowed([
+  'default'
+  'recover'
+])
+param createMode string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
   tags: tags
   properties: {
     tenantId: tenant().tenantId
+    createMode: createMode
     sku: {
       family: 'A'
       name: 'standard'

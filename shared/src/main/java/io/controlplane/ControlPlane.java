@@ -69,8 +69,10 @@ public final class ControlPlane implements AutoCloseable {
         TelemetrySettings telemetrySettings = TelemetrySettings.from(values);
         TelemetrySetup.Installed telemetry = TelemetrySetup.install(telemetrySettings, settings.regions(),
                 settings.environment().name());
-        org.slf4j.LoggerFactory.getLogger(ControlPlane.class).info("event=telemetry exporter={} serviceName={} metricIntervalMs={}",
-                telemetry.exporter(), telemetrySettings.serviceName(), telemetrySettings.metricInterval().toMillis());
+        org.slf4j.LoggerFactory.getLogger(ControlPlane.class).info(
+                "event=telemetry exporter={} entraAuthentication={} serviceName={} metricIntervalMs={}",
+                telemetry.exporter(), telemetrySettings.entraAuthentication(), telemetrySettings.serviceName(),
+                telemetrySettings.metricInterval().toMillis());
         try {
             return create(settings, dispatch, tenancy, TableStorage.ticking(Clock.systemUTC()), java.util.List.of(), telemetry);
         } catch (RuntimeException e) {

@@ -20,8 +20,10 @@ import java.util.logging.Logger;
 final class ControlPlaneHolder {
 
     private static final Logger ROOT_LOGGER = Logger.getLogger("");
+    // The intake triggers' queue settings are checked with the control plane's own: queues that are
+    // not the ones it publishes to would leave every intake function listening to nothing.
     private static final ControlPlaneHolder PROCESS =
-            new ControlPlaneHolder(() -> ControlPlane.create(System.getenv()));
+            new ControlPlaneHolder(() -> ControlPlane.create(IntakeQueueSettings.check(System.getenv())));
 
     private final Supplier<ControlPlane> factory;
     private volatile ControlPlane instance;

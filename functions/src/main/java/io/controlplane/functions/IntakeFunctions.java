@@ -13,17 +13,23 @@ import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
  * settings {@code AzureWebJobs.<FunctionName>.Disabled}; local.settings.sample.json enables the
  * Storage Queue kind.
  *
- * <p>Queue names carry {@code %QUEUE_PREFIX%}, which the host resolves when it indexes the
- * functions, disabled ones included: the setting must exist, empty for no prefix.
+ * <p>Each trigger's queue is a setting of its own holding the full name ({@link IntakeQueueSettings}),
+ * never a {@code %QUEUE_PREFIX%} in front of the name: the host resolves {@code %NAME%} when it indexes
+ * the functions, disabled ones included, and fails every one whose setting is missing. A prefix is
+ * empty by default, and a setting with an empty value may be dropped on its way to the host; a full
+ * queue name never is empty.
  */
 public class IntakeFunctions {
 
     static final String SERVICE_BUS_CONNECTION = "ServiceBusConnection";
     static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
+    private static final String PLATINUM_QUEUE = "%" + IntakeQueueSettings.PLATINUM + "%";
+    private static final String PREMIUM_QUEUE = "%" + IntakeQueueSettings.PREMIUM + "%";
+    private static final String STANDARD_QUEUE = "%" + IntakeQueueSettings.STANDARD + "%";
 
     @FunctionName("ServiceBusIntakePlatinum")
     public void serviceBusPlatinum(
-            @ServiceBusQueueTrigger(name = "message", queueName = "%QUEUE_PREFIX%jobs-platinum",
+            @ServiceBusQueueTrigger(name = "message", queueName = PLATINUM_QUEUE,
                     connection = SERVICE_BUS_CONNECTION, isSessionsEnabled = true, dataType = "string")
             String message, ExecutionContext context) {
         FunctionsIntake.deliver(message, context);
@@ -31,7 +37,7 @@ public class IntakeFunctions {
 
     @FunctionName("ServiceBusIntakePremium")
     public void serviceBusPremium(
-            @ServiceBusQueueTrigger(name = "message", queueName = "%QUEUE_PREFIX%jobs-premium",
+            @ServiceBusQueueTrigger(name = "message", queueName = PREMIUM_QUEUE,
                     connection = SERVICE_BUS_CONNECTION, isSessionsEnabled = true, dataType = "string")
             String message, ExecutionContext context) {
         FunctionsIntake.deliver(message, context);
@@ -39,7 +45,7 @@ public class IntakeFunctions {
 
     @FunctionName("ServiceBusIntakeStandard")
     public void serviceBusStandard(
-            @ServiceBusQueueTrigger(name = "message", queueName = "%QUEUE_PREFIX%jobs-standard",
+            @ServiceBusQueueTrigger(name = "message", queueName = STANDARD_QUEUE,
                     connection = SERVICE_BUS_CONNECTION, isSessionsEnabled = true, dataType = "string")
             String message, ExecutionContext context) {
         FunctionsIntake.deliver(message, context);
@@ -47,7 +53,7 @@ public class IntakeFunctions {
 
     @FunctionName("StorageQueueIntakePlatinum")
     public void storageQueuePlatinum(
-            @QueueTrigger(name = "message", queueName = "%QUEUE_PREFIX%jobs-platinum",
+            @QueueTrigger(name = "message", queueName = PLATINUM_QUEUE,
                     connection = STORAGE_CONNECTION, dataType = "string")
             String message, ExecutionContext context) {
         FunctionsIntake.deliver(message, context);
@@ -55,7 +61,7 @@ public class IntakeFunctions {
 
     @FunctionName("StorageQueueIntakePremium")
     public void storageQueuePremium(
-            @QueueTrigger(name = "message", queueName = "%QUEUE_PREFIX%jobs-premium",
+            @QueueTrigger(name = "message", queueName = PREMIUM_QUEUE,
                     connection = STORAGE_CONNECTION, dataType = "string")
             String message, ExecutionContext context) {
         FunctionsIntake.deliver(message, context);
@@ -63,7 +69,7 @@ public class IntakeFunctions {
 
     @FunctionName("StorageQueueIntakeStandard")
     public void storageQueueStandard(
-            @QueueTrigger(name = "message", queueName = "%QUEUE_PREFIX%jobs-standard",
+            @QueueTrigger(name = "message", queueName = STANDARD_QUEUE,
                     connection = STORAGE_CONNECTION, dataType = "string")
             String message, ExecutionContext context) {
         FunctionsIntake.deliver(message, context);

@@ -1,6 +1,7 @@
 package io.controlplane.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +10,10 @@ import com.microsoft.azure.functions.annotation.QueueTrigger;
 import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.config.TelemetrySettings;
 import io.controlplane.domain.Tier;
 import io.controlplane.functions.IntakeFunctions;
+import io.controlplane.functions.IntakeQueueSettings;
 import io.controlplane.functions.ReconcileFunction;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
@@ -23,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -40,18 +44,22 @@ class BicepMatchesCodeTest {
 
     private static final Pattern SETTING_REFERENCE = Pattern.compile("%([A-Za-z0-9_]+)%");
 
+    private static JsonNode description;
     private static JsonNode main;
     private static JsonNode functionApp;
+    private static JsonNode containerApps;
 
     @BeforeAll
     static void describeTemplates() throws Exception {
         BicepChecker.Result result = BicepChecker.check(null, "--describe");
         assertThat(result.exitCode()).as(result.output()).isZero();
-        JsonNode description = new ObjectMapper().readTree(result.stdout());
+        description = new ObjectMapper().readTree(result.stdout());
         main = description.path("files").path("bicep/main.bicep");
         functionApp = description.path("files").path("bicep/modules/function-app.bicep");
+        containerApps = description.path("files").path("bicep/modules/container-apps.bicep");
         assertThat(main.isMissingNode()).isFalse();
         assertThat(functionApp.isMissingNode()).isFalse();
+        assertThat(containerApps.isMissingNode()).isFalse();
     }
 
     @Test
@@ -137,6 +145,93 @@ class BicepMatchesCodeTest {
     }
 
     @Test
+    void bothHostsExportTelemetryWithTheEntraTokenOfTheIdentityTheyRunAsWhichMayPublishMetrics() throws Exception {
+        // Application Insights has local authentication off (monitoring.bicep): a connection string
+        // alone gets every export refused. Each host names its identity in the setting the exporter reads.
+        JsonNode monitoringResources = description.path("files").path("bicep/modules/monitoring.bicep").path("resources");
+        assertThat(monitoringResources.findValues("DisableLocalAuth")).extracting(JsonNode::asBoolean).containsExactly(true);
+
+        JsonNode functionsHost = functionApp.path("vars").path("functionsHostSettings");
+        assertThat(functionsHost.has(TelemetrySettings.APPLICATIONINSIGHTS_CONNECTION_STRING)).isTrue();
+        String functionsAuthentication = functionsHost.path(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).asText();
+        // The Function App runs as its system-assigned identity: no client id to name.
+        assertThat(functionsAuthentication).isEqualTo("Authorization=AAD");
+        assertThat(functionApp.path("resources").findValues("identity")).extracting(i -> i.path("type").asText())
+                .contains("SystemAssigned");
+
+        JsonNode standaloneHost = containerApps.path("vars").path("standaloneHostSettings");
+        assertThat(standaloneHost.has(TelemetrySettings.APPLICATIONINSIGHTS_CONNECTION_STRING)).isTrue();
+        String clientIdExpression = standaloneHost.path("AZURE_CLIENT_ID").path("expression").asText();
+        assertThat(clientIdExpression).as("the host's user-assigned identity").isEqualTo("hostIdentityClientId");
+        String standaloneAuthentication = standaloneHost.path(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)
+                .path("expression").asText();
+        assertThat(standaloneAuthentication).isEqualTo("'Authorization=AAD;ClientId=${" + clientIdExpression + "}'");
+
+        // What Bicep sets is what the exporter accepts (a client id in place of the expression).
+        assertThat(TelemetrySettings.from(Map.of(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+                functionsAuthentication)).entraClientId()).isNull();
+        String clientId = "11111111-2222-3333-4444-555555555555";
+        assertThat(TelemetrySettings.from(Map.of(TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+                standaloneAuthentication.replace("${" + clientIdExpression + "}", clientId).replace("'", ""))).entraClientId())
+                .isEqualTo(clientId);
+
+        for (String roles : List.of("functionAppRoles", "hostRoles")) {
+            assertThat(main.path("vars").path(roles).findParents("role"))
+                    .as("%s: Monitoring Metrics Publisher on Application Insights", roles)
+                    .anyMatch(r -> r.path("role").asText().equals("Monitoring Metrics Publisher")
+                            && r.path("scope").asText().equals("applicationInsights"));
+        }
+        assertThat(description.path("files").path("bicep/modules/role-assignments.bicep").path("vars").path("roleIds")
+                .path("Monitoring Metrics Publisher").asText()).isEqualTo("3913510d-42f4-4e42-8a64-420c390055eb");
+    }
+
+    @Test
+    void noSettingATriggerNamesCanBeEmpty() {
+        // An app setting with an empty value may never reach the host; the host then fails to index
+        // the function ("does not resolve to a value"). QUEUE_PREFIX, empty by default, was one.
+        JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
+        JsonNode controlPlane = main.path("vars").path("controlPlaneSettings");
+        List<String> problems = new ArrayList<>();
+        for (String value : triggerValues()) {
+            Matcher m = SETTING_REFERENCE.matcher(value);
+            while (m.find()) {
+                JsonNode setting = hostSettings.has(m.group(1)) ? hostSettings.path(m.group(1)) : controlPlane.path(m.group(1));
+                if (!neverEmpty(setting)) {
+                    problems.add("%" + m.group(1) + "% is " + setting);
+                }
+            }
+        }
+        assertThat(problems).as("trigger settings whose value may be empty").isEmpty();
+    }
+
+    @Test
+    void eachIntakeQueueSettingNamesItsTiersQueueUnderTheControlPlanesPrefix() {
+        // The triggers listen where the control plane publishes: QUEUE_PREFIX and the tier's queue.
+        JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
+        for (Tier tier : Tier.values()) {
+            assertThat(hostSettings.path(IntakeQueueSettings.settingOf(tier)).path("expression").asText())
+                    .isEqualTo("'${controlPlaneSettings." + ControlPlaneSettings.QUEUE_PREFIX + "}"
+                            + IntakeQueueSettings.queueOf("", tier) + "'");
+        }
+    }
+
+    /**
+     * A literal that is not empty, an interpolated string with text of its own, or a module parameter
+     * that cannot be empty (@minLength of at least 1).
+     */
+    private static boolean neverEmpty(JsonNode value) {
+        if (value.isTextual()) {
+            return !value.asText().isEmpty();
+        }
+        String expression = value.path("expression").asText("");
+        if (expression.startsWith("'") && expression.endsWith("'")) {
+            return !expression.substring(1, expression.length() - 1).replaceAll("\\$\\{[^}]*}", "").isEmpty();
+        }
+        JsonNode parameter = functionApp.path("params").path(expression);
+        return parameter.path("minLength").asInt(0) >= 1;
+    }
+
+    @Test
     void exactlyOneKindOfIntakeTriggerCanBeSwitchedOnAndEachHasItsSwitch() {
         JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
         List<String> intakeFunctions = new ArrayList<>();
@@ -155,6 +250,37 @@ class BicepMatchesCodeTest {
                     : "serviceBusIntake ? 'true' : 'false'";
             assertThat(disabled.path("expression").asText()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void theFunctionsHostRefusesBodiesAboveTheControlPlanesLimitBeforeBufferingThem() {
+        // Without FUNCTIONS_REQUEST_BODY_SIZE_LIMIT the host reads bodies of up to 100 MB into memory
+        // before the api's MAX_REQUEST_BYTES check ever sees them.
+        JsonNode parameter = main.path("params").path("maxRequestBytes");
+        Map<String, String> base = Map.of(ControlPlaneSettings.REGIONS, "westeurope",
+                ControlPlaneSettings.STORAGE_CONNECTION_STRING, "UseDevelopmentStorage=true");
+        int codeDefault = ControlPlaneSettings.from(base).maxRequestBytes();
+        assertThat(parameter.path("default").asInt()).as("maxRequestBytes default").isEqualTo(codeDefault);
+        int minimum = parameter.path("minValue").asInt();
+        assertThat(ControlPlaneSettings.from(with(base, ControlPlaneSettings.MAX_REQUEST_BYTES, Integer.toString(minimum)))
+                .maxRequestBytes()).isEqualTo(minimum);
+        assertThatThrownBy(() -> ControlPlaneSettings.from(with(base, ControlPlaneSettings.MAX_REQUEST_BYTES,
+                Integer.toString(minimum - 1))))
+                .as("@minValue of maxRequestBytes is the code's minimum").isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(main.path("vars").path("controlPlaneSettings").path(ControlPlaneSettings.MAX_REQUEST_BYTES)
+                .path("expression").asText()).isEqualTo("string(maxRequestBytes)");
+        // The host's limit is the control plane's, also when extraAppSettings overrides the latter.
+        assertThat(functionApp.path("vars").path("functionsHostSettings").path("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT")
+                .path("expression").asText())
+                .isEqualTo("contains(extraAppSettings, 'MAX_REQUEST_BYTES') ? string(extraAppSettings.MAX_REQUEST_BYTES)"
+                        + " : controlPlaneSettings.MAX_REQUEST_BYTES");
+    }
+
+    private static Map<String, String> with(Map<String, String> values, String name, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(values);
+        copy.put(name, value);
+        return copy;
     }
 
     private static List<String> strings(JsonNode array) {
@@ -205,10 +331,20 @@ class BicepMatchesCodeTest {
         return found;
     }
 
+    /** The queues the triggers listen on, before the prefix: what the Function App's settings name. */
     private static List<String> triggerQueueNames(Class<? extends Annotation> type) {
+        Pattern prefixed = Pattern.compile("'\\$\\{controlPlaneSettings\\." + ControlPlaneSettings.QUEUE_PREFIX + "}([a-z0-9-]+)'");
         return triggers(type).stream()
                 .map(a -> a instanceof ServiceBusQueueTrigger sb ? sb.queueName() : ((QueueTrigger) a).queueName())
-                .map(name -> name.replace("%" + ControlPlaneSettings.QUEUE_PREFIX + "%", ""))
+                .map(name -> {
+                    Matcher setting = SETTING_REFERENCE.matcher(name);
+                    assertThat(setting.matches()).as("trigger queue %s is one setting", name).isTrue();
+                    String value = functionApp.path("vars").path("functionsHostSettings").path(setting.group(1))
+                            .path("expression").asText();
+                    Matcher queue = prefixed.matcher(value);
+                    assertThat(queue.matches()).as("%s is the prefix and a queue name: %s", setting.group(1), value).isTrue();
+                    return queue.group(1);
+                })
                 .toList();
     }
 

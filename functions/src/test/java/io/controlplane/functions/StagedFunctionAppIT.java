@@ -8,6 +8,7 @@ import com.microsoft.azure.functions.ExecutionContext;
 import io.controlplane.api.HttpApi;
 import io.controlplane.api.Route;
 import io.controlplane.app.LeaseWork;
+import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.domain.Tier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
@@ -301,9 +303,9 @@ class StagedFunctionAppIT {
         assertThat(message.toString()).isEqualTo("IntakeMessage[region=westeurope, tier=Premium, tenantId=contoso, jobId=j-1]");
     }
 
-    /** {@code %QUEUE_PREFIX%jobs-platinum}: the name the intake publisher gives each tier's queue. */
+    /** {@code %INTAKE_QUEUE_PLATINUM%}: the setting holding the full name of each tier's queue. */
     private static String intakeQueue(Tier tier) {
-        return "%QUEUE_PREFIX%jobs-" + tier.name().toLowerCase(Locale.ROOT);
+        return "%" + IntakeQueueSettings.settingOf(tier) + "%";
     }
 
     private static List<StagedFunction> withTrigger(String type) {
@@ -367,9 +369,10 @@ class StagedFunctionAppIT {
     }
 
     @Test
-    void everySettingABindingNamesIsDefinedInTheSampleSettings() {
+    void everySettingABindingNamesIsDefinedAndNotEmptyInTheSampleSettings() {
         // The host resolves %NAME% when it indexes the functions, disabled ones included: a missing
-        // setting (even one meant to be empty) puts the function in error at start-up.
+        // setting puts the function in error at start-up. A setting may only be one that is never
+        // empty, since an empty app setting may not reach the host at all (%QUEUE_PREFIX% was one).
         Pattern expression = Pattern.compile("%([^%]+)%");
         List<String> problems = new ArrayList<>();
         for (StagedFunction function : functions) {
@@ -378,13 +381,36 @@ class StagedFunctionAppIT {
                     Matcher m = expression.matcher(field.getValue().asText(""));
                     while (m.find()) {
                         if (!sampleSettings.has(m.group(1))) {
-                            problems.add(function + " " + field.getKey() + " names %" + m.group(1) + "%");
+                            problems.add(function + " " + field.getKey() + " names %" + m.group(1) + "%, which is not set");
+                        } else if (sampleSettings.path(m.group(1)).asText("").isBlank()) {
+                            problems.add(function + " " + field.getKey() + " names %" + m.group(1) + "%, which is empty");
                         }
                     }
                 });
             }
         }
-        assertThat(problems).as("binding expressions without a setting in local.settings.sample.json").isEmpty();
+        assertThat(problems).as("binding expressions without a value in local.settings.sample.json").isEmpty();
+    }
+
+    @Test
+    void theSampleHostRefusesBodiesAboveTheControlPlanesLimit() {
+        // As in Azure (Bicep): the host buffers bodies up to this limit before the worker sees them.
+        Map<String, String> values = new java.util.HashMap<>();
+        sampleSettings.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        assertThat(sampleSettings.path("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT").asText())
+                .isEqualTo(Integer.toString(ControlPlaneSettings.from(values).maxRequestBytes()));
+    }
+
+    @Test
+    void theSampleIntakeQueuesAreTheOnesTheControlPlanePublishesTo() throws Exception {
+        // The sample runs the settings check the worker runs before it builds the control plane.
+        Map<String, String> values = new java.util.HashMap<>();
+        sampleSettings.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        IntakeQueueSettings.check(values);
+        for (Tier tier : Tier.values()) {
+            assertThat(values.get(IntakeQueueSettings.settingOf(tier))).isEqualTo(IntakeQueueSettings.queueOf(
+                    values.getOrDefault(ControlPlaneSettings.QUEUE_PREFIX, ""), tier));
+        }
     }
 
     @Test
@@ -419,8 +445,9 @@ class StagedFunctionAppIT {
         JsonNode extensions = host.path("extensions");
         // The Java library cannot settle Service Bus messages: without auto-complete none is ever completed.
         assertThat(extensions.path("serviceBus").path("autoCompleteMessages").asBoolean(true)).isTrue();
-        assertThat(extensions.path("serviceBus").path("maxConcurrentCallsPerSession").asInt(1))
-                .as("one message of a region at a time").isEqualTo(1);
+        // One message of a region at a time: the extension's default of one call per session. The
+        // published schema has no key for it (HostJsonSchemaTest), so none may be set, to 1 or more.
+        assertThat(extensions.path("serviceBus").has("maxConcurrentCallsPerSession")).isFalse();
         // The publisher writes Base64 of the JSON, the Storage Queues extension's default.
         assertThat(extensions.path("queues").path("messageEncoding").asText("base64")).isEqualToIgnoringCase("base64");
         assertThat(extensions.path("queues").path("maxDequeueCount").asInt()).isEqualTo(5);

@@ -18,11 +18,21 @@ import java.util.Map;
  * @param serviceName {@code service.name} of the resource
  * @param metricInterval how often metrics are collected and exported
  * @param sampleRatio share of new traces kept (a request continuing a trace follows its parent's choice)
+ * @param entraAuthentication Azure Monitor export authenticates with an Entra ID token (the resource's
+ *        local, key-based ingestion may be off, as the Bicep templates set it)
+ * @param entraClientId the user-assigned managed identity to get that token with; null for the
+ *        {@code DefaultAzureCredential} chain's own choice (system-assigned identity, or {@code AZURE_CLIENT_ID})
  */
 public record TelemetrySettings(String connectionString, String otlpEndpoint, boolean disabled, String serviceName,
-                                Duration metricInterval, double sampleRatio) {
+                                Duration metricInterval, double sampleRatio, boolean entraAuthentication,
+                                String entraClientId) {
 
     public static final String APPLICATIONINSIGHTS_CONNECTION_STRING = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    /**
+     * {@code Authorization=AAD} or {@code Authorization=AAD;ClientId=<client id>}: the setting Application
+     * Insights' own agents and the Functions host read, so one app setting switches both to Entra ID.
+     */
+    public static final String APPLICATIONINSIGHTS_AUTHENTICATION_STRING = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
     public static final String OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public static final String OTEL_SDK_DISABLED = "OTEL_SDK_DISABLED";
     public static final String OTEL_SERVICE_NAME = "OTEL_SERVICE_NAME";
@@ -55,6 +65,26 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
             // Never echo the value: it is a credential of the Application Insights resource.
             problems.add(APPLICATIONINSIGHTS_CONNECTION_STRING + " must be an Application Insights connection string"
                     + " (InstrumentationKey=...;IngestionEndpoint=...)");
+        }
+        boolean entra = false;
+        String entraClientId = null;
+        String authentication = get(values, APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
+        if (authentication != null) {
+            Map<String, String> parts = new java.util.HashMap<>();
+            for (String part : authentication.split(";")) {
+                int equals = part.indexOf('=');
+                if (!part.isBlank()) {
+                    parts.put(equals < 0 ? part.trim().toLowerCase(Locale.ROOT) : part.substring(0, equals).trim().toLowerCase(Locale.ROOT),
+                            equals < 0 ? "" : part.substring(equals + 1).trim());
+                }
+            }
+            entraClientId = parts.remove("clientid");
+            if (!"aad".equalsIgnoreCase(parts.remove("authorization")) || !parts.isEmpty()
+                    || (entraClientId != null && !entraClientId.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))) {
+                problems.add(APPLICATIONINSIGHTS_AUTHENTICATION_STRING + " must be Authorization=AAD, or Authorization=AAD;ClientId=<client id"
+                        + " of a user-assigned managed identity>");
+            }
+            entra = true;
         }
         String otlp = get(values, OTEL_EXPORTER_OTLP_ENDPOINT);
         if (otlp != null && !isHttpUrl(otlp)) {
@@ -98,7 +128,7 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
             throw new IllegalArgumentException("Invalid telemetry settings:\n - " + String.join("\n - ", problems));
         }
         return new TelemetrySettings(connection, otlp, disabled, service == null ? DEFAULT_SERVICE_NAME : service,
-                Duration.ofMillis(interval), ratio);
+                Duration.ofMillis(interval), ratio, entra, entraClientId);
     }
 
     public Exporter exporter() {
@@ -116,7 +146,8 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
     public String toString() {
         return "TelemetrySettings[exporter=" + exporter() + ", connectionString=" + (connectionString == null ? null : "<redacted>")
                 + ", otlpEndpoint=" + otlpEndpoint + ", serviceName=" + serviceName + ", metricInterval=" + metricInterval
-                + ", sampleRatio=" + sampleRatio + "]";
+                + ", sampleRatio=" + sampleRatio + ", entraAuthentication=" + entraAuthentication
+                + ", entraClientId=" + entraClientId + "]";
     }
 
     private static boolean isHttpUrl(String value) {

@@ -1,6 +1,9 @@
 package io.controlplane.telemetry;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.monitor.opentelemetry.autoconfigure.AzureMonitorAutoConfigure;
 import com.azure.monitor.opentelemetry.autoconfigure.AzureMonitorAutoConfigureOptions;
 import io.controlplane.config.TelemetrySettings;
@@ -29,10 +32,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Builds the {@link OpenTelemetry} a control plane process reports through, from its settings:
- * Azure Monitor (Application Insights) when a connection string is set, else OTLP over HTTP when
+ * Azure Monitor (Application Insights) when a connection string is set (authenticated with the
+ * managed identity when {@code APPLICATIONINSIGHTS_AUTHENTICATION_STRING} says so), else OTLP over HTTP when
  * a collector endpoint is set, else the logging exporters (spans and metrics in the log, for local
  * runs); nothing with {@code OTEL_SDK_DISABLED=true}. Every choice has the same resource
  * ({@code service.name}, {@code service.instance.id}, {@code cloud.region}, the environment), the
@@ -68,9 +73,19 @@ public final class TelemetrySetup {
 
     /** @param azureMonitorProperties extra autoconfiguration properties (tests turn live metrics off) */
     static Installed install(TelemetrySettings settings, Resource resource, Map<String, String> azureMonitorProperties) {
+        return install(settings, resource, azureMonitorProperties, new JdkHttpClientBuilder().build(), TelemetrySetup::entraCredential);
+    }
+
+    /**
+     * @param httpClient what Azure Monitor's exporter sends with (tests record the requests instead)
+     * @param credentials the Entra ID credential for a managed identity's client id (null: the chain's own choice)
+     */
+    static Installed install(TelemetrySettings settings, Resource resource, Map<String, String> azureMonitorProperties,
+                             HttpClient httpClient, Function<String, TokenCredential> credentials) {
         return switch (settings.exporter()) {
             case NONE -> new Installed(OpenTelemetry.noop(), Exporter.NONE);
-            case AZURE_MONITOR -> new Installed(azureMonitor(settings, resource, azureMonitorProperties), Exporter.AZURE_MONITOR);
+            case AZURE_MONITOR -> new Installed(azureMonitor(settings, resource, azureMonitorProperties, httpClient, credentials),
+                    Exporter.AZURE_MONITOR);
             case OTLP -> new Installed(sdk(settings, resource,
                     OtlpHttpSpanExporter.builder().setEndpoint(signalUrl(settings.otlpEndpoint(), "traces")).build(),
                     OtlpHttpMetricExporter.builder().setEndpoint(signalUrl(settings.otlpEndpoint(), "metrics")).build()),
@@ -117,7 +132,8 @@ public final class TelemetrySetup {
      * are Azure Monitor's (no log exporter: logs reach Application Insights through the host), and the
      * interval, sampler and propagator are ours.
      */
-    private static OpenTelemetrySdk azureMonitor(TelemetrySettings settings, Resource resource, Map<String, String> extra) {
+    private static OpenTelemetrySdk azureMonitor(TelemetrySettings settings, Resource resource, Map<String, String> extra,
+                                                 HttpClient httpClient, Function<String, TokenCredential> credentials) {
         Map<String, String> properties = new HashMap<>();
         properties.put("otel.traces.exporter", "azure_monitor");
         properties.put("otel.metrics.exporter", "azure_monitor");
@@ -134,10 +150,31 @@ public final class TelemetrySetup {
                         ? resource
                         // Autoconfiguration already gave the instance an id (an entity of its own): keep it.
                         : resource.toBuilder().removeIf(SERVICE_INSTANCE_ID::equals).build()));
-        AzureMonitorAutoConfigure.customize(builder, new AzureMonitorAutoConfigureOptions()
+        AzureMonitorAutoConfigureOptions options = new AzureMonitorAutoConfigureOptions()
                 .connectionString(settings.connectionString())
-                .httpClient(new JdkHttpClientBuilder().build()));
+                .httpClient(httpClient);
+        if (settings.entraAuthentication()) {
+            // With the resource's local authentication off (DisableLocalAuth, as Bicep deploys it), the
+            // ingestion endpoint refuses telemetry that carries only the connection string's key: every
+            // export must bear a token of an identity holding Monitoring Metrics Publisher. The exporter
+            // asks the credential for the connection string's Entra audience.
+            options.credential(credentials.apply(settings.entraClientId()));
+        }
+        AzureMonitorAutoConfigure.customize(builder, options);
         return builder.build().getOpenTelemetrySdk();
+    }
+
+    /**
+     * The process's managed identity: the user-assigned one whose client id {@code
+     * APPLICATIONINSIGHTS_AUTHENTICATION_STRING} names, else what {@code DefaultAzureCredential} finds
+     * (the system-assigned identity, or {@code AZURE_CLIENT_ID}; a developer's login locally).
+     */
+    static TokenCredential entraCredential(String managedIdentityClientId) {
+        DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder();
+        if (managedIdentityClientId != null) {
+            builder.managedIdentityClientId(managedIdentityClientId);
+        }
+        return builder.build();
     }
 
     /** OTEL_EXPORTER_OTLP_ENDPOINT is the base URL: each signal has its path under it. */

@@ -1,5 +1,6 @@
 package io.controlplane.config;
 
+import static io.controlplane.config.TelemetrySettings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING;
 import static io.controlplane.config.TelemetrySettings.APPLICATIONINSIGHTS_CONNECTION_STRING;
 import static io.controlplane.config.TelemetrySettings.OTEL_EXPORTER_OTLP_ENDPOINT;
 import static io.controlplane.config.TelemetrySettings.OTEL_METRIC_EXPORT_INTERVAL;
@@ -42,6 +43,30 @@ class TelemetrySettingsTest {
                     assertThat(s.metricInterval()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(s.sampleRatio()).isEqualTo(0.25);
                 });
+    }
+
+    @Test
+    void theAuthenticationStringSwitchesToEntraIdWithAnOptionalManagedIdentity() {
+        assertThat(TelemetrySettings.defaults().entraAuthentication()).isFalse();
+        TelemetrySettings system = TelemetrySettings.from(Map.of(APPLICATIONINSIGHTS_AUTHENTICATION_STRING, "Authorization=AAD"));
+        assertThat(system.entraAuthentication()).isTrue();
+        assertThat(system.entraClientId()).isNull();
+        // Keys in any case, spaces and a trailing ';' as people write them.
+        TelemetrySettings user = TelemetrySettings.from(Map.of(APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+                " authorization=aad; ClientId=11111111-2222-3333-4444-555555555555;"));
+        assertThat(user.entraAuthentication()).isTrue();
+        assertThat(user.entraClientId()).isEqualTo("11111111-2222-3333-4444-555555555555");
+        assertThat(user.toString()).contains("entraAuthentication=true", "entraClientId=11111111-2222-3333-4444-555555555555");
+    }
+
+    @Test
+    void anAuthenticationStringThatIsNotEntraIdIsRefused() {
+        for (String value : new String[] {"Authorization=Key", "ClientId=11111111-2222-3333-4444-555555555555",
+                "Authorization=AAD;ClientId=my-identity", "Authorization=AAD;Secret=x"}) {
+            assertThatThrownBy(() -> TelemetrySettings.from(Map.of(APPLICATIONINSIGHTS_AUTHENTICATION_STRING, value)))
+                    .as(value).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(APPLICATIONINSIGHTS_AUTHENTICATION_STRING + " must be Authorization=AAD");
+        }
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class TableStorage {
      * gives back. The adapters cut every instant they store all the same: times also come from requests.
      */
     public static java.time.Clock ticking(java.time.Clock clock) {
-        return java.time.Clock.tick(clock, EdmDateTime.PRECISION.getDuration());
+        return new KeptClock(clock);
     }
 
     /** Creates the tables this deployment uses if they are missing. */

@@ -40,6 +40,17 @@ class TableStorageTest {
     }
 
     @Test
+    void theControlPlanesClockAlsoGivesMillis() {
+        // Clock.tick with a tick under a millisecond divides by zero in millis() on Java 17 (found by the
+        // crash suite: every submission was a 500, since job ids are made from millis()).
+        Clock nanos = Clock.fixed(Instant.parse("2026-01-01T00:00:00.123456789Z"), ZoneOffset.UTC);
+
+        assertThat(TableStorage.ticking(nanos).millis()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123Z").toEpochMilli());
+        assertThat(TableStorage.ticking(nanos).withZone(ZoneOffset.ofHours(2)).instant())
+                .isEqualTo(Instant.parse("2026-01-01T00:00:00.123456Z"));
+    }
+
+    @Test
     void aBadTablePrefixIsRefusedAtConstruction() {
         assertThatThrownBy(() -> TableStorage.connect(Azurite.shared().connectionString(), null, "bad-prefix", Json.mapper()))
                 .isInstanceOf(IllegalArgumentException.class);
