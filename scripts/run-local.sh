@@ -29,6 +29,11 @@ fi
 export STORAGE_CONNECTION_STRING="${STORAGE_CONNECTION_STRING:-$(scripts/azurite.sh connection-string)}"
 export CONTROLPLANE_REGIONS="${CONTROLPLANE_REGIONS:-westeurope}"
 export CONTROLPLANE_ENVIRONMENT="${CONTROLPLANE_ENVIRONMENT:-Development}"
+# The development token issuer (scripts/dev-token.sh) is an explicit opt-in, for local runs only; set
+# AUTH_METADATA_URL and AUTH_AUDIENCE instead to use Entra ID.
+if [[ -z "${AUTH_METADATA_URL:-}" && -z "${AUTH_JWKS_URL:-}" ]]; then
+  export AUTH_DEV_ISSUER="${AUTH_DEV_ISSUER:-true}"
+fi
 export PORT="${PORT:-7071}"
 echo "run-local: control plane on http://127.0.0.1:$PORT/api (regions: $CONTROLPLANE_REGIONS); Ctrl-C stops it"
 java ${JAVA_OPTS:-} -jar standalone/target/controlplane-standalone.jar

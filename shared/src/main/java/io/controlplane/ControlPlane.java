@@ -65,7 +65,7 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane create(Map<String, String> values) {
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
         DispatchSettings dispatch = DispatchSettings.from(values);
-        TenancySettings tenancy = TenancySettings.from(values);
+        TenancySettings tenancy = TenancySettings.from(values, settings);
         TelemetrySettings telemetrySettings = TelemetrySettings.from(values);
         TelemetrySetup.Installed telemetry = TelemetrySetup.install(telemetrySettings, settings.regions(),
                 settings.environment().name());
@@ -101,6 +101,7 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies,
                                       TelemetrySetup.Installed telemetry) {
+        tenancy.requireSafeFor(settings);
         Telemetry reporting = Telemetry.of(telemetry.openTelemetry(), clock);
         ObjectMapper json = Json.mapper();
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
@@ -122,7 +123,8 @@ public final class ControlPlane implements AutoCloseable {
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
-                new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json),
+                new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
+                        new io.controlplane.validation.EndpointHosts(settings.allowedPrivateHosts())),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
         ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry);
         echo.target = controlPlane;

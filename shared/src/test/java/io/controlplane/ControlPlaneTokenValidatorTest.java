@@ -88,8 +88,9 @@ class ControlPlaneTokenValidatorTest {
     }
 
     @Test
-    void withoutEntraSettingsTheDevelopmentIssuerIsUsedAsBefore(@TempDir Path dir) {
+    void optedInTheDevelopmentIssuerIsUsedAsBefore(@TempDir Path dir) {
         Map<String, String> values = development();
+        values.put(ControlPlaneSettings.AUTH_DEV_ISSUER, "true");
         values.put(ControlPlaneSettings.DEV_ISSUER_KEY_FILE, dir.resolve("dev-key.json").toString());
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
 

@@ -35,6 +35,7 @@ final class BenchInstance implements AutoCloseable {
         values.put("STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         values.put("STORAGE_TABLE_PREFIX", prefix);
         values.put("CONTROLPLANE_REGIONS", REGION);
+        values.put("AUTH_DEV_ISSUER", "true");
         values.put("DEV_ISSUER_KEY_FILE", work.resolve("key.json").toString());
         values.put("PORT", "0");
         values.put("BIND_ADDRESS", "127.0.0.1");

@@ -258,7 +258,8 @@ class BicepMatchesCodeTest {
         // before the api's MAX_REQUEST_BYTES check ever sees them.
         JsonNode parameter = main.path("params").path("maxRequestBytes");
         Map<String, String> base = Map.of(ControlPlaneSettings.REGIONS, "westeurope",
-                ControlPlaneSettings.STORAGE_CONNECTION_STRING, "UseDevelopmentStorage=true");
+                ControlPlaneSettings.STORAGE_CONNECTION_STRING, "UseDevelopmentStorage=true",
+                ControlPlaneSettings.AUTH_DEV_ISSUER, "true");
         int codeDefault = ControlPlaneSettings.from(base).maxRequestBytes();
         assertThat(parameter.path("default").asInt()).as("maxRequestBytes default").isEqualTo(codeDefault);
         int minimum = parameter.path("minValue").asInt();

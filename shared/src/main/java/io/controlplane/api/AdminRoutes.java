@@ -69,15 +69,19 @@ final class AdminRoutes {
         return responses.json(200, Map.of("items", items));
     }
 
-    record EntitlementView(String tenantId, String tier, List<String> regions, String dedicatedPool, int maxConcurrentJobs) {
+    record EntitlementView(String tenantId, String tier, List<String> regions, String dedicatedPool, int maxConcurrentJobs,
+                           List<String> keyVaults, List<String> envPools) {
         static EntitlementView of(TenantEntitlement e) {
             return new EntitlementView(e.tenantId(), e.maxTier().name(), e.regions().stream().sorted().toList(), e.dedicatedPool(),
-                    e.maxConcurrentJobs());
+                    e.maxConcurrentJobs(), e.keyVaults().stream().sorted().toList(), e.envPools().stream().sorted().toList());
         }
     }
 
+    /** A Key Vault name, optionally with a secret-name prefix: {@code kv-contoso} or {@code kv-shared/contoso-}. */
+    static final Pattern KEY_VAULT_SCOPE = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9](/[a-zA-Z0-9-]{1,127})?");
+
     private ApiResponse entitle(ApiRequest request, Caller caller, Map<String, String> params) {
-        String tenantId = params.get("tenantId");
+        String tenantId = lowerCase(params.get("tenantId"));
         BodyFields f = new BodyFields(bodies.read(request, true));
         List<FieldError> errors = new ArrayList<>();
         if (!KeySafety.isTenantId(tenantId)) {
@@ -91,11 +95,14 @@ final class AdminRoutes {
         Set<String> regions = f.names("regions", 64, Pattern.compile("[a-z][a-z0-9]{1,39}"));
         String pool = f.text("dedicatedPool", false, 64, AgentRoutes.NAME, null);
         int max = (int) f.integer("maxConcurrentJobs", false, 1, 100_000, 100);
+        Set<String> keyVaults = f.names("keyVaults", 64, KEY_VAULT_SCOPE);
+        Set<String> envPools = f.names("envPools", 64, AgentRoutes.NAME);
         errors.addAll(f.errors());
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        TenantEntitlement stored = app.admin().entitle(new TenantEntitlement(tenantId, tier, regions, pool, max));
+        TenantEntitlement stored = app.admin().entitle(new TenantEntitlement(tenantId, tier, regions, pool, max, keyVaults,
+                envPools));
         return responses.json(200, EntitlementView.of(stored));
     }
 
@@ -134,16 +141,23 @@ final class AdminRoutes {
     }
 
     private ApiResponse erase(ApiRequest request, Caller caller, Map<String, String> params) {
-        app.tenantData().erase(tenantId(params), caller.subject());
+        app.tenantData().erase(tenantId(params), "operator");
         return ApiResponse.empty(204);
     }
 
-    /** A path tenant id that could never be a tenant's is refused as invalid (it names no data). */
+    /**
+     * A path tenant id that could never be a tenant's is refused as invalid (it names no data). Lower
+     * case, as the token validator makes every {@code tid}: Entra GUIDs in any case name one tenant.
+     */
     private static String tenantId(Map<String, String> params) {
-        String tenantId = params.get("tenantId");
+        String tenantId = lowerCase(params.get("tenantId"));
         if (!KeySafety.isTenantId(tenantId)) {
             throw new ValidationException(List.of(new FieldError("tenantId", "is not a valid tenant id")));
         }
         return tenantId;
+    }
+
+    private static String lowerCase(String tenantId) {
+        return tenantId == null ? null : tenantId.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -131,7 +131,7 @@ public final class HttpApi {
                 span.span().setStatus(StatusCode.ERROR);
             }
             LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
-                    request.method(), loggable(path), response.status(),
+                    io.controlplane.telemetry.LogValues.sanitise(request.method()), loggable(path), response.status(),
                     (System.nanoTime() - started) / 1_000_000, exchange.caller == null ? "-" : exchange.caller.tenantId(), requestId);
         }
         telemetry.metrics().httpRequest(method, exchange.route == null ? null : exchange.route.path().template(),
@@ -269,7 +269,8 @@ public final class HttpApi {
         if (e instanceof InvalidContinuationTokenException) {
             return responses.problem(ProblemType.INVALID_CONTINUATION_TOKEN, e.getMessage(), instance, List.of(), Map.of());
         }
-        LOG.error("event=unhandled_error method={} path={} error={} requestId={}", request.method(), loggable(instance),
+        LOG.error("event=unhandled_error method={} path={} error={} requestId={}",
+                io.controlplane.telemetry.LogValues.sanitise(request.method()), loggable(instance),
                 e.getClass().getName(), requestId, e);
         return responses.problem(ProblemType.INTERNAL, "The control plane failed to handle the request; "
                 + "it has been logged with this response's x-request-id.", instance, List.of(), Map.of());

@@ -41,11 +41,15 @@ public final class EraseJob {
             throw new InvalidStateException("Job " + job.id() + " is " + job.state() + "; only a finished job (Completed, Failed"
                     + " or Cancelled) can be erased: cancel it first.");
         }
-        erase(job, caller.subject());
+        erase(job, "client");
     }
 
-    /** Erases a finished job read just before (by the caller or the retention purge). */
-    void erase(Job job, String actor) {
+    /**
+     * Erases a finished job read just before (by the caller or the retention purge).
+     *
+     * @param by who asked, for the log: {@code client} or {@code retention} (never a token's {@code sub}: personal data)
+     */
+    void erase(Job job, String by) {
         // Mappings before the job while no other job shares the scope, so an erase cut short can be run
         // again; and once more after it, for two last jobs of a scope erased at once (each saw the other).
         boolean mappingsErased = eraseMappingsIfUnshared(job);
@@ -55,8 +59,8 @@ public final class EraseJob {
             mappingsErased = eraseMappingsIfUnshared(job);
         }
         if (erased) {
-            LOG.info("event=job_erased jobId={} tenant={} region={} actor={} mappingsErased={}", job.id(), job.tenantId(),
-                    job.spec().region(), actor, mappingsErased);
+            LOG.info("event=job_erased jobId={} tenant={} region={} by={} mappingsErased={}", job.id(), job.tenantId(),
+                    job.spec().region(), by, mappingsErased);
         }
     }
 

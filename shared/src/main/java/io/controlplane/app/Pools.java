@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class Pools {
 
-    private static final Duration TTL = Duration.ofSeconds(30);
+    /** How stale another instance's view of an entitlement may be (a change or an erase made elsewhere). */
+    public static final Duration TTL = Duration.ofSeconds(30);
 
     private final TenantStore tenants;
     private final Clock clock;
@@ -49,14 +50,16 @@ public final class Pools {
         Map<String, String> ownerByPool = new HashMap<>();
         Map<String, String> poolByTenant = new HashMap<>();
         Map<String, TenantEntitlement> entitlements = new HashMap<>();
+        Map<String, java.util.Set<String>> envPools = new HashMap<>();
         for (TenantEntitlement t : tenants.list()) {
             entitlements.put(t.tenantId(), t);
+            envPools.put(t.tenantId(), t.envPools());
             if (t.dedicatedPool() != null) {
                 ownerByPool.put(t.dedicatedPool(), t.tenantId());
                 poolByTenant.put(t.tenantId(), t.dedicatedPool());
             }
         }
-        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant), Map.copyOf(entitlements));
+        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools), Map.copyOf(entitlements));
         loadedAt = now;
         return cached;
     }

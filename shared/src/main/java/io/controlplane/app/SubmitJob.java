@@ -8,6 +8,7 @@ import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.NotEntitledException;
 import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.JobStore;
 import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
@@ -88,7 +89,14 @@ public final class SubmitJob {
         }
     }
 
-    /** Checks the tenant's entitlement; returns its quota of unfinished jobs. */
+    /**
+     * Checks the tenant's entitlement (tier, region, and that its credential references name only its
+     * own vaults and, for {@code env:}, its own pools); returns its quota of unfinished jobs. A tenant
+     * without one is unrestricted: only a single-tenant Development deployment allows that
+     * ({@link io.controlplane.config.TenancySettings}).
+     *
+     * @throws ValidationException listing every credential reference the tenant may not use
+     */
     private int admit(String tenantId, JobSpec spec) {
         Optional<TenantEntitlement> entitlement = entitlements.entitlement(tenantId);
         if (entitlement.isEmpty()) {
@@ -99,6 +107,10 @@ public final class SubmitJob {
             return JobStore.UNLIMITED;
         }
         entitlement.get().admit(spec);
+        List<io.controlplane.domain.FieldError> credentials = entitlement.get().credentialProblems(spec);
+        if (!credentials.isEmpty()) {
+            throw new ValidationException(credentials);
+        }
         return entitlement.get().maxConcurrentJobs();
     }
 

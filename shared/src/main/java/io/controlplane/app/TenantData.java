@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
  * A tenant's data as a whole, for GDPR/CCPA requests: everything stored for it, exported as one
  * document, and erased from every table: jobs with their history, checkpoints and
  * Idempotency-Keys, ID mappings of every scope, ready entries, the agents its identities
- * registered, and its entitlement.
+ * registered, its entitlement, and its leases and slot holds on other identities' agents.
+ *
+ * <p>Caches of other instances: the entitlement is cached for at most {@link Pools#TTL} (another
+ * instance may admit a submission of the erased tenant, as entitled before, within that time; it is
+ * erased with the rest by a second erase, which is idempotent); a remembered agent principal is
+ * kept per lease, and the erased tenant's leases end with its jobs, so it is never consulted again.
  */
 public final class TenantData {
 
@@ -100,9 +105,11 @@ public final class TenantData {
      * (their next write is refused as lease-lost). Refused, with nothing erased, while an agent its
      * identities registered holds a lease on another tenant's job: that agent is drained first.
      *
+     * @param by who asked, for the log line (a role such as {@code operator}; never a token's {@code sub},
+     *     which is personal data)
      * @throws InvalidStateException when such an agent exists
      */
-    public void erase(String tenantId, String actor) {
+    public void erase(String tenantId, String by) {
         List<Agent> own = registeredBy(tenantId);
         for (Agent agent : own) {
             List<String> others = agent.leases().stream().filter(l -> !l.tenantId().equals(tenantId)).map(AgentLease::jobId).toList();
@@ -120,13 +127,45 @@ public final class TenantData {
         }
         jobs.eraseTenant(tenantId);
         expiries.eraseTenant(tenantId);
+        int released = releaseFromOtherAgents(tenantId);
         agents.forgetPrincipals();
         for (Agent agent : own) {
             deleteAgent(agent);
         }
         tenants.delete(tenantId);
         pools.invalidate();
-        LOG.info("event=tenant_erased tenant={} actor={} jobs={} agents={}", tenantId, actor, erased, own.size());
+        LOG.info("event=tenant_erased tenant={} by={} jobs={} agents={} leasesReleased={}", tenantId, by, erased, own.size(),
+                released);
+    }
+
+    /**
+     * Takes the tenant's leases (and slot holds) off the agents other identities registered (the
+     * operator's shared agents): they name the tenant, and would keep its slots busy until the
+     * reconcile pass found the jobs gone. Their next call with such a lease answers lease-lost.
+     */
+    private int releaseFromOtherAgents(String tenantId) {
+        int released = 0;
+        for (String region : agents.regions().stream().sorted().toList()) {
+            for (Agent agent : agents.store().list(region)) {
+                if (tenantId.equals(agent.principalTenant()) || !namesTenant(agent, tenantId)) {
+                    continue;
+                }
+                released += (int) agent.leases().stream().filter(l -> l.tenantId().equals(tenantId)).count();
+                agents.modify(agent, current -> {
+                    if (!namesTenant(current, tenantId)) {
+                        return current;
+                    }
+                    Agent cleared = current.withLeases(current.leases().stream().filter(l -> !l.tenantId().equals(tenantId)).toList());
+                    return current.heldFor() != null && tenantId.equals(current.heldFor().tenantId()) ? cleared.withHold(null) : cleared;
+                });
+            }
+        }
+        return released;
+    }
+
+    private static boolean namesTenant(Agent agent, String tenantId) {
+        return agent.leases().stream().anyMatch(l -> l.tenantId().equals(tenantId))
+                || agent.heldFor() != null && tenantId.equals(agent.heldFor().tenantId());
     }
 
     /** Deletes the agent, reading it again while heartbeats keep changing it. */

@@ -31,7 +31,9 @@ public record ControlPlaneSettings(
         String authMetadataUrl,
         Set<String> authAllowedTenants,
         Set<String> authOperatorTenants,
+        boolean devIssuer,
         String devIssuerKeyFile,
+        Set<String> allowedPrivateHosts,
         int maxRequestBytes,
         int maxSpecBytes,
         MessagingService messaging,
@@ -72,6 +74,10 @@ public record ControlPlaneSettings(
     public static final String AUTH_ALLOWED_TENANTS = "AUTH_ALLOWED_TENANTS";
     public static final String AUTH_OPERATOR_TENANTS = "AUTH_OPERATOR_TENANTS";
     public static final String DEV_ISSUER_KEY_FILE = "DEV_ISSUER_KEY_FILE";
+    /** The explicit opt-in to the development token issuer (local runs and tests only). */
+    public static final String AUTH_DEV_ISSUER = "AUTH_DEV_ISSUER";
+    /** Host names (or {@code *.suffix}) that job URLs may name although they look private or local. */
+    public static final String JOBS_ALLOWED_PRIVATE_HOSTS = "JOBS_ALLOWED_PRIVATE_HOSTS";
     public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
     public static final String MAX_SPEC_BYTES = "MAX_SPEC_BYTES";
     public static final String MESSAGING = "MESSAGING";
@@ -88,6 +94,13 @@ public record ControlPlaneSettings(
     private static final String ANY_TENANT = "*";
     private static final String OPENID_CONFIGURATION_PATH = "/.well-known/openid-configuration";
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+    /**
+     * Variables the platform sets when the process runs in Azure App Service / Functions, Container
+     * Apps or Kubernetes: where the development issuer must never be trusted.
+     */
+    static final List<String> HOSTED_SIGNALS = List.of("WEBSITE_INSTANCE_ID", "CONTAINER_APP_NAME", "KUBERNETES_SERVICE_HOST");
+    private static final Pattern ALLOWED_HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
+            + "|[0-9.]+|\\[[0-9a-f:.]+]");
 
     private static final Pattern STANDARD_TABLE_ENDPOINT = Pattern.compile("(https://[^./]+)\\.table\\.([^/]+)/?");
 
@@ -98,6 +111,7 @@ public record ControlPlaneSettings(
         regions = Set.copyOf(regions);
         authAllowedTenants = Set.copyOf(authAllowedTenants);
         authOperatorTenants = Set.copyOf(authOperatorTenants);
+        allowedPrivateHosts = Set.copyOf(allowedPrivateHosts);
     }
 
     /**
@@ -111,16 +125,54 @@ public record ControlPlaneSettings(
                 + ", tableEndpoint=" + tableEndpoint + ", tablePrefix=" + tablePrefix + ", authIssuer=" + authIssuer
                 + ", authAudience=" + authAudience + ", authJwksUrl=" + authJwksUrl + ", authMetadataUrl=" + authMetadataUrl
                 + ", authAllowedTenants=" + authAllowedTenants.stream().sorted().toList()
-                + ", authOperatorTenants=" + authOperatorTenants.stream().sorted().toList() + ", devIssuerKeyFile=" + devIssuerKeyFile
+                + ", authOperatorTenants=" + authOperatorTenants.stream().sorted().toList() + ", devIssuer=" + devIssuer
+                + ", devIssuerKeyFile=" + devIssuerKeyFile + ", allowedPrivateHosts=" + allowedPrivateHosts.stream().sorted().toList()
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxSpecBytes=" + maxSpecBytes
                 + ", messaging=" + messaging.settingValue() + ", queueEndpoint=" + queueEndpoint
                 + ", serviceBusConnectionString=" + (serviceBusConnectionString == null ? null : "<redacted>")
                 + ", serviceBusNamespace=" + serviceBusNamespace + ", queuePrefix=" + queuePrefix + "]";
     }
 
-    /** True when tokens come from the local development issuer rather than Entra ID (or another issuer's keys). */
+    /**
+     * True when tokens come from the local development issuer rather than Entra ID (or another
+     * issuer's keys): only with {@code AUTH_DEV_ISSUER=true}, never in Production or on Azure.
+     */
     public boolean usesDevIssuer() {
-        return authJwksUrl == null && authMetadataUrl == null;
+        return devIssuer;
+    }
+
+    /** True when tokens of more than one tenant are admitted ({@code AUTH_ALLOWED_TENANTS} is {@code *} or a list). */
+    public boolean admitsSeveralTenants() {
+        return authAllowedTenants.contains(ANY_TENANT) || authAllowedTenants.size() > 1;
+    }
+
+    /**
+     * Refuses to serve the development issuer on anything but a loopback address: its tokens are
+     * whatever anyone holding the local key file says, so it must not be reachable from elsewhere.
+     * A host calls it with the address it binds to; literal addresses and {@code localhost} only
+     * (no name is resolved).
+     *
+     * @throws IllegalArgumentException when the development issuer is on and the address is not loopback
+     */
+    public void requireLoopbackForDevIssuer(String setting, String bindAddress) {
+        if (devIssuer && !isLoopback(bindAddress)) {
+            throw new IllegalArgumentException("Invalid control plane settings:\n - " + AUTH_DEV_ISSUER + "=true needs " + setting
+                    + " to be a loopback address (127.0.0.1, ::1 or localhost), not '" + bindAddress
+                    + "': development tokens must not be accepted from other machines; configure Entra ID ("
+                    + AUTH_METADATA_URL + ") to listen on other addresses");
+        }
+    }
+
+    static boolean isLoopback(String address) {
+        if (address == null) {
+            return false;
+        }
+        String a = address.trim().toLowerCase(Locale.ROOT);
+        if (a.startsWith("[") && a.endsWith("]")) {
+            a = a.substring(1, a.length() - 1);
+        }
+        return a.equals("localhost") || a.equals("::1") || a.equals("0:0:0:0:0:0:0:1")
+                || a.matches("127\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){2}");
     }
 
     /** True when the issuer and its keys come from an OpenID configuration document. */
@@ -186,8 +238,22 @@ public record ControlPlaneSettings(
             b.authOperatorTenants(new LinkedHashSet<>(Arrays.stream(operators.split(",")).map(String::trim)
                     .filter(t -> !t.isEmpty()).toList()));
         }
+        String devIssuer = get(values, AUTH_DEV_ISSUER);
+        if (devIssuer != null) {
+            switch (devIssuer.toLowerCase(Locale.ROOT)) {
+                case "true" -> b.devIssuer(true);
+                case "false" -> b.devIssuer(false);
+                default -> problems.add(AUTH_DEV_ISSUER + " must be true or false");
+            }
+        }
+        b.hostedOn(HOSTED_SIGNALS.stream().filter(name -> get(values, name) != null).toList());
         if (get(values, DEV_ISSUER_KEY_FILE) != null) {
             b.devIssuerKeyFile(get(values, DEV_ISSUER_KEY_FILE));
+        }
+        String privateHosts = get(values, JOBS_ALLOWED_PRIVATE_HOSTS);
+        if (privateHosts != null) {
+            b.allowedPrivateHosts(new LinkedHashSet<>(Arrays.stream(privateHosts.split(",")).map(String::trim)
+                    .filter(h -> !h.isEmpty()).toList()));
         }
         b.maxRequestBytes(intValue(values, MAX_REQUEST_BYTES, b.maxRequestBytes, problems));
         b.maxSpecBytes(intValue(values, MAX_SPEC_BYTES, b.maxSpecBytes, problems));
@@ -249,7 +315,10 @@ public record ControlPlaneSettings(
         private String authMetadataUrl;
         private Set<String> authAllowedTenants = Set.of();
         private Set<String> authOperatorTenants = Set.of();
+        private boolean devIssuer;
+        private List<String> hostedOn = List.of();
         private String devIssuerKeyFile = ".local/dev-issuer-key.json";
+        private Set<String> allowedPrivateHosts = Set.of();
         private int maxRequestBytes = 1024 * 1024;
         private int maxSpecBytes = 256 * 1024;
         private MessagingService messaging = MessagingService.StorageQueues;
@@ -271,7 +340,13 @@ public record ControlPlaneSettings(
         /** Tenant ids (any case), or just {@code *} for every tenant. */
         public Builder authAllowedTenants(Set<String> value) { this.authAllowedTenants = value == null ? Set.of() : value; return this; }
         public Builder authOperatorTenants(Set<String> value) { this.authOperatorTenants = value == null ? Set.of() : value; return this; }
+        /** The explicit opt-in to the development issuer ({@code AUTH_DEV_ISSUER=true}). */
+        public Builder devIssuer(boolean value) { this.devIssuer = value; return this; }
+        /** The {@link #HOSTED_SIGNALS} variables that are set: the process runs on Azure or Kubernetes. */
+        public Builder hostedOn(List<String> value) { this.hostedOn = value == null ? List.of() : List.copyOf(value); return this; }
         public Builder devIssuerKeyFile(String value) { this.devIssuerKeyFile = value; return this; }
+        /** Host names, {@code *.suffix} patterns or literal addresses job URLs may name although they are private. */
+        public Builder allowedPrivateHosts(Set<String> value) { this.allowedPrivateHosts = value == null ? Set.of() : value; return this; }
         public Builder maxRequestBytes(int value) { this.maxRequestBytes = value; return this; }
         public Builder maxSpecBytes(int value) { this.maxSpecBytes = value; return this; }
         public Builder messaging(MessagingService value) { this.messaging = value; return this; }
@@ -306,7 +381,7 @@ public record ControlPlaneSettings(
             if (authOperatorTenants.stream().anyMatch(t -> !TENANT_ID.matcher(t.toLowerCase(Locale.ROOT)).matches())) {
                 problems.add(AUTH_OPERATOR_TENANTS + " must be Entra tenant ids (GUIDs) separated by commas");
             }
-            if (!authOperatorTenants.isEmpty() && authJwksUrl == null && authMetadataUrl == null) {
+            if (!authOperatorTenants.isEmpty() && authJwksUrl == null && authMetadataUrl == null && devIssuer) {
                 problems.add(AUTH_OPERATOR_TENANTS + " needs " + AUTH_METADATA_URL + " (or " + AUTH_JWKS_URL
                         + "): the development issuer's tenants are whatever a local token says");
             }
@@ -316,12 +391,41 @@ public record ControlPlaneSettings(
                 problems.add(AUTH_OPERATOR_TENANTS + " must name the tenant(s) whose tokens may hold " + "ControlPlane.Admin"
                         + " and Agents.Run when " + AUTH_ALLOWED_TENANTS + " admits more than one tenant");
             }
-            if (!authAllowedTenants.isEmpty() && authJwksUrl == null && authMetadataUrl == null) {
+            if (!authAllowedTenants.isEmpty() && authJwksUrl == null && authMetadataUrl == null && devIssuer) {
                 problems.add(AUTH_ALLOWED_TENANTS + " needs " + AUTH_METADATA_URL + " (or " + AUTH_JWKS_URL
                         + "): the development issuer admits every tenant");
             }
             if ((authJwksUrl != null || authMetadataUrl != null) && audiencesOf(authAudience).isEmpty()) {
                 problems.add(AUTH_AUDIENCE + " must name at least one audience");
+            }
+        }
+
+        /** The development issuer is an explicit opt-in, and never in Production or on Azure. */
+        private void devIssuerProblems(List<String> problems) {
+            String entra = "set " + AUTH_METADATA_URL + " and " + AUTH_AUDIENCE + " for Entra ID (or " + AUTH_JWKS_URL + " and "
+                    + AUTH_ISSUER + ")";
+            boolean issuerConfigured = authJwksUrl != null || authMetadataUrl != null;
+            if (devIssuer && issuerConfigured) {
+                problems.add(AUTH_DEV_ISSUER + "=true excludes " + AUTH_METADATA_URL + " and " + AUTH_JWKS_URL
+                        + ": choose the development issuer or a real one");
+            } else if (environment == Environment.Production && (devIssuer || !issuerConfigured)) {
+                problems.add("the development token issuer is refused in Production: " + entra);
+            } else if (devIssuer && !hostedOn.isEmpty()) {
+                problems.add("the development token issuer is refused on Azure or Kubernetes (" + String.join(", ", hostedOn)
+                        + " is set): " + entra);
+            } else if (!devIssuer && !issuerConfigured) {
+                problems.add("no token issuer is configured: " + entra + "; for a local run only, " + AUTH_DEV_ISSUER
+                        + "=true trusts the development issuer (scripts/run-local.sh sets it)");
+            }
+        }
+
+        private void allowedPrivateHostProblems(List<String> problems) {
+            for (String host : allowedPrivateHosts) {
+                if (!ALLOWED_HOST.matcher(host.toLowerCase(Locale.ROOT)).matches() || host.equals("*") || host.startsWith("*.")
+                        && !host.substring(2).contains(".")) {
+                    problems.add(JOBS_ALLOWED_PRIVATE_HOSTS + ": '" + host + "' is not a host name, a *.domain.tld pattern or"
+                            + " an IP address");
+                }
             }
         }
 
@@ -366,10 +470,7 @@ public record ControlPlaneSettings(
             if (tablePrefix == null || !tablePrefix.matches("[A-Za-z][A-Za-z0-9]{0,40}")) {
                 problems.add(TABLE_PREFIX + " must be letters and digits, starting with a letter");
             }
-            if (authJwksUrl == null && authMetadataUrl == null && environment == Environment.Production) {
-                problems.add("the development token issuer is refused in Production: set " + AUTH_METADATA_URL + " and "
-                        + AUTH_AUDIENCE + " for Entra ID (or " + AUTH_JWKS_URL + " and " + AUTH_ISSUER + ")");
-            }
+            devIssuerProblems(problems);
             if (authJwksUrl != null && !authJwksUrl.startsWith("https://")) {
                 problems.add(AUTH_JWKS_URL + " must be an https URL");
             }
@@ -377,6 +478,7 @@ public record ControlPlaneSettings(
                 problems.add(AUTH_ISSUER + " must name the token issuer when " + AUTH_JWKS_URL + " is set");
             }
             authProblems(problems);
+            allowedPrivateHostProblems(problems);
             if (maxRequestBytes < 1024) {
                 problems.add(MAX_REQUEST_BYTES + " must be at least 1024");
             }
@@ -412,7 +514,9 @@ public record ControlPlaneSettings(
                     authIssuer, authAudience, authJwksUrl, authMetadataUrl,
                     authAllowedTenants.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
                     authOperatorTenants.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
-                    devIssuerKeyFile, maxRequestBytes, maxSpecBytes, messaging,
+                    devIssuer, devIssuerKeyFile,
+                    allowedPrivateHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
+                    maxRequestBytes, maxSpecBytes, messaging,
                     effectiveQueueEndpoint, serviceBusConnectionString, serviceBusNamespace, queuePrefix);
         }
     }

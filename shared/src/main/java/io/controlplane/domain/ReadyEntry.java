@@ -8,6 +8,8 @@ import java.util.List;
  * then the job's submission time, then its id; a job that comes back (lease lost, retry, resume)
  * gets the same key, so it keeps its place and an entry is never duplicated. {@code notBefore}
  * holds back a retry (back-off); {@code insertedAt} tells a fresh entry from a stale one.
+ * {@code envCredentials}: the job names {@code env:} references, so only agents of the tenant's
+ * {@code envPools} may take it (their environment holds its variables, a shared agent's does not).
  */
 public record ReadyEntry(
         String region,
@@ -18,15 +20,23 @@ public record ReadyEntry(
         Instant enqueuedAt,
         Instant notBefore,
         Instant insertedAt,
-        String etag) {
+        String etag,
+        boolean envCredentials) {
 
     public ReadyEntry {
         requiredCapabilities = List.copyOf(requiredCapabilities);
     }
 
+    /** An entry of a job without {@code env:} references. */
+    public ReadyEntry(String region, String tenantId, String jobId, Tier tier, List<String> requiredCapabilities,
+                      Instant enqueuedAt, Instant notBefore, Instant insertedAt, String etag) {
+        this(region, tenantId, jobId, tier, requiredCapabilities, enqueuedAt, notBefore, insertedAt, etag, false);
+    }
+
     public static ReadyEntry of(Job job, Instant notBefore, Instant now) {
         return new ReadyEntry(job.spec().region(), job.tenantId(), job.id(), job.spec().tier(),
-                job.spec().requiredCapabilities(), job.createdAt(), notBefore, now, null);
+                job.spec().requiredCapabilities(), job.createdAt(), notBefore, now, null,
+                CredentialReference.anyEnvIn(job.spec()));
     }
 
     /** Ordering key: Platinum "0", Premium "1", Standard "2", then submission millis, then job id. */
@@ -43,6 +53,7 @@ public record ReadyEntry(
     }
 
     public ReadyEntry withEtag(String newEtag) {
-        return new ReadyEntry(region, tenantId, jobId, tier, requiredCapabilities, enqueuedAt, notBefore, insertedAt, newEtag);
+        return new ReadyEntry(region, tenantId, jobId, tier, requiredCapabilities, enqueuedAt, notBefore, insertedAt, newEtag,
+                envCredentials);
     }
 }

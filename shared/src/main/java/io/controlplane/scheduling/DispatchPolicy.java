@@ -18,7 +18,8 @@ import java.util.Objects;
  *       never starved forever.</li>
  *   <li>Admission: the agent's capabilities cover the job's; a dedicated pool takes only its
  *       tenant's jobs; a tenant with a dedicated pool uses it first: shared agents leave its jobs
- *       alone for {@code dedicatedPoolPreference}; a job held back for retry waits its turn.</li>
+ *       alone for {@code dedicatedPoolPreference}; a job held back for retry waits its turn; a job with
+ *       {@code env:} references runs only in the pools its tenant's entitlement names for them.</li>
  * </ul>
  */
 public final class DispatchPolicy {
@@ -53,7 +54,7 @@ public final class DispatchPolicy {
     /** Whether {@code agent} may take {@code entry} now (agent health and slots are checked apart). */
     public boolean admits(Agent agent, ReadyEntry entry, PoolDirectory pools, Instant now) {
         if (!agent.region().equals(entry.region()) || !agent.hasCapabilities(entry.requiredCapabilities())
-                || entry.isHeldBack(now)) {
+                || entry.isHeldBack(now) || entry.envCredentials() && !pools.mayResolveEnv(entry.tenantId(), agent.pool())) {
             return false;
         }
         var owner = pools.ownerOf(agent.pool());

@@ -2,17 +2,36 @@ package io.controlplane.scheduling;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** Which pools are dedicated to which tenant; every pool not listed is shared. */
-public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant) {
+/**
+ * Which pools are dedicated to which tenant (every pool not listed is shared), and, for each
+ * tenant with an entitlement, the pools that may run its jobs with {@code env:} references.
+ */
+public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
+                            Map<String, Set<String>> envPoolsByTenant) {
 
     public PoolDirectory {
         ownerByPool = Map.copyOf(ownerByPool);
         poolByTenant = Map.copyOf(poolByTenant);
+        envPoolsByTenant = Map.copyOf(envPoolsByTenant);
+    }
+
+    public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant) {
+        this(ownerByPool, poolByTenant, Map.of());
     }
 
     public static PoolDirectory shared() {
         return new PoolDirectory(Map.of(), Map.of());
+    }
+
+    /**
+     * Whether an agent of {@code pool} may resolve the tenant's {@code env:} references: a tenant with
+     * an entitlement only in the pools it names; one without (a single-tenant deployment) anywhere.
+     */
+    public boolean mayResolveEnv(String tenantId, String pool) {
+        Set<String> pools = envPoolsByTenant.get(tenantId);
+        return pools == null || pool != null && pools.contains(pool);
     }
 
     public Optional<String> ownerOf(String pool) {

@@ -32,7 +32,10 @@ import java.util.regex.Pattern;
 /**
  * Turns a submitted JSON body into a {@link JobSpec}, or reports every problem at once. Checks
  * shape and types, required fields, enums, the regions this deployment serves, URL shapes, lengths,
- * key-safe identifiers, size, and that credentials appear only as references.
+ * key-safe identifiers, size, that credentials appear only as references, and that endpoint URLs
+ * name no loopback, link-local, private or local host unless the operator allows it
+ * ({@link EndpointHosts}). Which vaults and pools those references may name depends on the tenant:
+ * {@link io.controlplane.app.SubmitJob} checks them against its entitlement.
  */
 public final class JobSpecValidator {
 
@@ -53,11 +56,19 @@ public final class JobSpecValidator {
     private final Set<String> servedRegions;
     private final int maxSpecBytes;
     private final ObjectMapper json;
+    private final EndpointHosts hosts;
 
+    /** Endpoint URLs may name public hosts only. */
     public JobSpecValidator(Set<String> servedRegions, int maxSpecBytes, ObjectMapper json) {
+        this(servedRegions, maxSpecBytes, json, EndpointHosts.publicOnly());
+    }
+
+    /** @param hosts which hosts endpoint URLs may name (public ones, and those the operator allows) */
+    public JobSpecValidator(Set<String> servedRegions, int maxSpecBytes, ObjectMapper json, EndpointHosts hosts) {
         this.servedRegions = Set.copyOf(servedRegions);
         this.maxSpecBytes = maxSpecBytes;
         this.json = json;
+        this.hosts = hosts;
     }
 
     public int maxSpecBytes() {
@@ -278,7 +289,7 @@ public final class JobSpecValidator {
         return result;
     }
 
-    private static Endpoint endpoint(JsonNode node, String at, List<FieldError> errors) {
+    private Endpoint endpoint(JsonNode node, String at, List<FieldError> errors) {
         if (node == null || node.isNull()) {
             errors.add(new FieldError(at, "is required: { type, url, project, credentialRef }"));
             return null;
@@ -297,7 +308,7 @@ public final class JobSpecValidator {
         return new Endpoint(type, url, project, credentialRef);
     }
 
-    private static String url(JsonNode node, EndpointType type, List<FieldError> errors) {
+    private String url(JsonNode node, EndpointType type, List<FieldError> errors) {
         if (node == null || node.isNull()) {
             if (type != EndpointType.Simulated) {
                 errors.add(new FieldError("url", "is required"));
@@ -332,6 +343,9 @@ public final class JobSpecValidator {
                 errors.add(new FieldError("url", "must name a host"));
             } else if (embedsCredentials(uri.getRawUserInfo(), scheme)) {
                 errors.add(new FieldError("url", "must not embed credentials; give them as credentialRef"));
+            } else if (!scheme.equals("sim")) {
+                // sim: names no host; every other scheme is where an agent connects with the tenant's credentials.
+                hosts.refusal(uri.getHost()).ifPresent(why -> errors.add(new FieldError("url", why)));
             }
         } catch (URISyntaxException e) {
             errors.add(new FieldError("url", "is not a valid URL: " + e.getReason()));

@@ -16,7 +16,7 @@ class MessagingAgentChannelTest {
 
     @Test
     void storageQueuesHaveNoPushChannelAgentsHearCommandsInHeartbeats() {
-        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(
+        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(ControlPlaneSettings.AUTH_DEV_ISSUER, "true",
                 ControlPlaneSettings.REGIONS, "westeurope",
                 ControlPlaneSettings.STORAGE_CONNECTION_STRING, "UseDevelopmentStorage=true"));
 
@@ -29,7 +29,7 @@ class MessagingAgentChannelTest {
 
     @Test
     void serviceBusIsChosenByTheMessagingSettingAndBuildsWithoutConnecting() {
-        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(
+        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(ControlPlaneSettings.AUTH_DEV_ISSUER, "true",
                 ControlPlaneSettings.REGIONS, "westeurope",
                 ControlPlaneSettings.STORAGE_CONNECTION_STRING, "UseDevelopmentStorage=true",
                 ControlPlaneSettings.MESSAGING, "servicebus",

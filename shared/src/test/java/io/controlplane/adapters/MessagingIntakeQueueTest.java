@@ -23,7 +23,7 @@ class MessagingIntakeQueueTest {
     @Test
     void theDefaultIsStorageQueuesUnderTheQueuePrefix() throws Exception {
         String prefix = "m" + ProcessHandle.current().pid() + "-";
-        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(
+        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(ControlPlaneSettings.AUTH_DEV_ISSUER, "true",
                 ControlPlaneSettings.REGIONS, "westeurope",
                 ControlPlaneSettings.STORAGE_CONNECTION_STRING, Azurite.shared().connectionString(),
                 ControlPlaneSettings.QUEUE_PREFIX, prefix));
@@ -53,7 +53,7 @@ class MessagingIntakeQueueTest {
 
     @Test
     void serviceBusIsChosenByTheMessagingSetting() {
-        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(
+        ControlPlaneSettings settings = ControlPlaneSettings.from(Map.of(ControlPlaneSettings.AUTH_DEV_ISSUER, "true",
                 ControlPlaneSettings.REGIONS, "westeurope",
                 ControlPlaneSettings.STORAGE_CONNECTION_STRING, "UseDevelopmentStorage=true",
                 ControlPlaneSettings.MESSAGING, "servicebus",

@@ -69,7 +69,7 @@ public final class AuthMatrix {
             "PUT /api/leases/{leaseId}/checkpoints/{name}", "{\"kind\":\"cursor\",\"data\":{\"at\":1}}",
             "POST /api/leases/{leaseId}/release", "{\"reason\":\"shutdown\"}",
             "POST /api/leases/{leaseId}/mappings", "{\"items\":[{\"type\":\"workitem\",\"sourceId\":\"1\",\"targetId\":\"2\"}]}",
-            "PUT /api/admin/tenants/{tenantId}", "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"]}");
+            "PUT /api/admin/tenants/{tenantId}", "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"],\"keyVaults\":[\"kv-contoso\"]}");
 
     /** One key for "signed by someone else": RSA key generation is slow. */
     private static final DevIssuer STRANGER = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
@@ -213,7 +213,7 @@ public final class AuthMatrix {
     static Map<String, String> badAuthorizations(DevIssuer issuer) {
         Date future = Date.from(Instant.now().plusSeconds(3600));
         JWTClaimsSet good = new JWTClaimsSet.Builder().issuer(issuer.issuer()).audience(issuer.audience())
-                .subject(AGENT).claim("tid", "provider").claim("roles", Roles.ALL)
+                .subject(AGENT).claim("tid", "provider").claim("azp", DevIssuer.CLIENT_ID).claim("roles", Roles.ALL)
                 .expirationTime(future).build();
         Map<String, String> kinds = new LinkedHashMap<>();
         kinds.put("no token", null);

@@ -39,7 +39,7 @@ public final class FuzzRoutes {
     static final String RELEASE = "{\"reason\":\"preempted\"}";
     static final String FAIL = "{\"error\":\"the target project is read-only\",\"retryable\":true}";
     static final String ENTITLEMENT = "{\"tier\":\"Premium\",\"regions\":[\"westeurope\",\"northeurope\"],"
-            + "\"dedicatedPool\":\"contoso-pool\",\"maxConcurrentJobs\":10}";
+            + "\"dedicatedPool\":\"contoso-pool\",\"maxConcurrentJobs\":10,\"keyVaults\":[\"kv-contoso\"],\"envPools\":[\"contoso-pool\"]}";
 
     /** A valid body per route that takes one ("{}" for the rest). */
     static final Map<String, String> VALID_BODIES = Map.ofEntries(

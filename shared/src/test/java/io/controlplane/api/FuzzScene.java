@@ -105,7 +105,7 @@ public final class FuzzScene {
         // Entitlements and mappings are (re)set so that a scene also sets up on a host an earlier one used.
         for (String tenant : List.of(OWNER, OTHER)) {
             expect(send("PUT", "/api/admin/tenants/" + tenant, admin, "{\"tier\":\"Platinum\",\"regions\":[\"westeurope\","
-                    + "\"northeurope\"],\"maxConcurrentJobs\":100000}"), 200, "entitle " + tenant);
+                    + "\"northeurope\"],\"maxConcurrentJobs\":100000,\"keyVaults\":[\"kv-contoso\"]}"), 200, "entitle " + tenant);
         }
         expect(send("PUT", "/api/agents/" + agentId, agent, REGISTRATION), 200, "register the agent");
         String first = expect(send("POST", "/api/jobs", client, JobSpecs.API_EXAMPLE), 201, "submit a job").path("id").asText();

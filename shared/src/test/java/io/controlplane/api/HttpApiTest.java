@@ -382,7 +382,7 @@ class HttpApiTest {
             Date past = Date.from(Instant.now().minusSeconds(3600));
             Date future = Date.from(Instant.now().plusSeconds(600));
             JWTClaimsSet.Builder base = new JWTClaimsSet.Builder().issuer(DevIssuer.DEFAULT_ISSUER)
-                    .audience(DevIssuer.DEFAULT_AUDIENCE).subject("u").claim("tid", "contoso")
+                    .audience(DevIssuer.DEFAULT_AUDIENCE).subject("u").claim("tid", "contoso").claim("azp", DevIssuer.CLIENT_ID)
                     .claim("roles", List.of(Roles.JOBS_READ)).expirationTime(future);
             List<String> refused = List.of(
                     api.issuer.sign(new JWTClaimsSet.Builder(base.build()).expirationTime(past).build()),
@@ -393,9 +393,41 @@ class HttpApiTest {
                     "not.a.jwt",
                     unsigned(base.build()));
             for (String token : refused) {
-                assertProblem(api.call("GET", "/api/jobs", token, null), 401, "unauthenticated");
+                ApiResponse response = api.call("GET", "/api/jobs", token, null);
+                assertProblem(response, 401, "unauthenticated");
+                // Which check failed, never what this deployment trusts.
+                assertThat(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
+                        .doesNotContain(DevIssuer.DEFAULT_ISSUER).doesNotContain(DevIssuer.DEFAULT_AUDIENCE)
+                        .doesNotContain("evil.example").doesNotContain("api://other");
             }
             assertThat(api.call("GET", "/api/jobs", api.issuer.sign(base.build()), null).status()).isEqualTo(200);
+        }
+
+        @Test
+        void anIdTokenIsNoAccessToken() {
+            JWTClaimsSet access = new JWTClaimsSet.Builder().issuer(DevIssuer.DEFAULT_ISSUER).audience(DevIssuer.DEFAULT_AUDIENCE)
+                    .subject("u").claim("tid", "contoso").claim("azp", DevIssuer.CLIENT_ID)
+                    .claim("roles", List.of(Roles.JOBS_READ)).expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
+
+            assertThat(api.call("GET", "/api/jobs", api.issuer.sign(access), null).status()).isEqualTo(200);
+            for (JWTClaimsSet id : List.of(new JWTClaimsSet.Builder(access).claim("nonce", "abc123").build(),
+                    new JWTClaimsSet.Builder(access).claim("azp", null).build())) {
+                ApiResponse response = api.call("GET", "/api/jobs", api.issuer.sign(id), null);
+                assertProblem(response, 401, "unauthenticated");
+                assertThat(api.body(response).get("detail").asText()).contains("ID token");
+            }
+        }
+
+        @Test
+        void anUpperCaseTidIsTheSameTenantEverywhere() {
+            String upper = api.token("CONTOSO", Roles.JOBS_SUBMIT, Roles.JOBS_READ);
+            ApiResponse submitted = api.call("POST", "/api/jobs", upper, ApiFixture.SPEC);
+            assertThat(submitted.status()).isEqualTo(201);
+            String id = api.body(submitted).get("id").asText();
+
+            assertThat(api.body(submitted).get("tenantId").asText()).isEqualTo("contoso");
+            assertThat(api.call("GET", "/api/jobs/" + id, api.token("contoso", Roles.JOBS_READ), null).status()).isEqualTo(200);
+            assertThat(api.call("GET", "/api/jobs/" + id, api.token("Contoso", Roles.JOBS_READ), null).status()).isEqualTo(200);
         }
 
         private String unsigned(JWTClaimsSet claims) {

@@ -462,7 +462,7 @@ class OpenApiDocumentTest {
         shapes.put("QueueDepth", written(queue));
         shapes.put("QueueList", written(Map.of("items", List.of(queue))));
         shapes.put("EntitlementView", written(new AdminRoutes.EntitlementView("tenant-a", "Platinum", List.of("westeurope"),
-                "contoso-platinum", 20)));
+                "contoso-platinum", 20, List.of("kv-contoso", "kv-shared/contoso-"), List.of("contoso-platinum"))));
         JobRoutes.CheckpointView checkpoint = JobRoutes.CheckpointView.of(new Checkpoint(leased.id(), "workitems",
                 Checkpoint.Kind.cursor, Map.of("lastId", 48213), 1, now));
         shapes.put("CheckpointView", written(checkpoint));
@@ -522,7 +522,8 @@ class OpenApiDocumentTest {
         assertThat(api.call("GET", base, admin, null).status()).isEqualTo(404);
 
         ApiResponse entitled = api.call("PUT", base, admin,
-                "{\"tier\":\"Platinum\",\"regions\":[\"westeurope\"],\"maxConcurrentJobs\":20}");
+                "{\"tier\":\"Platinum\",\"regions\":[\"westeurope\"],\"maxConcurrentJobs\":20,\"keyVaults\":[\"kv-contoso\"],"
+                        + "\"envPools\":[\"contoso-platinum\"]}");
         assertThat(entitled.status()).as(entitled.bodyText()).isEqualTo(200);
         ApiResponse read = api.call("GET", base, admin, null);
         assertThat(read.status()).as(read.bodyText()).isEqualTo(200);

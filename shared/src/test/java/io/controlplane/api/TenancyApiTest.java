@@ -29,7 +29,8 @@ class TenancyApiTest {
 
     private void entitle(String tenant, String tier, String regions, int max) {
         ApiResponse r = api.call("PUT", "/api/admin/tenants/" + tenant, admin,
-                "{\"tier\":\"" + tier + "\",\"regions\":" + regions + ",\"maxConcurrentJobs\":" + max + "}");
+                "{\"tier\":\"" + tier + "\",\"regions\":" + regions + ",\"maxConcurrentJobs\":" + max
+                        + ",\"keyVaults\":[\"kv-contoso\"]}");
         assertThat(r.status()).as(r.bodyText()).isEqualTo(200);
     }
 

@@ -121,7 +121,8 @@ public final class DispatchFixture implements AutoCloseable {
     }
 
     public void dedicate(String tenant, String pool) {
-        app.admin().entitle(new TenantEntitlement(tenant, Tier.Platinum, Set.of("westeurope"), pool, 100));
+        app.admin().entitle(new TenantEntitlement(tenant, Tier.Platinum, Set.of("westeurope"), pool, 100, Set.of("kv-contoso"),
+                pool == null ? Set.of() : Set.of(pool)));
     }
 
     public Job job(Job job) {

@@ -55,7 +55,8 @@ abstract class TenantDataTest {
 
     /** A tenant with a finished, a running (leased by its own agent) and a queued job, and more. */
     private Map<String, Job> populate(String tenantId, String agentId) {
-        f.app.admin().entitle(new TenantEntitlement(tenantId, Tier.Platinum, Set.of("westeurope", "northeurope"), null, 10));
+        f.app.admin().entitle(new TenantEntitlement(tenantId, Tier.Platinum, Set.of("westeurope", "northeurope"), null, 10,
+                Set.of("kv-contoso"), Set.of()));
         Caller client = DispatchFixture.client(tenantId);
         Job done = f.app.submitJob().submit(client, JobSpecs.aJobSpec().withMappingScope("scope-a").build(), "key-1", "fp-1").job();
         Job running = f.app.submitJob().submit(client, JobSpecs.aJobSpec().withMappingScope("scope-b").build());
@@ -130,6 +131,29 @@ abstract class TenantDataTest {
         // Reconciliation after the erase leaves the other tenant's work alone.
         f.app.reconcile().run();
         assertThat(f.job(theirs.get("running")).state()).isEqualTo(JobState.Assigned);
+    }
+
+    @Test
+    void eraseTakesTheTenantsLeasesOffTheOperatorsAgentsAndFreesTheirSlots() {
+        f.app.admin().entitle(new TenantEntitlement(tenant, Tier.Platinum, Set.of(), null, 10, Set.of("kv-contoso"), Set.of()));
+        String operatorAgent = "shared-for-" + other; // not named after the tenant: its id stays stored
+        Caller operator = agentOf("provider", operatorAgent);
+        f.app.registerAgent().register(operator, operatorAgent,
+                new RegisterAgent.Registration("westeurope", "shared", Set.of("azure-devops"), 2));
+        Job mine = f.app.submitJob().submit(DispatchFixture.client(tenant), JobSpecs.aJobSpec().build());
+        Job theirs = f.app.submitJob().submit(DispatchFixture.client(other), JobSpecs.aJobSpec().build());
+        lease(operator, operatorAgent);
+        lease(operator, operatorAgent);
+        assertThat(f.agents.find("westeurope", operatorAgent).orElseThrow().leases()).extracting(l -> l.jobId())
+                .containsExactlyInAnyOrder(mine.id(), theirs.id());
+
+        f.app.tenantData().erase(tenant, "operator");
+
+        var agent = f.agents.find("westeurope", operatorAgent).orElseThrow();
+        assertThat(agent.leases()).extracting(l -> l.tenantId()).containsExactly(other);
+        assertThat(agent.freeSlots()).isEqualTo(1);
+        assertNothingStoredFor(tenant);
+        assertThat(f.job(theirs).state()).isEqualTo(JobState.Assigned);
     }
 
     @Test

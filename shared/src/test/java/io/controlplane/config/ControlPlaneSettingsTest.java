@@ -2,6 +2,7 @@ package io.controlplane.config;
 
 import static io.controlplane.config.ControlPlaneSettings.AUTH_ALLOWED_TENANTS;
 import static io.controlplane.config.ControlPlaneSettings.AUTH_AUDIENCE;
+import static io.controlplane.config.ControlPlaneSettings.AUTH_DEV_ISSUER;
 import static io.controlplane.config.ControlPlaneSettings.AUTH_ISSUER;
 import static io.controlplane.config.ControlPlaneSettings.AUTH_JWKS_URL;
 import static io.controlplane.config.ControlPlaneSettings.AUTH_METADATA_URL;
@@ -43,16 +44,23 @@ class ControlPlaneSettingsTest {
     private static final String ENTRA_MULTI_TENANT_METADATA =
             "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration";
 
-    /** The least a development deployment needs. */
-    private static Map<String, String> minimal() {
+    /** Regions and storage, no token issuer (refused as they are). */
+    private static Map<String, String> base() {
         Map<String, String> values = new HashMap<>();
         values.put(REGIONS, "westeurope");
         values.put(STORAGE_CONNECTION_STRING, AZURITE);
         return values;
     }
 
+    /** The least a local development deployment needs: the development issuer, opted in. */
+    private static Map<String, String> minimal() {
+        Map<String, String> values = base();
+        values.put(AUTH_DEV_ISSUER, "true");
+        return values;
+    }
+
     private static Map<String, String> production() {
-        Map<String, String> values = minimal();
+        Map<String, String> values = base();
         values.put(ENVIRONMENT, "Production");
         values.put(AUTH_JWKS_URL, ENTRA_JWKS);
         values.put(AUTH_ISSUER, ENTRA_ISSUER);
@@ -247,7 +255,7 @@ class ControlPlaneSettingsTest {
 
     @Test
     void aJwksUrlNeedsARealIssuer() {
-        Map<String, String> values = minimal();
+        Map<String, String> values = base();
         values.put(AUTH_JWKS_URL, ENTRA_JWKS);
 
         assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_ISSUER);
@@ -255,7 +263,7 @@ class ControlPlaneSettingsTest {
 
     /** Production on Entra ID the recommended way: the OpenID configuration document. */
     private static Map<String, String> productionWithMetadata() {
-        Map<String, String> values = minimal();
+        Map<String, String> values = base();
         values.put(ENVIRONMENT, "Production");
         values.put(AUTH_METADATA_URL, ENTRA_METADATA);
         values.put(AUTH_AUDIENCE, "api://controlplane-prod");
@@ -300,7 +308,7 @@ class ControlPlaneSettingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"})
     void developmentAllowsPlainHttpMetadataOnLoopbackOnly(String base) {
-        Map<String, String> values = minimal();
+        Map<String, String> values = base();
         values.put(AUTH_METADATA_URL, base + "/" + TENANT_ID + "/v2.0/.well-known/openid-configuration");
 
         assertThat(ControlPlaneSettings.from(values).usesOpenIdMetadata()).isTrue();
@@ -381,6 +389,7 @@ class ControlPlaneSettingsTest {
         assertThatThrownBy(() -> ControlPlaneSettings.from(values))
                 .hasMessageContaining(AUTH_ALLOWED_TENANTS + " needs " + AUTH_METADATA_URL);
 
+        values.remove(AUTH_DEV_ISSUER);
         values.put(AUTH_JWKS_URL, ENTRA_JWKS);
         values.put(AUTH_ISSUER, ENTRA_ISSUER);
         assertThat(ControlPlaneSettings.from(values).authAllowedTenants()).containsExactly(TENANT_ID);
@@ -472,14 +481,14 @@ class ControlPlaneSettingsTest {
                 .hasMessageContainingAll(REGIONS, STORAGE_CONNECTION_STRING);
 
         ControlPlaneSettings built = ControlPlaneSettings.builder()
-                .regions(Set.of("northeurope")).tableEndpoint("https://st.table.core.windows.net").build();
+                .regions(Set.of("northeurope")).tableEndpoint("https://st.table.core.windows.net").devIssuer(true).build();
         assertThat(built.regions()).containsExactly("northeurope");
     }
 
     @Test
     void theRegionsCannotBeChangedAfterwards() {
         Set<String> regions = new java.util.HashSet<>(Set.of("westeurope"));
-        ControlPlaneSettings settings = ControlPlaneSettings.builder().regions(regions).storageConnectionString(AZURITE).build();
+        ControlPlaneSettings settings = ControlPlaneSettings.builder().regions(regions).storageConnectionString(AZURITE).devIssuer(true).build();
 
         regions.add("northeurope");
 
@@ -506,5 +515,98 @@ class ControlPlaneSettingsTest {
         String text = ControlPlaneSettings.from(values).toString();
 
         assertThat(text).doesNotContain("c2Itc2VjcmV0").contains("messaging=servicebus", "serviceBusConnectionString=<redacted>");
+    }
+
+    // --- the development issuer is an explicit opt-in, never on Azure, never on other machines ---
+
+    @Test
+    void withoutAnyIssuerTheServiceDoesNotStartAndNamesTheOptIn() {
+        assertThatThrownBy(() -> ControlPlaneSettings.from(base()))
+                .hasMessageContainingAll("no token issuer is configured", AUTH_METADATA_URL, AUTH_DEV_ISSUER + "=true");
+    }
+
+    @Test
+    void theDevIssuerIsUsedOnlyWhenOptedIn() {
+        assertThat(ControlPlaneSettings.from(minimal()).usesDevIssuer()).isTrue();
+        Map<String, String> values = base();
+        values.put(AUTH_DEV_ISSUER, "false");
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining("no token issuer is configured");
+        values.put(AUTH_DEV_ISSUER, "yes");
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_DEV_ISSUER + " must be true or false");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"WEBSITE_INSTANCE_ID", "CONTAINER_APP_NAME", "KUBERNETES_SERVICE_HOST"})
+    void theDevIssuerIsRefusedWhenTheProcessRunsOnAzureOrKubernetes(String signal) {
+        Map<String, String> values = minimal();
+        values.put(signal, "anything");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContainingAll("development token issuer is refused on Azure or Kubernetes", signal);
+        // A real issuer there is fine.
+        Map<String, String> entra = productionWithMetadata();
+        entra.put(signal, "anything");
+        assertThat(ControlPlaneSettings.from(entra).usesDevIssuer()).isFalse();
+    }
+
+    @Test
+    void theDevIssuerAndARealIssuerExcludeEachOther() {
+        Map<String, String> values = minimal();
+        values.put(AUTH_METADATA_URL, ENTRA_METADATA);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(AUTH_DEV_ISSUER + "=true excludes " + AUTH_METADATA_URL);
+    }
+
+    @Test
+    void theDevIssuerIsRefusedInProductionEvenWhenOptedIn() {
+        Map<String, String> values = minimal();
+        values.put(ENVIRONMENT, "Production");
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining("development token issuer is refused in Production");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "0:0:0:0:0:0:0:1"})
+    void theDevIssuerServesLoopbackAddresses(String address) {
+        ControlPlaneSettings settings = ControlPlaneSettings.from(minimal());
+
+        settings.requireLoopbackForDevIssuer("BIND_ADDRESS", address);
+        assertThat(ControlPlaneSettings.isLoopback(address)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "::", "10.0.0.4", "192.168.1.10", "128.0.0.1", "127.0.0.256", "host.example.com",
+            "localhost.example.com", ""})
+    void theDevIssuerRefusesEveryOtherBindAddress(String address) {
+        ControlPlaneSettings settings = ControlPlaneSettings.from(minimal());
+
+        assertThatThrownBy(() -> settings.requireLoopbackForDevIssuer("BIND_ADDRESS", address))
+                .hasMessageContainingAll(AUTH_DEV_ISSUER + "=true needs BIND_ADDRESS to be a loopback address");
+        // With Entra ID any address will do.
+        ControlPlaneSettings.from(productionWithMetadata()).requireLoopbackForDevIssuer("BIND_ADDRESS", address);
+    }
+
+    // --- hosts job URLs may name although they are private ---
+
+    @Test
+    void allowedPrivateHostsAreListedLowerCase() {
+        Map<String, String> values = minimal();
+        values.put(ControlPlaneSettings.JOBS_ALLOWED_PRIVATE_HOSTS, " TFS.contoso.local , *.corp.contoso.com,10.1.2.3,[fd00::5]");
+
+        assertThat(ControlPlaneSettings.from(values).allowedPrivateHosts())
+                .containsExactlyInAnyOrder("tfs.contoso.local", "*.corp.contoso.com", "10.1.2.3", "[fd00::5]");
+        assertThat(ControlPlaneSettings.from(minimal()).allowedPrivateHosts()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*", "*.local", "https://tfs.contoso.local", "tfs.contoso.local:8080", "tfs/x", "a..b"})
+    void malformedAllowedPrivateHostsAreRefused(String host) {
+        Map<String, String> values = minimal();
+        values.put(ControlPlaneSettings.JOBS_ALLOWED_PRIVATE_HOSTS, host);
+
+        assertThatThrownBy(() -> ControlPlaneSettings.from(values))
+                .hasMessageContaining(ControlPlaneSettings.JOBS_ALLOWED_PRIVATE_HOSTS + ": '" + host + "'");
     }
 }

@@ -49,6 +49,20 @@ public abstract class ReadyQueueContractTest {
     }
 
     @Test
+    void anEntryKeepsWhetherItsJobNamesEnvReferences() {
+        ReadyEntry base = entry("env-1", Tier.Premium, 1);
+        queue.put(new ReadyEntry(base.region(), base.tenantId(), base.jobId(), base.tier(), base.requiredCapabilities(),
+                base.enqueuedAt(), null, base.insertedAt(), null, true));
+        queue.put(entry("kv-1", Tier.Premium, 2));
+
+        List<ReadyEntry> heads = queue.heads(region, 10);
+
+        assertThat(heads).extracting(ReadyEntry::jobId, ReadyEntry::envCredentials)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("env-1", true), org.assertj.core.groups.Tuple.tuple("kv-1", false));
+        assertThat(queue.find(region, base.key()).orElseThrow().envCredentials()).isTrue();
+    }
+
+    @Test
     void pagesWalkOneTierInOrderFromAKey() {
         for (int i = 0; i < 5; i++) {
             queue.put(entry("s-" + i, Tier.Standard, i));

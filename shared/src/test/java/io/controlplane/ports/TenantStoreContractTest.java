@@ -29,7 +29,8 @@ public abstract class TenantStoreContractTest {
         store.put(first);
         assertThat(store.find(tenant)).contains(first);
 
-        TenantEntitlement second = new TenantEntitlement(tenant, Tier.Platinum, Set.of("westeurope"), "pool-a", 50);
+        TenantEntitlement second = new TenantEntitlement(tenant, Tier.Platinum, Set.of("westeurope"), "pool-a", 50,
+                Set.of("kv-contoso", "kv-shared/contoso-"), Set.of("pool-a", "contoso-selfhosted"));
         store.put(second);
         assertThat(store.find(tenant)).contains(second);
         assertThat(store.list()).contains(second).doesNotContain(first);

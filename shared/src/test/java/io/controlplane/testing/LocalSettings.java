@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The settings of a control plane under test: the shared Azurite, its own tables and queues, the dev issuer, loopback. */
+/** The settings of a control plane under test: the shared Azurite, its own tables and queues, the dev issuer (opted in), loopback. */
 public final class LocalSettings {
 
     private LocalSettings() {
@@ -20,6 +20,7 @@ public final class LocalSettings {
         values.put("STORAGE_TABLE_PREFIX", prefix);
         values.put("QUEUE_PREFIX", prefix.toLowerCase() + "-");
         values.put("CONTROLPLANE_REGIONS", "westeurope");
+        values.put("AUTH_DEV_ISSUER", "true");
         values.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
         values.put("BIND_ADDRESS", "127.0.0.1");
         values.put("PORT", "0");

@@ -138,6 +138,7 @@ public final class TestIssuer implements AutoCloseable {
                 .audience(AUDIENCE)
                 .subject("7c3f0f3e-app-object-id")
                 .claim("tid", tenant)
+                .claim("azp", "5e4c2a1b-0000-4000-8000-0000000c11e7")
                 .claim("roles", List.of("Jobs.Read", "Agents.Run"))
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now.minusSeconds(5)))

@@ -127,7 +127,7 @@ public class JobSpecValidatorTest {
                         .containsExactly(Tier.Platinum, "northeurope", JobKind.Inventory)),
                 new Valid("TeamFoundationServer over http", s -> {
                     source(s).put("type", "TeamFoundationServer");
-                    source(s).put("url", "http://tfs.contoso.local:8080/tfs/DefaultCollection");
+                    source(s).put("url", "http://tfs.contoso.com:8080/tfs/DefaultCollection");
                 }, spec -> assertThat(spec.source().type()).isEqualTo(EndpointType.TeamFoundationServer)),
                 new Valid("Git with an scp-like address", s -> {
                     target(s).put("type", "Git");
@@ -243,6 +243,18 @@ public class JobSpecValidatorTest {
                 invalid("url of 2049 characters", s -> source(s).put("url", "https://dev.azure.com/" + "a".repeat(2049 - 22)),
                         "source.url"),
                 invalid("url with a space", s -> source(s).put("url", "https://dev.azure.com/con toso"), "source.url"),
+                // hosts the operator's agents must not be sent to with a tenant's credentials
+                invalid("url on the cloud metadata address", s -> source(s).put("url", "https://169.254.169.254/metadata"),
+                        "source.url"),
+                invalid("url on a private address", s -> target(s).put("url", "https://10.1.2.3/tfs"), "target.url"),
+                invalid("url on loopback as a number", s -> source(s).put("url", "https://2130706433/"), "source.url"),
+                invalid("url on IPv6 loopback", s -> source(s).put("url", "https://[::1]:8443/"), "source.url"),
+                invalid("url on localhost", s -> source(s).put("url", "https://localhost/contoso"), "source.url"),
+                invalid("url on a .internal name", s -> source(s).put("url", "https://metadata.google.internal/x"), "source.url"),
+                invalid("git over ssh to a private address", s -> {
+                    target(s).put("type", "Git");
+                    target(s).put("url", "ssh://git@192.168.0.10/fabrikam/beta.git");
+                }, "target.url"),
                 // name and project
                 invalid("name blank", s -> s.put("name", "   "), "name"),
                 invalid("name of 201 characters", s -> s.put("name", "n".repeat(201)), "name"),
@@ -312,6 +324,29 @@ public class JobSpecValidatorTest {
         c.change().accept(json);
 
         assertThat(fieldsOf(refusal(json))).isEqualTo(c.fields());
+    }
+
+    @Test
+    void aHostTheOperatorAllowsMayBePrivate() {
+        JobSpecValidator allowing = new JobSpecValidator(Set.of("westeurope"), MAX_SPEC_BYTES, Json.mapper(),
+                new EndpointHosts(Set.of("tfs.contoso.local", "*.corp.contoso.com")));
+        ObjectNode json = validSpecJson();
+        source(json).put("type", "TeamFoundationServer");
+        source(json).put("url", "http://tfs.contoso.local:8080/tfs/DefaultCollection");
+        target(json).put("url", "https://ado.corp.contoso.com/fabrikam");
+
+        assertThat(allowing.validate(json).source().url()).isEqualTo("http://tfs.contoso.local:8080/tfs/DefaultCollection");
+        source(json).put("url", "http://tfs2.contoso.local:8080/tfs");
+        assertThat(fieldsOf(assertThrowsValidation(() -> allowing.validate(json)))).containsExactly("source.url");
+    }
+
+    private static io.controlplane.domain.ValidationException assertThrowsValidation(Runnable call) {
+        try {
+            call.run();
+        } catch (io.controlplane.domain.ValidationException e) {
+            return e;
+        }
+        throw new AssertionError("not refused");
     }
 
     @Test

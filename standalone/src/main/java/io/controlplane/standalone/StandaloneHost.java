@@ -42,6 +42,7 @@ public final class StandaloneHost implements AutoCloseable {
     public static StandaloneHost start(ControlPlane controlPlane, Map<String, String> values) throws IOException {
         ControlPlaneSettings settings = controlPlane.settings();
         String bind = values.getOrDefault(StandaloneSettings.BIND_ADDRESS, "127.0.0.1");
+        settings.requireLoopbackForDevIssuer(StandaloneSettings.BIND_ADDRESS, bind);
         int port = StandaloneSettings.intValue(values, StandaloneSettings.PORT, 7071);
         int threads = StandaloneSettings.intValue(values, StandaloneSettings.HTTP_THREADS, 64);
         // The JDK server leaves Nagle's algorithm on by default, which holds small responses back

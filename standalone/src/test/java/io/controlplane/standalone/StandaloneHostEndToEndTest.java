@@ -75,7 +75,10 @@ class StandaloneHostEndToEndTest {
         env.put("STORAGE_CONNECTION_STRING", azurite.connectionString());
         env.put("STORAGE_TABLE_PREFIX", "e2e");
         env.put("CONTROLPLANE_REGIONS", "westeurope");
+        env.put("AUTH_DEV_ISSUER", "true");
         env.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
+        // A CI runner in Kubernetes (or on Azure) sets these, and the development issuer is refused there.
+        List.of("WEBSITE_INSTANCE_ID", "CONTAINER_APP_NAME", "KUBERNETES_SERVICE_HOST").forEach(env::remove);
         env.put("CONTROLPLANE_SETTINGS_FILE", work.resolve("absent.json").toString());
         env.put("MAX_REQUEST_BYTES", String.valueOf(1024 * 1024));
         // No exporter endpoint: spans and metrics go to the log; metrics every second so the test sees them soon.

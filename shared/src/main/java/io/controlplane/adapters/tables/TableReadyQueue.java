@@ -139,6 +139,9 @@ final class TableReadyQueue implements ReadyQueue {
             e.addProperty("NotBefore", EdmDateTime.of(entry.notBefore()));
         }
         e.addProperty("InsertedAt", EdmDateTime.of(entry.insertedAt()));
+        if (entry.envCredentials()) {
+            e.addProperty("EnvCredentials", true);
+        }
         return e;
     }
 
@@ -150,6 +153,7 @@ final class TableReadyQueue implements ReadyQueue {
                 EdmDateTime.instant(p.get("EnqueuedAt")),
                 EdmDateTime.instant(p.get("NotBefore")),
                 EdmDateTime.instant(p.get("InsertedAt")),
-                e.getETag());
+                e.getETag(),
+                Boolean.TRUE.equals(p.get("EnvCredentials")));
     }
 }

@@ -49,6 +49,8 @@ final class TableTenantStore implements TenantStore {
             e.addProperty("DedicatedPool", entitlement.dedicatedPool());
         }
         e.addProperty("MaxConcurrentJobs", entitlement.maxConcurrentJobs());
+        e.addProperty("KeyVaults", json.write(entitlement.keyVaults().stream().sorted().toList()));
+        e.addProperty("EnvPools", json.write(entitlement.envPools().stream().sorted().toList()));
         table.upsertEntityWithResponse(e, TableEntityUpdateMode.REPLACE, null, null);
         return entitlement;
     }
@@ -81,6 +83,12 @@ final class TableTenantStore implements TenantStore {
         return new TenantEntitlement(e.getRowKey(), Tier.valueOf((String) p.get("MaxTier")),
                 Set.copyOf(json.read((String) p.get("Regions"), new TypeReference<List<String>>() { })),
                 (String) p.get("DedicatedPool"),
-                ((Number) p.get("MaxConcurrentJobs")).intValue());
+                ((Number) p.get("MaxConcurrentJobs")).intValue(),
+                names(p.get("KeyVaults")), names(p.get("EnvPools")));
+    }
+
+    /** A JSON list of names; absent in entitlements stored before credential binding (none allowed). */
+    private Set<String> names(Object property) {
+        return property == null ? Set.of() : Set.copyOf(json.read((String) property, new TypeReference<List<String>>() { }));
     }
 }

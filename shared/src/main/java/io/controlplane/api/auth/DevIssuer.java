@@ -38,6 +38,8 @@ public final class DevIssuer {
 
     public static final String DEFAULT_ISSUER = "urn:controlplane:dev-issuer";
     public static final String DEFAULT_AUDIENCE = "api://migration-controlplane";
+    /** The {@code azp} of development tokens: an access token names the client it was issued to. */
+    public static final String CLIENT_ID = "controlplane-dev-token";
 
     private final RSAKey key;
     private final String issuer;
@@ -113,6 +115,7 @@ public final class DevIssuer {
                 .audience(audience)
                 .subject(subject)
                 .claim("tid", tenantId)
+                .claim("azp", CLIENT_ID)
                 .claim("roles", roles)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now.minusSeconds(5)))

@@ -30,6 +30,15 @@ import java.util.stream.Collectors;
  * claim, the identity {@code sub}, the roles {@code roles} (never {@code scp}: delegated scopes say
  * what a user let a client do, not what the user may do here).
  *
+ * <p>Only access tokens are accepted: an ID token (a {@code nonce}, neither {@code azp} nor
+ * {@code appid}, or an {@code idtyp} other than {@code app} or {@code user}) is refused, even when
+ * its audience is this API's client id. The {@code tid} is lower-cased once, here: every store,
+ * cache and comparison downstream sees one spelling of a tenant.
+ *
+ * <p>A refusal says which check failed, never the values involved (the issuer and audience this
+ * deployment trusts are not told to unauthenticated callers); the token's own values go to the log,
+ * sanitised, as {@code event=token_refused}.
+ *
  * <p>The issuer is either exact or, for Entra ID multi-tenant metadata, a template such as
  * {@code https://login.microsoftonline.com/{tenantid}/v2.0}: a token is accepted when its {@code iss}
  * equals the template with {@value #TENANT_PLACEHOLDER} replaced by its own {@code tid}.
@@ -49,6 +58,14 @@ public final class JwtTokenValidator implements TokenValidator {
 
     /** Entra's keys are normally in the cache: a miss that could not refresh is worth a retry soon. */
     private static final Duration KEYS_RETRY_AFTER = Duration.ofSeconds(5);
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JwtTokenValidator.class);
+
+    /** Starts the refusals this class words for the caller (the rest come from nimbus). */
+    private static final String OWN_REFUSAL = "controlplane:";
+
+    /** The {@code idtyp} values of Entra access tokens (app-only and delegated). */
+    private static final Set<String> ACCESS_TOKEN_TYPES = Set.of("app", "user");
 
     private final ConfigurableJWTProcessor<SecurityContext> processor;
 
@@ -82,7 +99,7 @@ public final class JwtTokenValidator implements TokenValidator {
         try {
             claims = processor.process(bearerToken, null);
         } catch (BadJWTException e) {
-            throw new AuthenticationException("The token was refused: " + e.getMessage());
+            throw new AuthenticationException("The token was refused: " + refusal(e));
         } catch (BadJOSEException e) {
             throw new AuthenticationException("The token's signature or algorithm is not accepted.");
         } catch (ParseException e) {
@@ -107,13 +124,38 @@ public final class JwtTokenValidator implements TokenValidator {
                 throw new AuthenticationException("The token's sub claim is missing or too long.");
             }
             List<String> roles = claims.getStringListClaim("roles");
-            return new Caller(tenant, subject, roles == null ? Set.of() : new HashSet<>(roles));
+            return new Caller(tenant.toLowerCase(Locale.ROOT), subject, roles == null ? Set.of() : new HashSet<>(roles));
         } catch (ParseException e) {
             throw new AuthenticationException("The token's tid or roles claim has the wrong type.");
         }
     }
 
-    /** Audience, expiry, not-before and required claims by nimbus; issuer and tenant here. */
+    /**
+     * What a refusal tells the caller: which check failed, without the values (nimbus names the
+     * audience and issuer it expected). The token's own values are logged for the operator.
+     */
+    private static String refusal(BadJWTException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String answer;
+        if (message.startsWith(OWN_REFUSAL)) {
+            answer = message.substring(message.indexOf(':') + 1).trim();
+        } else if (message.startsWith("JWT missing required claims")) {
+            answer = message.substring(4) + "."; // claim names only
+        } else if (message.contains("Expired")) {
+            answer = "it has expired (exp).";
+        } else if (message.contains("before use")) {
+            answer = "it is not valid yet (nbf).";
+        } else if (message.contains("aud")) {
+            answer = "it was issued for another audience (aud): request it for this API.";
+        } else {
+            answer = "its claims are not accepted.";
+        }
+        LOG.info("event=token_refused reason=\"{}\" detail=\"{}\"", io.controlplane.telemetry.LogValues.sanitise(answer),
+                io.controlplane.telemetry.LogValues.sanitise(message));
+        return answer;
+    }
+
+    /** Audience, expiry, not-before and required claims by nimbus; issuer, tenant and token type here. */
     private static final class ClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
         private final String issuer;
         private final boolean template;
@@ -137,10 +179,26 @@ public final class JwtTokenValidator implements TokenValidator {
             }
             String expected = template ? issuer.replace(TENANT_PLACEHOLDER, tenant) : issuer;
             if (!expected.equals(claims.getIssuer())) {
-                throw new BadJWTException("JWT iss claim has value " + claims.getIssuer() + ", must be " + expected);
+                LOG.info("event=token_refused reason=issuer tokenIssuer=\"{}\" expectedIssuer=\"{}\"",
+                        io.controlplane.telemetry.LogValues.sanitise(claims.getIssuer()), expected);
+                throw new BadJWTException(OWN_REFUSAL + " its issuer (iss) is not one this deployment trusts.");
             }
             if (!admits(tenant)) {
-                throw new BadJWTException("JWT tid claim names a tenant this deployment does not admit");
+                throw new BadJWTException(OWN_REFUSAL + " its tenant (tid) is not admitted by this deployment.");
+            }
+            refuseIdTokens(claims);
+        }
+
+        /**
+         * An ID token proves a sign-in to a client, not a grant to call this API; its {@code aud} is the
+         * client's id, which is also an accepted audience when the client is this API's own registration.
+         */
+        private static void refuseIdTokens(JWTClaimsSet claims) throws BadJWTException {
+            Object idtyp = claims.getClaim("idtyp");
+            if (claims.getClaim("nonce") != null || claims.getClaim("azp") == null && claims.getClaim("appid") == null
+                    || idtyp != null && !ACCESS_TOKEN_TYPES.contains(String.valueOf(idtyp))) {
+                throw new BadJWTException(OWN_REFUSAL + " it is an ID token, not an access token (a nonce, neither azp nor"
+                        + " appid, or an idtyp other than app or user); request an access token for this API.");
             }
         }
 

@@ -147,17 +147,17 @@ class OpenIdTokenValidatorTest {
     static Stream<Arguments> refusedTokens() {
         String badSignature = "signature or algorithm is not accepted";
         return Stream.of(
-                refused("wrong issuer", "iss claim has value https://evil.example/v2.0",
+                refused("wrong issuer", "its issuer (iss) is not one this deployment trusts",
                         i -> sign(current, i.claims(TENANT).issuer("https://evil.example/v2.0").build())),
-                refused("another tenant's issuer", "iss claim has value",
+                refused("another tenant's issuer", "issuer (iss)",
                         i -> sign(current, i.claims(TENANT).issuer(i.issuerOf(OTHER_TENANT)).build())),
-                refused("v1.0 issuer", "iss claim has value https://sts.windows.net/",
+                refused("v1.0 issuer", "issuer (iss)",
                         i -> sign(current, i.claims(TENANT).issuer("https://sts.windows.net/" + TENANT + "/").build())),
-                refused("wrong audience", "aud claim rejected",
+                refused("wrong audience", "issued for another audience (aud)",
                         i -> sign(current, i.claims(TENANT).audience("api://other").build())),
-                refused("expired", "Expired JWT",
+                refused("expired", "it has expired (exp)",
                         i -> sign(current, i.claims(TENANT).expirationTime(Date.from(Instant.now().minusSeconds(120))).build())),
-                refused("not yet valid", "before use time",
+                refused("not yet valid", "not valid yet (nbf)",
                         i -> sign(current, i.claims(TENANT).notBeforeTime(Date.from(Instant.now().plusSeconds(120))).build())),
                 refused("no exp", "missing required claims", i -> sign(current, i.claims(TENANT).expirationTime(null).build())),
                 refused("no tid", "missing required claims", i -> sign(current, i.claims(TENANT).claim("tid", null).build())),
@@ -165,7 +165,14 @@ class OpenIdTokenValidatorTest {
                 refused("alg none", badSignature, i -> new PlainJWT(i.claims(TENANT).build()).serialize()),
                 refused("HS256 keyed with the public key", badSignature, i -> hmacWithPublicKey(i.claims(TENANT).build())),
                 refused("RS256 by an attacker key with the issuer's kid", badSignature, i -> sign(attacker, i.claims(TENANT).build())),
-                refused("garbage", "not a well-formed JWT", i -> "not-a-jwt"));
+                refused("garbage", "not a well-formed JWT", i -> "not-a-jwt"),
+                // ID tokens: a sign-in to a client, whose audience may well be this API's own client id.
+                refused("an ID token (nonce)", "it is an ID token",
+                        i -> sign(current, i.claims(TENANT).claim("nonce", "n-0S6_WzA2Mj").build())),
+                refused("an ID token (no azp, no appid)", "it is an ID token",
+                        i -> sign(current, i.claims(TENANT).claim("azp", null).build())),
+                refused("an idtyp that is no access token's", "it is an ID token",
+                        i -> sign(current, i.claims(TENANT).claim("idtyp", "id").build())));
     }
 
     private static Arguments refused(String kind, String why, Forge forge) {
@@ -196,7 +203,10 @@ class OpenIdTokenValidatorTest {
 
         assertThatThrownBy(() -> validator.validate(forge.token(issuer))).as(kind)
                 .isInstanceOf(AuthenticationException.class)
-                .hasMessageContaining(why);
+                .hasMessageContaining(why)
+                // An unauthenticated caller learns which check failed, not what this deployment trusts.
+                .hasMessageNotContaining(issuer.base).hasMessageNotContaining(TestIssuer.AUDIENCE)
+                .hasMessageNotContaining("evil.example").hasMessageNotContaining("sts.windows.net");
         assertThat(issuer.keyFetches).as("a known kid never refetches the keys").hasValue(1);
     }
 
@@ -208,7 +218,7 @@ class OpenIdTokenValidatorTest {
         assertThat(validator.validate(sign(current, issuer.claims(TENANT).build())).tenantId()).isEqualTo(TENANT);
         assertThatThrownBy(() -> validator.validate(sign(current, issuer.claims(OTHER_TENANT).build())))
                 .isInstanceOf(AuthenticationException.class)
-                .hasMessageContaining("tenant this deployment does not admit");
+                .hasMessageContaining("its tenant (tid) is not admitted");
     }
 
     @Test
@@ -221,8 +231,8 @@ class OpenIdTokenValidatorTest {
 
         assertThatThrownBy(() -> validator.validate(mixed))
                 .isInstanceOf(AuthenticationException.class)
-                .hasMessageContaining("iss claim has value " + issuer.issuerOf(OTHER_TENANT))
-                .hasMessageContaining("must be " + issuer.issuerOf(TENANT));
+                .hasMessageContaining("its issuer (iss) is not one this deployment trusts")
+                .hasMessageNotContaining(issuer.issuerOf(TENANT));
         assertThatThrownBy(() -> validator.validate(sign(current, issuer.claims(TENANT)
                 .issuer(issuer.base + "/" + JwtTokenValidator.TENANT_PLACEHOLDER + "/v2.0").build())))
                 .as("the template itself is no issuer").isInstanceOf(AuthenticationException.class);
@@ -251,7 +261,32 @@ class OpenIdTokenValidatorTest {
 
         assertThatThrownBy(() -> validator.validate(sign(current, issuer.claims(TENANT).build())))
                 .isInstanceOf(AuthenticationException.class)
-                .hasMessageContaining("does not admit");
+                .hasMessageContaining("is not admitted");
+    }
+
+    @Test
+    void accessTokensOfAppsAndUsersAreAcceptedAsBeforeV1AppidIncluded() {
+        OpenIdTokenValidator validator = singleTenant();
+
+        assertThat(validator.validate(sign(current, issuer.claims(TENANT).claim("idtyp", "app").build())).tenantId())
+                .isEqualTo(TENANT);
+        assertThat(validator.validate(sign(current, issuer.claims(TENANT).claim("idtyp", "user").build())).tenantId())
+                .isEqualTo(TENANT);
+        assertThat(validator.validate(sign(current, issuer.claims(TENANT).claim("azp", null)
+                .claim("appid", "5e4c2a1b-0000-4000-8000-0000000c11e7").build())).tenantId()).isEqualTo(TENANT);
+    }
+
+    @Test
+    void anUpperCaseTidIsOneTenantWithItsLowerCaseSpelling() {
+        issuer.multiTenant();
+        OpenIdTokenValidator validator = validator(issuer.organizationsMetadataUrl(), Set.of(TENANT));
+        String upper = TENANT.toUpperCase(java.util.Locale.ROOT);
+
+        // Entra's issuer spells the tenant as tid does; the caller's tenant is lower case, once and for all.
+        io.controlplane.app.Caller caller = validator.validate(sign(current, issuer.claims(upper).issuer(issuer.issuerOf(upper))
+                .build()));
+
+        assertThat(caller.tenantId()).isEqualTo(TENANT);
     }
 
     @Test

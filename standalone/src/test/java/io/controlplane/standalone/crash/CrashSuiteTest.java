@@ -329,6 +329,7 @@ class CrashSuiteTest {
         env.put("STORAGE_TABLE_PREFIX", TABLE_PREFIX);
         env.put("QUEUE_PREFIX", "crash-");
         env.put("CONTROLPLANE_REGIONS", "westeurope");
+        env.put("AUTH_DEV_ISSUER", "true");
         env.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
         env.put("CONTROLPLANE_SETTINGS_FILE", work.resolve("absent.json").toString());
         env.put("OTEL_SDK_DISABLED", "true");

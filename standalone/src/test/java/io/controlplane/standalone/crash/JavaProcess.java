@@ -36,6 +36,8 @@ final class JavaProcess {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        // A CI runner in Kubernetes (or on Azure) sets these, and the development issuer is refused there.
+        List.of("WEBSITE_INSTANCE_ID", "CONTAINER_APP_NAME", "KUBERNETES_SERVICE_HOST").forEach(builder.environment()::remove);
         builder.environment().putAll(env);
         try {
             return new JavaProcess(name, output, builder.start());
