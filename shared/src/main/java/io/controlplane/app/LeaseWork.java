@@ -76,6 +76,7 @@ public final class LeaseWork {
         this.signal = signal;
         this.settings = settings;
         this.clock = clock;
+        polls.select(this::worthWaking);
     }
 
     /**
@@ -192,7 +193,7 @@ public final class LeaseWork {
                 }
                 return;
             }
-            LongPolls.Parked p = polls.park(agent.region(), agent.id(), seen, Duration.ofNanos(left));
+            LongPolls.Parked p = polls.park(agent.region(), agent.id(), agent, seen, Duration.ofNanos(left));
             parked = p;
             if (result.isDone()) {
                 p.complete(LongPolls.Wake.STOPPING);
@@ -208,6 +209,42 @@ public final class LeaseWork {
                 }
             }, polls.executor());
         }
+    }
+
+    /** However much is ready, a look wakes at least this many polls that may take it. */
+    private static final int MIN_WAKE = 8;
+
+    /**
+     * Which parked polls of a region to wake, from one read of its ready heads: the oldest polls
+     * whose agent may take one of the ready jobs (the dispatch rules, on the agent as it asked), two
+     * per ready job and at least {@link #MIN_WAKE}, so one submission wakes a few agents, not the
+     * fleet. When nothing at the heads fits anyone but a tier's heads are full, a few polls are
+     * woken anyway: their claim's deep scan reads past the heads.
+     */
+    List<LongPolls.Parked> worthWaking(String region, List<LongPolls.Parked> parked) {
+        Instant now = clock.instant();
+        List<ReadyEntry> heads = ready.heads(region, settings.headsPerTier());
+        List<ReadyEntry> eligible = heads.stream().filter(e -> !e.isHeldBack(now)).toList();
+        if (eligible.isEmpty()) {
+            return List.of();
+        }
+        PoolDirectory directory = pools.directory();
+        int budget = Math.max(MIN_WAKE, 2 * eligible.size());
+        List<LongPolls.Parked> chosen = new java.util.ArrayList<>();
+        for (LongPolls.Parked p : parked) {
+            if (chosen.size() >= budget) {
+                break;
+            }
+            if (!(p.waiter() instanceof Agent a) || eligible.stream().anyMatch(e -> policy.admits(a, e, directory, now))) {
+                chosen.add(p);
+            }
+        }
+        boolean headsFull = java.util.Arrays.stream(Tier.values())
+                .anyMatch(t -> heads.stream().filter(e -> e.tier() == t).count() >= settings.headsPerTier());
+        if (chosen.isEmpty() && headsFull) {
+            return parked.subList(0, Math.min(MIN_WAKE, parked.size()));
+        }
+        return chosen;
     }
 
     /** One attempt to claim the best admissible job for the agent; empty when none fits now. */

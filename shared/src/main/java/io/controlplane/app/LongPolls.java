@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * again, answer empty). Anything may complete a parked poll from outside ({@link #wake(String)},
  * {@link #wake(String, String)}), so a dispatcher that pushes leases can reuse the registry.
  *
- * <p>Work submitted to another instance reaches this one as an intake message (a signal); as a
- * backstop, a region with parked polls is re-checked every poll interval by one cheap probe
- * (is anything ready there?), not by every waiter.
+ * <p>A signal does not wake every poll of its region: a {@link Selector} (the dispatch rules) picks
+ * the polls worth waking, from one read of what is ready there, so one submission wakes a few
+ * agents that may take it, not the whole fleet. Work submitted to another instance reaches this
+ * one as an intake message (a signal); as a backstop, a region with parked polls is looked at the
+ * same way every poll interval, once for the region, not by every waiter.
  */
 public final class LongPolls implements AutoCloseable {
 
@@ -42,16 +43,35 @@ public final class LongPolls implements AutoCloseable {
         STOPPING
     }
 
+    /** Picks, of the polls parked in a region (oldest first), those to wake now. */
+    @FunctionalInterface
+    public interface Selector {
+        List<Parked> choose(String region, List<Parked> parked);
+    }
+
     /** One parked poll. Completing its future (once) unparks it. */
     public final class Parked {
         private final String region;
         private final String agentId;
+        private final Object waiter;
+        private final long sequence;
         private final CompletableFuture<Wake> wake = new CompletableFuture<>();
         private volatile ScheduledFuture<?> timer;
 
-        private Parked(String region, String agentId) {
+        private Parked(String region, String agentId, Object waiter, long sequence) {
             this.region = region;
             this.agentId = agentId;
+            this.waiter = waiter;
+            this.sequence = sequence;
+        }
+
+        public String agentId() {
+            return agentId;
+        }
+
+        /** What the poll's owner parked it with (the agent as it asked), for the {@link Selector}. */
+        public Object waiter() {
+            return waiter;
         }
 
         public CompletableFuture<Wake> woken() {
@@ -70,7 +90,10 @@ public final class LongPolls implements AutoCloseable {
 
     private final ReadySignal signal;
     private final Duration recheckInterval;
-    private final Predicate<String> mayHaveWork;
+    private volatile Selector selector = (region, parked) -> parked;
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    /** Regions with a look (a {@link Selector} run) queued: signals arriving meanwhile share it. */
+    private final Set<String> looking = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, Set<Parked>>> parked = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> rechecks = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timers;
@@ -80,13 +103,11 @@ public final class LongPolls implements AutoCloseable {
     /**
      * @param recheckInterval how often a region with parked polls is probed for work this instance
      *     was not told about
-     * @param mayHaveWork the probe (one storage read per region): true wakes the region's polls
      * @param workThreads threads that run woken polls' claims (short storage work, never a wait)
      */
-    public LongPolls(ReadySignal signal, Duration recheckInterval, Predicate<String> mayHaveWork, int workThreads) {
+    public LongPolls(ReadySignal signal, Duration recheckInterval, int workThreads) {
         this.signal = signal;
         this.recheckInterval = recheckInterval;
-        this.mayHaveWork = mayHaveWork;
         this.timers = new ScheduledThreadPoolExecutor(1, daemon("long-poll-timers"));
         this.timers.setRemoveOnCancelPolicy(true);
         // Work threads only while there is work (control planes in tests are many and short-lived);
@@ -95,7 +116,12 @@ public final class LongPolls implements AutoCloseable {
         this.work = new ThreadPoolExecutor(workThreads, workThreads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("long-poll-work"));
         this.work.allowCoreThreadTimeOut(true);
-        signal.addListener(this::wake);
+        signal.addListener(this::look);
+    }
+
+    /** Who decides which polls a signal wakes (until set: all of the region's). */
+    public void select(Selector chooser) {
+        this.selector = chooser;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -124,8 +150,8 @@ public final class LongPolls implements AutoCloseable {
      * Parks a poll of {@code agentId} in {@code region} until the region is signalled after
      * {@code seenVersion} (at once if it already was), {@code timeout} passes, or the host stops.
      */
-    public Parked park(String region, String agentId, long seenVersion, Duration timeout) {
-        Parked p = new Parked(region, agentId);
+    public Parked park(String region, String agentId, Object waiter, long seenVersion, Duration timeout) {
+        Parked p = new Parked(region, agentId, waiter, sequence.incrementAndGet());
         if (stopping) {
             p.wake.complete(Wake.STOPPING);
             return p;
@@ -134,13 +160,50 @@ public final class LongPolls implements AutoCloseable {
                 .computeIfAbsent(agentId, k -> ConcurrentHashMap.newKeySet()).add(p);
         p.timer = timers.schedule(() -> p.complete(Wake.TIMED_OUT), Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
         ensureRecheck(region);
-        // Registered first, checked second: a signal in between cannot be missed.
+        // Registered first, checked second: a signal in between cannot be missed (the look it
+        // triggers, or this one, sees this poll).
         if (signal.version(region) != seenVersion) {
-            p.complete(Wake.SIGNALLED);
-        } else if (stopping) {
+            look(region);
+        }
+        if (stopping) {
             p.complete(Wake.STOPPING);
         }
         return p;
+    }
+
+    /** The polls parked in a region, oldest first. */
+    public List<Parked> parked(String region) {
+        Map<String, Set<Parked>> agents = parked.get(region);
+        if (agents == null) {
+            return List.of();
+        }
+        return agents.values().stream().flatMap(Set::stream).sorted(java.util.Comparator.comparingLong(p -> p.sequence)).toList();
+    }
+
+    /**
+     * Work may have appeared in the region: one look (on a work thread; signals meanwhile share it)
+     * wakes the polls the {@link Selector} picks.
+     */
+    public void look(String region) {
+        if (!parked.containsKey(region) || !looking.add(region)) {
+            return;
+        }
+        try {
+            work.execute(() -> {
+                looking.remove(region);
+                List<Parked> waiting = parked(region);
+                if (waiting.isEmpty()) {
+                    return;
+                }
+                try {
+                    selector.choose(region, waiting).forEach(p -> p.complete(Wake.SIGNALLED));
+                } catch (RuntimeException e) {
+                    LOG.warn("event=long_poll_look_failed region={} error={}", region, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            looking.remove(region);
+        }
     }
 
     /** Wakes every poll parked in the region. */
@@ -182,7 +245,7 @@ public final class LongPolls implements AutoCloseable {
 
     /** One re-check timer per region with parked polls; it cancels itself when the region has none. */
     private void ensureRecheck(String region) {
-        rechecks.computeIfAbsent(region, r -> timers.scheduleWithFixedDelay(() -> work.execute(() -> recheck(r)),
+        rechecks.computeIfAbsent(region, r -> timers.scheduleWithFixedDelay(() -> recheck(r),
                 recheckInterval.toNanos(), recheckInterval.toNanos(), TimeUnit.NANOSECONDS));
     }
 
@@ -199,13 +262,7 @@ public final class LongPolls implements AutoCloseable {
             }
             return;
         }
-        try {
-            if (mayHaveWork.test(region)) {
-                wake(region);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("event=long_poll_recheck_failed region={} error={}", region, e.toString());
-        }
+        look(region);
     }
 
     @Override

@@ -80,12 +80,9 @@ public record UseCases(
                                 TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
                                 io.controlplane.ports.AgentChannel channel, Telemetry telemetry) {
         ReadySignal signal = new ReadySignal();
-        // The backstop for work this instance was not told about: one read of the region's heads
-        // per poll interval, and only while polls are parked there.
-        LongPolls longPolls = new LongPolls(signal, settings.pollInterval(), region -> {
-            java.time.Instant now = clock.instant();
-            return stores.ready().heads(region, settings.headsPerTier()).stream().anyMatch(e -> !e.isHeldBack(now));
-        }, LONG_POLL_THREADS);
+        // Parked long polls; LeaseWork picks which of them a signal (or the backstop look every
+        // poll interval, for work this instance was not told about) wakes.
+        LongPolls longPolls = new LongPolls(signal, settings.pollInterval(), LONG_POLL_THREADS);
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
         Pools pools = new Pools(stores.tenants(), clock);

@@ -70,6 +70,30 @@ class LongPollTest {
     }
 
     @Test
+    void aSubmissionWakesOnlyPollsWhoseAgentMayTakeIt() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            f.register("git-" + i, "westeurope", "shared", 1, "git");
+        }
+        f.register("ado", "westeurope", "shared", 1, "azure-devops");
+        List<CompletableFuture<Optional<LeaseGrant>>> gitPolls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            gitPolls.add(poll("git-" + i, 25));
+        }
+        CompletableFuture<Optional<LeaseGrant>> ado = poll("ado", 25);
+        List<LongPolls.Parked> before = f.app.longPolls().parked("westeurope");
+        assertThat(before).hasSize(101);
+
+        f.submit("contoso", aJobSpec().withTier(Tier.Standard).build()); // needs azure-devops
+
+        assertThat(ado.get(5, TimeUnit.SECONDS)).isPresent();
+        Thread.sleep(200);
+        // The git agents' polls were never woken: the very same parked entries, none claimed again.
+        assertThat(f.app.longPolls().parked("westeurope")).containsExactlyElementsOf(
+                before.stream().filter(p -> !p.agentId().equals("ado")).toList());
+        assertThat(gitPolls).noneMatch(CompletableFuture::isDone);
+    }
+
+    @Test
     void aPollEndsEmptyAtItsDeadlineAndLeavesTheRegistry() throws Exception {
         f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
         long started = System.nanoTime();
