@@ -26,6 +26,13 @@ final class ProblemErrorHandler extends ErrorHandler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        Throwable cause = request.getAttribute(ERROR_EXCEPTION) instanceof Throwable t ? t : null;
+        if (closing(cause)) {
+            // The connection is going away (the client left, or the host closed a head that came
+            // too slowly): nothing to answer, and no 500 for a request that never was one.
+            callback.failed(cause);
+            return true;
+        }
         int status = request.getAttribute(ERROR_STATUS) instanceof Integer s ? s : response.getStatus();
         String message = request.getAttribute(ERROR_MESSAGE) instanceof String m ? m : null;
         String path = null;
@@ -44,6 +51,15 @@ final class ProblemErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, problem.body().length);
         response.write(true, ByteBuffer.wrap(problem.body()), callback);
         return true;
+    }
+
+    private static boolean closing(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A message Jetty cannot even make a request of (HTTP/1 parse errors): same document. */

@@ -128,7 +128,7 @@ class ManyLongPollsTest {
      * trips, so 2,000 arriving at once keep Azurite busy for a while before they are all parked.
      */
     private void awaitParked() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         int quick = 0;
         while (quick < 5 && System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
@@ -182,6 +182,7 @@ class ManyLongPollsTest {
     void sigtermAnswersEveryParkedPoll204AndTheProcessIsGoneWithinTenSeconds() throws Exception {
         try (ParkedPolls polls = ParkedPolls.open(host.port(), agents.subList(0, 500), agentToken, 30)) {
             awaitParked();
+            Thread.sleep(3000); // reads can be quick again while the last few first claims still wait for storage
             assertThat(polls.answered()).isZero();
 
             long terminatedAt = System.nanoTime();
