@@ -52,15 +52,16 @@ final class ApiHandler extends Handler.Abstract {
         StreamedBody body = new StreamedBody(request, bodyTimeout, executor);
         api.handleAsync(head, body).whenComplete((answer, failure) -> {
             if (answer != null && answer.status() == 413) {
-                body.drain().whenComplete((drained, ignored) -> write(request, response, callback, answer, failure));
+                body.drain().whenComplete((drained, ignored) -> write(request, response, callback, answer, failure, body.consumed()));
             } else {
-                write(request, response, callback, answer, failure);
+                write(request, response, callback, answer, failure, body.consumed());
             }
         });
         return true;
     }
 
-    private void write(Request request, Response response, Callback callback, ApiResponse answer, Throwable failure) {
+    private void write(Request request, Response response, Callback callback, ApiResponse answer, Throwable failure,
+                       boolean bodyConsumed) {
         if (failure != null || answer == null) {
             // HttpApi answers every failure itself; this is a bug in it, not the client's doing.
             Response.writeError(request, response, callback, 500, "unanswered", failure);
@@ -68,8 +69,9 @@ final class ApiHandler extends Handler.Abstract {
         }
         response.setStatus(answer.status());
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-        if (answer.status() == 408 || answer.status() == 413) {
-            // The rest of the body is not read: the connection cannot carry another request.
+        if (!bodyConsumed || answer.status() == 408 || answer.status() == 413) {
+            // The body was not read (an unauthenticated caller, a refusal): the connection cannot
+            // carry another request, and saying so keeps the client from reusing it.
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         boolean noBody = answer.body().length == 0 || "HEAD".equals(request.getMethod());

@@ -81,6 +81,16 @@ final class HeaderDeadlines implements Connection.Listener {
         });
     }
 
+    /**
+     * Whether the parser holds part of a head: past START and not yet through the headers. An idle
+     * keep-alive connection can sit in END (or START) until its next request: that is not a head.
+     */
+    private static boolean readingHead(org.eclipse.jetty.http.HttpParser parser) {
+        int state = parser.getState().ordinal();
+        return state > org.eclipse.jetty.http.HttpParser.State.START.ordinal()
+                && state <= org.eclipse.jetty.http.HttpParser.State.HEADER.ordinal();
+    }
+
     private void arm(HttpConnection http, State state) {
         state.task = scheduler.schedule(() -> expire(http, state), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -89,7 +99,7 @@ final class HeaderDeadlines implements Connection.Listener {
         if (!connections.containsKey(http) || state.handling) {
             return;
         }
-        if (http.getParser().isStart()) {
+        if (!readingHead(http.getParser())) {
             state.headSeenAt = -1;
             arm(http, state); // idle between requests: the idle timeout's business
             return;

@@ -27,14 +27,14 @@ final class ProblemErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         Throwable cause = request.getAttribute(ERROR_EXCEPTION) instanceof Throwable t ? t : null;
-        if (closing(cause)) {
-            // The connection is going away (the client left, or the host closed a head that came
-            // too slowly): nothing to answer, and no 500 for a request that never was one.
-            callback.failed(cause);
-            return true;
-        }
         int status = request.getAttribute(ERROR_STATUS) instanceof Integer s ? s : response.getStatus();
         String message = request.getAttribute(ERROR_MESSAGE) instanceof String m ? m : null;
+        if (closing(cause)) {
+            // The connection ended before the request did (the client left, or the host closed a
+            // head that came too slowly): a broken request, never a 5xx.
+            status = 400;
+            message = "The connection ended before the request was complete.";
+        }
         String path = null;
         try {
             path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();

@@ -38,6 +38,11 @@ final class StreamedBody implements RequestBody {
         this.executor = executor;
     }
 
+    /** Whether the connection can carry another request: the body was read to its end, or there was none. */
+    boolean consumed() {
+        return complete || request.getLength() == 0;
+    }
+
     @Override
     public CompletableFuture<byte[]> read(int maxBytes) {
         long declared = request.getLength();

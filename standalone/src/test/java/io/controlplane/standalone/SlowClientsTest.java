@@ -127,7 +127,8 @@ class SlowClientsTest {
 
         assertThat(closed.await(15, TimeUnit.SECONDS)).as("every slow connection closed by the host").isTrue();
         for (Slow slow : heads) {
-            assertThat(slow.answer.closedWithoutAnswer()).as(slow.answer.raw()).isTrue();
+            // Closed; at most with a 400 problem on the way out, never a 5xx.
+            assertThat(slow.answer.closedWithoutAnswer() || slow.answer.status() == 400).as(slow.answer.raw()).isTrue();
             // At the header deadline: at most two of them (see HeaderDeadlines), plus scheduling slack.
             assertThat(Duration.ofNanos(slow.closedAt - slow.openedAt))
                     .isBetween(Duration.ofMillis(HEADER_TIMEOUT_MS - 100), Duration.ofMillis(2 * HEADER_TIMEOUT_MS + 3000));
