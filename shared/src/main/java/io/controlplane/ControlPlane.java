@@ -46,9 +46,12 @@ public final class ControlPlane implements AutoCloseable {
 
     private final TelemetrySetup.Installed telemetry;
 
+    private final java.util.concurrent.atomic.AtomicBoolean stopping;
+
     private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake,
                          java.util.concurrent.ExecutorService background, io.controlplane.ports.AgentChannel channel,
-                         TelemetrySetup.Installed telemetry) {
+                         TelemetrySetup.Installed telemetry, java.util.concurrent.atomic.AtomicBoolean stopping) {
+        this.stopping = stopping;
         this.telemetry = telemetry;
         this.channel = channel;
         this.background = background;
@@ -122,11 +125,18 @@ public final class ControlPlane implements AutoCloseable {
                 reporting);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
+        // Not ready from the moment a stop begins, so a load balancer sends nothing new meanwhile.
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        readiness.put("host", () -> {
+            if (stopping.get()) {
+                throw new IllegalStateException("stopping");
+            }
+        });
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
                         new io.controlplane.validation.EndpointHosts(settings.allowedPrivateHosts())),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
-        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry);
+        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry, stopping);
         echo.target = controlPlane;
         return controlPlane;
     }
@@ -236,6 +246,20 @@ public final class ControlPlane implements AutoCloseable {
 
     public ControlPlaneSettings settings() {
         return settings;
+    }
+
+    /**
+     * The first step of a stop: readiness answers 503 from now on, every parked long poll is
+     * answered empty at once and new ones are answered empty without waiting. Requests in flight
+     * go on; {@link #close()} comes after them.
+     */
+    public void beginStop() {
+        stopping.set(true);
+        app.longPolls().stop();
+    }
+
+    public boolean stopping() {
+        return stopping.get();
     }
 
     @Override

@@ -50,12 +50,129 @@ public final class LoadRun {
         int submitPercent = Integer.parseInt(opts.getOrDefault("submit-percent", "5"));
         int agents = Integer.parseInt(opts.getOrDefault("agents", "20"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
+        String rates = opts.get("rates");
+        String waiters = opts.get("waiters");
         try {
-            new LoadRun().run(clients, rate, submitPercent, agents, seconds);
+            if (rates != null || waiters != null) {
+                new LoadRun().sweep(clients, parse(rates == null ? String.valueOf(rate) : rates), submitPercent, agents,
+                        parse(waiters == null ? "0" : waiters), seconds);
+            } else {
+                new LoadRun().run(clients, rate, submitPercent, agents, seconds);
+            }
         } finally {
             Azurite.shared().close();
         }
         System.exit(0);
+    }
+
+    private static List<Integer> parse(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    /**
+     * Status reads at each rate (open loop), first with no agents waiting, then with each number of
+     * waiting agents: registered agents that no job fits, each keeping one long poll open (as real
+     * idle agents do, asking again as soon as one is answered). One table row per pair.
+     */
+    private void sweep(int clients, List<Integer> rates, int submitPercent, int agents, List<Integer> waiterCounts, int seconds)
+            throws Exception {
+        System.out.printf("# Load sweep%n%nmachine: %d cores, %d MiB max heap, Java %s, Azurite in memory (node), one standalone host,"
+                        + " clients, agents and waiters in the same JVM%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+        System.out.printf("load: %d clients (%d%% submissions, 5%% list pages, the rest status reads of their own jobs), %d simulated"
+                + " agents; each rate %d s after a 5 s warm-up%n%n", clients, submitPercent, agents, seconds);
+        int most = waiterCounts.stream().mapToInt(Integer::intValue).max().orElse(0);
+        try (BenchInstance instance = new BenchInstance(Files.createTempDirectory("cp-load"), new RequestCounter(), "load",
+                Map.of("PROGRESS_MIN_INTERVAL_MS", "2000", "LEASE_SECONDS", "3600", "HEARTBEAT_SECONDS", "600",
+                        "AGENT_OFFLINE_SECONDS", "3600"))) {
+            List<SimulatedAgent> fleet = startAgents(instance, agents);
+            String[] tokens = new String[clients];
+            for (int c = 0; c < clients; c++) {
+                tokens[c] = instance.token("tenant-" + (c % 10), "client-" + c, "Jobs.Submit", "Jobs.Read");
+                for (int i = 0; i < 3; i++) {
+                    submit(instance.uri(), tokens[c], c, null);
+                }
+            }
+            Waiters waiting = new Waiters(instance, most);
+            System.out.println("| waiting agents | rate (target) | achieved | status read GET /api/jobs/{id} | errors |");
+            System.out.println("|---|---|---|---|---|");
+            for (int count : waiterCounts) {
+                waiting.hold(count);
+                for (int rate : rates) {
+                    drive(instance.uri(), tokens, rate, submitPercent, 5, true);
+                    status.clear();
+                    errors.set(0);
+                    long started = System.nanoTime();
+                    int sent = drive(instance.uri(), tokens, rate, submitPercent, seconds, false);
+                    double elapsed = (System.nanoTime() - started) / 1e9;
+                    System.out.printf("| %d (polls answered meanwhile: %d, failed: %d) | %d/s | %.0f/s | %s | %d %s |%n", count,
+                            waiting.answered.getAndSet(0), waiting.failed.getAndSet(0), rate, sent / elapsed, status.summary(),
+                            errors.get(), errorKinds);
+                    errorKinds.clear();
+                }
+            }
+            waiting.hold(0);
+            fleet.forEach(SimulatedAgent::kill);
+        }
+    }
+
+    /**
+     * Agents that wait: registered with a capability no job needs, each with one long poll open at a
+     * time on a client of its own (HTTP/1.1: a connection per poll, as separate agents have).
+     */
+    private static final class Waiters {
+        private final BenchInstance instance;
+        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final String token;
+        private final AtomicInteger answered = new AtomicInteger();
+        private final AtomicInteger failed = new AtomicInteger();
+        private volatile int holding;
+
+        Waiters(BenchInstance instance, int count) throws Exception {
+            this.instance = instance;
+            this.token = instance.token("provider", "waiting-fleet", "Agents.Run");
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+            List<java.util.concurrent.CompletableFuture<?>> registered = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                inFlight.acquire();
+                registered.add(client.sendAsync(HttpRequest.newBuilder(instance.uri().resolve("/api/agents/waiter-" + i))
+                                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"region\":\"westeurope\",\"capabilities\":[\"git\"]}")).build(),
+                        HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> inFlight.release()));
+            }
+            registered.forEach(java.util.concurrent.CompletableFuture::join);
+        }
+
+        /** Keeps {@code count} agents' polls open (0: lets them end); waits for storage to settle when adding. */
+        void hold(int count) throws InterruptedException {
+            int before = holding;
+            holding = count;
+            for (int i = before; i < count; i++) {
+                poll(i);
+            }
+            if (count > before) {
+                Thread.sleep(30_000); // each first claim is a few storage round trips: let them all park
+            }
+        }
+
+        private void poll(int i) {
+            if (i >= holding) {
+                return;
+            }
+            client.sendAsync(HttpRequest.newBuilder(instance.uri().resolve("/api/agents/waiter-" + i + "/lease?waitSeconds=25"))
+                            .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody())
+                            .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, e) -> {
+                        if (e == null && (r.statusCode() == 204 || r.statusCode() == 200)) {
+                            answered.incrementAndGet();
+                            poll(i);
+                        } else {
+                            // As an agent does: back off after a failed poll rather than hammer a busy host.
+                            failed.incrementAndGet();
+                            java.util.concurrent.CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> poll(i));
+                        }
+                    });
+        }
     }
 
     private void run(int clients, int rate, int submitPercent, int agents, int seconds) throws Exception {

@@ -13,6 +13,11 @@ final class Stats {
         micros.add(nanos / 1000);
     }
 
+    /** Forgets every sample (the next phase of a sweep). */
+    void clear() {
+        micros.clear();
+    }
+
     int count() {
         return micros.size();
     }

@@ -37,7 +37,7 @@ final class AgentRoutes {
         return List.of(
                 Route.secured("PUT", "/api/agents/{agentId}", AGENTS, this::register),
                 Route.secured("POST", "/api/agents/{agentId}/heartbeat", AGENTS, this::heartbeat),
-                Route.secured("POST", "/api/agents/{agentId}/lease", AGENTS, this::lease),
+                Route.securedAsync("POST", "/api/agents/{agentId}/lease", AGENTS, this::lease),
                 Route.secured("POST", "/api/leases/{leaseId}/progress", AGENTS, this::progress),
                 Route.secured("POST", "/api/leases/{leaseId}/complete", AGENTS, this::complete),
                 Route.secured("POST", "/api/leases/{leaseId}/fail", AGENTS, this::fail),
@@ -86,7 +86,8 @@ final class AgentRoutes {
         return responses.json(200, app.heartbeat().beat(caller, agentId, believed));
     }
 
-    private ApiResponse lease(ApiRequest request, Caller caller, Map<String, String> params) {
+    /** A long poll: answered when a lease is granted (200) or the wait ends empty (204); no thread waits meanwhile. */
+    private java.util.concurrent.CompletableFuture<ApiResponse> lease(ApiRequest request, Caller caller, Map<String, String> params) {
         String agentId = agentId(params);
         int wait = 0;
         String raw = request.queryParam("waitSeconds");
@@ -101,17 +102,9 @@ final class AgentRoutes {
                         "must be an integer from 0 to " + io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS)));
             }
         }
-        Optional<LeaseGrant> grant;
-        try {
-            grant = app.leaseWork().lease(caller, agentId, wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            grant = Optional.empty();
-        }
-        if (grant.isEmpty()) {
-            return ApiResponse.empty(204);
-        }
-        return responses.json(200, AgentViews.of(grant.get(), app.dispatchSettings().heartbeatInterval().toSeconds()));
+        return app.leaseWork().leaseAsync(caller, agentId, wait).thenApply(grant -> grant.isEmpty()
+                ? ApiResponse.empty(204)
+                : responses.json(200, AgentViews.of(grant.get(), app.dispatchSettings().heartbeatInterval().toSeconds())));
     }
 
     private ApiResponse progress(ApiRequest request, Caller caller, Map<String, String> params) {

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import io.opentelemetry.api.trace.Span;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,41 +104,102 @@ public final class HttpApi {
         return maxBodyBytes;
     }
 
+    /** A request whose body the host already holds, answered on this thread (a long poll waits here). */
     public ApiResponse handle(ApiRequest request) {
+        return handleAsync(request).join();
+    }
+
+    /** A request whose body the host already holds; a long poll completes later. */
+    public CompletableFuture<ApiResponse> handleAsync(ApiRequest request) {
+        return handleAsync(request, RequestBody.of(request.body()));
+    }
+
+    /**
+     * A request as a streaming host has it: the head ({@code head.body()} is ignored) and a body
+     * read only once the route matched and the caller was authenticated. The future never fails:
+     * every failure becomes a problem answer.
+     */
+    public CompletableFuture<ApiResponse> handleAsync(ApiRequest head, RequestBody body) {
         long started = System.nanoTime();
-        String path = stripQuery(request.path());
-        String method = KNOWN_METHODS.contains(request.method()) ? request.method() : "_OTHER";
-        Context parent = telemetry.propagator().extract(Context.root(), request, HEADERS);
+        String path = stripQuery(head.path());
+        String method = KNOWN_METHODS.contains(head.method()) ? head.method() : "_OTHER";
+        Context parent = telemetry.propagator().extract(Context.root(), head, HEADERS);
         Exchange exchange = new Exchange();
-        ApiResponse response;
+        // A SERVER span per request, continuing the caller's trace; named by the route template once
+        // matched. It is current while this thread works on the request and ends with the answer.
+        Span span = telemetry.startDetached(method.equals("_OTHER") ? "HTTP" : method, SpanKind.SERVER, parent, Attributes.of(
+                TelemetryAttributes.HTTP_REQUEST_METHOD, method, TelemetryAttributes.URL_PATH, loggable(path)));
+        telemetry.metrics().httpActive(method, 1);
         String requestId;
-        // A SERVER span per request, continuing the caller's trace; named by the route template once matched.
-        try (TracedSpan span = telemetry.start(method.equals("_OTHER") ? "HTTP" : method, SpanKind.SERVER, parent, Attributes.of(
-                TelemetryAttributes.HTTP_REQUEST_METHOD, method, TelemetryAttributes.URL_PATH, loggable(path)))) {
-            if (!method.equals(request.method())) {
-                span.set(TelemetryAttributes.HTTP_REQUEST_METHOD_ORIGINAL, loggable(request.method()));
+        CompletableFuture<ApiResponse> answer;
+        try (TracedSpan current = telemetry.resume(span)) {
+            if (!method.equals(head.method())) {
+                current.set(TelemetryAttributes.HTTP_REQUEST_METHOD_ORIGINAL, loggable(head.method()));
             }
-            requestId = requestId(request, span.span().getSpanContext());
+            requestId = requestId(head, span.getSpanContext());
             try {
-                response = dispatch(request, exchange, span);
-            } catch (RuntimeException e) {
-                response = toProblem(e, request, requestId);
-                if (response.status() >= 500) {
-                    span.span().recordException(e);
-                }
+                answer = dispatch(head, body, exchange, span);
+            } catch (RuntimeException | Error e) {
+                answer = CompletableFuture.failedFuture(e);
             }
-            span.set(TelemetryAttributes.HTTP_RESPONSE_STATUS_CODE, (long) response.status());
-            if (response.status() >= 500) {
-                span.set(TelemetryAttributes.ERROR_TYPE, Integer.toString(response.status()));
-                span.span().setStatus(StatusCode.ERROR);
-            }
-            LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
-                    io.controlplane.telemetry.LogValues.sanitise(request.method()), loggable(path), response.status(),
-                    (System.nanoTime() - started) / 1_000_000, exchange.caller == null ? "-" : exchange.caller.tenantId(), requestId);
         }
-        telemetry.metrics().httpRequest(method, exchange.route == null ? null : exchange.route.path().template(),
-                response.status(), java.time.Duration.ofNanos(System.nanoTime() - started));
-        return secure(response).withHeader("x-request-id", requestId);
+        String id = requestId;
+        return answer.handle((response, failure) -> {
+            try (TracedSpan current = telemetry.resume(span)) {
+                ApiResponse answered = response;
+                if (failure != null) {
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    answered = toProblem(cause instanceof RuntimeException r ? r : new IllegalStateException(cause), head, id);
+                    if (answered.status() >= 500) {
+                        span.recordException(cause);
+                    }
+                }
+                current.set(TelemetryAttributes.HTTP_RESPONSE_STATUS_CODE, (long) answered.status());
+                if (answered.status() >= 500) {
+                    current.set(TelemetryAttributes.ERROR_TYPE, Integer.toString(answered.status()));
+                    span.setStatus(StatusCode.ERROR);
+                }
+                LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
+                        io.controlplane.telemetry.LogValues.sanitise(head.method()), loggable(path), answered.status(),
+                        (System.nanoTime() - started) / 1_000_000, exchange.caller == null ? "-" : exchange.caller.tenantId(), id);
+                telemetry.metrics().httpRequest(method, exchange.route == null ? null : exchange.route.path().template(),
+                        answered.status(), java.time.Duration.ofNanos(System.nanoTime() - started));
+                return secure(answered).withHeader("x-request-id", id);
+            } finally {
+                span.end();
+                telemetry.metrics().httpActive(method, -1);
+            }
+        });
+    }
+
+    /**
+     * The answer to a request the host's HTTP server refused before it reached the API (a broken
+     * request target or header, headers too large, a body that did not arrive in time): the same
+     * problem catalogue, never the server's own error page. Malformed requests are the client's
+     * fault, so an HTTP status the catalogue does not know becomes 400, never a 5xx.
+     */
+    public ApiResponse transportProblem(int status, String detail, String path) {
+        ProblemType type = switch (status) {
+            case 404 -> ProblemType.ROUTE_NOT_FOUND;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 408 -> ProblemType.REQUEST_TIMEOUT;
+            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+            case 414 -> ProblemType.URI_TOO_LONG;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            case 431 -> ProblemType.HEADERS_TOO_LARGE;
+            case 503 -> ProblemType.NOT_READY;
+            case 500 -> ProblemType.INTERNAL;
+            default -> ProblemType.BAD_REQUEST;
+        };
+        String instance = path == null || path.isEmpty() ? null : loggable(stripQuery(path));
+        String text = detail == null || detail.isBlank() ? type.title() + "." : printable(detail);
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        String requestId = HexFormat.of().formatHex(random);
+        LOG.info("event=request_refused status={} problem={} detail={} path={} requestId={}", type.status(), type.slug(), text,
+                instance, requestId);
+        return secure(responses.problem(type, text, instance, List.of(), Map.of())).withHeader("x-request-id", requestId);
     }
 
     /** The methods HTTP semantic conventions name; any other is reported as {@code _OTHER}. */
@@ -157,17 +220,19 @@ public final class HttpApi {
         private Route route;
     }
 
+    /** Text from the transport (a parser's message): bounded, without control characters. */
+    private static String printable(String text) {
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() <= 200 ? clean : clean.substring(0, 200) + "...";
+    }
+
     /** Paths are logged bounded and without control characters (no log injection). */
     private static String loggable(String path) {
         String clean = path.replaceAll("[\\p{Cntrl}\\s]", "?");
         return clean.length() <= 200 ? clean : clean.substring(0, 200) + "...";
     }
 
-    private ApiResponse dispatch(ApiRequest request, Exchange exchange, TracedSpan span) {
-        if (request.body().length > maxBodyBytes) {
-            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "The body is " + request.body().length
-                    + " bytes; the limit is " + maxBodyBytes + " bytes.");
-        }
+    private CompletableFuture<ApiResponse> dispatch(ApiRequest request, RequestBody body, Exchange exchange, Span span) {
         String path = stripQuery(request.path());
         TreeSet<String> allowed = new TreeSet<>();
         for (Route route : routes) {
@@ -180,22 +245,35 @@ public final class HttpApi {
                 continue;
             }
             exchange.route = route;
-            span.span().updateName(route.method() + " " + route.path().template());
-            span.set(TelemetryAttributes.HTTP_ROUTE, route.path().template());
-            span.set(TelemetryAttributes.JOB_ID, params.get().get("jobId"));
-            span.set(TelemetryAttributes.AGENT_ID, params.get().get("agentId"));
+            span.updateName(route.method() + " " + route.path().template());
+            span.setAttribute(TelemetryAttributes.HTTP_ROUTE, route.path().template());
+            setIfPresent(span, TelemetryAttributes.JOB_ID, params.get().get("jobId"));
+            setIfPresent(span, TelemetryAttributes.AGENT_ID, params.get().get("agentId"));
+            // Authenticated before the body is read: a caller without a token never makes the host read one.
             Caller caller = route.authenticated() ? authorize(route, request) : null;
             exchange.caller = caller;
             if (caller != null) {
-                span.set(TelemetryAttributes.CALLER_TENANT_ID, caller.tenantId());
+                span.setAttribute(TelemetryAttributes.CALLER_TENANT_ID, caller.tenantId());
             }
-            return route.handler().handle(request, caller, params.get());
+            return body.read(maxBodyBytes).thenCompose(bytes -> {
+                ApiRequest whole = new ApiRequest(request.method(), request.path(), request.query(), request.headers(), bytes);
+                // The body may have arrived on another thread: the request's span is current there too.
+                try (TracedSpan ignored = telemetry.resume(span)) {
+                    return route.handler().handle(whole, caller, params.get());
+                }
+            });
         }
         if (!allowed.isEmpty()) {
             throw new ApiException(ProblemType.METHOD_NOT_ALLOWED, request.method() + " is not allowed here; use "
                     + String.join(", ", allowed) + ".", List.of(), Map.of("Allow", String.join(", ", allowed)));
         }
         throw new ApiException(ProblemType.ROUTE_NOT_FOUND, "No route matches " + request.method() + " " + path + ".");
+    }
+
+    private static void setIfPresent(Span span, io.opentelemetry.api.common.AttributeKey<String> key, String value) {
+        if (value != null) {
+            span.setAttribute(key, value);
+        }
     }
 
     private Caller authorize(Route route, ApiRequest request) {

@@ -6,6 +6,7 @@ package io.controlplane.api;
  */
 public enum ProblemType {
     VALIDATION("validation", 400, "The request is invalid"),
+    BAD_REQUEST("bad-request", 400, "The request is not well-formed HTTP"),
     MALFORMED_JSON("malformed-json", 400, "The body is not valid JSON"),
     INVALID_CONTINUATION_TOKEN("invalid-continuation-token", 400, "The continuation token is not valid"),
     UNAUTHENTICATED("unauthenticated", 401, "Authentication is required"),
@@ -19,9 +20,12 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 409, "The Idempotency-Key was used for a different request"),
     LEASE_LOST("lease-lost", 409, "The lease was revoked, expired or superseded"),
     MAPPING_CONFLICT("mapping-conflict", 409, "An ID mapping conflicts with another"),
+    REQUEST_TIMEOUT("request-timeout", 408, "The request was not received in time"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request is too large"),
+    URI_TOO_LONG("uri-too-long", 414, "The request target is too long"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The body must be JSON"),
     QUOTA_EXCEEDED("quota-exceeded", 429, "The tenant has as many unfinished jobs as its quota allows"),
+    HEADERS_TOO_LARGE("headers-too-large", 431, "The request headers are too large"),
     NOT_READY("not-ready", 503, "The service is not ready"),
     AUTH_UNAVAILABLE("auth-unavailable", 503, "Tokens cannot be checked right now"),
     INTERNAL("internal", 500, "Internal error");

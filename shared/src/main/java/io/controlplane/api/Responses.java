@@ -29,7 +29,9 @@ final class Responses {
         body.put("title", type.title());
         body.put("status", type.status());
         body.put("detail", detail);
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         if (!errors.isEmpty()) {
             body.put("errors", errors);
         }

@@ -23,13 +23,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import io.controlplane.telemetry.TracedSpan;
+import io.opentelemetry.api.trace.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An agent asks for work: it gets the best job it may run (tier, aging, region, capabilities,
- * pool), or waits up to {@code waitSeconds} for one (long poll: woken at once by local submissions,
- * otherwise re-checking every poll interval).
+ * pool), or waits up to {@code waitSeconds} for one (long poll: parked without a thread, woken
+ * at once by local submissions and intake messages, otherwise by its region's periodic re-check).
  *
  * <p>A claim is three conditional writes: reserve a slot in the agent record (ETag), move the job
  * Queued → Assigned with the next epoch (ETag; the one write that decides, so two claimers of one
@@ -53,13 +56,15 @@ public final class LeaseWork {
     private final java.util.concurrent.Executor background;
     private final Telemetry telemetry;
     private final LeaseExpiries expiries;
+    private final LongPolls polls;
 
     /** The span of one lease request's dispatch: the claim, including the long-poll wait. */
     public static final String DISPATCH_SPAN = "controlplane.dispatch";
 
     public LeaseWork(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
                      ReadySignal signal, DispatchSettings settings, Clock clock, java.util.concurrent.Executor background,
-                     Telemetry telemetry, LeaseExpiries expiries) {
+                     Telemetry telemetry, LeaseExpiries expiries, LongPolls polls) {
+        this.polls = polls;
         this.expiries = expiries;
         this.background = background;
         this.telemetry = telemetry;
@@ -71,37 +76,175 @@ public final class LeaseWork {
         this.signal = signal;
         this.settings = settings;
         this.clock = clock;
+        polls.select(this::worthWaking);
     }
 
+    /**
+     * The blocking form (the Functions host, tests): {@link #leaseAsync}, waited for. Interrupting
+     * the caller unparks its poll.
+     */
     public Optional<LeaseGrant> lease(Caller caller, String agentId, int waitSeconds) throws InterruptedException {
-        Agent agent = agents.own(caller, agentId);
-        Optional<LeaseGrant> grant = telemetry.inSpan(DISPATCH_SPAN, Attributes.of(TelemetryAttributes.AGENT_ID, agent.id(),
-                TelemetryAttributes.CLOUD_REGION, agent.region()), span -> {
-            Optional<LeaseGrant> granted = waitForWork(agent, waitSeconds);
-            span.set(TelemetryAttributes.DISPATCH_OUTCOME, granted.isPresent() ? "leased" : "none");
-            granted.ifPresent(g -> span.setAll(TelemetryAttributes.job(g.job())).set(TelemetryAttributes.LEASE_EPOCH, g.epoch()));
-            return granted;
-        });
-        grant.ifPresent(g -> telemetry.describe(g.job()));
-        return grant;
+        CompletableFuture<Optional<LeaseGrant>> lease = leaseAsync(caller, agentId, waitSeconds);
+        try {
+            return lease.get();
+        } catch (InterruptedException e) {
+            lease.cancel(false);
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
-    private Optional<LeaseGrant> waitForWork(Agent agent, int waitSeconds) throws InterruptedException {
+    /**
+     * An agent's long poll: one claim now; if nothing fits, the poll is parked ({@link LongPolls},
+     * no thread held) and claims again each time its region is signalled, until it gets a lease,
+     * {@code waitSeconds} pass or the host stops (then it completes empty). The ownership check
+     * and the first claim run on the caller's thread, so a refused agent fails at once.
+     */
+    public CompletableFuture<Optional<LeaseGrant>> leaseAsync(Caller caller, String agentId, int waitSeconds) {
+        Agent agent = agents.own(caller, agentId);
+        Span request = Span.current();
+        Span dispatch = telemetry.startDetached(DISPATCH_SPAN, io.opentelemetry.api.trace.SpanKind.INTERNAL,
+                io.opentelemetry.context.Context.current(), Attributes.of(TelemetryAttributes.AGENT_ID, agent.id(),
+                        TelemetryAttributes.CLOUD_REGION, agent.region()));
+        CompletableFuture<Optional<LeaseGrant>> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(0, Math.min(MAX_WAIT_SECONDS, waitSeconds))).toNanos();
-        Agent known = agent;
-        while (true) {
+        // The dispatch span is current on this thread only while the first claim runs; later claims
+        // make it current on theirs.
+        try (TracedSpan ignored = telemetry.resume(dispatch)) {
+            new Poll(agent, deadline, result, dispatch).attempt(agent);
+        }
+        result.whenComplete((granted, failure) -> {
+            if (failure instanceof java.util.concurrent.CancellationException) {
+                dispatch.setAttribute(TelemetryAttributes.DISPATCH_OUTCOME, "abandoned");
+            } else if (failure != null) {
+                dispatch.recordException(failure);
+                dispatch.setAttribute(TelemetryAttributes.ERROR_TYPE, failure.getClass().getName());
+                dispatch.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+            } else if (granted != null) {
+                dispatch.setAttribute(TelemetryAttributes.DISPATCH_OUTCOME, granted.isPresent() ? "leased" : "none");
+                granted.ifPresent(g -> {
+                    dispatch.setAllAttributes(TelemetryAttributes.job(g.job()));
+                    dispatch.setAttribute(TelemetryAttributes.LEASE_EPOCH, g.epoch());
+                    telemetry.describe(request, g.job());
+                });
+            }
+            dispatch.end();
+        });
+        // The poll itself, not a stage after it: cancelling it (a caller that stops waiting) unparks it.
+        return result;
+    }
+
+    /** One long poll between claims: what it waits for, and its answer. */
+    private final class Poll {
+        private final Agent agent;
+        private final long deadline;
+        private final CompletableFuture<Optional<LeaseGrant>> result;
+        private final Span dispatch;
+        private volatile LongPolls.Parked parked;
+
+        Poll(Agent agent, long deadline, CompletableFuture<Optional<LeaseGrant>> result, Span dispatch) {
+            this.agent = agent;
+            this.deadline = deadline;
+            this.result = result;
+            this.dispatch = dispatch;
+            // A poll given up by its caller (a cancelled or interrupted wait) leaves the registry.
+            result.whenComplete((r, e) -> {
+                LongPolls.Parked p = parked;
+                if (p != null) {
+                    p.complete(LongPolls.Wake.STOPPING);
+                }
+            });
+        }
+
+        /** Claims once ({@code known}: the agent as just read, else re-read); parks if nothing fits. */
+        void attempt(Agent known) {
+            if (result.isDone()) {
+                return;
+            }
+            if (polls.stopping()) {
+                result.complete(Optional.empty());
+                return;
+            }
             long seen = signal.version(agent.region());
-            Optional<LeaseGrant> grant = tryClaim(known == null ? agents.store().find(agent.region(), agent.id()).orElse(null) : known);
-            known = null;
-            if (grant.isPresent()) {
-                return grant;
+            Optional<LeaseGrant> grant;
+            try {
+                grant = tryClaim(known != null ? known : agents.store().find(agent.region(), agent.id()).orElse(null));
+            } catch (RuntimeException | Error e) {
+                if (polls.stopping() && e instanceof RuntimeException) {
+                    // Storage going away with the host: the agent asks again, elsewhere or later.
+                    result.complete(Optional.empty());
+                } else {
+                    result.completeExceptionally(e);
+                }
+                return;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
+            if (grant.isPresent() || left <= 0) {
+                if (!result.complete(grant) && grant.isPresent()) {
+                    // Its caller is gone (stopped waiting): the lease runs out and the job is requeued.
+                    LOG.info("event=lease_unanswered jobId={} agentId={}", grant.get().job().id(), agent.id());
+                }
+                return;
             }
-            signal.await(agent.region(), seen, Duration.ofNanos(Math.min(left, settings.pollInterval().toNanos())));
+            LongPolls.Parked p = polls.park(agent.region(), agent.id(), agent, seen, Duration.ofNanos(left));
+            parked = p;
+            if (result.isDone()) {
+                p.complete(LongPolls.Wake.STOPPING);
+                return;
+            }
+            p.woken().thenAcceptAsync(why -> {
+                if (why == LongPolls.Wake.SIGNALLED) {
+                    try (TracedSpan ignored = telemetry.resume(dispatch)) {
+                        attempt(null);
+                    }
+                } else {
+                    result.complete(Optional.empty());
+                }
+            }, polls.executor());
         }
+    }
+
+    /** However much is ready, a look wakes at least this many polls that may take it. */
+    private static final int MIN_WAKE = 8;
+
+    /**
+     * Which parked polls of a region to wake, from one read of its ready heads: the oldest polls
+     * whose agent may take one of the ready jobs (the dispatch rules, on the agent as it asked), two
+     * per ready job and at least {@link #MIN_WAKE}, so one submission wakes a few agents, not the
+     * fleet. When nothing at the heads fits anyone but a tier's heads are full, a few polls are
+     * woken anyway: their claim's deep scan reads past the heads.
+     */
+    List<LongPolls.Parked> worthWaking(String region, List<LongPolls.Parked> parked) {
+        Instant now = clock.instant();
+        List<ReadyEntry> heads = ready.heads(region, settings.headsPerTier());
+        List<ReadyEntry> eligible = heads.stream().filter(e -> !e.isHeldBack(now)).toList();
+        if (eligible.isEmpty()) {
+            return List.of();
+        }
+        PoolDirectory directory = pools.directory();
+        int budget = Math.max(MIN_WAKE, 2 * eligible.size());
+        List<LongPolls.Parked> chosen = new java.util.ArrayList<>();
+        for (LongPolls.Parked p : parked) {
+            if (chosen.size() >= budget) {
+                break;
+            }
+            if (!(p.waiter() instanceof Agent a) || eligible.stream().anyMatch(e -> policy.admits(a, e, directory, now))) {
+                chosen.add(p);
+            }
+        }
+        boolean headsFull = java.util.Arrays.stream(Tier.values())
+                .anyMatch(t -> heads.stream().filter(e -> e.tier() == t).count() >= settings.headsPerTier());
+        if (chosen.isEmpty() && headsFull) {
+            return parked.subList(0, Math.min(MIN_WAKE, parked.size()));
+        }
+        return chosen;
     }
 
     /** One attempt to claim the best admissible job for the agent; empty when none fits now. */

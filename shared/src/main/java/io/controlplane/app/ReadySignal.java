@@ -1,54 +1,34 @@
 package io.controlplane.app;
 
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * Wakes this instance's long-polling agents when work may have appeared in a region (a job was
- * submitted or requeued here, an intake message arrived, reconciliation saw waiting work). Agents
- * polling another instance notice within the poll interval; the signal only shortens the wait.
+ * Tells this instance that work may have appeared in a region (a job was submitted or requeued
+ * here, an intake message arrived, reconciliation saw waiting work), so its parked long polls
+ * ({@link LongPolls}) try again at once. Each signal bumps the region's version: a poll that read
+ * the version before its claim can tell whether it missed a signal while claiming.
  */
 public final class ReadySignal {
 
-    private static final class Region {
-        private long version;
-    }
+    private final ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> versions = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-    private final ConcurrentMap<String, Region> regions = new ConcurrentHashMap<>();
-
-    private Region region(String name) {
-        return regions.computeIfAbsent(name, k -> new Region());
-    }
-
-    /** The current version of a region's signal, to pass to {@link #await}. */
+    /** The current version of a region's signal; it changes with every {@link #signal}. */
     public long version(String region) {
-        Region r = region(region);
-        synchronized (r) {
-            return r.version;
-        }
+        return versions.computeIfAbsent(region, k -> new java.util.concurrent.atomic.AtomicLong()).get();
     }
 
     public void signal(String region) {
-        Region r = region(region);
-        synchronized (r) {
-            r.version++;
-            r.notifyAll();
-        }
+        versions.computeIfAbsent(region, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        listeners.forEach(l -> l.accept(region));
     }
 
-    /** Waits until the region is signalled after {@code seenVersion}, or the timeout passes. */
-    public void await(String region, long seenVersion, Duration timeout) throws InterruptedException {
-        Region r = region(region);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (r) {
-            while (r.version == seenVersion) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(r, left);
-            }
-        }
+    /** Called with the region on every signal, after its version changed (on the signalling thread: be quick). */
+    public void addListener(Consumer<String> listener) {
+        listeners.add(listener);
     }
 }

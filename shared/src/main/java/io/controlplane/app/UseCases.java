@@ -39,7 +39,8 @@ public record UseCases(
         DispatchSettings dispatchSettings,
         EraseJob eraseJob,
         TenantData tenantData,
-        Retention retention) implements AutoCloseable {
+        Retention retention,
+        LongPolls longPolls) implements AutoCloseable {
 
     /** The stores a control plane runs on. */
     public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings,
@@ -79,6 +80,9 @@ public record UseCases(
                                 TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
                                 io.controlplane.ports.AgentChannel channel, Telemetry telemetry) {
         ReadySignal signal = new ReadySignal();
+        // Parked long polls; LeaseWork picks which of them a signal (or the backstop look every
+        // poll interval, for work this instance was not told about) wakes.
+        LongPolls longPolls = new LongPolls(signal, settings.pollInterval(), LONG_POLL_THREADS);
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
         Pools pools = new Pools(stores.tenants(), clock);
@@ -96,7 +100,7 @@ public record UseCases(
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock),
                 new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background, telemetry,
-                        stores.leases()),
+                        stores.leases(), longPolls),
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
                 new FindMappings(stores.mappings(), leases, queries),
@@ -113,11 +117,16 @@ public record UseCases(
                 eraseJob,
                 new TenantData(stores.jobs(), stores.mappings(), stores.ready(), stores.tenants(), agents, pools, clock,
                         stores.leases()),
-                new Retention(stores.jobs(), eraseJob, tenancy, clock));
+                new Retention(stores.jobs(), eraseJob, tenancy, clock),
+                longPolls);
     }
+
+    /** Threads that run the claims of woken long polls (storage round trips, never a wait). */
+    private static final int LONG_POLL_THREADS = 8;
 
     @Override
     public void close() {
+        longPolls.close();
         reportProgress.close();
     }
 }

@@ -43,6 +43,8 @@ public final class ControlPlaneMetrics {
     public static final String MAPPINGS_RECORDED = "controlplane.mappings.recorded";
     /** The semantic-convention HTTP server metric. */
     public static final String HTTP_SERVER_REQUEST_DURATION = "http.server.request.duration";
+    /** The semantic-convention count of requests in flight (a parked long poll counts until it is answered). */
+    public static final String HTTP_SERVER_ACTIVE_REQUESTS = "http.server.active_requests";
 
     /** Seconds from queued to leased: an idle fleet answers in milliseconds, a busy one in minutes or hours. */
     private static final List<Double> ASSIGNMENT_BUCKETS = List.of(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
@@ -60,6 +62,7 @@ public final class ControlPlaneMetrics {
     private final LongCounter leaseExpiries;
     private final LongCounter mappings;
     private final DoubleHistogram httpDuration;
+    private final io.opentelemetry.api.metrics.LongUpDownCounter httpActive;
     /** How long a queue reading is reported: many reconcile intervals (10 s by default). */
     public static final Duration QUEUE_READING_MAX_AGE = Duration.ofMinutes(5);
 
@@ -85,6 +88,8 @@ public final class ControlPlaneMetrics {
         mappings = counter(meter, MAPPINGS_RECORDED, "{mapping}", "ID mapping pairs newly recorded (a pair already stored is not counted).");
         httpDuration = meter.histogramBuilder(HTTP_SERVER_REQUEST_DURATION).setUnit("s")
                 .setDescription("Duration of HTTP server requests.").setExplicitBucketBoundariesAdvice(HTTP_BUCKETS).build();
+        httpActive = meter.upDownCounterBuilder(HTTP_SERVER_ACTIVE_REQUESTS).setUnit("{request}")
+                .setDescription("Number of active HTTP server requests.").build();
         meter.gaugeBuilder(QUEUE_DEPTH).ofLongs().setUnit("{job}")
                 .setDescription("Jobs waiting in the ready queue, per tier and region, as of the last reconcile pass.")
                 .buildWithCallback(m -> fresh(clock.instant()).forEach((region, depths) -> depths.forEach((tier, depth) ->
@@ -157,6 +162,11 @@ public final class ControlPlaneMetrics {
     }
 
     /** @param route the route template, or null when no route matched */
+    /** A request started ({@code +1}) or was answered ({@code -1}). */
+    public void httpActive(String method, int delta) {
+        httpActive.add(delta, Attributes.of(TelemetryAttributes.HTTP_REQUEST_METHOD, method));
+    }
+
     public void httpRequest(String method, String route, int status, Duration duration) {
         var b = Attributes.builder()
                 .put(TelemetryAttributes.HTTP_REQUEST_METHOD, method)

@@ -75,6 +75,19 @@ public final class Telemetry {
         return new TracedSpan(tracer.spanBuilder(name).setSpanKind(kind).setParent(parent).setAllAttributes(attributes).startSpan());
     }
 
+    /**
+     * Starts a span under the current one without making it current: for work that moves between
+     * threads (a parked long poll). Make it current with {@link #resume}; end it when the work is done.
+     */
+    public Span startDetached(String name, SpanKind kind, Context parent, Attributes attributes) {
+        return tracer.spanBuilder(name).setSpanKind(kind).setParent(parent).setAllAttributes(attributes).startSpan();
+    }
+
+    /** Makes a detached span current on this thread (trace ids in the MDC) until closed; closing does not end it. */
+    public TracedSpan resume(Span span) {
+        return new TracedSpan(span, false);
+    }
+
     /** Runs {@code work} in a span of its own; an exception marks the span failed and goes on. */
     public <T, E extends Exception> T inSpan(String name, Attributes attributes, SpanWork<T, E> work) throws E {
         try (TracedSpan span = start(name, attributes)) {
@@ -98,8 +111,13 @@ public final class Telemetry {
      * route acts on a job), so a request can be found by the job it touched.
      */
     public void describe(Job job) {
+        describe(Span.current(), job);
+    }
+
+    /** As {@link #describe(Job)}, on a given span (work that finished on another thread). */
+    public void describe(Span span, Job job) {
         if (enabled && job != null) {
-            Span.current().setAllAttributes(TelemetryAttributes.job(job));
+            span.setAllAttributes(TelemetryAttributes.job(job));
         }
     }
 }

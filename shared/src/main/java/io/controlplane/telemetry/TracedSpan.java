@@ -24,9 +24,16 @@ public final class TracedSpan implements AutoCloseable {
     private final boolean logged;
     private final String previousTraceId;
     private final String previousSpanId;
+    private final boolean endOnClose;
 
     TracedSpan(Span span) {
+        this(span, true);
+    }
+
+    /** @param endOnClose false for a span that lives on after this thread is done with it (async work) */
+    TracedSpan(Span span, boolean endOnClose) {
         this.span = span;
+        this.endOnClose = endOnClose;
         this.scope = span.makeCurrent();
         SpanContext context = span.getSpanContext();
         this.logged = context.isValid();
@@ -70,7 +77,9 @@ public final class TracedSpan implements AutoCloseable {
             }
             scope.close();
         } finally {
-            span.end();
+            if (endOnClose) {
+                span.end();
+            }
         }
     }
 

@@ -164,6 +164,23 @@ class LifecycleTelemetryTest {
     }
 
     @Test
+    void aParkedLongPollCountsAsAnActiveRequestUntilItIsAnswered() throws Exception {
+        ok(api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION), 200);
+        java.util.concurrent.CompletableFuture<ApiResponse> poll = api.api.handleAsync(new io.controlplane.api.ApiRequest("POST",
+                "/api/agents/agent-1/lease", io.controlplane.api.ApiRequest.parseQuery("waitSeconds=10"),
+                Map.of("Authorization", "Bearer " + agent), null));
+        Attributes post = Attributes.of(io.controlplane.telemetry.TelemetryAttributes.HTTP_REQUEST_METHOD, "POST");
+
+        assertThat(poll).isNotDone();
+        assertThat(sum(recorder.collect(), ControlPlaneMetrics.HTTP_SERVER_ACTIVE_REQUESTS, post)).isEqualTo(1);
+
+        submit(Tier.Premium);
+        assertThat(poll.get(5, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(sum(recorder.collect(), ControlPlaneMetrics.HTTP_SERVER_ACTIVE_REQUESTS, post)).isZero();
+        assertThat(recorder.collect().get(ControlPlaneMetrics.HTTP_SERVER_ACTIVE_REQUESTS).getUnit()).isEqualTo("{request}");
+    }
+
+    @Test
     void cancelledAndFailedJobsAreCountedByTierAndAReplayIsNotCountedAgain() {
         ok(api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION), 200);
         String standard = submit(Tier.Standard);
