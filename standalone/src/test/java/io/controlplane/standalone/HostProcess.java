@@ -50,6 +50,8 @@ final class HostProcess implements AutoCloseable {
             env.put("QUEUE_PREFIX", prefix.toLowerCase() + "-");
             env.put("CONTROLPLANE_REGIONS", "westeurope");
             env.put("DEV_ISSUER_KEY_FILE", keyFile.toString());
+            env.put("AUTH_DEV_ISSUER", "true"); // an explicit opt-in, refused where the process looks like Azure:
+            java.util.List.of("WEBSITE_INSTANCE_ID", "CONTAINER_APP_NAME", "KUBERNETES_SERVICE_HOST").forEach(env::remove);
             env.put("CONTROLPLANE_SETTINGS_FILE", work.resolve("absent.json").toString());
             env.put("OTEL_SDK_DISABLED", "true");
             env.remove("APPLICATIONINSIGHTS_CONNECTION_STRING");
