@@ -33,6 +33,13 @@ final class BicepChecker {
     }
 
     /** Checks {@code root/bicep} (the repository's own when {@code root} is null). */
+    /** What {@code check-bicep.mjs --describe} says of the repository's templates (parameters, resources, bodies). */
+    static com.fasterxml.jackson.databind.JsonNode describe() throws IOException {
+        Result result = check(null, "--describe");
+        org.assertj.core.api.Assertions.assertThat(result.exitCode()).as(result.output()).isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stdout());
+    }
+
     static Result check(Path root, String... extraArguments) {
         Path repository = repositoryRoot();
         Path grammar = repository.resolve("node_modules/tree-sitter-bicep");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.QueueTrigger;
 import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
@@ -51,9 +50,7 @@ class BicepMatchesCodeTest {
 
     @BeforeAll
     static void describeTemplates() throws Exception {
-        BicepChecker.Result result = BicepChecker.check(null, "--describe");
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        description = new ObjectMapper().readTree(result.stdout());
+        description = BicepChecker.describe();
         main = description.path("files").path("bicep/main.bicep");
         functionApp = description.path("files").path("bicep/modules/function-app.bicep");
         containerApps = description.path("files").path("bicep/modules/container-apps.bicep");

@@ -3,7 +3,6 @@ package io.controlplane.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +24,7 @@ class KeyVaultRedeployTest {
 
     @BeforeAll
     static void describeTemplates() throws Exception {
-        BicepChecker.Result result = BicepChecker.check(null, "--describe");
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        description = new ObjectMapper().readTree(result.stdout());
+        description = BicepChecker.describe();
         main = description.path("files").path("bicep/main.bicep");
         keyVaultModule = description.path("files").path("bicep/modules/key-vault.bicep");
     }

@@ -3,7 +3,6 @@ package io.controlplane.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +33,7 @@ class PublishedConstraintsTest {
 
     @BeforeAll
     static void describeTemplates() throws Exception {
-        BicepChecker.Result result = BicepChecker.check(null, "--describe");
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        files = new ObjectMapper().readTree(result.stdout()).path("files");
+        files = BicepChecker.describe().path("files");
     }
 
     /** Every container of every Container App in the templates, as "file resource container" -> its body. */

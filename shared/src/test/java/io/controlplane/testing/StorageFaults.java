@@ -116,12 +116,12 @@ public final class StorageFaults implements HttpPipelinePolicy {
         });
     }
 
-    /** The answer Table Storage gives when it throttles: 503 Server Busy. */
-    private static final class ServerBusy extends HttpResponse {
+    /** The answer Table Storage gives when it throttles: 503 Server Busy (for other fault-injecting policies too). */
+    public static final class ServerBusy extends HttpResponse {
         private static final byte[] BODY = "{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":{\"lang\":\"en-US\",\"value\":\"injected\"}}}"
                 .getBytes(StandardCharsets.UTF_8);
 
-        ServerBusy(HttpRequest request) {
+        public ServerBusy(HttpRequest request) {
             super(request);
         }
 

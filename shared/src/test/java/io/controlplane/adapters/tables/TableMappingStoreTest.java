@@ -362,7 +362,7 @@ class TableMappingStoreTest extends MappingStoreContractTest {
         }
 
         private static HttpResponse serverBusy(HttpPipelineCallContext context) {
-            return new ServerBusy(context.getHttpRequest());
+            return new io.controlplane.testing.StorageFaults.ServerBusy(context.getHttpRequest());
         }
 
         /** Counts and records the request; true when it is to be answered with a failure instead. */
@@ -402,52 +402,6 @@ class TableMappingStoreTest extends MappingStoreContractTest {
                 }
             }
             return false;
-        }
-
-        /** The answer Table Storage gives when it throttles: 503 Server Busy. */
-        private static final class ServerBusy extends HttpResponse {
-            private static final byte[] BODY = ("{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":{\"lang\":\"en-US\","
-                    + "\"value\":\"injected\"}}}").getBytes(StandardCharsets.UTF_8);
-
-            ServerBusy(com.azure.core.http.HttpRequest request) {
-                super(request);
-            }
-
-            @Override
-            public int getStatusCode() {
-                return 503;
-            }
-
-            @Override
-            @Deprecated
-            public String getHeaderValue(String name) {
-                return name.equalsIgnoreCase("Content-Type") ? "application/json" : null;
-            }
-
-            @Override
-            public com.azure.core.http.HttpHeaders getHeaders() {
-                return new com.azure.core.http.HttpHeaders().set(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/json");
-            }
-
-            @Override
-            public reactor.core.publisher.Flux<java.nio.ByteBuffer> getBody() {
-                return reactor.core.publisher.Flux.just(java.nio.ByteBuffer.wrap(BODY));
-            }
-
-            @Override
-            public reactor.core.publisher.Mono<byte[]> getBodyAsByteArray() {
-                return reactor.core.publisher.Mono.just(BODY);
-            }
-
-            @Override
-            public reactor.core.publisher.Mono<String> getBodyAsString() {
-                return reactor.core.publisher.Mono.just(new String(BODY, StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public reactor.core.publisher.Mono<String> getBodyAsString(java.nio.charset.Charset charset) {
-                return reactor.core.publisher.Mono.just(new String(BODY, charset));
-            }
         }
 
         private static Batch parse(String text) {
