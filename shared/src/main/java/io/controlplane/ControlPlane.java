@@ -205,12 +205,12 @@ public final class ControlPlane implements AutoCloseable {
         return intake;
     }
 
-    /** An intake message arrived: wake this instance's waiting agents of that region. */
+    /** An intake message arrived: this instance's dispatcher learns of the job (work queued elsewhere). */
     public void onIntake(io.controlplane.ports.IntakeMessage message) {
         if (!settings.regions().contains(message.region())) {
             return;
         }
-        app.signal().signal(message.region());
+        app.dispatcher().intake(message);
         if (message.tier() != io.controlplane.domain.Tier.Standard) {
             // If no agent takes it within the preemption delay, make room for it now rather than at
             // the next reconcile pass.

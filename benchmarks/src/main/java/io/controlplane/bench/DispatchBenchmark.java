@@ -357,7 +357,13 @@ public final class DispatchBenchmark {
                 new io.controlplane.app.RegisterAgent.Registration(REGION, "shared", Set.of("azure-devops"), 1));
         for (int i = 0; i < claims + 5; i++) {
             long t = System.nanoTime();
-            LeaseGrant grant = app.leaseWork().tryClaim(agentId, REGION).orElseThrow(() -> new IllegalStateException("nothing to claim"));
+            LeaseGrant grant;
+            try {
+                grant = app.leaseWork().lease(agent, agentId, 0).orElseThrow(() -> new IllegalStateException("nothing to claim"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
             long took = System.nanoTime() - t;
             if (i >= 5) {
                 stats.add(took);

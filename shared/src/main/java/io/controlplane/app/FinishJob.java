@@ -90,8 +90,7 @@ public final class FinishJob {
 
     private void releaseSlot(Job job, String leaseId) {
         agents.find(job.agentId()).ifPresent(agent -> {
-            agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
-            signal.signal(agent.region());
+            signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
         });
     }
 }

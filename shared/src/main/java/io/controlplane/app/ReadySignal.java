@@ -1,34 +1,49 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.ReadyEntry;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
- * Tells this instance that work may have appeared in a region (a job was submitted or requeued
- * here, an intake message arrived, reconciliation saw waiting work), so its parked long polls
- * ({@link LongPolls}) try again at once. Each signal bumps the region's version: a poll that read
- * the version before its claim can tell whether it missed a signal while claiming.
+ * This instance's dispatch events, from the use cases to the {@link Dispatcher}: a job became
+ * ready here (its ready entry as stored), an agent record was written here (a slot freed, a
+ * drain), or something changed in a region that is not known in detail (an intake message from
+ * another instance, a reconcile pass that requeued work). Listeners run on the signalling thread
+ * and must be quick (the dispatcher only records the event and schedules its region).
  */
 public final class ReadySignal {
 
-    private final ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> versions = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    /** What a listener hears; each method defaults to nothing. */
+    public interface Listener {
+        default void changed(String region) {
+        }
 
-    /** The current version of a region's signal; it changes with every {@link #signal}. */
-    public long version(String region) {
-        return versions.computeIfAbsent(region, k -> new java.util.concurrent.atomic.AtomicLong()).get();
+        default void ready(ReadyEntry stored) {
+        }
+
+        default void agent(Agent stored) {
+        }
     }
 
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Something changed in the region (details unknown here): look again. */
     public void signal(String region) {
-        versions.computeIfAbsent(region, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
-        listeners.forEach(l -> l.accept(region));
+        listeners.forEach(l -> l.changed(region));
     }
 
-    /** Called with the region on every signal, after its version changed (on the signalling thread: be quick). */
-    public void addListener(Consumer<String> listener) {
+    /** A job became ready: its entry as stored (with its ETag). */
+    public void ready(ReadyEntry stored) {
+        listeners.forEach(l -> l.ready(stored));
+    }
+
+    /** An agent record as just written on this instance (slots, hold, drain). */
+    public void agentChanged(Agent stored) {
+        listeners.forEach(l -> l.agent(stored));
+    }
+
+    public void addListener(Listener listener) {
         listeners.add(listener);
     }
 }

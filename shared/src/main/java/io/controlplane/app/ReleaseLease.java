@@ -47,8 +47,7 @@ public final class ReleaseLease {
         Job stored = released.result();
         progress.discard(job.tenantId(), job.id());
         agents.find(job.agentId()).ifPresent(agent -> {
-            agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
-            signal.signal(agent.region());
+            signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
         });
         LOG.info("event=released jobId={} tenant={} region={} agentId={} epoch={} reason={} state={}", job.id(),
                 job.tenantId(), job.spec().region(), job.agentId(), job.epoch(), reason, stored.state());

@@ -51,7 +51,7 @@ public final class Requeue {
             ready.remove(entry);
             throw refused;
         }
-        announce(stored);
+        announce(stored, entry);
         return stored;
     }
 
@@ -60,15 +60,15 @@ public final class Requeue {
      * history entry, then announces it; {@code notBefore} holds a retry back (null: at once).
      */
     public Job enqueue(Job.Transition back, Instant notBefore) {
-        ready.put(ReadyEntry.of(back.job(), notBefore, clock.instant()));
+        ReadyEntry entry = ready.put(ReadyEntry.of(back.job(), notBefore, clock.instant()));
         Job stored = jobs.update(back.job(), List.of(back.entry()));
-        announce(stored);
+        announce(stored, entry);
         return stored;
     }
 
     /** Wakes local waiters at once and other instances through the intake queue (best effort). */
-    public void announce(Job job) {
-        signal.signal(job.spec().region());
+    public void announce(Job job, ReadyEntry stored) {
+        signal.ready(stored);
         IntakeMessage message = new IntakeMessage(job.spec().region(), job.spec().tier(), job.tenantId(), job.id());
         try {
             background.execute(() -> publish(message));

@@ -40,7 +40,8 @@ public record UseCases(
         EraseJob eraseJob,
         TenantData tenantData,
         Retention retention,
-        LongPolls longPolls) implements AutoCloseable {
+        LongPolls longPolls,
+        Dispatcher dispatcher) implements AutoCloseable {
 
     /** The stores a control plane runs on. */
     public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings,
@@ -80,9 +81,8 @@ public record UseCases(
                                 TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
                                 io.controlplane.ports.AgentChannel channel, Telemetry telemetry) {
         ReadySignal signal = new ReadySignal();
-        // Parked long polls; LeaseWork picks which of them a signal (or the backstop look every
-        // poll interval, for work this instance was not told about) wakes.
-        LongPolls longPolls = new LongPolls(signal, settings.pollInterval(), LONG_POLL_THREADS);
+        // Parked long polls, woken by the dispatcher when it offers their agent a lease.
+        LongPolls longPolls = new LongPolls(LONG_POLL_THREADS);
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
         Pools pools = new Pools(stores.tenants(), clock);
@@ -91,6 +91,11 @@ public record UseCases(
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
+        Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background);
+        Dispatcher dispatcher = new Dispatcher(agents, stores.jobs(), stores.ready(), claims,
+                new io.controlplane.scheduling.Matching(policy, settings.agentOfflineAfter()), pools, settings, clock, background,
+                longPolls);
+        signal.addListener(dispatcher);
         EraseJob eraseJob = new EraseJob(stores.jobs(), stores.mappings(), stores.ready(), clock);
         return new UseCases(
                 new SubmitJob(requeue, stores.jobs(), pools, tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
@@ -99,8 +104,7 @@ public record UseCases(
                 new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock),
-                new LeaseWork(agents, stores.jobs(), stores.ready(), policy, pools, signal, settings, clock, background, telemetry,
-                        stores.leases(), longPolls),
+                new LeaseWork(agents, dispatcher, settings, clock, telemetry, longPolls),
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
                 new FindMappings(stores.mappings(), leases, queries),
@@ -118,14 +122,16 @@ public record UseCases(
                 new TenantData(stores.jobs(), stores.mappings(), stores.ready(), stores.tenants(), agents, pools, clock,
                         stores.leases()),
                 new Retention(stores.jobs(), eraseJob, tenancy, clock),
-                longPolls);
+                longPolls,
+                dispatcher);
     }
 
-    /** Threads that run the claims of woken long polls (storage round trips, never a wait). */
+    /** Threads that answer woken long polls (never a wait). */
     private static final int LONG_POLL_THREADS = 8;
 
     @Override
     public void close() {
+        dispatcher.close();
         longPolls.close();
         reportProgress.close();
     }

@@ -39,12 +39,14 @@ public final class DispatchFixture implements AutoCloseable {
         private boolean holding;
 
         @Override
-        public synchronized void execute(Runnable task) {
-            if (holding) {
-                held.add(task);
-            } else {
-                task.run();
+        public void execute(Runnable task) {
+            synchronized (this) {
+                if (holding) {
+                    held.add(task);
+                    return;
+                }
             }
+            task.run(); // not under this monitor: a task may wait for a lock its submitter's peers hold
         }
 
         /** From now on, tasks wait for {@link #runHeld()}. */
@@ -53,10 +55,13 @@ public final class DispatchFixture implements AutoCloseable {
         }
 
         /** Runs the tasks kept so far, in order, and runs later ones at once again. */
-        public synchronized void runHeld() {
-            holding = false;
-            java.util.List<Runnable> late = new java.util.ArrayList<>(held);
-            held.clear();
+        public void runHeld() {
+            java.util.List<Runnable> late;
+            synchronized (this) {
+                holding = false;
+                late = new java.util.ArrayList<>(held);
+                held.clear();
+            }
             late.forEach(Runnable::run);
         }
     }

@@ -1,0 +1,159 @@
+package io.controlplane.app;
+
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.LeaseIds;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.LeaseExpiries;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.telemetry.Telemetry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claim of one ready job for one agent, the dispatcher's only write path. Three conditional
+ * writes: reserve a slot in the agent record (ETag), move the job Queued → Assigned with the next
+ * epoch (ETag; the one write that decides, so two claimers of one job, say two dispatchers with
+ * stale views, can never both win), then delete the ready entry. A crash between them leaves a
+ * reservation or an entry that reconciliation clears; never a job leased twice.
+ */
+final class Claims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Claims.class);
+
+    /** What a claim did. */
+    enum Outcome {
+        /** The job is leased to the agent: see {@link Claim#grant()}. */
+        LEASED,
+        /** The job is not (any more) queued: forget the entry. */
+        JOB_GONE,
+        /** The agent record changed or has no free slot: see {@link Claim#agent()}, the record as now stored. */
+        AGENT_CHANGED
+    }
+
+    /** A claim's outcome, with the agent record as it is after the claim (null when it is gone). */
+    record Claim(Outcome outcome, Optional<LeaseGrant> grant, Agent agent) {
+    }
+
+    private final AgentRecords agents;
+    private final JobStore jobs;
+    private final ReadyQueue ready;
+    private final LeaseExpiries expiries;
+    private final DispatchSettings settings;
+    private final Telemetry telemetry;
+    private final java.util.concurrent.Executor background;
+
+    Claims(AgentRecords agents, JobStore jobs, ReadyQueue ready, LeaseExpiries expiries, DispatchSettings settings,
+           Telemetry telemetry, java.util.concurrent.Executor background) {
+        this.agents = agents;
+        this.jobs = jobs;
+        this.ready = ready;
+        this.expiries = expiries;
+        this.settings = settings;
+        this.telemetry = telemetry;
+        this.background = background;
+    }
+
+    Claim claim(Agent agent, ReadyEntry entry, Instant now) {
+        Optional<Job> found = jobs.find(entry.tenantId(), entry.jobId());
+        if (found.isEmpty() || found.get().state() != JobState.Queued) {
+            dropIfStale(entry, now);
+            return new Claim(Outcome.JOB_GONE, Optional.empty(), agent);
+        }
+        Job job = found.get();
+        long epoch = job.epoch() + 1;
+        String leaseId = LeaseIds.newLeaseId(job.tenantId(), job.id(), epoch);
+        Instant expiresAt = now.plus(settings.leaseDuration());
+        AgentLease reservation = new AgentLease(leaseId, job.tenantId(), job.id(), epoch, now, expiresAt);
+        Agent reserved;
+        try {
+            reserved = agents.modify(agent, a -> {
+                if (!a.canTakeWork(now, settings.agentOfflineAfter())) {
+                    return a;
+                }
+                Agent r = a.withLease(reservation);
+                return r.heldFor() != null && r.heldFor().jobId().equals(job.id()) ? r.withHold(null) : r;
+            });
+        } catch (ConcurrencyConflictException e) {
+            return new Claim(Outcome.AGENT_CHANGED, Optional.empty(), agents.store().find(agent.region(), agent.id()).orElse(null));
+        } catch (io.controlplane.domain.AgentNotFoundException gone) {
+            return new Claim(Outcome.AGENT_CHANGED, Optional.empty(), null);
+        }
+        if (reserved.lease(leaseId).isEmpty()) {
+            return new Claim(Outcome.AGENT_CHANGED, Optional.empty(), reserved); // no free slot any more
+        }
+        // Indexed before the job is leased, so no lease is ever without its entry (the reconcile
+        // backstop finds an expired lease there, whatever the agent records say).
+        expiries.add(new LeaseExpiries.Due(agent.region(), expiresAt, job.tenantId(), job.id(), epoch, leaseId));
+        Job.Transition assigned = job.assign(agent.id(), leaseId, expiresAt, now);
+        Job stored;
+        try {
+            stored = jobs.update(assigned.job(), List.of(assigned.entry()));
+        } catch (ConcurrencyConflictException | JobNotFoundException lost) {
+            Optional<Job> confirmed = confirmedClaim(job, leaseId);
+            if (confirmed.isPresent()) {
+                stored = confirmed.get();
+            } else {
+                // Another dispatcher (or an operator) got there first: give the slot back.
+                Agent back = agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
+                return new Claim(Outcome.JOB_GONE, Optional.empty(), back);
+            }
+        }
+        // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot
+        // path, if it is still the version read. An entry made up for a held job (no ETag) is not:
+        // deleting by key alone, late on a busy pool, could delete the entry the job's next return
+        // to the queue writes (same key). Reconciliation removes that stale entry after its grace.
+        if (entry.etag() != null) {
+            background.execute(() -> ready.remove(entry));
+        }
+        LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
+                job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
+        telemetry.metrics().jobLeased(stored, Duration.between(queuedSince(job, entry), now));
+        List<io.controlplane.domain.Checkpoint> checkpoints = job.attempt() > 0 || job.lastCheckpointAt() != null
+                ? jobs.checkpoints(job.tenantId(), job.id()) : List.of();
+        boolean resumed = job.attempt() > 0 || job.progress().percent() > 0 || !checkpoints.isEmpty();
+        return new Claim(Outcome.LEASED, Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed, checkpoints)),
+                reserved);
+    }
+
+    /**
+     * The job as stored, if it holds this claim's lease after all: the write committed, its answer
+     * was lost, and the retry met a row that a heartbeat or a preemption pass had changed again
+     * meanwhile, so it was reported as a conflict. The lease id is new with each claim, so only this
+     * claim can have written it.
+     */
+    private Optional<Job> confirmedClaim(Job job, String leaseId) {
+        try {
+            return jobs.find(job.tenantId(), job.id()).filter(j -> j.holdsLease(leaseId));
+        } catch (RuntimeException unreadable) {
+            LOG.warn("event=claim_unconfirmed jobId={} tenant={} error={}", job.id(), job.tenantId(), unreadable.toString());
+            return Optional.empty(); // the slot goes back; if the lease is the job's, it expires and is requeued
+        }
+    }
+
+    /**
+     * When the job became ready: its last change (the submission or the move back to Queued), or the
+     * end of its retry back-off, whichever is later.
+     */
+    private static Instant queuedSince(Job queued, ReadyEntry entry) {
+        Instant since = queued.updatedAt() != null ? queued.updatedAt() : queued.createdAt();
+        return entry.notBefore() != null && entry.notBefore().isAfter(since) ? entry.notBefore() : since;
+    }
+
+    /** An entry whose job is gone or not queued is deleted once it is older than the grace period. */
+    private void dropIfStale(ReadyEntry entry, Instant now) {
+        if (entry.insertedAt() == null || entry.insertedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+            ready.remove(entry);
+        }
+    }
+}

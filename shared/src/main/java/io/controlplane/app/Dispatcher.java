@@ -1,0 +1,473 @@
+package io.controlplane.app;
+
+import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobState;
+import io.controlplane.domain.ReadyEntry;
+import io.controlplane.domain.Tier;
+import io.controlplane.ports.IntakeMessage;
+import io.controlplane.ports.JobStore;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.scheduling.Matching;
+import io.controlplane.scheduling.PoolDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses, on events, which waiting agent gets which ready job; agents never search. Per region it
+ * keeps a view in memory: the ready set (tier, age, capabilities, pool-relevant facts and not-before
+ * times, so a backed-off job never blocks the head) and the agents whose long polls wait on this
+ * instance. The view is read from the tables once, when the region is first needed, then kept by
+ * events: a job became ready ({@link ReadySignal#ready}), an agent record changed
+ * ({@link ReadySignal#agentChanged}), an agent asks ({@link #waiting}), an intake message from another
+ * instance ({@link #intake}), and a tick ({@link #tick}). Matching is the pure
+ * {@link Matching#assign}; no storage call is made to decide, only to claim. Cost per event is
+ * independent of queue depth and of the fleet.
+ *
+ * <p>A claim is the conditional write of {@link Claims}: a view gone stale (another instance's
+ * dispatcher took the job, an operator drained the agent) loses the write and is corrected from
+ * what the write found, so a job is never leased twice. The lease is then offered to the agent:
+ * kept here until its poll takes it (a poll parked meanwhile is woken at once), and durable in its
+ * agent record (the reservation), so a lease whose offer is never taken expires and is requeued.
+ *
+ * <p>Work queued by another instance reaches this view through that instance's intake message
+ * (whoever receives it), and, as a backstop, through a look at the ready heads every poll interval
+ * and a full read every {@link #FULL_REFRESH}, both only while agents wait here.
+ */
+public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    /** How often a region with waiting agents re-reads its whole ready set (work queued elsewhere). */
+    static final Duration FULL_REFRESH = Duration.ofSeconds(60);
+    /** Ready entries read per page when a view is loaded. */
+    private static final int LOAD_PAGE = 1000;
+    /** Claims per dispatch run at most (the rest at the next run, scheduled at once). */
+    private static final int MAX_CLAIMS_PER_RUN = 64;
+
+    private final AgentRecords agents;
+    private final JobStore jobs;
+    private final ReadyQueue ready;
+    private final Claims claims;
+    private final Matching matching;
+    private final Pools pools;
+    private final DispatchSettings settings;
+    private final Clock clock;
+    private final Executor background;
+    private final LongPolls polls;
+    private final Map<String, View> views = new ConcurrentHashMap<>();
+    private final Set<String> regions;
+    private final java.util.concurrent.ScheduledExecutorService ticks;
+
+    Dispatcher(AgentRecords agents, JobStore jobs, ReadyQueue ready, Claims claims, Matching matching, Pools pools,
+               DispatchSettings settings, Clock clock, Executor background, LongPolls polls) {
+        this.agents = agents;
+        this.jobs = jobs;
+        this.ready = ready;
+        this.claims = claims;
+        this.matching = matching;
+        this.pools = pools;
+        this.settings = settings;
+        this.clock = clock;
+        this.background = background;
+        this.polls = polls;
+        this.regions = agents.regions();
+        this.ticks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dispatch-ticks");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = settings.pollInterval().toMillis();
+        ticks.scheduleWithFixedDelay(this::tick, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** A lease offered to an agent and not yet taken by one of its polls. */
+    private record Offer(LeaseGrant grant, Instant at) {
+    }
+
+    /** An agent asking for work here: its record as last seen, its place in line, its polls. */
+    private static final class Waiter {
+        Agent agent;
+        final long since;
+        final Set<Object> polls = new java.util.HashSet<>();
+
+        Waiter(Agent agent, long since) {
+            this.agent = agent;
+            this.since = since;
+        }
+    }
+
+    /** One region's view; everything in it changes under its monitor, on one dispatch run at a time. */
+    private final class View {
+        final String region;
+        final TreeMap<String, ReadyEntry> ready = new TreeMap<>();
+        final Map<String, String> keyByJob = new HashMap<>();
+        final LinkedHashMap<String, Waiter> waiting = new LinkedHashMap<>();
+        final Map<String, ConcurrentLinkedDeque<Offer>> offers = new ConcurrentHashMap<>();
+        final Queue<Consumer<View>> events = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        volatile boolean loaded;
+        /** When the heads and the whole set were last read ({@link System#nanoTime}: pacing, not domain time). */
+        long headsReadAt;
+        long fullReadAt;
+        boolean refreshNow;
+        long sequence;
+
+        View(String region) {
+            this.region = region;
+        }
+
+        void put(ReadyEntry entry) {
+            String old = keyByJob.put(entry.tenantId() + "|" + entry.jobId(), entry.key());
+            if (old != null && !old.equals(entry.key())) {
+                ready.remove(old);
+            }
+            ready.put(entry.key(), entry);
+        }
+
+        void drop(ReadyEntry entry) {
+            ReadyEntry current = ready.get(entry.key());
+            if (current != null && current.jobId().equals(entry.jobId())) {
+                ready.remove(entry.key());
+                keyByJob.remove(entry.tenantId() + "|" + entry.jobId());
+            }
+        }
+
+        boolean holds(String tenantId, String jobId) {
+            return keyByJob.containsKey(tenantId + "|" + jobId);
+        }
+    }
+
+    private View view(String region) {
+        return views.computeIfAbsent(region, View::new);
+    }
+
+    // ---- events -------------------------------------------------------------------------------
+
+    @Override
+    public void ready(ReadyEntry stored) {
+        if (!regions.contains(stored.region())) {
+            return;
+        }
+        View view = view(stored.region());
+        view.events.add(v -> v.put(stored));
+        schedule(view);
+    }
+
+    @Override
+    public void agent(Agent stored) {
+        View view = views.get(stored.region());
+        if (view == null) {
+            return;
+        }
+        view.events.add(v -> {
+            Waiter w = v.waiting.get(stored.id());
+            if (w != null) {
+                w.agent = stored;
+            }
+        });
+        schedule(view);
+    }
+
+    @Override
+    public void changed(String region) {
+        View view = views.get(region);
+        if (view == null) {
+            return;
+        }
+        view.events.add(v -> v.refreshNow = true);
+        schedule(view);
+    }
+
+    /**
+     * An intake message (published by this or another instance): a job became ready in a region. A
+     * job this view does not hold is looked up (its row, then its entry), so work queued elsewhere
+     * is seen at once, even deep behind jobs nobody here may take.
+     */
+    public void intake(IntakeMessage message) {
+        View view = views.get(message.region());
+        if (view == null || !view.loaded) {
+            return; // read whole when first needed
+        }
+        view.events.add(v -> {
+            if (v.holds(message.tenantId(), message.jobId())) {
+                return;
+            }
+            jobs.find(message.tenantId(), message.jobId()).filter(j -> j.state() == JobState.Queued)
+                    .flatMap(j -> ready.find(v.region, ReadyEntry.of(j, null, clock.instant()).key()))
+                    .ifPresent(v::put);
+        });
+        schedule(view);
+    }
+
+    /**
+     * An agent asks for work ({@code poll} identifies the asking poll): it joins the region's
+     * waiting line and one dispatch run is made now, on the caller's thread, so an offer it can take
+     * is ready when this returns ({@link #takeOffer}).
+     */
+    public void waiting(Agent agent, Object poll) {
+        View view = view(agent.region());
+        view.events.add(v -> {
+            Waiter w = v.waiting.get(agent.id());
+            if (w == null) {
+                w = new Waiter(agent, v.sequence++);
+                v.waiting.put(agent.id(), w);
+            } else {
+                w.agent = agent;
+            }
+            w.polls.add(poll);
+        });
+        run(view);
+    }
+
+    /** The poll stopped asking (answered, timed out, gone). */
+    public void stoppedWaiting(String region, String agentId, Object poll) {
+        View view = views.get(region);
+        if (view == null) {
+            return;
+        }
+        view.events.add(v -> {
+            Waiter w = v.waiting.get(agentId);
+            if (w != null && w.polls.remove(poll) && w.polls.isEmpty()) {
+                v.waiting.remove(agentId);
+            }
+        });
+        schedule(view);
+    }
+
+    /** The oldest lease offered to the agent and not yet taken, if any (taking it removes it). */
+    public Optional<LeaseGrant> takeOffer(String region, String agentId) {
+        View view = views.get(region);
+        ConcurrentLinkedDeque<Offer> offered = view == null ? null : view.offers.get(agentId);
+        Offer offer = offered == null ? null : offered.pollFirst();
+        return Optional.ofNullable(offer).map(Offer::grant);
+    }
+
+    /** Puts back an offer a poll took but could not hand over (its caller was gone). */
+    void giveBack(String region, String agentId, LeaseGrant grant) {
+        view(region).offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>()).addFirst(new Offer(grant, clock.instant()));
+    }
+
+    /** The timer: regions with waiting agents are looked at again (back-offs ending, work queued elsewhere). */
+    void tick() {
+        for (View view : views.values()) {
+            synchronized (view) {
+                if (view.waiting.isEmpty() && view.offers.values().stream().allMatch(java.util.Collection::isEmpty)) {
+                    continue;
+                }
+            }
+            schedule(view);
+        }
+    }
+
+    // ---- runs ---------------------------------------------------------------------------------
+
+    private void schedule(View view) {
+        if (!view.scheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                view.scheduled.set(false);
+                run(view);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            view.scheduled.set(false);
+        }
+    }
+
+    /** One dispatch run: the events so far applied, the view refreshed if due, then claims for what matches. */
+    private void run(View view) {
+        List<String> woken = new ArrayList<>();
+        boolean more = false;
+        synchronized (view) {
+            try {
+                Instant now = clock.instant();
+                if (!view.loaded) {
+                    load(view, now);
+                }
+                for (Consumer<View> event; (event = view.events.poll()) != null; ) {
+                    event.accept(view);
+                }
+                if (!view.waiting.isEmpty()) {
+                    refreshIfDue(view, now);
+                }
+                expireOffers(view, now);
+                more = dispatch(view, now, woken);
+            } catch (RuntimeException e) {
+                LOG.warn("event=dispatch_failed region={} error={}", view.region, e.toString());
+            }
+        }
+        woken.forEach(agentId -> polls.wake(view.region, agentId));
+        if (more) {
+            schedule(view);
+        }
+    }
+
+    /** Matches and claims; true when it stopped at its claim budget with more to do. */
+    private boolean dispatch(View view, Instant now, List<String> woken) {
+        int claimed = 0;
+        for (int round = 0; round < 4 && !view.waiting.isEmpty(); round++) {
+            resolveHolds(view, now);
+            if (view.ready.isEmpty()) {
+                return false;
+            }
+            List<Agent> waiting = view.waiting.values().stream().map(w -> w.agent).toList();
+            PoolDirectory directory = pools.directory();
+            List<Matching.Assignment> assignments = matching.assign(view.ready.values(), waiting, directory, now,
+                    MAX_CLAIMS_PER_RUN - claimed);
+            if (assignments.isEmpty()) {
+                return false;
+            }
+            boolean changed = false;
+            Map<String, Agent> current = new HashMap<>();
+            for (Matching.Assignment a : assignments) {
+                Agent agent = current.getOrDefault(a.agent().id(), a.agent());
+                Claims.Claim claim = claims.claim(agent, a.entry(), now);
+                claimed++;
+                Waiter waiter = view.waiting.get(agent.id());
+                if (claim.agent() != null) {
+                    current.put(agent.id(), claim.agent());
+                    if (waiter != null) {
+                        waiter.agent = claim.agent();
+                    }
+                } else if (waiter != null) {
+                    view.waiting.remove(agent.id()); // unregistered meanwhile
+                }
+                switch (claim.outcome()) {
+                    case LEASED -> {
+                        view.drop(a.entry());
+                        view.offers.computeIfAbsent(agent.id(), k -> new ConcurrentLinkedDeque<>())
+                                .add(new Offer(claim.grant().orElseThrow(), now));
+                        woken.add(agent.id());
+                    }
+                    case JOB_GONE -> {
+                        view.drop(a.entry());
+                        changed = true;
+                    }
+                    case AGENT_CHANGED -> changed = true;
+                }
+            }
+            if (claimed >= MAX_CLAIMS_PER_RUN) {
+                return true;
+            }
+            if (!changed) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Reads the region's whole ready set (once, when first needed; again every {@link #FULL_REFRESH}). */
+    private void load(View view, Instant now) {
+        TreeMap<String, ReadyEntry> all = new TreeMap<>();
+        for (Tier tier : Tier.values()) {
+            String after = null;
+            while (true) {
+                List<ReadyEntry> page = ready.page(view.region, tier, after, LOAD_PAGE);
+                page.forEach(e -> all.put(e.key(), e));
+                if (page.size() < LOAD_PAGE) {
+                    break;
+                }
+                after = page.get(page.size() - 1).key();
+            }
+        }
+        view.ready.clear();
+        view.keyByJob.clear();
+        all.values().forEach(view::put);
+        view.loaded = true;
+        view.fullReadAt = System.nanoTime();
+        view.headsReadAt = view.fullReadAt;
+        view.refreshNow = false;
+    }
+
+    /**
+     * While agents wait here: the heads of each tier every poll interval (work another instance
+     * queued, whose intake message went elsewhere), the whole set every {@link #FULL_REFRESH}.
+     */
+    private void refreshIfDue(View view, Instant now) {
+        long at = System.nanoTime();
+        if (at - view.fullReadAt >= FULL_REFRESH.toNanos()) {
+            load(view, now);
+            return;
+        }
+        if (!view.refreshNow && at - view.headsReadAt < settings.pollInterval().toNanos()) {
+            return;
+        }
+        view.refreshNow = false;
+        view.headsReadAt = at;
+        int perTier = settings.headsPerTier();
+        List<ReadyEntry> heads = ready.heads(view.region, perTier);
+        for (Tier tier : Tier.values()) {
+            List<ReadyEntry> ofTier = heads.stream().filter(e -> e.tier() == tier).toList();
+            String prefix = ReadyEntry.keyPrefix(tier);
+            // What the view holds of this tier up to the last head read (all of it when the head is
+            // the whole tier) and the table no longer does was taken or removed elsewhere.
+            String last = ofTier.size() < perTier ? null : ofTier.get(ofTier.size() - 1).key();
+            Set<String> seen = new java.util.HashSet<>();
+            ofTier.forEach(e -> seen.add(e.key()));
+            List<ReadyEntry> gone = view.ready.subMap(prefix, true, last == null ? prefix + "\uffff" : last, true).values().stream()
+                    .filter(e -> !seen.contains(e.key()))
+                    .filter(e -> e.insertedAt() == null || e.insertedAt().isBefore(now.minus(settings.pollInterval())))
+                    .toList();
+            gone.forEach(view::drop);
+            ofTier.forEach(view::put);
+        }
+    }
+
+    /**
+     * A waiting agent held for a job (its slot was freed by preemption for it) takes only that job:
+     * one the view lacks is looked up, and a hold whose job is no longer queued is cleared.
+     */
+    private void resolveHolds(View view, Instant now) {
+        for (Waiter w : List.copyOf(view.waiting.values())) {
+            Optional<Agent.Hold> hold = w.agent.hold(now);
+            if (hold.isEmpty() && w.agent.heldFor() == null || hold.isPresent() && view.holds(hold.get().tenantId(), hold.get().jobId())) {
+                continue;
+            }
+            Optional<Job> held = hold.flatMap(h -> jobs.find(h.tenantId(), h.jobId())).filter(j -> j.state() == JobState.Queued);
+            if (held.isPresent()) {
+                view.put(ReadyEntry.of(held.get(), null, now));
+                continue;
+            }
+            Agent.Hold seen = w.agent.heldFor();
+            try {
+                w.agent = agents.modify(agents.store().find(view.region, w.agent.id()).orElse(w.agent),
+                        a -> a.heldFor() != null && a.heldFor().equals(seen) ? a.withHold(null) : a);
+            } catch (RuntimeException e) {
+                LOG.warn("event=hold_clear_failed region={} agentId={} error={}", view.region, w.agent.id(), e.toString());
+            }
+        }
+    }
+
+    /** An offer no poll took within a lease's length is forgotten: its lease expires and the job is requeued. */
+    private void expireOffers(View view, Instant now) {
+        Instant cutoff = now.minus(settings.leaseDuration());
+        view.offers.values().forEach(q -> q.removeIf(o -> o.at().isBefore(cutoff)));
+        view.offers.values().removeIf(java.util.Collection::isEmpty);
+    }
+
+    @Override
+    public void close() {
+        ticks.shutdownNow();
+    }
+}
