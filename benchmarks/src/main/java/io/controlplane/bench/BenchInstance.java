@@ -39,7 +39,6 @@ final class BenchInstance implements AutoCloseable {
         values.put("DEV_ISSUER_KEY_FILE", work.resolve("key.json").toString());
         values.put("PORT", "0");
         values.put("BIND_ADDRESS", "127.0.0.1");
-        values.put("DISPATCH_POLL_MS", "250");
         values.put("PROGRESS_MIN_INTERVAL_MS", "1000");
         values.put("PREEMPT_AFTER_SECONDS", "0");
         values.putAll(overrides);

@@ -58,7 +58,11 @@ public final class AgentHeartbeat {
      *     elsewhere) is answered {@code cancel} with reason {@code lease-lost}.
      */
     public Beat beat(Caller caller, String agentId, List<String> named) {
-        Agent agent = agents.own(caller, agentId);
+        // An agent that names its leases may be answered from this instance's copy of its record,
+        // unless the copy lacks one of them (leased elsewhere): then, and without names, it is read.
+        Agent recent = named == null ? agents.own(caller, agentId) : agents.ownRecent(caller, agentId, settings.agentRecordReuse());
+        Agent agent = named == null || named.stream().allMatch(id -> recent.lease(id).isPresent()) ? recent
+                : agents.own(caller, agentId);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.leaseDuration());
         List<AgentCommand> commands = new ArrayList<>();
@@ -98,6 +102,11 @@ public final class AgentHeartbeat {
             }
         }
         agents.modify(agent, a -> {
+            boolean leasesChange = a.leases().stream().anyMatch(l -> lost.contains(l.leaseId()) || extended.contains(l.leaseId()));
+            boolean beatDue = a.lastHeartbeatAt() == null || !a.lastHeartbeatAt().plus(settings.heartbeatWriteAfter()).isAfter(now);
+            if (!leasesChange && !beatDue) {
+                return a; // recent enough, nothing else to say: no write (an idle agent's record is written every other beat)
+            }
             Agent beat = a.withHeartbeat(now);
             for (String leaseId : lost) {
                 beat = beat.withoutLease(leaseId);

@@ -35,6 +35,23 @@ public final class AgentRecords {
             });
     static final int MAX_REMEMBERED_PRINCIPALS = 10_000;
 
+    /**
+     * Agent records as this instance last read or wrote them, for the requests that may use a
+     * recent copy (a long poll, a heartbeat that names its leases): every write is conditional on
+     * the copy's ETag, so a copy gone stale (another instance wrote the record) costs a re-read
+     * when it matters, never a lost change. Bounded, oldest dropped first.
+     */
+    private final java.util.Map<String, Known> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Known> eldest) {
+                    return size() > MAX_REMEMBERED_PRINCIPALS;
+                }
+            });
+
+    private record Known(Agent agent, long at) {
+    }
+
     public AgentRecords(AgentStore agents, Set<String> regions) {
         this.agents = agents;
         this.regions = Set.copyOf(regions);
@@ -64,6 +81,24 @@ public final class AgentRecords {
      */
     public Agent own(Caller caller, String agentId) {
         Agent agent = find(agentId).orElseThrow(() -> new AgentNotFoundException(agentId));
+        remember(agent);
+        return owned(caller, agent);
+    }
+
+    /**
+     * As {@link #own}, from this instance's copy of the record if it is younger than {@code maxAge}
+     * (no storage request); read otherwise.
+     */
+    public Agent ownRecent(Caller caller, String agentId, java.time.Duration maxAge) {
+        Known known = recent.get(agentId);
+        if (known != null && System.nanoTime() - known.at() < maxAge.toNanos()) {
+            return owned(caller, known.agent());
+        }
+        return own(caller, agentId);
+    }
+
+    private Agent owned(Caller caller, Agent agent) {
+        String agentId = agent.id();
         if (!agent.isOwnedBy(caller.tenantId(), caller.subject())) {
             throw new ForbiddenException("Agent '" + agentId + "' is registered by another identity; an agent acts only as itself.");
         }
@@ -88,9 +123,17 @@ public final class AgentRecords {
         return principal.equals(key(caller.tenantId(), caller.subject()));
     }
 
-    /** Forgets every remembered principal (this instance erased agents). */
+    /** Forgets every remembered principal and record (this instance erased agents). */
     public void forgetPrincipals() {
         principals.clear();
+        recent.clear();
+    }
+
+    /** The record as just read or written here. */
+    void remember(Agent agent) {
+        if (agent != null && agent.etag() != null) {
+            recent.put(agent.id(), new Known(agent, System.nanoTime()));
+        }
     }
 
     private static String key(String tenant, String subject) {
@@ -109,12 +152,15 @@ public final class AgentRecords {
                 return agent;
             }
             try {
-                return agents.update(changed);
+                Agent written = agents.update(changed);
+                remember(written);
+                return written;
             } catch (ConcurrencyConflictException e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e;
                 }
                 agent = agents.find(current.region(), current.id()).orElseThrow(() -> new AgentNotFoundException(current.id()));
+                remember(agent);
             }
         }
     }

@@ -78,8 +78,9 @@ final class Claims {
         Agent reserved;
         try {
             reserved = agents.modify(agent, a -> {
-                if (!a.canTakeWork(now, settings.agentOfflineAfter())) {
-                    return a;
+                if (!a.canTakeWork(now, settings.agentOfflineAfter())
+                        || a.hold(now).filter(h -> !h.jobId().equals(job.id())).isPresent()) {
+                    return a; // full, gone quiet, draining, or held for another job (the view was stale)
                 }
                 Agent r = a.withLease(reservation);
                 return r.heldFor() != null && r.heldFor().jobId().equals(job.id()) ? r.withHold(null) : r;

@@ -90,7 +90,8 @@ public final class LeaseWork {
      * refused agent fails at once.
      */
     public CompletableFuture<Optional<LeaseGrant>> leaseAsync(Caller caller, String agentId, int waitSeconds) {
-        Agent agent = agents.own(caller, agentId);
+        // This instance's copy of the record will do (the dispatcher's claim is conditional on its ETag).
+        Agent agent = agents.ownRecent(caller, agentId, settings.agentRecordReuse());
         Span request = Span.current();
         Span dispatch = telemetry.startDetached(DISPATCH_SPAN, io.opentelemetry.api.trace.SpanKind.INTERNAL,
                 io.opentelemetry.context.Context.current(), Attributes.of(TelemetryAttributes.AGENT_ID, agent.id(),

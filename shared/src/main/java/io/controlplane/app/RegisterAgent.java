@@ -41,8 +41,10 @@ public final class RegisterAgent {
             Optional<Agent> existing = agents.find(agentId);
             if (existing.isEmpty()) {
                 try {
-                    return agents.store().create(new Agent(agentId, r.region(), r.pool(), r.capabilities(), r.slots(), false,
-                            caller.tenantId(), caller.subject(), now, now, List.of(), null));
+                    Agent created = agents.store().create(new Agent(agentId, r.region(), r.pool(), r.capabilities(), r.slots(),
+                            false, caller.tenantId(), caller.subject(), now, now, List.of(), null));
+                    agents.remember(created);
+                    return created;
                 } catch (ConcurrencyConflictException raced) {
                     continue;
                 }

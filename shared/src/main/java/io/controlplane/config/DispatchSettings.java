@@ -22,7 +22,6 @@ public record DispatchSettings(
         Duration pollInterval,
         Duration reconcileInterval,
         int headsPerTier,
-        int maxScanPerTier,
         Duration preemptAfter,
         Duration stopGrace,
         int preemptionLimit) {
@@ -39,7 +38,6 @@ public record DispatchSettings(
     public static final String DISPATCH_POLL_MS = "DISPATCH_POLL_MS";
     public static final String RECONCILE_SECONDS = "RECONCILE_SECONDS";
     public static final String DISPATCH_HEADS_PER_TIER = "DISPATCH_HEADS_PER_TIER";
-    public static final String DISPATCH_MAX_SCAN_PER_TIER = "DISPATCH_MAX_SCAN_PER_TIER";
     public static final String PREEMPT_AFTER_SECONDS = "PREEMPT_AFTER_SECONDS";
     public static final String STOP_GRACE_SECONDS = "STOP_GRACE_SECONDS";
     public static final String PREEMPTION_LIMIT = "PREEMPTION_LIMIT";
@@ -60,10 +58,9 @@ public record DispatchSettings(
                 seconds(values, AGING_STEP_SECONDS, 1800, 1, 86_400 * 7, problems),
                 seconds(values, DEDICATED_POOL_PREFERENCE_SECONDS, 10, 0, 3600, problems),
                 seconds(values, STALE_ENTRY_GRACE_SECONDS, 60, 1, 3600, problems),
-                millis(values, DISPATCH_POLL_MS, 1000, 10, 30_000, problems),
+                millis(values, DISPATCH_POLL_MS, 5000, 10, 60_000, problems),
                 seconds(values, RECONCILE_SECONDS, 10, 1, 3600, problems),
                 (int) number(values, DISPATCH_HEADS_PER_TIER, 25, 1, 1000, problems),
-                (int) number(values, DISPATCH_MAX_SCAN_PER_TIER, 2000, 0, 100_000, problems),
                 seconds(values, PREEMPT_AFTER_SECONDS, 5, 0, 3600, problems),
                 seconds(values, STOP_GRACE_SECONDS, 120, 1, 86_400, problems),
                 (int) number(values, PREEMPTION_LIMIT, 3, 0, 1000, problems));
@@ -74,6 +71,26 @@ public record DispatchSettings(
             throw new IllegalArgumentException("Invalid dispatch settings:\n - " + String.join("\n - ", problems));
         }
         return s;
+    }
+
+    /**
+     * How old an agent's stored heartbeat time may get before a heartbeat writes it again: about two
+     * heartbeat intervals, so an idle agent's record is written every other heartbeat, and always well
+     * inside {@link #agentOfflineAfter} (at most that less one interval).
+     */
+    public Duration heartbeatWriteAfter() {
+        Duration twoBeats = heartbeatInterval.multipliedBy(2).minus(heartbeatInterval.dividedBy(3));
+        Duration latest = agentOfflineAfter.minus(heartbeatInterval);
+        return twoBeats.compareTo(latest) < 0 ? twoBeats : latest;
+    }
+
+    /**
+     * How long an instance may answer an agent's long polls and heartbeats from its own copy of the
+     * agent's record (every write is still conditional on the copy's ETag): a little longer than
+     * {@link #heartbeatWriteAfter}, so the heartbeat that writes refreshes the copy before it ages out.
+     */
+    public Duration agentRecordReuse() {
+        return heartbeatWriteAfter().plus(heartbeatInterval.dividedBy(3)).plus(heartbeatInterval.dividedBy(3));
     }
 
     /** Back-off before retry number {@code failures} (1-based): base × 2^(failures−1), capped. */

@@ -278,6 +278,7 @@ abstract class LostWorkTest {
         Agent agent = f.agents.find("westeurope", "agent-1").orElseThrow();
         f.agents.update(agent.withHold(new Agent.Hold("fabrikam", cancelled.id(), f.clock.instant().plusSeconds(60))));
         f.app.cancelJob().cancel(DispatchFixture.client("fabrikam"), cancelled.id(), "not needed");
+        f.app.heartbeat().beat(agent1, "agent-1"); // reads the record: this instance now knows the hold
         Agent.Hold forWaiting = new Agent.Hold("fabrikam", "j-waiting", f.clock.instant().plusSeconds(90));
         // The claim finds its hold's job gone; just before it clears that hold, a preemption holds the agent anew.
         agents.before("update", args -> args[0] instanceof Agent a && a.heldFor() == null && a.leases().isEmpty(),
