@@ -101,7 +101,8 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (hasDeploymentContainer) {
   parent: blobService
-  name: deploymentContainerName
+  // A well-formed name even where it is skipped: an empty last segment could fail template validation.
+  name: hasDeploymentContainer ? deploymentContainerName : 'none'
   properties: {
     publicAccess: 'None'
   }
