@@ -50,7 +50,7 @@ param authJwksUrl string = '${environment().authentication.loginEndpoint}${entra
 @maxLength(41)
 param tablePrefix string = 'cp'
 
-@description('Storage redundancy. ZRS keeps the job state through the loss of a zone; pick LRS where the region has no zones.')
+@description('Redundancy of both storage accounts (the control plane\'s and the Functions host\'s). ZRS keeps the job state through the loss of a zone; pick LRS where the region has no zones.')
 @allowed([
   'Standard_LRS'
   'Standard_ZRS'
@@ -92,7 +92,7 @@ param serviceBusPremiumCapacity int = 1
 @maxValue(100)
 param maxDeliveryCount int = 10
 
-@description('Duplicate detection window of the intake queues. MessageId is the job id, so a job announced again within the window (requeued at once) is not re-announced; the reconcile pass dispatches it anyway. Short on purpose.')
+@description('Duplicate detection window of the intake queues. MessageId is the job id and its epoch, so a repeated announcement within the window is dropped while a job requeued after a lease (a higher epoch) is announced anew.')
 param intakeDuplicateDetectionWindow string = 'PT1M'
 
 @description('How long an undelivered intake message lives before it is dead-lettered. The ready table, not the message, is the source of truth.')
@@ -117,6 +117,11 @@ param functionInstanceMemoryMB int = 2048
 @minValue(0)
 @maxValue(20)
 param alwaysReadyHttpInstances int = 1
+
+@description('Concurrent HTTP requests per Function App instance before Flex Consumption adds one (perInstanceConcurrency). A parked long poll is a request that waits up to 30 s doing nothing, so this is high; at most host.json\'s http.maxConcurrentRequests (400), so the platform adds instances before the host starts queueing requests.')
+@minValue(1)
+@maxValue(400)
+param httpPerInstanceConcurrency int = 350
 
 @description('NCRONTAB (with seconds) of the Reconcile timer (RECONCILE_SCHEDULE).')
 @minLength(1)
@@ -211,6 +216,10 @@ var intakeQueueNames = [
   'jobs-standard'
 ]
 var agentCommandQueueName = 'agent-commands'
+// Event-driven dispatch: the region's dispatcher holds the dispatch queue's session (SessionId =
+// region) and offers leases to parked agents through their agent-inbox session (SessionId = agent id).
+var dispatchQueueName = 'dispatch'
+var agentInboxQueueName = 'agent-inbox'
 
 // Globally unique names get a suffix derived from the subscription, resource group and region, so a
 // deployment run again finds the same resources. The Key Vault keeps its name too, even though a
@@ -220,7 +229,11 @@ var suffix = uniqueString(subscription().id, resourceGroup().id, region)
 var names = {
   logAnalytics: 'log-${namePrefix}-${region}'
   applicationInsights: 'appi-${namePrefix}-${region}'
+  // The control plane's account (tables, Storage Queue intake): the name it always had, so a deployment
+  // made before the Functions host got an account of its own keeps its job state where it is.
   storage: take('st${namePrefix}${suffix}', 24)
+  // The Functions host's account (AzureWebJobsStorage, deployment package): nothing of the product.
+  hostStorage: take('st${namePrefix}fn${suffix}', 24)
   serviceBus: 'sbns-${namePrefix}-${region}-${take(suffix, 6)}'
   keyVault: take('kv-${namePrefix}-${suffix}', 24)
   plan: 'asp-${namePrefix}-${region}'
@@ -251,6 +264,8 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+// Two accounts: the product's data never shares an account (its throughput limits, its keys and
+// locks, its lifecycle) with the Functions host's own state.
 module storage 'modules/storage.bicep' = {
   name: 'storage-${region}'
   params: {
@@ -262,6 +277,16 @@ module storage 'modules/storage.bicep' = {
     tableNames: tableNames
     queuePrefix: queuePrefix
     intakeQueueNames: intakeQueueNames
+  }
+}
+
+module hostStorage 'modules/storage.bicep' = {
+  name: 'host-storage-${region}'
+  params: {
+    location: region
+    tags: allTags
+    name: names.hostStorage
+    skuName: storageSku
     deploymentContainerName: names.deploymentContainer
   }
 }
@@ -277,6 +302,8 @@ module serviceBus 'modules/service-bus.bicep' = {
     queuePrefix: queuePrefix
     intakeQueueNames: intakeQueueNames
     agentCommandQueueName: agentCommandQueueName
+    dispatchQueueName: dispatchQueueName
+    agentInboxQueueName: agentInboxQueueName
     maxDeliveryCount: maxDeliveryCount
     intakeDuplicateDetectionWindow: intakeDuplicateDetectionWindow
     intakeMessageTimeToLive: intakeMessageTimeToLive
@@ -319,8 +346,8 @@ module functionApp 'modules/function-app.bicep' = {
     tags: allTags
     planName: names.plan
     appName: names.functionApp
-    storageAccountName: storage.outputs.name
-    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    hostStorageAccountName: hostStorage.outputs.name
+    deploymentContainerUrl: hostStorage.outputs.deploymentContainerUrl
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     controlPlaneSettings: controlPlaneSettings
@@ -329,6 +356,7 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
     extraAppSettings: extraAppSettings
   }
 }
@@ -339,22 +367,32 @@ var functionAppRoles = [
   {
     role: 'Storage Table Data Contributor'
     scope: 'storage'
-    why: 'Job state: the jobs, agents, ready, tenants and mappings tables.'
+    why: 'Job state: the jobs, agents, ready, tenants, mappings and leases tables.'
   }
   {
     role: 'Storage Queue Data Contributor'
     scope: 'storage'
-    why: 'Storage Queue intake (MESSAGING=storagequeues) and the Functions host\'s queues.'
+    why: 'Storage Queue intake (MESSAGING=storagequeues): publish, and the Storage Queue triggers (StorageQueueConnection).'
   }
   {
     role: 'Storage Blob Data Owner'
-    scope: 'storage'
+    scope: 'hostStorage'
     why: 'The Functions host\'s own blobs (timer locks, keys) and the Flex Consumption deployment package container.'
+  }
+  {
+    role: 'Storage Queue Data Contributor'
+    scope: 'hostStorage'
+    why: 'The Functions host\'s own queues (AzureWebJobsStorage).'
+  }
+  {
+    role: 'Storage Table Data Contributor'
+    scope: 'hostStorage'
+    why: 'The Functions host\'s own tables (diagnostic events, AzureWebJobsStorage).'
   }
   {
     role: 'Azure Service Bus Data Owner'
     scope: 'serviceBus'
-    why: 'Receive (session triggers) and send (intake, agent commands); the scale controller reads queue lengths, which needs Manage.'
+    why: 'Receive (session triggers, dispatch) and send (intake, dispatch, agent-inbox offers, agent commands) on every queue of the namespace; the scale controller reads queue lengths, which needs Manage.'
   }
   {
     role: 'Key Vault Secrets User'
@@ -372,6 +410,7 @@ module functionAppRoleAssignments 'modules/role-assignments.bicep' = {
   name: 'roles-function-app-${region}'
   params: {
     storageAccountName: storage.outputs.name
+    hostStorageAccountName: hostStorage.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
@@ -400,7 +439,7 @@ var hostRoles = [
   {
     role: 'Storage Table Data Contributor'
     scope: 'storage'
-    why: 'Job state: the jobs, agents, ready, tenants and mappings tables.'
+    why: 'Job state: the jobs, agents, ready, tenants, mappings and leases tables.'
   }
   {
     role: 'Storage Queue Data Contributor'
@@ -410,7 +449,7 @@ var hostRoles = [
   {
     role: 'Azure Service Bus Data Owner'
     scope: 'serviceBus'
-    why: 'Receive and send intake messages and agent commands; KEDA reads queue lengths with this identity, which needs Manage.'
+    why: 'Receive and send intake, dispatch and agent-inbox messages and agent commands; KEDA reads queue lengths with this identity, which needs Manage.'
   }
   {
     role: 'Key Vault Secrets User'
@@ -433,7 +472,7 @@ var agentRoles = [
   {
     role: 'Azure Service Bus Data Owner'
     scope: 'serviceBus'
-    why: 'Hear agent commands (a session per agent); KEDA reads the Platinum queue length with this identity, which needs Manage.'
+    why: 'Hear agent commands and offers (a session per agent on agent-commands and agent-inbox); KEDA reads the Platinum queue length with this identity, which needs Manage.'
   }
   {
     role: 'Monitoring Metrics Publisher'
@@ -446,6 +485,7 @@ module containerRoleAssignments 'modules/role-assignments.bicep' = if (deployCon
   name: 'roles-container-apps-${region}'
   params: {
     storageAccountName: storage.outputs.name
+    hostStorageAccountName: hostStorage.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
@@ -530,6 +570,7 @@ output functionAppName string = functionApp.outputs.name
 output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
 output functionAppPrincipalId string = functionApp.outputs.principalId
 output storageAccountName string = storage.outputs.name
+output hostStorageAccountName string = hostStorage.outputs.name
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output keyVaultName string = keyVault.outputs.name
 output keyVaultUri string = keyVault.outputs.uri

@@ -1,14 +1,15 @@
 // The control plane's Azure Functions host on the Flex Consumption plan (Linux, Java 17), with a
-// system-assigned managed identity for everything it reaches: its own storage, the deployment
-// package, Table Storage, Service Bus and Application Insights. No app setting holds a key.
+// system-assigned managed identity for everything it reaches: its own storage account (the host's
+// state, the deployment package), the control plane's storage account (Table Storage, Storage
+// Queues), Service Bus and Application Insights. No app setting holds a key.
 
 param location string
 param planName string
 param appName string
 param tags object
 
-@description('Storage account of the Functions host (AzureWebJobsStorage, through the identity).')
-param storageAccountName string
+@description('Storage account of the Functions host (AzureWebJobsStorage, through the identity); never the control plane\'s own.')
+param hostStorageAccountName string
 
 @description('Blob container URL the Flex Consumption plan deploys the app package from.')
 param deploymentContainerUrl string
@@ -47,6 +48,11 @@ param instanceMemoryMB int
 @maxValue(20)
 param alwaysReadyHttpInstances int
 
+@description('Concurrent HTTP requests an instance takes before the platform adds one; at most host.json\'s http.maxConcurrentRequests.')
+@minValue(1)
+@maxValue(400)
+param httpPerInstanceConcurrency int
+
 @description('More app settings (e.g. LEASE_SECONDS); they override the ones above. Never put a secret here.')
 param extraAppSettings object
 
@@ -55,6 +61,9 @@ var serviceBusIntake = messaging == 'servicebus'
 // Settings only the Functions host reads. The intake triggers of the kind not in use are disabled:
 // one deployment runs either the Service Bus or the Storage Queue triggers (docs/functions-host.md).
 // Never set AzureWebJobsStorage itself: the app would take it as its Table Storage connection string.
+// The host's storage is an account of its own; the Storage Queue triggers connect to the control
+// plane's account (StorageQueueConnection, the same endpoint the control plane publishes to), set
+// whatever MESSAGING is, since the host resolves a trigger's connection even when it is disabled.
 //
 // The host reads a request's whole body into memory before the worker sees it, up to its default
 // of 100 MB: FUNCTIONS_REQUEST_BODY_SIZE_LIMIT makes it refuse (413) anything the control plane
@@ -62,8 +71,9 @@ var serviceBusIntake = messaging == 'servicebus'
 // body costs neither the host's nor the worker's memory.
 var functionsHostSettings = {
   FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: contains(extraAppSettings, 'MAX_REQUEST_BYTES') ? string(extraAppSettings.MAX_REQUEST_BYTES) : controlPlaneSettings.MAX_REQUEST_BYTES
-  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__accountName: hostStorageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
+  StorageQueueConnection__queueServiceUri: controlPlaneSettings.STORAGE_QUEUE_ENDPOINT
   ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
@@ -136,6 +146,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
             instanceCount: alwaysReadyHttpInstances
           }
         ] : []
+        // Without it the platform picks a default from the instance memory, sized for requests that
+        // work, not for long polls that wait up to 30 s each: a handful of waiting agents would then
+        // hold an instance of their own, billed while they wait. Kept at or below host.json's
+        // http.maxConcurrentRequests (400): above it the host queues, then refuses (429), requests the
+        // platform still counts as room on the instance. BicepMatchesCodeTest keeps the two in step.
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
       }
       runtime: {
         name: 'java'

@@ -2,8 +2,11 @@
 // Each assignment's name is derived from scope, principal and role, so deploying again changes
 // nothing and a principal never gets the same role twice.
 
-@description('Storage account that the storage-scoped assignments apply to.')
+@description('The control plane\'s storage account (tables, Storage Queue intake): what storage-scoped assignments apply to.')
 param storageAccountName string
+
+@description('The Functions host\'s storage account (AzureWebJobsStorage, deployment package): what hostStorage-scoped assignments apply to.')
+param hostStorageAccountName string
 
 @description('Service Bus namespace that the serviceBus-scoped assignments apply to.')
 param serviceBusNamespaceName string
@@ -20,7 +23,7 @@ type assignment = {
   @description('Object id of the managed identity (service principal) that gets the role.')
   principalId: string
   role: roleName
-  scope: 'storage' | 'serviceBus' | 'keyVault' | 'applicationInsights'
+  scope: 'storage' | 'hostStorage' | 'serviceBus' | 'keyVault' | 'applicationInsights'
   @description('Why this principal needs this role; shown on the assignment in the portal.')
   why: string
 }
@@ -43,6 +46,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
 
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
+}
+
 resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: serviceBusNamespaceName
 }
@@ -58,6 +65,17 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 resource onStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in filter(assignments, x => x.scope == 'storage'): {
   name: guid(storage.id, a.principalId, roleIds[a.role])
   scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds[a.role])
+    principalId: a.principalId
+    principalType: 'ServicePrincipal'
+    description: a.why
+  }
+}]
+
+resource onHostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in filter(assignments, x => x.scope == 'hostStorage'): {
+  name: guid(hostStorage.id, a.principalId, roleIds[a.role])
+  scope: hostStorage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds[a.role])
     principalId: a.principalId

@@ -1,7 +1,9 @@
-// The region's storage account: the control plane's tables (Table Storage holds all job state),
-// the Storage Queue intake queues (used when MESSAGING=storagequeues), and the Functions host's
-// own blobs, among them the Flex Consumption deployment container. No account keys: shared-key
-// access is off, so every caller authenticates with Entra ID (managed identities and RBAC).
+// A storage account of the region, with the same protections whatever it holds. main.bicep deploys
+// it twice: the control plane's own account (its tables, which hold all job state, and the Storage
+// Queue intake queues used when MESSAGING=storagequeues), and the Functions host's account
+// (AzureWebJobsStorage: timer locks, keys; the Flex Consumption deployment container). Nothing of
+// the product lives in the host's account, nothing of the host in the product's. No account keys:
+// shared-key access is off, so every caller authenticates with Entra ID (managed identities and RBAC).
 
 param location string
 param name string
@@ -15,22 +17,23 @@ param tags object
 ])
 param skuName string
 
-@description('Prefix of every table name (STORAGE_TABLE_PREFIX): letters and digits, starting with a letter.')
-param tablePrefix string
+@description('Prefix of every table name (STORAGE_TABLE_PREFIX): letters and digits, starting with a letter. Unused without tables.')
+param tablePrefix string = ''
 
 @description('Prefix of the intake queue names (QUEUE_PREFIX); may be empty.')
-param queuePrefix string
+param queuePrefix string = ''
 
-@description('Blob container that Flex Consumption deploys the function app package from.')
-param deploymentContainerName string
+@description('Blob container that Flex Consumption deploys the function app package from; empty for none.')
+param deploymentContainerName string = ''
 
-@description('Tables the control plane uses, before the prefix.')
-param tableNames array
+@description('Tables the control plane uses, before the prefix; empty for none.')
+param tableNames array = []
 
-@description('Intake queues, before the prefix; each gets a -poison queue beside it, as the Functions queue trigger and the standalone poller expect.')
-param intakeQueueNames array
+@description('Intake queues, before the prefix; each gets a -poison queue beside it, as the Functions queue trigger and the standalone poller expect. Empty for none.')
+param intakeQueueNames array = []
 
 var poisonSuffix = '-poison'
+var hasDeploymentContainer = !empty(deploymentContainerName)
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -96,9 +99,10 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (hasDeploymentContainer) {
   parent: blobService
-  name: deploymentContainerName
+  // A well-formed name even where it is skipped: an empty last segment could fail template validation.
+  name: hasDeploymentContainer ? deploymentContainerName : 'none'
   properties: {
     publicAccess: 'None'
   }
@@ -134,5 +138,6 @@ output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output queueEndpoint string = account.properties.primaryEndpoints.queue
-output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+// Empty when the account has no deployment container.
+output deploymentContainerUrl string = hasDeploymentContainer ? '${account.properties.primaryEndpoints.blob}${deploymentContainerName}' : ''
 output tableNames array = [for (table, i) in tableNames: tables[i].name]

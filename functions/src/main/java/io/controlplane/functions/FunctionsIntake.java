@@ -67,8 +67,8 @@ final class FunctionsIntake {
 
     /**
      * The intake message in {@code body}: a JSON object with {@code region}, {@code tier},
-     * {@code tenantId} and {@code jobId} (other fields are ignored, for messages from newer
-     * publishers).
+     * {@code tenantId} and {@code jobId}, and {@code epoch} (a whole number, 0 when absent, as in
+     * bodies from older publishers; other fields are ignored, for messages from newer ones).
      *
      * @throws MalformedIntakeMessageException naming what is wrong, never quoting the body
      */
@@ -94,6 +94,9 @@ final class FunctionsIntake {
         }
         requireKey(message.tenantId(), "tenantId");
         requireKey(message.jobId(), "jobId");
+        if (message.epoch() < 0) {
+            throw new MalformedIntakeMessageException("invalid_epoch", "epoch is negative");
+        }
         return message;
     }
 
@@ -131,6 +134,9 @@ final class FunctionsIntake {
             }
             if ("region".equals(field) || "tenantId".equals(field) || "jobId".equals(field)) {
                 return new MalformedIntakeMessageException("invalid_" + field, field + " is not a string");
+            }
+            if ("epoch".equals(field)) {
+                return new MalformedIntakeMessageException("invalid_epoch", "epoch is not a whole number");
             }
         }
         return new MalformedIntakeMessageException("not_an_object",

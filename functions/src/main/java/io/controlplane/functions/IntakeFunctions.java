@@ -22,7 +22,13 @@ import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
 public class IntakeFunctions {
 
     static final String SERVICE_BUS_CONNECTION = "ServiceBusConnection";
-    static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
+    /**
+     * The Storage Queue triggers' connection: the control plane's storage account, where it publishes
+     * ({@code STORAGE_QUEUE_ENDPOINT}), never the host's own {@code AzureWebJobsStorage}, which in Azure
+     * is another account. Identity-based in Azure ({@code StorageQueueConnection__queueServiceUri});
+     * a connection string locally ({@code local.settings.sample.json}: Azurite).
+     */
+    static final String STORAGE_CONNECTION = "StorageQueueConnection";
     private static final String PLATINUM_QUEUE = "%" + IntakeQueueSettings.PLATINUM + "%";
     private static final String PREMIUM_QUEUE = "%" + IntakeQueueSettings.PREMIUM + "%";
     private static final String STANDARD_QUEUE = "%" + IntakeQueueSettings.STANDARD + "%";

@@ -118,14 +118,148 @@ class BicepMatchesCodeTest {
             assertThat(all).doesNotContain(connection);
         }
         for (String connection : triggerConnections(QueueTrigger.class)) {
-            assertThat(hostSettings).contains(connection + "__accountName");
-            // A plain AzureWebJobsStorage would also be taken as the Table Storage connection string.
+            // The Storage Queue triggers listen on the control plane's account, where it publishes, not
+            // on the host's own (AzureWebJobsStorage), which is another account.
+            assertThat(connection).isNotEqualTo(ControlPlaneSettings.FUNCTIONS_STORAGE);
+            assertThat(functionApp.path("vars").path("functionsHostSettings").path(connection + "__queueServiceUri")
+                    .path("expression").asText())
+                    .isEqualTo("controlPlaneSettings." + ControlPlaneSettings.QUEUE_ENDPOINT);
             assertThat(all).doesNotContain(connection);
         }
+        // A plain AzureWebJobsStorage would also be taken as the Table Storage connection string.
+        assertThat(hostSettings).contains(ControlPlaneSettings.FUNCTIONS_STORAGE + "__accountName");
+        assertThat(all).doesNotContain(ControlPlaneSettings.FUNCTIONS_STORAGE);
         assertThat(all).doesNotContain(ControlPlaneSettings.STORAGE_CONNECTION_STRING,
                 ControlPlaneSettings.SERVICEBUS_CONNECTION_STRING);
         assertThat(all).noneMatch(name -> name.toLowerCase(Locale.ROOT).contains("key")
                 || name.toLowerCase(Locale.ROOT).contains("password"));
+    }
+
+    @Test
+    void theControlPlanesTablesAndQueuesLiveInAnAccountOfTheirOwnNotTheFunctionsHosts() {
+        JsonNode product = module("storage");
+        JsonNode host = module("hostStorage");
+        assertThat(product.path("path").asText()).isEqualTo(host.path("path").asText()).isEqualTo("modules/storage.bicep");
+        assertThat(product.path("params").path("name").path("expression").asText()).isEqualTo("names.storage");
+        assertThat(host.path("params").path("name").path("expression").asText()).isEqualTo("names.hostStorage");
+        JsonNode names = main.path("vars").path("names");
+        assertThat(names.path("storage")).isNotEqualTo(names.path("hostStorage"));
+        // Both derived from the subscription, resource group and region only: the same on every deployment.
+        assertThat(names.path("storage").path("expression").asText()).isEqualTo("take('st${namePrefix}${suffix}', 24)");
+        assertThat(names.path("hostStorage").path("expression").asText()).isEqualTo("take('st${namePrefix}fn${suffix}', 24)");
+
+        // The product's account: the tables and the intake queues; the host's: the deployment package.
+        assertThat(fieldNames(product.path("params"))).contains("tableNames", "intakeQueueNames")
+                .doesNotContain("deploymentContainerName");
+        assertThat(fieldNames(host.path("params"))).contains("deploymentContainerName")
+                .doesNotContain("tableNames", "intakeQueueNames");
+
+        // The control plane reaches the product's account; the Functions host its own.
+        JsonNode settings = main.path("vars").path("controlPlaneSettings");
+        assertThat(settings.path(ControlPlaneSettings.TABLE_ENDPOINT).path("expression").asText())
+                .isEqualTo("storage.outputs.tableEndpoint");
+        assertThat(settings.path(ControlPlaneSettings.QUEUE_ENDPOINT).path("expression").asText())
+                .isEqualTo("storage.outputs.queueEndpoint");
+        JsonNode functions = module("functionApp").path("params");
+        assertThat(functions.path("hostStorageAccountName").path("expression").asText()).isEqualTo("hostStorage.outputs.name");
+        assertThat(functions.path("deploymentContainerUrl").path("expression").asText())
+                .isEqualTo("hostStorage.outputs.deploymentContainerUrl");
+        assertThat(functionApp.path("vars").path("functionsHostSettings")
+                .path(ControlPlaneSettings.FUNCTIONS_STORAGE + "__accountName").path("expression").asText())
+                .isEqualTo("hostStorageAccountName");
+
+        // Both identities that run the control plane may use the product's tables and queues.
+        for (String roles : List.of("functionAppRoles", "hostRoles")) {
+            for (String role : List.of("Storage Table Data Contributor", "Storage Queue Data Contributor")) {
+                assertThat(main.path("vars").path(roles).findParents("role")).as("%s: %s on the product's account", roles, role)
+                        .anyMatch(r -> r.path("role").asText().equals(role) && r.path("scope").asText().equals("storage"));
+            }
+        }
+        // The host's blobs and the deployment package are in the host's account, and nothing grants blobs
+        // on the product's: the control plane keeps no blobs.
+        assertThat(main.path("vars").path("functionAppRoles").findParents("role"))
+                .anyMatch(r -> r.path("role").asText().equals("Storage Blob Data Owner") && r.path("scope").asText().equals("hostStorage"))
+                .noneMatch(r -> r.path("role").asText().startsWith("Storage Blob") && r.path("scope").asText().equals("storage"));
+        for (JsonNode call : main.path("modules")) {
+            if (call.path("path").asText().equals("modules/role-assignments.bicep")) {
+                assertThat(call.path("params").path("storageAccountName").path("expression").asText()).isEqualTo("storage.outputs.name");
+                assertThat(call.path("params").path("hostStorageAccountName").path("expression").asText())
+                        .isEqualTo("hostStorage.outputs.name");
+            }
+        }
+    }
+
+    @Test
+    void theFunctionAppsHttpConcurrencyPerInstanceSuitsParkedLongPollsAndNeverExceedsWhatTheHostRuns() throws Exception {
+        // Every waiting agent is one open request: the platform's default concurrency (sized for
+        // requests that work) would give a handful of waiting agents an instance each. Above host.json's
+        // maxConcurrentRequests, though, the host queues and then refuses (429) requests the platform
+        // still counts as room on the instance, so it would not add one.
+        int hostLimit = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(BicepChecker.repositoryRoot().resolve("host.json").toFile())
+                .path("extensions").path("http").path("maxConcurrentRequests").asInt();
+        JsonNode parameter = main.path("params").path("httpPerInstanceConcurrency");
+        assertThat(parameter.path("maxValue").asInt()).isEqualTo(hostLimit);
+        assertThat(functionApp.path("params").path("httpPerInstanceConcurrency").path("maxValue").asInt()).isEqualTo(hostLimit);
+        assertThat(parameter.path("default").asInt()).isBetween(100, hostLimit);
+        assertThat(module("functionApp").path("params").path("httpPerInstanceConcurrency").path("expression").asText())
+                .isEqualTo("httpPerInstanceConcurrency");
+        JsonNode site = null;
+        for (JsonNode resource : functionApp.path("resources")) {
+            if (resource.path("type").asText().startsWith("Microsoft.Web/sites@")) {
+                site = resource;
+            }
+        }
+        assertThat(site).as("the Function App").isNotNull();
+        assertThat(site.path("body").path("properties").path("functionAppConfig").path("scaleAndConcurrency").path("triggers")
+                .path("http").path("perInstanceConcurrency").path("expression").asText()).isEqualTo("httpPerInstanceConcurrency");
+    }
+
+    @Test
+    void dispatchAndAgentInboxAreSessionQueuesWithDuplicateDetectionWhoseExpiredMessagesAreDropped() {
+        // Event-driven dispatch: SessionId = region on dispatch, SessionId = agent id on agent-inbox.
+        assertThat(main.path("vars").path("dispatchQueueName").asText()).isEqualTo("dispatch");
+        assertThat(main.path("vars").path("agentInboxQueueName").asText()).isEqualTo("agent-inbox");
+        JsonNode serviceBusCall = module("serviceBus").path("params");
+        assertThat(serviceBusCall.path("dispatchQueueName").path("expression").asText()).isEqualTo("dispatchQueueName");
+        assertThat(serviceBusCall.path("agentInboxQueueName").path("expression").asText()).isEqualTo("agentInboxQueueName");
+
+        JsonNode serviceBus = description.path("files").path("bicep/modules/service-bus.bicep");
+        JsonNode queues = null;
+        for (JsonNode resource : serviceBus.path("resources")) {
+            if (resource.path("name").asText().equals("queues")) {
+                queues = resource;
+            }
+        }
+        assertThat(queues).as("the short-lived session queues").isNotNull();
+        assertThat(queues.path("body").path("name").path("expression").asText()).isEqualTo("'${queuePrefix}${queue.name}'");
+        JsonNode properties = queues.path("body").path("properties");
+        assertThat(properties.path("requiresSession").asBoolean()).isTrue();
+        assertThat(properties.path("requiresDuplicateDetection").asBoolean()).isTrue();
+        assertThat(properties.path("duplicateDetectionHistoryTimeWindow").asText()).isEqualTo("PT10M");
+        assertThat(properties.path("deadLetteringOnMessageExpiration").isBoolean()).isTrue();
+        assertThat(properties.path("deadLetteringOnMessageExpiration").asBoolean()).isFalse();
+        assertThat(properties.path("defaultMessageTimeToLive").path("expression").asText()).isEqualTo("queue.timeToLive");
+
+        // The list the loop runs over names its queues by parameter: read each entry's name and TTL.
+        Map<String, String> timeToLive = new java.util.TreeMap<>();
+        Matcher entry = Pattern.compile("name: (\\w+)\\s+timeToLive: '([A-Z0-9]+)'")
+                .matcher(serviceBus.path("vars").path("shortLivedQueues").path("expression").asText());
+        while (entry.find()) {
+            timeToLive.put(entry.group(1), entry.group(2));
+        }
+        assertThat(timeToLive).containsOnlyKeys("agentCommandQueueName", "dispatchQueueName", "agentInboxQueueName")
+                .containsEntry("agentInboxQueueName", "PT5M")
+                .containsEntry("dispatchQueueName", "PT10M");
+    }
+
+    private static JsonNode module(String name) {
+        for (JsonNode call : main.path("modules")) {
+            if (call.path("name").asText().equals(name)) {
+                return call;
+            }
+        }
+        throw new AssertionError("main.bicep has no module " + name);
     }
 
     @Test

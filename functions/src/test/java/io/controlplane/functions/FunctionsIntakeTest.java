@@ -29,10 +29,17 @@ class FunctionsIntakeTest {
 
     @Test
     void readsWhatThePublisherWrites() throws Exception {
-        IntakeMessage sent = new IntakeMessage("westeurope", Tier.Platinum, "contoso", "j-01HV3K");
+        IntakeMessage sent = new IntakeMessage("westeurope", Tier.Platinum, "contoso", "j-01HV3K", 3);
         String body = Json.mapper().writeValueAsString(sent);
 
         assertThat(FunctionsIntake.parse(body)).isEqualTo(sent);
+    }
+
+    @Test
+    void aBodyWithoutAnEpochFromAnOlderPublisherIsEpochZero() {
+        String body = "{\"region\":\"westeurope\",\"tier\":\"Premium\",\"tenantId\":\"contoso\",\"jobId\":\"j-3\"}";
+
+        assertThat(FunctionsIntake.parse(body).epoch()).isZero();
     }
 
     @Test
@@ -73,7 +80,11 @@ class FunctionsIntakeTest {
                 Arguments.of(body("westeurope", "Premium", "contoso#" + MARKER, "j-1"), "invalid_tenantId"),
                 Arguments.of(body("westeurope", "Premium", "contoso", null), "invalid_jobId"),
                 Arguments.of(body("westeurope", "Premium", "contoso", "j/" + MARKER), "invalid_jobId"),
-                Arguments.of(body("westeurope", "Premium", "contoso", "j\u0007" + MARKER), "invalid_jobId"));
+                Arguments.of(body("westeurope", "Premium", "contoso", "j\u0007" + MARKER), "invalid_jobId"),
+                Arguments.of("{\"region\":\"westeurope\",\"tier\":\"Premium\",\"tenantId\":\"t\",\"jobId\":\"j\",\"epoch\":-1}",
+                        "invalid_epoch"),
+                Arguments.of("{\"region\":\"westeurope\",\"tier\":\"Premium\",\"tenantId\":\"t\",\"jobId\":\"j\",\"epoch\":\""
+                        + MARKER + "\"}", "invalid_epoch"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

@@ -298,9 +298,15 @@ class StagedFunctionAppIT {
         Class<?> intake = Class.forName("io.controlplane.functions.FunctionsIntake", true, stagedClasses);
         Method parse = intake.getDeclaredMethod("parse", String.class);
         parse.setAccessible(true);
+        // A body of the shape before the epoch existed, as a message queued by an older version is.
         Object message = parse.invoke(null,
                 "{\"region\":\"westeurope\",\"tier\":\"Premium\",\"tenantId\":\"contoso\",\"jobId\":\"j-1\"}");
-        assertThat(message.toString()).isEqualTo("IntakeMessage[region=westeurope, tier=Premium, tenantId=contoso, jobId=j-1]");
+        assertThat(message.toString())
+                .isEqualTo("IntakeMessage[region=westeurope, tier=Premium, tenantId=contoso, jobId=j-1, epoch=0]");
+        Object requeued = parse.invoke(null,
+                "{\"region\":\"westeurope\",\"tier\":\"Premium\",\"tenantId\":\"contoso\",\"jobId\":\"j-1\",\"epoch\":2}");
+        assertThat(requeued.toString())
+                .isEqualTo("IntakeMessage[region=westeurope, tier=Premium, tenantId=contoso, jobId=j-1, epoch=2]");
     }
 
     /** {@code %INTAKE_QUEUE_PLATINUM%}: the setting holding the full name of each tier's queue. */

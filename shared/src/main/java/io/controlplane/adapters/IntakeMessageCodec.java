@@ -9,8 +9,10 @@ import java.util.Objects;
 
 /**
  * The one wire form of an {@link IntakeMessage}: compact UTF-8 JSON
- * ({@code {"region":..,"tier":"Platinum","tenantId":..,"jobId":..}}), the same on Storage Queues
- * and Service Bus, so the adapters and the Functions triggers read each other's messages.
+ * ({@code {"region":..,"tier":"Platinum","tenantId":..,"jobId":..,"epoch":3}}), the same on Storage
+ * Queues and Service Bus, so the adapters and the Functions triggers read each other's messages. A body
+ * without {@code epoch} (written before it existed) decodes with epoch 0; unknown fields are ignored,
+ * so an older reader still takes a newer body.
  */
 public final class IntakeMessageCodec {
 
@@ -29,8 +31,8 @@ public final class IntakeMessageCodec {
     }
 
     /**
-     * @throws MalformedIntakeMessageException when the body is not JSON, names an unknown tier, or
-     *         lacks a field: such a message can never succeed, so callers move it aside at once
+     * @throws MalformedIntakeMessageException when the body is not JSON, names an unknown tier, lacks
+     *         a field or has a negative epoch: such a message can never succeed, so callers move it aside at once
      */
     public IntakeMessage decode(byte[] body) throws MalformedIntakeMessageException {
         IntakeMessage message;
@@ -45,6 +47,9 @@ public final class IntakeMessageCodec {
         if (message == null || blank(message.region()) || message.tier() == null || blank(message.tenantId())
                 || blank(message.jobId())) {
             throw new MalformedIntakeMessageException("intake message lacks region, tier, tenantId or jobId");
+        }
+        if (message.epoch() < 0) {
+            throw new MalformedIntakeMessageException("intake message has a negative epoch");
         }
         return message;
     }

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The intake queues on Service Bus: one session-enabled queue per tier (created by Bicep), SessionId
- * = region so a region's dispatch is serialised, MessageId = job id for duplicate detection. Service
+ * = region so a region's dispatch is serialised, MessageId = job id and epoch
+ * ({@link IntakeMessage#messageId()}) for duplicate detection: a repeated announcement is dropped, a
+ * requeued job's next one (a higher epoch) is not. Service
  * Bus gives no order across queues: Platinum is not guaranteed to be handled before Standard.
  */
 final class ServiceBusIntakeQueue implements IntakeQueue {
@@ -62,7 +64,7 @@ final class ServiceBusIntakeQueue implements IntakeQueue {
     public void publish(IntakeMessage message) {
         ServiceBusMessage sent = new ServiceBusMessage(BinaryData.fromBytes(codec.encode(message)))
                 .setSessionId(message.region())
-                .setMessageId(message.jobId())
+                .setMessageId(message.messageId())
                 .setContentType(CONTENT_TYPE);
         senders.get(message.tier()).sendMessage(sent);
     }

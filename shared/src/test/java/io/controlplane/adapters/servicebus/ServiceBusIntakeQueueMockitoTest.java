@@ -27,10 +27,13 @@ import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.DeadLetterOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.controlplane.api.Json;
+import io.controlplane.domain.Job;
+import io.controlplane.domain.JobSpecs;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.IntakeMessage;
 import io.controlplane.ports.IntakeQueue;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +71,9 @@ class ServiceBusIntakeQueueMockitoTest {
     }
 
     @Test
-    void aMessageIsJsonWithTheRegionAsSessionAndTheJobAsMessageId() throws Exception {
+    void aMessageIsJsonWithTheRegionAsSessionAndTheJobAndEpochAsMessageId() throws Exception {
         IntakeQueue queue = builder().build();
-        IntakeMessage message = message(Tier.Platinum);
+        IntakeMessage message = new IntakeMessage("westeurope", Tier.Platinum, "contoso", "job-platinum", 2);
 
         queue.publish(message);
 
@@ -78,14 +81,47 @@ class ServiceBusIntakeQueueMockitoTest {
         verify(senders.get("jobs-platinum")).sendMessage(sent.capture());
         ServiceBusMessage m = sent.getValue();
         assertThat(m.getSessionId()).isEqualTo("westeurope");
-        assertThat(m.getMessageId()).isEqualTo("job-platinum");
+        assertThat(m.getMessageId()).isEqualTo("job-platinum:2");
         assertThat(m.getContentType()).isEqualTo("application/json");
         JsonNode body = Json.mapper().readTree(m.getBody().toBytes());
-        assertThat(body.size()).isEqualTo(4);
+        assertThat(body.size()).isEqualTo(5);
         assertThat(body.get("region").asText()).isEqualTo("westeurope");
         assertThat(body.get("tier").asText()).isEqualTo("Platinum");
         assertThat(body.get("tenantId").asText()).isEqualTo("contoso");
         assertThat(body.get("jobId").asText()).isEqualTo("job-platinum");
+        assertThat(body.get("epoch").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void aRequeuedJobIsAnnouncedUnderANewMessageIdSoDuplicateDetectionKeepsIt() {
+        // The queues detect duplicates by MessageId (Bicep). A job leased and requeued within the window
+        // must not have its second announcement dropped as a copy of its first; the same announcement
+        // sent twice (a retried send) must still be one.
+        IntakeQueue queue = builder().build();
+        Instant t = Instant.parse("2026-01-05T10:00:00Z");
+        Job submitted = Job.submitted("job-1", "contoso", JobSpecs.aJobSpec().withTier(Tier.Premium).build(), t, "client").job();
+        Job requeued = submitted.assign("agent-1", "lease-1", t.plusSeconds(60), t)
+                .then(j -> j.requeue(t.plusSeconds(61), "lease lost", "control-plane")).job();
+        Job requeuedAgain = requeued.assign("agent-2", "lease-2", t.plusSeconds(120), t.plusSeconds(62))
+                .then(j -> j.requeue(t.plusSeconds(123), "lease lost", "control-plane")).job();
+
+        for (Job job : List.of(submitted, submitted, requeued, requeuedAgain)) {
+            queue.publish(new IntakeMessage(job.spec().region(), job.spec().tier(), job.tenantId(), job.id(), job.epoch()));
+        }
+
+        ArgumentCaptor<ServiceBusMessage> sent = ArgumentCaptor.forClass(ServiceBusMessage.class);
+        verify(senders.get("jobs-premium"), times(4)).sendMessage(sent.capture());
+        List<String> ids = sent.getAllValues().stream().map(ServiceBusMessage::getMessageId).toList();
+        assertThat(ids).containsExactly("job-1:0", "job-1:0", "job-1:1", "job-1:2");
+        assertThat(sent.getAllValues()).extracting(ServiceBusMessage::getSessionId).containsOnly(submitted.spec().region());
+    }
+
+    @Test
+    void aMessageOfTheOldFourFieldShapeIsTheJobsFirstAnnouncement() {
+        IntakeMessage old = new IntakeMessage("westeurope", Tier.Standard, "contoso", "job-7");
+
+        assertThat(old.epoch()).isZero();
+        assertThat(old.messageId()).isEqualTo("job-7:0");
     }
 
     @Test

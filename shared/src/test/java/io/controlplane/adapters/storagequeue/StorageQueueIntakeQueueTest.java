@@ -130,11 +130,12 @@ class StorageQueueIntakeQueueTest extends IntakeQueueContractTest {
 
         PeekedMessageItem raw = client(QueueMessageEncoding.NONE, prefix + "jobs-premium").peekMessage();
         JsonNode json = Json.mapper().readTree(Base64.getDecoder().decode(raw.getBody().toString()));
-        assertThat(json.size()).isEqualTo(4);
+        assertThat(json.size()).isEqualTo(5);
         assertThat(json.get("region").asText()).isEqualTo(message.region());
         assertThat(json.get("tier").asText()).isEqualTo("Premium");
         assertThat(json.get("tenantId").asText()).isEqualTo(message.tenantId());
         assertThat(json.get("jobId").asText()).isEqualTo(message.jobId());
+        assertThat(json.get("epoch").asLong()).isEqualTo(message.epoch());
     }
 
     @Test
