@@ -34,6 +34,21 @@ public final class AgentRecords {
                 }
             });
     static final int MAX_REMEMBERED_PRINCIPALS = 10_000;
+    /**
+     * The region each agent was last found, changed or registered in on this instance, so that a
+     * lookup reads the agent's region first instead of trying every served region. Only a hint: an
+     * agent that is gone from there (erased, registered again in another region, on any instance) is
+     * looked for in the other regions, and the hint follows it. Bounded, least recently used dropped
+     * first; not kept when this deployment serves one region.
+     */
+    private final java.util.Map<String, String> regionOf = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                    return size() > MAX_REMEMBERED_REGIONS;
+                }
+            });
+    static final int MAX_REMEMBERED_REGIONS = 10_000;
 
     public AgentRecords(AgentStore agents, Set<String> regions) {
         this.agents = agents;
@@ -49,13 +64,34 @@ public final class AgentRecords {
     }
 
     public Optional<Agent> find(String agentId) {
-        for (String region : regions) {
-            Optional<Agent> agent = agents.find(region, agentId);
+        String remembered = regions.size() > 1 ? regionOf.get(agentId) : null;
+        if (remembered != null) {
+            Optional<Agent> agent = agents.find(remembered, agentId);
             if (agent.isPresent()) {
                 return agent;
             }
         }
+        for (String region : regions) {
+            if (region.equals(remembered)) {
+                continue;
+            }
+            Optional<Agent> agent = agents.find(region, agentId);
+            if (agent.isPresent()) {
+                return Optional.of(remember(agent.get()));
+            }
+        }
+        if (remembered != null) {
+            regionOf.remove(agentId, remembered);
+        }
         return Optional.empty();
+    }
+
+    /** Remembers the region of {@code agent} (just registered, read or written): {@link #find} looks there first. */
+    public Agent remember(Agent agent) {
+        if (regions.size() > 1) {
+            regionOf.put(agent.id(), agent.region());
+        }
+        return agent;
     }
 
     /**
@@ -109,7 +145,7 @@ public final class AgentRecords {
                 return agent;
             }
             try {
-                return agents.update(changed);
+                return remember(agents.update(changed));
             } catch (ConcurrencyConflictException e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e;
