@@ -123,10 +123,7 @@ final class SubmissionGuard {
 
     /** The tenant's unfinished jobs (their markers), counted up to {@code atMost}. */
     private int countUnfinished(int atMost) {
-        String filter = "PartitionKey eq " + OData.quote(tenantId)
-                + " and RowKey ge " + OData.quote(JobEntities.UNFINISHED_ROW_PREFIX)
-                + " and RowKey lt " + OData.quote(JobEntities.UNFINISHED_ROW_END);
-        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter)
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(markerRange())
                 .setSelect(List.of("RowKey")).setTop(Math.min(atMost, 1000));
         int count = 0;
         for (TableEntity ignored : table.listEntities(options, null, null)) {
@@ -137,39 +134,41 @@ final class SubmissionGuard {
         return count;
     }
 
+    private String markerRange() {
+        return "PartitionKey eq " + OData.quote(tenantId)
+                + " and RowKey ge " + OData.quote(JobEntities.UNFINISHED_ROW_PREFIX)
+                + " and RowKey lt " + OData.quote(JobEntities.UNFINISHED_ROW_END);
+    }
+
     /**
-     * Gives the tenant's unfinished jobs their markers (once per tenant whose jobs predate them) and
-     * marks the guard. Idempotent, and safe beside concurrent creations (which write their own
-     * markers), finishes and other migrations: a job that finishes before its marker is written
-     * deletes no marker, so the jobs are read again after the write and the markers of those that
-     * finished meanwhile are deleted; one that finishes after the write deletes its marker itself.
+     * Gives the tenant's unfinished jobs their markers (once per tenant whose jobs predate them),
+     * deletes every marker whose job is not unfinished, and marks the guard. Idempotent, and safe
+     * beside concurrent creations (which write a job and its marker together), finishes and other
+     * migrations: a job that finishes before its marker is written deletes no marker, so the markers
+     * are listed after the write and the jobs read again, and the markers of jobs no longer
+     * unfinished are deleted; a job that finishes after that read deletes its marker itself. Run
+     * again (guard without {@value #MARKERS}), it also repairs markers left by jobs finished
+     * elsewhere without deleting theirs.
      *
      * @return the guard as it is now
      */
     private TableEntity addMarkers(TableEntity guard) {
-        Set<String> unfinished = unfinishedJobsByState();
-        List<TableTransactionAction> batch = new ArrayList<>();
-        for (String jobId : unfinished) {
-            batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
-                    JobEntities.unfinishedMarker(tenantId, jobId)));
-            if (batch.size() == RowDeletes.ROWS_PER_TRANSACTION) {
-                table.submitTransaction(batch);
-                batch = new ArrayList<>();
-            }
+        List<TableTransactionAction> upserts = unfinishedJobsByState().stream()
+                .map(jobId -> new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
+                        JobEntities.unfinishedMarker(tenantId, jobId))).toList();
+        for (int i = 0; i < upserts.size(); i += RowDeletes.ROWS_PER_TRANSACTION) {
+            table.submitTransaction(upserts.subList(i, Math.min(upserts.size(), i + RowDeletes.ROWS_PER_TRANSACTION)));
         }
-        if (!batch.isEmpty()) {
-            table.submitTransaction(batch);
+        Set<String> stale = new java.util.LinkedHashSet<>();
+        for (TableEntity marker : table.listEntities(new ListEntitiesOptions().setFilter(markerRange())
+                .setSelect(List.of("RowKey")), null, null)) {
+            stale.add(marker.getRowKey().substring(JobEntities.UNFINISHED_ROW_PREFIX.length()));
         }
-        unfinished.removeAll(unfinishedJobsByState());
-        List<TableEntity> finishedMeanwhile = new ArrayList<>();
-        for (String jobId : unfinished) {
-            finishedMeanwhile.add(new TableEntity(tenantId, JobEntities.unfinishedRowKey(jobId)));
-            if (finishedMeanwhile.size() == RowDeletes.ROWS_PER_TRANSACTION) {
-                RowDeletes.deleteAll(table, finishedMeanwhile);
-                finishedMeanwhile.clear();
-            }
+        stale.removeAll(unfinishedJobsByState());
+        List<TableEntity> deletes = stale.stream().map(jobId -> new TableEntity(tenantId, JobEntities.unfinishedRowKey(jobId))).toList();
+        for (int i = 0; i < deletes.size(); i += RowDeletes.ROWS_PER_TRANSACTION) {
+            RowDeletes.deleteAll(table, deletes.subList(i, Math.min(deletes.size(), i + RowDeletes.ROWS_PER_TRANSACTION)));
         }
-        RowDeletes.deleteAll(table, finishedMeanwhile);
         TableTransactionAction write = guardWrite(guard);
         try {
             table.submitTransaction(List.of(write));
