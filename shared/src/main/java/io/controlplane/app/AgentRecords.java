@@ -26,13 +26,7 @@ public final class AgentRecords {
      * lease is granted to one registration and ends with it, so what was read for a lease stays true
      * for as long as that lease is in use. Bounded, oldest dropped first.
      */
-    private final java.util.Map<String, String> principals = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
-                    return size() > MAX_REMEMBERED_PRINCIPALS;
-                }
-            });
+    private final java.util.Map<String, String> principals = leastRecentlyUsed(MAX_REMEMBERED_PRINCIPALS);
     static final int MAX_REMEMBERED_PRINCIPALS = 10_000;
     /**
      * The region each agent was last found, changed or registered in on this instance, so that a
@@ -41,14 +35,18 @@ public final class AgentRecords {
      * looked for in the other regions, and the hint follows it. Bounded, least recently used dropped
      * first; not kept when this deployment serves one region.
      */
-    private final java.util.Map<String, String> regionOf = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
-                    return size() > MAX_REMEMBERED_REGIONS;
-                }
-            });
+    private final java.util.Map<String, String> regionOf = leastRecentlyUsed(MAX_REMEMBERED_REGIONS);
     static final int MAX_REMEMBERED_REGIONS = 10_000;
+
+    /** A thread-safe map of at most {@code max} entries that drops the least recently used first. */
+    private static java.util.Map<String, String> leastRecentlyUsed(int max) {
+        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                return size() > max;
+            }
+        });
+    }
 
     public AgentRecords(AgentStore agents, Set<String> regions) {
         this.agents = agents;

@@ -71,6 +71,13 @@ class AgentRecordsTest {
                 T0, T0, List.of(), null);
     }
 
+    /** An agent that {@code records} found (so remembers), then erased (its tenant, on another instance). */
+    private void seenThenErased(AgentRecords records, String agentId, String region) {
+        Agent agent = store.inner.create(agent(agentId, region));
+        assertThat(records.find(agentId)).isPresent();
+        store.inner.delete(agent);
+    }
+
     @Test
     void anAgentRegisteredOnThisInstanceIsReadFromItsRegionOnly() {
         AgentRecords records = new AgentRecords(store, REGIONS);
@@ -114,11 +121,8 @@ class AgentRecordsTest {
     @Test
     void anAgentRegisteredAgainInAnotherRegionIsFoundThereAndTheMemoryFollowsIt() {
         AgentRecords records = new AgentRecords(store, REGIONS);
-        Agent first = store.inner.create(agent("agent-4", "westeurope"));
-        assertThat(records.find("agent-4")).isPresent();
-        // Erased (its tenant, on another instance) and registered again in another region.
-        store.inner.delete(first);
-        store.inner.create(agent("agent-4", "northeurope"));
+        seenThenErased(records, "agent-4", "westeurope");
+        store.inner.create(agent("agent-4", "northeurope")); // registered again in another region
         store.take();
 
         assertThat(records.find("agent-4")).map(Agent::region).contains("northeurope");
@@ -132,9 +136,7 @@ class AgentRecordsTest {
     @Test
     void aMissingAgentCostsOneReadPerRegionEvenAfterItWasRemembered() {
         AgentRecords records = new AgentRecords(store, REGIONS);
-        Agent gone = store.inner.create(agent("agent-5", "eastus"));
-        assertThat(records.find("agent-5")).isPresent();
-        store.inner.delete(gone);
+        seenThenErased(records, "agent-5", "eastus");
         store.take();
 
         assertThat(records.find("agent-5")).isEmpty();

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.http.HttpPipelineCallContext;
-import com.azure.core.http.HttpPipelineNextPolicy;
-import com.azure.core.http.HttpPipelineNextSyncPolicy;
-import com.azure.core.http.HttpResponse;
-import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.BinaryData;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -276,7 +272,7 @@ class SubmissionQuotaTest {
     }
 
     /** Counts requests, records query filters and the partitions of each transaction, and runs an action before a transaction. */
-    static final class Recorder implements HttpPipelinePolicy {
+    static final class Recorder extends io.controlplane.testing.ObservingPolicy {
 
         private static final Pattern OPERATION = Pattern.compile("(?m)^(?:POST|DELETE|PUT|PATCH|MERGE) (\\S+) HTTP/1\\.1");
         private static final Pattern KEY_IN_URL = Pattern.compile("\\(PartitionKey='((?:[^']|'')*)'");
@@ -314,18 +310,7 @@ class SubmissionQuotaTest {
         }
 
         @Override
-        public reactor.core.publisher.Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            see(context);
-            return next.process();
-        }
-
-        @Override
-        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-            see(context);
-            return next.processSync();
-        }
-
-        private void see(HttpPipelineCallContext context) {
+        protected void see(HttpPipelineCallContext context) {
             String path = context.getHttpRequest().getUrl().getPath();
             if (path.endsWith("/$batch")) {
                 transactions.incrementAndGet();
