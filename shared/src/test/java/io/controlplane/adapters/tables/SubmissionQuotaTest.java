@@ -176,6 +176,7 @@ class SubmissionQuotaTest {
         assertThat(withHistory.rowsInQueryRanges()).as("rows the count reads").isEqualTo(withoutHistory.rowsInQueryRanges())
                 .as("the markers of the unfinished job and the new one").isEqualTo(2);
         assertThat(RECORDER.crossPartitionBatches()).isZero();
+        assertThat(RECORDER.onePartitionBatches()).isPositive();
     }
 
     @Test
@@ -207,6 +208,7 @@ class SubmissionQuotaTest {
         assertThatThrownBy(() -> create(tenant, 4)).isInstanceOf(QuotaExceededException.class);
         assertThat(markers(tenant)).hasSize(4).contains(fifth.id());
         assertThat(RECORDER.crossPartitionBatches()).isZero();
+        assertThat(RECORDER.onePartitionBatches()).isPositive();
     }
 
     @Test
@@ -282,6 +284,7 @@ class SubmissionQuotaTest {
         final AtomicInteger transactions = new AtomicInteger();
         private final List<String> queries = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger crossPartition = new AtomicInteger();
+        private final AtomicInteger onePartition = new AtomicInteger();
         private final AtomicReference<Runnable> beforeBatch = new AtomicReference<>();
         private volatile boolean ran;
 
@@ -305,8 +308,13 @@ class SubmissionQuotaTest {
             return List.copyOf(queries);
         }
 
+        /** Transactions that name more than one partition (or none: the recorder could not read them). */
         int crossPartitionBatches() {
             return crossPartition.get();
+        }
+
+        int onePartitionBatches() {
+            return onePartition.get();
         }
 
         @Override
@@ -333,9 +341,7 @@ class SubmissionQuotaTest {
                 while (inBody.find()) {
                     partitions.add(inBody.group(1));
                 }
-                if (partitions.size() > 1) {
-                    crossPartition.incrementAndGet();
-                }
+                (partitions.size() == 1 ? onePartition : crossPartition).incrementAndGet();
             } else if (path.endsWith("()")) {
                 String query = context.getHttpRequest().getUrl().getQuery();
                 for (String part : query == null ? new String[0] : query.split("&")) {
