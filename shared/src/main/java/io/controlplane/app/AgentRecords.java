@@ -26,14 +26,27 @@ public final class AgentRecords {
      * lease is granted to one registration and ends with it, so what was read for a lease stays true
      * for as long as that lease is in use. Bounded, oldest dropped first.
      */
-    private final java.util.Map<String, String> principals = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
-                    return size() > MAX_REMEMBERED_PRINCIPALS;
-                }
-            });
+    private final java.util.Map<String, String> principals = leastRecentlyUsed(MAX_REMEMBERED_PRINCIPALS);
     static final int MAX_REMEMBERED_PRINCIPALS = 10_000;
+    /**
+     * The region each agent was last found, changed or registered in on this instance, so that a
+     * lookup reads the agent's region first instead of trying every served region. Only a hint: an
+     * agent that is gone from there (erased, registered again in another region, on any instance) is
+     * looked for in the other regions, and the hint follows it. Bounded, least recently used dropped
+     * first; not kept when this deployment serves one region.
+     */
+    private final java.util.Map<String, String> regionOf = leastRecentlyUsed(MAX_REMEMBERED_REGIONS);
+    static final int MAX_REMEMBERED_REGIONS = 10_000;
+
+    /** A thread-safe map of at most {@code max} entries that drops the least recently used first. */
+    private static <V> java.util.Map<String, V> leastRecentlyUsed(int max) {
+        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        });
+    }
 
     /**
      * Agent records as this instance last read or wrote them, for the requests that may use a
@@ -41,13 +54,7 @@ public final class AgentRecords {
      * the copy's ETag, so a copy gone stale (another instance wrote the record) costs a re-read
      * when it matters, never a lost change. Bounded, oldest dropped first.
      */
-    private final java.util.Map<String, Known> recent = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Known> eldest) {
-                    return size() > MAX_REMEMBERED_PRINCIPALS;
-                }
-            });
+    private final java.util.Map<String, Known> recent = leastRecentlyUsed(MAX_REMEMBERED_PRINCIPALS);
 
     private record Known(Agent agent, long at) {
     }
@@ -66,13 +73,43 @@ public final class AgentRecords {
     }
 
     public Optional<Agent> find(String agentId) {
-        for (String region : regions) {
-            Optional<Agent> agent = agents.find(region, agentId);
+        String remembered = regions.size() > 1 ? regionOf.get(agentId) : null;
+        if (remembered != null) {
+            Optional<Agent> agent = agents.find(remembered, agentId);
             if (agent.isPresent()) {
-                return agent;
+                return Optional.of(remember(agent.get()));
             }
         }
+        for (String region : regions) {
+            if (region.equals(remembered)) {
+                continue;
+            }
+            Optional<Agent> agent = agents.find(region, agentId);
+            if (agent.isPresent()) {
+                return Optional.of(remember(agent.get()));
+            }
+        }
+        if (remembered != null) {
+            regionOf.remove(agentId, remembered);
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Remembers {@code agent} as just registered, read or written here: {@link #find} looks in its
+     * region first, and {@link #ownRecent} may answer from this copy.
+     */
+    public Agent remember(Agent agent) {
+        if (agent == null) {
+            return null;
+        }
+        if (regions.size() > 1) {
+            regionOf.put(agent.id(), agent.region());
+        }
+        if (agent.etag() != null) {
+            recent.put(agent.id(), new Known(agent, System.nanoTime()));
+        }
+        return agent;
     }
 
     /**
@@ -80,9 +117,7 @@ public final class AgentRecords {
      * names, not tenant data, so saying that an id is taken is harmless and helps pick another.
      */
     public Agent own(Caller caller, String agentId) {
-        Agent agent = find(agentId).orElseThrow(() -> new AgentNotFoundException(agentId));
-        remember(agent);
-        return owned(caller, agent);
+        return owned(caller, find(agentId).orElseThrow(() -> new AgentNotFoundException(agentId)));
     }
 
     /**
@@ -129,13 +164,6 @@ public final class AgentRecords {
         recent.clear();
     }
 
-    /** The record as just read or written here. */
-    void remember(Agent agent) {
-        if (agent != null && agent.etag() != null) {
-            recent.put(agent.id(), new Known(agent, System.nanoTime()));
-        }
-    }
-
     private static String key(String tenant, String subject) {
         return tenant + "\u0000" + subject;
     }
@@ -152,9 +180,7 @@ public final class AgentRecords {
                 return agent;
             }
             try {
-                Agent written = agents.update(changed);
-                remember(written);
-                return written;
+                return remember(agents.update(changed));
             } catch (ConcurrencyConflictException e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e;

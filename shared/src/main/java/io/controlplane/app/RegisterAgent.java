@@ -41,10 +41,8 @@ public final class RegisterAgent {
             Optional<Agent> existing = agents.find(agentId);
             if (existing.isEmpty()) {
                 try {
-                    Agent created = agents.store().create(new Agent(agentId, r.region(), r.pool(), r.capabilities(), r.slots(),
-                            false, caller.tenantId(), caller.subject(), now, now, List.of(), null));
-                    agents.remember(created);
-                    return created;
+                    return agents.remember(agents.store().create(new Agent(agentId, r.region(), r.pool(), r.capabilities(), r.slots(), false,
+                            caller.tenantId(), caller.subject(), now, now, List.of(), null)));
                 } catch (ConcurrencyConflictException raced) {
                     continue;
                 }

@@ -3,10 +3,6 @@ package io.controlplane.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.http.HttpPipelineCallContext;
-import com.azure.core.http.HttpPipelineNextPolicy;
-import com.azure.core.http.HttpPipelineNextSyncPolicy;
-import com.azure.core.http.HttpResponse;
-import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.BinaryData;
 import io.controlplane.adapters.tables.TableStorage;
 import io.controlplane.api.Json;
@@ -23,7 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 /**
  * Erasing the last job of a mapping scope while a new job of the scope starts, on real Table
@@ -101,7 +96,7 @@ class EraseJobOnTableStorageTest {
     }
 
     /** Runs an action once, just before the first transaction with a delete is sent to the mappings table. */
-    static final class BeforeFirstMappingDelete implements HttpPipelinePolicy {
+    static final class BeforeFirstMappingDelete extends io.controlplane.testing.ObservingPolicy {
 
         private final String table;
         private final AtomicReference<Runnable> action = new AtomicReference<>();
@@ -120,18 +115,7 @@ class EraseJobOnTableStorageTest {
         }
 
         @Override
-        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            see(context);
-            return next.process();
-        }
-
-        @Override
-        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-            see(context);
-            return next.processSync();
-        }
-
-        private void see(HttpPipelineCallContext context) {
+        protected void see(HttpPipelineCallContext context) {
             if (action.get() == null || !context.getHttpRequest().getUrl().getPath().endsWith("/$batch")) {
                 return;
             }

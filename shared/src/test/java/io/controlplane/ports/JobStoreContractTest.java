@@ -357,6 +357,35 @@ public abstract class JobStoreContractTest {
     }
 
     @Test
+    void everyWayOfFinishingOrErasingAJobFreesItsSlotAndJobsCreatedWithoutALimitCount() {
+        Job unlimited = create(tenant, null, JobStore.UNLIMITED);
+        Job failed = create(tenant, null, 4);
+        Job completed = create(tenant, null, 4);
+        Job erased = create(tenant, null, 4);
+        assertThatThrownBy(() -> create(tenant, null, 4)).as("the job created without a limit counts too")
+                .isInstanceOf(io.controlplane.domain.QuotaExceededException.class);
+
+        Job.Transition leased = completed.transition(JobState.Assigned, T0.plusSeconds(1), "leased", "agent");
+        Job.Transitions done = store.update(leased.job(), List.of(leased.entry()))
+                .transition(JobState.Running, T0.plusSeconds(2), "started", "agent")
+                .then(j -> j.transition(JobState.Completed, T0.plusSeconds(3), "done", "agent"));
+        store.update(done.job(), done.entries());
+        assertThat(create(tenant, null, 4)).as("a completed job frees its slot").isNotNull();
+        Job.Transitions broke = failed.transition(JobState.Assigned, T0.plusSeconds(1), "leased", "agent")
+                .then(j -> j.transition(JobState.Failed, T0.plusSeconds(2), "broke", "agent"));
+        store.update(broke.job(), broke.entries());
+        assertThat(create(tenant, null, 4)).as("a failed job frees its slot").isNotNull();
+        assertThat(store.erase(erased)).isTrue();
+        assertThat(create(tenant, null, 4)).as("an erased job frees its slot").isNotNull();
+        finish(unlimited, JobState.Cancelled, T0.plusSeconds(4));
+        assertThat(create(tenant, null, 4)).as("a cancelled job frees its slot").isNotNull();
+        assertThatThrownBy(() -> create(tenant, null, 4)).isInstanceOf(io.controlplane.domain.QuotaExceededException.class);
+
+        store.eraseTenant(tenant);
+        assertThat(create(tenant, null, 1)).as("an erased tenant starts with no unfinished jobs").isNotNull();
+    }
+
+    @Test
     void concurrentCreationsNeverExceedTheLimit() throws Exception {
         int limit = 3;
         int submitters = 10;

@@ -42,6 +42,21 @@ final class JobEntities {
 
     static final String IDEMPOTENCY_ROW_END = "i;";
 
+    /** The range of the unfinished-job markers: one row {@code a:<jobId>} per job not yet Completed, Failed or Cancelled. */
+    static final String UNFINISHED_ROW_PREFIX = "a:";
+    static final String UNFINISHED_ROW_END = "a;";
+
+    static String unfinishedRowKey(String jobId) {
+        return UNFINISHED_ROW_PREFIX + jobId;
+    }
+
+    /** The marker that counts an unfinished job against its tenant's quota (no other data: the key says it all). */
+    static TableEntity unfinishedMarker(String tenantId, String jobId) {
+        TableEntity e = new TableEntity(tenantId, unfinishedRowKey(jobId));
+        e.addProperty("Type", "UnfinishedJob");
+        return e;
+    }
+
     static String idempotencyRowKey(String key) {
         return "i:" + key;
     }

@@ -12,20 +12,31 @@ import io.controlplane.domain.JobState;
 import io.controlplane.domain.QuotaExceededException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
- * Keeps a tenant's unfinished jobs under its quota when creations race. A creation counts the
- * tenant's unfinished jobs and commits its rows together with a write of the tenant's guard row
- * ({@code g:submissions}, same partition), conditional on the guard's ETag as read before the
- * count. Of two creations that counted the same jobs, only one can commit; the other counts again.
- * Finishing a job never touches the guard: a job that finishes during the count only makes the
+ * Keeps a tenant's unfinished jobs under its quota when creations race. Every unfinished job has a
+ * marker row ({@code a:<jobId>}, see {@link JobEntities#unfinishedMarker}) in the tenant's partition,
+ * created in the job's creation transaction and deleted in the transaction that finishes it (or
+ * erases it), so the count is a key-range query over the markers: it reads at most the quota's
+ * worth of rows, however many jobs the tenant has finished. A creation counts the markers and
+ * commits its rows together with a write of the tenant's guard row ({@code g:submissions}, same
+ * partition), conditional on the guard's ETag as read before the count. Of two creations that
+ * counted the same jobs, only one can commit; the other counts again. Finishing a job never touches
+ * the guard (finishing jobs do not contend): a job that finishes during the count only makes the
  * count err on the safe side, and a finished job never runs again, so only creations raise it.
+ *
+ * <p>Jobs stored before markers existed have none. The guard row says when a tenant's markers are
+ * complete ({@value #MARKERS} = true); a tenant without it is counted once the old way (a scan of
+ * its job rows by state), its unfinished jobs get their markers, and the guard is marked.
  */
 final class SubmissionGuard {
 
     static final String ROW_KEY = "g:submissions";
+    /** Guard property: every unfinished job of the tenant has its marker row. */
+    static final String MARKERS = "Markers";
     private static final int MAX_ATTEMPTS = 64;
 
     private final TableClient table;
@@ -39,7 +50,7 @@ final class SubmissionGuard {
     /**
      * Runs {@code commit} with {@code actions} plus the guard write, if the tenant has fewer than
      * {@code maxActiveJobs} unfinished jobs; again (after a short random pause) when another creation
-     * committed first.
+     * committed first. {@code actions} must include the new job's marker.
      */
     <T> T createWithin(int maxActiveJobs, List<TableTransactionAction> actions, Function<List<TableTransactionAction>, T> commit,
                        java.util.function.Supplier<java.util.Optional<T>> committed) {
@@ -52,18 +63,14 @@ final class SubmissionGuard {
                 }
             }
             TableEntity guard = read();
+            if (!hasMarkers(guard)) {
+                guard = addMarkers(guard);
+            }
             if (countUnfinished(maxActiveJobs) >= maxActiveJobs) {
                 throw new QuotaExceededException(tenantId, maxActiveJobs);
             }
-            TableEntity next = new TableEntity(tenantId, ROW_KEY);
-            next.addProperty("Type", "SubmissionGuard");
             List<TableTransactionAction> guarded = new ArrayList<>(actions);
-            if (guard == null) {
-                guarded.add(new TableTransactionAction(TableTransactionActionType.CREATE, next));
-            } else {
-                next.addProperty("odata.etag", guard.getETag()); // sent as If-Match
-                guarded.add(new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, next, true));
-            }
+            guarded.add(guardWrite(guard));
             try {
                 return commit.apply(guarded);
             } catch (ConcurrencyConflictException e) {
@@ -87,6 +94,22 @@ final class SubmissionGuard {
         return failed != null && failed == guardIndex;
     }
 
+    private static boolean hasMarkers(TableEntity guard) {
+        return guard != null && Boolean.TRUE.equals(guard.getProperty(MARKERS));
+    }
+
+    /** The guard's next version (marked complete), created or replaced on condition of {@code guard}'s ETag. */
+    private TableTransactionAction guardWrite(TableEntity guard) {
+        TableEntity next = new TableEntity(tenantId, ROW_KEY);
+        next.addProperty("Type", "SubmissionGuard");
+        next.addProperty(MARKERS, true);
+        if (guard == null) {
+            return new TableTransactionAction(TableTransactionActionType.CREATE, next);
+        }
+        next.addProperty("odata.etag", guard.getETag()); // sent as If-Match
+        return new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, next, true);
+    }
+
     private TableEntity read() {
         try {
             return table.getEntity(tenantId, ROW_KEY);
@@ -98,17 +121,9 @@ final class SubmissionGuard {
         }
     }
 
-    /** The tenant's unfinished jobs, counted up to {@code atMost}. */
+    /** The tenant's unfinished jobs (their markers), counted up to {@code atMost}. */
     private int countUnfinished(int atMost) {
-        StringBuilder filter = new StringBuilder("PartitionKey eq ").append(OData.quote(tenantId))
-                .append(" and RowKey ge ").append(OData.quote(JobEntities.JOB_ROW_PREFIX))
-                .append(" and RowKey lt ").append(OData.quote(JobEntities.JOB_ROW_END));
-        for (JobState state : JobState.values()) {
-            if (state.isTerminal()) {
-                filter.append(" and State ne ").append(OData.quote(state.name()));
-            }
-        }
-        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter.toString())
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(markerRange())
                 .setSelect(List.of("RowKey")).setTop(Math.min(atMost, 1000));
         int count = 0;
         for (TableEntity ignored : table.listEntities(options, null, null)) {
@@ -117,6 +132,71 @@ final class SubmissionGuard {
             }
         }
         return count;
+    }
+
+    private String markerRange() {
+        return "PartitionKey eq " + OData.quote(tenantId)
+                + " and RowKey ge " + OData.quote(JobEntities.UNFINISHED_ROW_PREFIX)
+                + " and RowKey lt " + OData.quote(JobEntities.UNFINISHED_ROW_END);
+    }
+
+    /**
+     * Gives the tenant's unfinished jobs their markers (once per tenant whose jobs predate them),
+     * deletes every marker whose job is not unfinished, and marks the guard. Idempotent, and safe
+     * beside concurrent creations (which write a job and its marker together), finishes and other
+     * migrations: a job that finishes before its marker is written deletes no marker, so the markers
+     * are listed after the write and the jobs read again, and the markers of jobs no longer
+     * unfinished are deleted; a job that finishes after that read deletes its marker itself. Run
+     * again (guard without {@value #MARKERS}), it also repairs markers left by jobs finished
+     * elsewhere without deleting theirs.
+     *
+     * @return the guard as it is now
+     */
+    private TableEntity addMarkers(TableEntity guard) {
+        List<TableTransactionAction> upserts = unfinishedJobsByState().stream()
+                .map(jobId -> new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
+                        JobEntities.unfinishedMarker(tenantId, jobId))).toList();
+        for (int i = 0; i < upserts.size(); i += RowDeletes.ROWS_PER_TRANSACTION) {
+            table.submitTransaction(upserts.subList(i, Math.min(upserts.size(), i + RowDeletes.ROWS_PER_TRANSACTION)));
+        }
+        Set<String> stale = new java.util.LinkedHashSet<>();
+        for (TableEntity marker : table.listEntities(new ListEntitiesOptions().setFilter(markerRange())
+                .setSelect(List.of("RowKey")), null, null)) {
+            stale.add(marker.getRowKey().substring(JobEntities.UNFINISHED_ROW_PREFIX.length()));
+        }
+        stale.removeAll(unfinishedJobsByState());
+        List<TableEntity> deletes = stale.stream().map(jobId -> new TableEntity(tenantId, JobEntities.unfinishedRowKey(jobId))).toList();
+        for (int i = 0; i < deletes.size(); i += RowDeletes.ROWS_PER_TRANSACTION) {
+            RowDeletes.deleteAll(table, deletes.subList(i, Math.min(deletes.size(), i + RowDeletes.ROWS_PER_TRANSACTION)));
+        }
+        TableTransactionAction write = guardWrite(guard);
+        try {
+            table.submitTransaction(List.of(write));
+        } catch (TableServiceException e) {
+            // Another creation or migration wrote the guard first: read what it wrote.
+            if (!TableErrors.isAlreadyExists(e) && !TableErrors.isPreconditionFailed(e)) {
+                throw e;
+            }
+        }
+        return read();
+    }
+
+    /** The ids of the tenant's jobs whose row says they are unfinished: a scan of every job row (the old way). */
+    private Set<String> unfinishedJobsByState() {
+        StringBuilder filter = new StringBuilder("PartitionKey eq ").append(OData.quote(tenantId))
+                .append(" and RowKey ge ").append(OData.quote(JobEntities.JOB_ROW_PREFIX))
+                .append(" and RowKey lt ").append(OData.quote(JobEntities.JOB_ROW_END));
+        for (JobState state : JobState.values()) {
+            if (state.isTerminal()) {
+                filter.append(" and State ne ").append(OData.quote(state.name()));
+            }
+        }
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter.toString()).setSelect(List.of("RowKey"));
+        for (TableEntity row : table.listEntities(options, null, null)) {
+            ids.add(row.getRowKey().substring(JobEntities.JOB_ROW_PREFIX.length()));
+        }
+        return ids;
     }
 
     private void pause(int attempt) {

@@ -26,7 +26,9 @@ import java.util.Optional;
 /**
  * Jobs in Table Storage. PartitionKey = tenant; the job row's RowKey is {@code j:<jobId>} and its
  * history rows' {@code h:<jobId>:<sequence>}, in the same partition, so a state change and its
- * history entry commit in one entity group transaction, conditional on the job row's ETag.
+ * history entry commit in one entity group transaction, conditional on the job row's ETag. An
+ * unfinished job also has a marker row {@code a:<jobId>}, created with the job and deleted by the
+ * write that stores it finished (or erases it): the tenant's quota counts those (see {@link SubmissionGuard}).
  */
 final class TableJobStore implements JobStore {
 
@@ -65,6 +67,10 @@ final class TableJobStore implements JobStore {
             row.addProperty("JobId", job.id());
             row.addProperty("Fingerprint", key.fingerprint());
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, row));
+        }
+        if (!job.state().isTerminal()) {
+            actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
+                    JobEntities.unfinishedMarker(job.tenantId(), job.id())));
         }
         if (maxActiveJobs == UNLIMITED) {
             return create(job, created, actions);
@@ -146,6 +152,11 @@ final class TableJobStore implements JobStore {
 
     @Override
     public Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints) {
+        // A job stored as finished gives its quota slot back in the same transaction: its marker goes.
+        return update(job, entries, checkpoints, job.state().isTerminal());
+    }
+
+    private Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints, boolean unmark) {
         if (job.etag() == null) {
             throw new IllegalArgumentException("An update needs the etag the job was read with");
         }
@@ -163,10 +174,17 @@ final class TableJobStore implements JobStore {
             actions.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
                     entities.toEntity(job.tenantId(), checkpoint)));
         }
+        if (unmark) {
+            actions.add(unmarkAction(job));
+        }
         try {
             TableTransactionResult result = table.submitTransaction(actions);
             return job.withEtag(etagOf(result, job));
         } catch (TableServiceException e) {
+            if (unmark && markerMissing(e, actions.size() - 1)) {
+                // No marker: the job was stored before markers existed, or was finished already.
+                return update(job, entries, checkpoints, false);
+            }
             if (TableErrors.isPreconditionFailed(e) || TableErrors.isAlreadyExists(e)) {
                 // Either someone else changed the job (or committed this history step), or this very write
                 // committed on an earlier try whose answer was lost, and the SDK's retry met it.
@@ -181,6 +199,25 @@ final class TableJobStore implements JobStore {
             }
             throw e;
         }
+    }
+
+    private static TableTransactionAction unmarkAction(Job job) {
+        return new TableTransactionAction(TableTransactionActionType.DELETE,
+                new TableEntity(job.tenantId(), JobEntities.unfinishedRowKey(job.id())));
+    }
+
+    /**
+     * Whether a transaction that deletes a job's marker as its action {@code markerIndex} failed because
+     * the marker is missing. When the service names no failed action, a missing row is assumed to be the
+     * marker: the same write without it then says whether the job is missing.
+     */
+    private static boolean markerMissing(TableServiceException e, int markerIndex) {
+        if (!TableErrors.isNotFound(e)) {
+            return false;
+        }
+        Integer failed = e instanceof com.azure.data.tables.models.TableTransactionFailedException t
+                ? t.getFailedTransactionActionIndex() : null;
+        return failed == null || failed == markerIndex;
     }
 
     private String etagOf(TableTransactionResult result, Job job) {
@@ -273,10 +310,19 @@ final class TableJobStore implements JobStore {
                 + " and RowKey lt " + OData.quote(JobEntities.checkpointRowEnd(job.id())));
         RowDeletes.deleteMatching(table, idempotencyRange(job.tenantId()) + " and JobId eq " + OData.quote(job.id()));
         // Last, and only if unchanged: an erase cut short leaves the job readable, to be erased again.
+        // Its marker (if the job was unfinished) goes in the same transaction.
         TableEntity row = new TableEntity(job.tenantId(), JobEntities.jobRowKey(job.id()));
         row.addProperty("odata.etag", job.etag());
+        TableTransactionAction unmark = unmarkAction(job);
         try {
-            table.deleteEntityWithResponse(row, true, null, null);
+            try {
+                table.submitTransaction(List.of(new TableTransactionAction(TableTransactionActionType.DELETE, row, true), unmark));
+            } catch (TableServiceException e) {
+                if (!markerMissing(e, 1)) {
+                    throw e;
+                }
+                table.deleteEntityWithResponse(row, true, null, null);
+            }
             return true;
         } catch (TableServiceException e) {
             if (TableErrors.isNotFound(e)) {
