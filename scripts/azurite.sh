@@ -25,7 +25,7 @@ start() {
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   mkdir -p "$STATE/azurite"
-  "$ROOT/node_modules/.bin/azurite" --silent --skipApiVersionCheck \
+  "$ROOT/node_modules/.bin/azurite" --silent --skipApiVersionCheck --disableTelemetry \
     --location "$STATE/azurite" \
     --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" \
     --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" \

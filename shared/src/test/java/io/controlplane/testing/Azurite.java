@@ -49,6 +49,34 @@ public final class Azurite implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * An in-memory Azurite that logs every request it serves to {@code requestLog} (its
+     * {@code --debug} log): what the server saw, to count requests from (see {@link #tableRequests}).
+     */
+    public static Azurite withRequestLog(Path requestLog) {
+        Azurite azurite = new Azurite(null, freePort(), freePort(), freePort());
+        azurite.requestLog = requestLog;
+        azurite.startProcess();
+        return azurite;
+    }
+
+    /** Table requests the server has logged so far (an entity group transaction is one), by method. */
+    public java.util.Map<String, Long> tableRequests() {
+        if (requestLog == null) {
+            throw new IllegalStateException("started without a request log");
+        }
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("TableStorageContextMiddleware: RequestMethod=(\\w+) ");
+        try (var lines = Files.lines(requestLog, java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.map(line::matcher).filter(java.util.regex.Matcher::find)
+                    .collect(java.util.stream.Collectors.groupingBy(m -> m.group(1), java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path requestLog;
+
     /** A persistent Azurite whose data lives under {@code location}, surviving {@link #restart()}. */
     public static Azurite start(Path location) {
         Azurite azurite = new Azurite(location, freePort(), freePort(), freePort());
@@ -80,11 +108,15 @@ public final class Azurite implements AutoCloseable {
 
     private synchronized void startProcess() {
         List<String> command = new ArrayList<>(List.of(executable().toString(),
-                "--silent", "--skipApiVersionCheck",
+                "--silent", "--skipApiVersionCheck", "--disableTelemetry",
                 "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(blobPort),
                 "--queueHost", "127.0.0.1", "--queuePort", String.valueOf(queuePort),
                 "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(tablePort)));
         try {
+            if (requestLog != null) {
+                command.add("--debug");
+                command.add(requestLog.toString());
+            }
             if (location == null) {
                 command.add("--inMemoryPersistence");
             } else {
