@@ -337,6 +337,10 @@ var controlPlaneSettings = {
   MESSAGING: messaging
   SERVICEBUS_NAMESPACE: serviceBus.outputs.fullyQualifiedNamespace
   QUEUE_PREFIX: queuePrefix
+  // Several instances serve HTTP in Azure, and an instance's dispatcher hears of work queued on
+  // another one through the intake message (whichever instance receives it) or this look at the
+  // ready heads while agents wait on it: once a second here (the standalone default is 5 s).
+  DISPATCH_POLL_MS: '1000'
 }
 
 module functionApp 'modules/function-app.bicep' = {

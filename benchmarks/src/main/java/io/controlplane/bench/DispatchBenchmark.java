@@ -101,12 +101,27 @@ public final class DispatchBenchmark {
         System.out.printf("| storage round trip, point read | %s |%n", read.summary());
         System.out.printf("| storage round trip, upsert | %s |%n", write.summary());
 
+        double emptyP50;
         try (BenchInstance instance = new BenchInstance(work, counter, "lat")) {
             Stats assignment = new Stats();
             Stats submit = new Stats();
-            assignmentLatency(instance, samples, assignment, submit);
-            System.out.printf("| assignment latency (submitted → waiting agent holds lease) | %s |%n", assignment.summary());
+            Stats status = new Stats();
+            assignmentLatency(instance, samples, IDLE_BYSTANDERS, assignment, submit, status);
+            emptyP50 = assignment.percentileMillis(50);
+            System.out.printf("| assignment latency (submitted → waiting agent holds lease), %d idle agents also waiting | %s |%n",
+                    IDLE_BYSTANDERS, assignment.summary());
+            System.out.printf("| status read (GET /api/jobs/{id}), same run | %s |%n", status.summary());
+            System.out.printf("| assignment p50 ÷ status-read p50, same run | %.2f |%n", emptyP50 / status.percentileMillis(50));
             System.out.printf("| submit request (POST /api/jobs round trip) | %s |%n", submit.summary());
+        }
+
+        try (BenchInstance instance = new BenchInstance(work, counter, "untk")) {
+            prefillUntakeable(instance, UNTAKEABLE);
+            Stats assignment = new Stats();
+            assignmentLatency(instance, samples, IDLE_BYSTANDERS, assignment, new Stats(), new Stats());
+            System.out.printf("| assignment latency with %,d queued jobs ahead that no agent may take | %s |%n", UNTAKEABLE,
+                    assignment.summary());
+            System.out.printf("| its p50 ÷ the empty-queue p50 | %.2f |%n", assignment.percentileMillis(50) / emptyP50);
         }
 
         try (BenchInstance instance = new BenchInstance(work, counter, "thr")) {
@@ -165,11 +180,30 @@ public final class DispatchBenchmark {
         }
     }
 
-    private void assignmentLatency(BenchInstance instance, int samples, Stats assignment, Stats submit) throws Exception {
+    /** Agents that wait beside the measured one, able to take none of its jobs (a fleet present, idle). */
+    private static final int IDLE_BYSTANDERS = 49;
+    /** Jobs queued ahead of the measured ones that no agent may take (a capability nobody has). */
+    private static final int UNTAKEABLE = 2000;
+
+    private void assignmentLatency(BenchInstance instance, int samples, int bystanders, Stats assignment, Stats submit,
+                                   Stats status) throws Exception {
         String agentId = "bench-waiter";
         AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
         agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
         String client = instance.token("contoso", "bench-client", "Jobs.Submit", "Jobs.Read");
+        java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutorService idle = Executors.newFixedThreadPool(Math.max(1, bystanders));
+        for (int i = 0; i < bystanders; i++) {
+            String id = "bench-idle-" + i;
+            AgentClient other = new AgentClient(instance.uri(), () -> instance.token("provider", id, "Agents.Run"));
+            other.register(id, new Registration(REGION, "shared", List.of("tfs"), 1));
+            idle.submit(() -> {
+                while (waiting.get()) {
+                    other.lease(id, 25);
+                }
+                return null;
+            });
+        }
         ExecutorService waiter = Executors.newSingleThreadExecutor();
         try {
             for (int i = 0; i < samples + 10; i++) {
@@ -183,15 +217,39 @@ public final class DispatchBenchmark {
                 if (created.statusCode() != 201) {
                     throw new IllegalStateException("submit failed: " + created.body());
                 }
+                long s0 = System.nanoTime();
+                HttpResponse<String> read = http.send(HttpRequest.newBuilder(instance.uri().resolve("/api/jobs/" + lease.jobId()))
+                        .header("Authorization", "Bearer " + client).GET().build(), HttpResponse.BodyHandlers.ofString());
+                long s1 = System.nanoTime();
+                if (read.statusCode() != 200) {
+                    throw new IllegalStateException("status read failed: " + read.statusCode());
+                }
                 if (i >= 10) { // warm-up excluded
                     assignment.add(leased - t0);
                     submit.add(submitted - t0);
+                    status.add(s1 - s0);
                 }
                 agent.complete(lease.leaseId(), lease.epoch());
             }
         } finally {
+            waiting.set(false);
             waiter.shutdownNow();
+            idle.shutdownNow();
         }
+    }
+
+    private void prefillUntakeable(BenchInstance instance, int count) throws Exception {
+        Caller client = new Caller("contoso", "bench-client", Set.of("Jobs.Submit"));
+        JobSpec spec = JobSpecs.aJobSpec().withTier(io.controlplane.domain.Tier.Premium).withCapabilities("git-lfs").build();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(pool.submit(() -> instance.controlPlane.app().submitJob().submit(client, spec)));
+        }
+        for (Future<?> f : futures) {
+            f.get(10, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
     }
 
     private void preemptionLatency(BenchInstance instance, int samples, Stats stats) throws Exception {
