@@ -213,8 +213,10 @@ public final class ControlPlane implements AutoCloseable {
         app.dispatcher().intake(message);
         if (message.tier() != io.controlplane.domain.Tier.Standard) {
             // If no agent takes it within the preemption delay, make room for it now rather than at
-            // the next reconcile pass.
-            long delay = app.dispatchSettings().preemptAfter().toMillis() + 50;
+            // the next reconcile pass. The dispatcher has placed it by then if any waiting agent may
+            // take it (its run follows the job's entry at once); the check also skips a job that
+            // an agent with a free slot may take.
+            long delay = app.dispatchSettings().preemptAfter().toMillis() + 10;
             timers.schedule(() -> {
                 try {
                     app.preemption().run(message.region());

@@ -444,6 +444,11 @@ class BicepMatchesCodeTest {
                 names.add((String) field.get(null));
             }
         }
+        for (Field field : io.controlplane.config.DispatchSettings.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                names.add((String) field.get(null));
+            }
+        }
         return names;
     }
 

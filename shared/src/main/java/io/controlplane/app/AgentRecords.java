@@ -132,6 +132,15 @@ public final class AgentRecords {
         return own(caller, agentId);
     }
 
+    /** The agent, from this instance's copy if younger than {@code maxAge}, else read. */
+    public Optional<Agent> findRecent(String agentId, java.time.Duration maxAge) {
+        Known known = recent.get(agentId);
+        if (known != null && System.nanoTime() - known.at() < maxAge.toNanos()) {
+            return Optional.of(known.agent());
+        }
+        return find(agentId);
+    }
+
     private Agent owned(Caller caller, Agent agent) {
         String agentId = agent.id();
         if (!agent.isOwnedBy(caller.tenantId(), caller.subject())) {

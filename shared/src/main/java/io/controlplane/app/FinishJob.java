@@ -89,7 +89,7 @@ public final class FinishJob {
     }
 
     private void releaseSlot(Job job, String leaseId) {
-        agents.find(job.agentId()).ifPresent(agent -> {
+        agents.findRecent(job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
             signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
         });
     }

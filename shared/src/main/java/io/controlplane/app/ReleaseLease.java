@@ -23,10 +23,12 @@ public final class ReleaseLease {
     private final Requeue requeue;
     private final ReportProgress progress;
     private final ReadySignal signal;
+    private final io.controlplane.config.DispatchSettings settings;
     private final Clock clock;
 
     public ReleaseLease(JobStore jobs, LeaseAccess leases, AgentRecords agents, Requeue requeue, ReportProgress progress,
-                        ReadySignal signal, Clock clock) {
+                        ReadySignal signal, io.controlplane.config.DispatchSettings settings, Clock clock) {
+        this.settings = settings;
         this.jobs = jobs;
         this.leases = leases;
         this.agents = agents;
@@ -46,7 +48,7 @@ public final class ReleaseLease {
         Job job = released.checked();
         Job stored = released.result();
         progress.discard(job.tenantId(), job.id());
-        agents.find(job.agentId()).ifPresent(agent -> {
+        agents.findRecent(job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
             signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
         });
         LOG.info("event=released jobId={} tenant={} region={} agentId={} epoch={} reason={} state={}", job.id(),

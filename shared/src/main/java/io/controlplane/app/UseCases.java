@@ -113,7 +113,7 @@ public record UseCases(
                         stores.leases()),
                 new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), telemetry, clock),
                 new SaveCheckpoint(stores.jobs(), leases, clock),
-                new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, clock),
+                new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock),
                 new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock),
                 preemption,
                 signal,
