@@ -149,8 +149,8 @@ public final class LeaseWork {
             Instant now = clock.instant();
             try {
                 if (asking.lastHeartbeatAt() == null
-                        || asking.lastHeartbeatAt().plus(settings.heartbeatInterval()).isBefore(now)) {
-                    // Asking for work proves the agent is alive; refresh rarely, not on every poll.
+                        || !asking.lastHeartbeatAt().plus(settings.heartbeatWriteAfter()).isAfter(now)) {
+                    // Asking for work proves the agent is alive; refresh as rarely as a heartbeat does.
                     asking = agents.modify(asking, a -> a.withHeartbeat(now));
                 }
                 dispatcher.waiting(asking, this);
