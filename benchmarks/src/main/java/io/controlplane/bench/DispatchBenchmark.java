@@ -239,17 +239,7 @@ public final class DispatchBenchmark {
     }
 
     private void prefillUntakeable(BenchInstance instance, int count) throws Exception {
-        Caller client = new Caller("contoso", "bench-client", Set.of("Jobs.Submit"));
-        JobSpec spec = JobSpecs.aJobSpec().withTier(io.controlplane.domain.Tier.Premium).withCapabilities("git-lfs").build();
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(pool.submit(() -> instance.controlPlane.app().submitJob().submit(client, spec)));
-        }
-        for (Future<?> f : futures) {
-            f.get(10, TimeUnit.MINUTES);
-        }
-        pool.shutdown();
+        prefill(instance, count, JobSpecs.aJobSpec().withTier(io.controlplane.domain.Tier.Premium).withCapabilities("git-lfs").build());
     }
 
     private void preemptionLatency(BenchInstance instance, int samples, Stats stats) throws Exception {
@@ -369,9 +359,12 @@ public final class DispatchBenchmark {
     }
 
     private void prefill(BenchInstance instance, int count, boolean platinum) throws Exception {
+        prefill(instance, count, JobSpecs.aJobSpec().withTier(platinum ? io.controlplane.domain.Tier.Platinum
+                : io.controlplane.domain.Tier.Standard).build());
+    }
+
+    private void prefill(BenchInstance instance, int count, JobSpec spec) throws Exception {
         Caller client = new Caller("contoso", "bench-client", Set.of("Jobs.Submit"));
-        JobSpec spec = JobSpecs.aJobSpec().withTier(platinum ? io.controlplane.domain.Tier.Platinum
-                : io.controlplane.domain.Tier.Standard).build();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {

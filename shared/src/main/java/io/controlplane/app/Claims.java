@@ -38,12 +38,26 @@ final class Claims {
         /** The job is not (any more) queued: forget the entry. */
         JOB_GONE,
         /** The agent record changed or has no free slot: see {@link Claim#agent()}, the record as now stored. */
-        AGENT_CHANGED
+        AGENT_CHANGED,
+        /** The job is still queued but changed since it was read: try it again, read afresh. */
+        JOB_CHANGED
     }
 
     /** A claim's outcome, with the agent record as it is after the claim (null when it is gone). */
     record Claim(Outcome outcome, Optional<LeaseGrant> grant, Agent agent) {
     }
+
+    /**
+     * Runs a claim's write that may go beside another (never the dispatcher's own executor, whose
+     * threads may all be claiming and waiting for it): a thread while one is free, else the
+     * claiming thread itself, so it can never wait for a thread.
+     */
+    private static final java.util.concurrent.ThreadPoolExecutor BESIDE = new java.util.concurrent.ThreadPoolExecutor(0, 16,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "claim-beside");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
     private final AgentRecords agents;
     private final JobStore jobs;
@@ -65,7 +79,16 @@ final class Claims {
     }
 
     Claim claim(Agent agent, ReadyEntry entry, Instant now) {
-        Optional<Job> found = jobs.find(entry.tenantId(), entry.jobId());
+        return claim(agent, entry, null, now);
+    }
+
+    /**
+     * @param known the job as stored when it became ready, if the caller has it (a submission or
+     *     requeue on this instance): saves reading it; the conditional write finds out if it changed
+     */
+    Claim claim(Agent agent, ReadyEntry entry, Job known, Instant now) {
+        Optional<Job> found = known != null && known.state() == JobState.Queued && known.etag() != null
+                ? Optional.of(known) : jobs.find(entry.tenantId(), entry.jobId());
         if (found.isEmpty() || found.get().state() != JobState.Queued) {
             dropIfStale(entry, now);
             return new Claim(Outcome.JOB_GONE, Optional.empty(), agent);
@@ -75,6 +98,12 @@ final class Claims {
         String leaseId = LeaseIds.newLeaseId(job.tenantId(), job.id(), epoch);
         Instant expiresAt = now.plus(settings.leaseDuration());
         AgentLease reservation = new AgentLease(leaseId, job.tenantId(), job.id(), epoch, now, expiresAt);
+        // Indexed before the job is leased, so no lease is ever without its entry (the reconcile
+        // backstop finds an expired lease there, whatever the agent records say); written while
+        // the slot is reserved. An entry of a claim that then fails is a hint the backstop drops.
+        java.util.concurrent.CompletableFuture<Void> indexed = java.util.concurrent.CompletableFuture.runAsync(
+                () -> expiries.add(new LeaseExpiries.Due(agent.region(), expiresAt, job.tenantId(), job.id(), epoch, leaseId)),
+                BESIDE);
         Agent reserved;
         try {
             reserved = agents.modify(agent, a -> {
@@ -93,21 +122,26 @@ final class Claims {
         if (reserved.lease(leaseId).isEmpty()) {
             return new Claim(Outcome.AGENT_CHANGED, Optional.empty(), reserved); // no free slot any more
         }
-        // Indexed before the job is leased, so no lease is ever without its entry (the reconcile
-        // backstop finds an expired lease there, whatever the agent records say).
-        expiries.add(new LeaseExpiries.Due(agent.region(), expiresAt, job.tenantId(), job.id(), epoch, leaseId));
+        try {
+            indexed.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         Job.Transition assigned = job.assign(agent.id(), leaseId, expiresAt, now);
         Job stored;
         try {
             stored = jobs.update(assigned.job(), List.of(assigned.entry()));
         } catch (ConcurrencyConflictException | JobNotFoundException lost) {
-            Optional<Job> confirmed = confirmedClaim(job, leaseId);
-            if (confirmed.isPresent()) {
-                stored = confirmed.get();
+            Optional<Job> now2 = reread(job);
+            if (now2.isPresent() && now2.get().holdsLease(leaseId)) {
+                stored = now2.get();
             } else {
-                // Another dispatcher (or an operator) got there first: give the slot back.
+                // Another dispatcher (or an operator) got there first, or the job changed and is
+                // still queued: give the slot back, and say which.
                 Agent back = agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
-                return new Claim(Outcome.JOB_GONE, Optional.empty(), back);
+                boolean queued = now2.isPresent() && now2.get().state() == JobState.Queued;
+                return new Claim(queued ? Outcome.JOB_CHANGED : Outcome.JOB_GONE, Optional.empty(), back);
             }
         }
         // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot
@@ -128,14 +162,14 @@ final class Claims {
     }
 
     /**
-     * The job as stored, if it holds this claim's lease after all: the write committed, its answer
-     * was lost, and the retry met a row that a heartbeat or a preemption pass had changed again
-     * meanwhile, so it was reported as a conflict. The lease id is new with each claim, so only this
-     * claim can have written it.
+     * The job as stored after its claim write was refused. It may hold this claim's lease after
+     * all: the write committed, its answer was lost, and the retry met a row that a heartbeat or a
+     * preemption pass had changed again meanwhile, so it was reported as a conflict. The lease id is
+     * new with each claim, so only this claim can have written it. Empty when it cannot be read.
      */
-    private Optional<Job> confirmedClaim(Job job, String leaseId) {
+    private Optional<Job> reread(Job job) {
         try {
-            return jobs.find(job.tenantId(), job.id()).filter(j -> j.holdsLease(leaseId));
+            return jobs.find(job.tenantId(), job.id());
         } catch (RuntimeException unreadable) {
             LOG.warn("event=claim_unconfirmed jobId={} tenant={} error={}", job.id(), job.tenantId(), unreadable.toString());
             return Optional.empty(); // the slot goes back; if the lease is the job's, it expires and is requeued

@@ -61,6 +61,8 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     static final Duration FULL_REFRESH = Duration.ofSeconds(60);
     /** Ready entries read per page when a view is loaded. */
     private static final int LOAD_PAGE = 1000;
+    /** Jobs kept as stored beside their entries (a claim of one of them needs no read), at most. */
+    private static final int MAX_KNOWN_JOBS = 10_000;
     /** Claims per dispatch run at most (the rest at the next run, scheduled at once). */
     private static final int MAX_CLAIMS_PER_RUN = 64;
 
@@ -121,6 +123,8 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         final String region;
         final TreeMap<String, ReadyEntry> ready = new TreeMap<>();
         final Map<String, String> keyByJob = new HashMap<>();
+        /** Jobs as stored when they became ready here, by entry key: hints, dropped when used or stale. */
+        final Map<String, Job> known = new HashMap<>();
         final LinkedHashMap<String, Waiter> waiting = new LinkedHashMap<>();
         final Map<String, ConcurrentLinkedDeque<Offer>> offers = new ConcurrentHashMap<>();
         final Queue<Consumer<View>> events = new ConcurrentLinkedQueue<>();
@@ -150,6 +154,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 ready.remove(entry.key());
                 keyByJob.remove(entry.tenantId() + "|" + entry.jobId());
             }
+            known.remove(entry.key());
         }
 
         boolean holds(String tenantId, String jobId) {
@@ -164,12 +169,17 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     // ---- events -------------------------------------------------------------------------------
 
     @Override
-    public void ready(ReadyEntry stored) {
+    public void ready(ReadyEntry stored, Job queued) {
         if (!regions.contains(stored.region())) {
             return;
         }
         View view = view(stored.region());
-        view.events.add(v -> v.put(stored));
+        view.events.add(v -> {
+            v.put(stored);
+            if (queued != null && v.known.size() < MAX_KNOWN_JOBS) {
+                v.known.put(stored.key(), queued);
+            }
+        });
         schedule(view);
     }
 
@@ -342,7 +352,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
             Map<String, Agent> current = new HashMap<>();
             for (Matching.Assignment a : assignments) {
                 Agent agent = current.getOrDefault(a.agent().id(), a.agent());
-                Claims.Claim claim = claims.claim(agent, a.entry(), now);
+                Claims.Claim claim = claims.claim(agent, a.entry(), view.known.remove(a.entry().key()), now);
                 claimed++;
                 Waiter waiter = view.waiting.get(agent.id());
                 if (claim.agent() != null) {
@@ -364,7 +374,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                         view.drop(a.entry());
                         changed = true;
                     }
-                    case AGENT_CHANGED -> changed = true;
+                    case AGENT_CHANGED, JOB_CHANGED -> changed = true;
                 }
             }
             if (claimed >= MAX_CLAIMS_PER_RUN) {
@@ -393,6 +403,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         }
         view.ready.clear();
         view.keyByJob.clear();
+        view.known.clear();
         all.values().forEach(view::put);
         view.loaded = true;
         view.fullReadAt = System.nanoTime();

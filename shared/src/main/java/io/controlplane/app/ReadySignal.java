@@ -19,7 +19,8 @@ public final class ReadySignal {
         default void changed(String region) {
         }
 
-        default void ready(ReadyEntry stored) {
+        /** {@code queued}: the job as stored with it (with its ETag), or null when not at hand. */
+        default void ready(ReadyEntry stored, io.controlplane.domain.Job queued) {
         }
 
         default void agent(Agent stored) {
@@ -33,9 +34,9 @@ public final class ReadySignal {
         listeners.forEach(l -> l.changed(region));
     }
 
-    /** A job became ready: its entry as stored (with its ETag). */
-    public void ready(ReadyEntry stored) {
-        listeners.forEach(l -> l.ready(stored));
+    /** A job became ready: its entry as stored (with its ETag), and the job as stored (or null). */
+    public void ready(ReadyEntry stored, io.controlplane.domain.Job queued) {
+        listeners.forEach(l -> l.ready(stored, queued));
     }
 
     /** An agent record as just written on this instance (slots, hold, drain). */

@@ -68,7 +68,7 @@ public final class Requeue {
 
     /** Wakes local waiters at once and other instances through the intake queue (best effort). */
     public void announce(Job job, ReadyEntry stored) {
-        signal.ready(stored);
+        signal.ready(stored, job);
         IntakeMessage message = new IntakeMessage(job.spec().region(), job.spec().tier(), job.tenantId(), job.id(), job.epoch());
         try {
             background.execute(() -> publish(message));

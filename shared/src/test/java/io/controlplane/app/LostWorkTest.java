@@ -279,7 +279,9 @@ abstract class LostWorkTest {
         f.agents.update(agent.withHold(new Agent.Hold("fabrikam", cancelled.id(), f.clock.instant().plusSeconds(60))));
         f.app.cancelJob().cancel(DispatchFixture.client("fabrikam"), cancelled.id(), "not needed");
         f.app.heartbeat().beat(agent1, "agent-1"); // reads the record: this instance now knows the hold
-        Agent.Hold forWaiting = new Agent.Hold("fabrikam", "j-waiting", f.clock.instant().plusSeconds(90));
+        // A job the agent cannot take yet (a capability it lacks), so the new hold stands after the poll.
+        Job waiting = f.submit("fabrikam", aJobSpec().withTier(Tier.Platinum).withCapabilities("azure-devops", "git-lfs").build());
+        Agent.Hold forWaiting = new Agent.Hold("fabrikam", waiting.id(), f.clock.instant().plusSeconds(90));
         // The claim finds its hold's job gone; just before it clears that hold, a preemption holds the agent anew.
         agents.before("update", args -> args[0] instanceof Agent a && a.heldFor() == null && a.leases().isEmpty(),
                 () -> f.agents.update(f.agents.find("westeurope", "agent-1").orElseThrow().withHold(forWaiting)));
