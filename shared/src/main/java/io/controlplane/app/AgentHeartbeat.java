@@ -40,7 +40,10 @@ public final class AgentHeartbeat {
     private final DispatchSettings settings;
     private final Clock clock;
 
-    public AgentHeartbeat(AgentRecords agents, JobStore jobs, DispatchSettings settings, Clock clock) {
+    private final LeaseAccess leases;
+
+    public AgentHeartbeat(AgentRecords agents, JobStore jobs, DispatchSettings settings, Clock clock, LeaseAccess leases) {
+        this.leases = leases;
         this.agents = agents;
         this.jobs = jobs;
         this.settings = settings;
@@ -152,11 +155,15 @@ public final class AgentHeartbeat {
                 return Optional.of(new Held(job, false));
             }
             try {
+                Job stored;
                 if (job.state() == JobState.Assigned) {
                     Job.Transition started = job.extendLease(expiresAt, now).start(now);
-                    return Optional.of(new Held(jobs.update(started.job(), List.of(started.entry())), true));
+                    stored = jobs.update(started.job(), List.of(started.entry()));
+                } else {
+                    stored = jobs.update(job.extendLease(expiresAt, now), List.of());
                 }
-                return Optional.of(new Held(jobs.update(job.extendLease(expiresAt, now), List.of()), true));
+                leases.remember(stored);
+                return Optional.of(new Held(stored, true));
             } catch (ConcurrencyConflictException raced) {
                 // progress or an operator changed the job meanwhile: read again
             }

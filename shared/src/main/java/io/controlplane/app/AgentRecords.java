@@ -156,6 +156,12 @@ public final class AgentRecords {
     public boolean isPrincipalOf(Caller caller, String agentId, String leaseId) {
         String remembered = agentId + "\u0000" + leaseId;
         String principal = principals.get(remembered);
+        Known copy = principal == null ? recent.get(agentId) : null;
+        if (copy != null && copy.agent().lease(leaseId).isPresent()) {
+            // This instance's copy of the record lists the lease: it is that registration's.
+            principal = key(copy.agent().principalTenant(), copy.agent().principalSubject());
+            principals.put(remembered, principal);
+        }
         if (principal == null) {
             Optional<Agent> agent = find(agentId);
             if (agent.isEmpty()) {

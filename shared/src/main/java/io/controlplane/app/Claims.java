@@ -67,8 +67,11 @@ final class Claims {
     private final Telemetry telemetry;
     private final java.util.concurrent.Executor background;
 
+    private final LeaseAccess leases;
+
     Claims(AgentRecords agents, JobStore jobs, ReadyQueue ready, LeaseExpiries expiries, DispatchSettings settings,
-           Telemetry telemetry, java.util.concurrent.Executor background) {
+           Telemetry telemetry, java.util.concurrent.Executor background, LeaseAccess leases) {
+        this.leases = leases;
         this.agents = agents;
         this.jobs = jobs;
         this.ready = ready;
@@ -151,6 +154,7 @@ final class Claims {
         if (entry.etag() != null) {
             background.execute(() -> ready.remove(entry));
         }
+        leases.remember(stored); // the agent's first write checks against this version, not a read
         LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
         telemetry.metrics().jobLeased(stored, Duration.between(queuedSince(job, entry), now));

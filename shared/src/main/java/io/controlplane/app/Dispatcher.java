@@ -349,29 +349,34 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 return false;
             }
             boolean changed = false;
-            Map<String, Agent> current = new HashMap<>();
-            for (Matching.Assignment a : assignments) {
-                Agent agent = current.getOrDefault(a.agent().id(), a.agent());
-                Claims.Claim claim = claims.claim(agent, a.entry(), view.known.remove(a.entry().key()), now);
+            for (Claimed c : claimAll(view, assignments, now)) {
                 claimed++;
-                Waiter waiter = view.waiting.get(agent.id());
+                if (c.failure() != null) {
+                    LOG.warn("event=dispatch_claim_failed region={} agentId={} jobId={} tenant={} error={}", view.region,
+                            c.assignment().agent().id(), c.assignment().entry().jobId(), c.assignment().entry().tenantId(),
+                            c.failure().toString());
+                    changed = true;
+                    continue;
+                }
+                Claims.Claim claim = c.claim();
+                String agentId = c.assignment().agent().id();
+                Waiter waiter = view.waiting.get(agentId);
                 if (claim.agent() != null) {
-                    current.put(agent.id(), claim.agent());
                     if (waiter != null) {
                         waiter.agent = claim.agent();
                     }
                 } else if (waiter != null) {
-                    view.waiting.remove(agent.id()); // unregistered meanwhile
+                    view.waiting.remove(agentId); // unregistered meanwhile
                 }
                 switch (claim.outcome()) {
                     case LEASED -> {
-                        view.drop(a.entry());
-                        view.offers.computeIfAbsent(agent.id(), k -> new ConcurrentLinkedDeque<>())
+                        view.drop(c.assignment().entry());
+                        view.offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>())
                                 .add(new Offer(claim.grant().orElseThrow(), now));
-                        woken.add(agent.id());
+                        woken.add(agentId);
                     }
                     case JOB_GONE -> {
-                        view.drop(a.entry());
+                        view.drop(c.assignment().entry());
                         changed = true;
                     }
                     case AGENT_CHANGED, JOB_CHANGED -> changed = true;
@@ -386,6 +391,62 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         }
         return false;
     }
+
+    /** A claim made for an assignment, or why it could not be made. */
+    private record Claimed(Matching.Assignment assignment, Claims.Claim claim, RuntimeException failure) {
+    }
+
+    /**
+     * Makes the claims of one match round: those of different agents at once (independent writes),
+     * those of one agent one after another (each on the record the previous one left). The decisions
+     * were made in one place; only the writes go side by side.
+     */
+    private List<Claimed> claimAll(View view, List<Matching.Assignment> assignments, Instant now) {
+        Map<String, List<Matching.Assignment>> byAgent = new LinkedHashMap<>();
+        Map<String, Job> hints = new HashMap<>();
+        for (Matching.Assignment a : assignments) {
+            byAgent.computeIfAbsent(a.agent().id(), k -> new ArrayList<>()).add(a);
+            Job known = view.known.remove(a.entry().key());
+            if (known != null) {
+                hints.put(a.entry().key(), known);
+            }
+        }
+        List<java.util.concurrent.CompletableFuture<List<Claimed>>> running = new ArrayList<>();
+        for (List<Matching.Assignment> ofAgent : byAgent.values()) {
+            running.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<Claimed> done = new ArrayList<>();
+                Agent agent = ofAgent.get(0).agent();
+                for (Matching.Assignment a : ofAgent) {
+                    if (agent == null) {
+                        break;
+                    }
+                    try {
+                        Claims.Claim claim = claims.claim(agent, a.entry(), hints.get(a.entry().key()), now);
+                        done.add(new Claimed(a, claim, null));
+                        agent = claim.agent();
+                    } catch (RuntimeException e) {
+                        done.add(new Claimed(a, null, e));
+                        break;
+                    }
+                }
+                return done;
+            }, byAgent.size() == 1 ? Runnable::run : CLAIMING));
+        }
+        List<Claimed> all = new ArrayList<>();
+        running.forEach(f -> all.addAll(f.join()));
+        return all;
+    }
+
+    /**
+     * Where the claims of different agents run side by side: a thread while one is free, else the
+     * dispatching thread itself (so a run never waits for a thread).
+     */
+    private static final java.util.concurrent.ThreadPoolExecutor CLAIMING = new java.util.concurrent.ThreadPoolExecutor(0, 16,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "dispatch-claims");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
     /** Reads the region's whole ready set (once, when first needed; again every {@link #FULL_REFRESH}). */
     private void load(View view, Instant now) {

@@ -19,6 +19,20 @@ public final class LeaseAccess {
     private final AgentRecords agents;
     private final Telemetry telemetry;
     private final Clock clock;
+    /**
+     * Each lease's job as this instance last read or wrote it, for the checks in front of a
+     * conditional write of the job row ({@link #checkForWrite}): a copy gone stale (another
+     * instance or a heartbeat changed the row) makes that write fail, and the retry reads afresh.
+     * Bounded, least recently used dropped first.
+     */
+    private final java.util.Map<String, Job> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Job> eldest) {
+                    return size() > MAX_REMEMBERED_JOBS;
+                }
+            });
+    static final int MAX_REMEMBERED_JOBS = 10_000;
 
     public LeaseAccess(JobStore jobs, AgentRecords agents, Telemetry telemetry, Clock clock) {
         this.jobs = jobs;
@@ -27,10 +41,36 @@ public final class LeaseAccess {
         this.clock = clock;
     }
 
-    /** The job the caller's lease holds. */
+    /** The job the caller's lease holds, as stored now. */
     public Job check(Caller caller, String leaseId) {
         LeaseIds.Target target = LeaseIds.parse(leaseId).orElseThrow(LeaseAccess::lost);
         Job job = jobs.find(target.tenantId(), target.jobId()).orElseThrow(LeaseAccess::lost);
+        return checked(caller, leaseId, job);
+    }
+
+    /**
+     * The job the caller's lease holds, from this instance's copy when it has one: only for a write
+     * of the job row conditional on the copy's ETag (so a stale copy fails the write, and the caller
+     * checks again with {@link #check}). A revoked, expired or foreign lease is refused either way.
+     */
+    public Job checkForWrite(Caller caller, String leaseId) {
+        Job copy = recent.get(leaseId);
+        return copy != null && copy.etag() != null ? checked(caller, leaseId, copy) : check(caller, leaseId);
+    }
+
+    /** The job as just written (or read) here, for the next {@link #checkForWrite} of its lease. */
+    public void remember(Job job) {
+        if (job != null && job.leaseId() != null && job.etag() != null) {
+            recent.put(job.leaseId(), job);
+        }
+    }
+
+    /** The lease ended (or its copy went stale): the next check reads. */
+    public void forget(String leaseId) {
+        recent.remove(leaseId);
+    }
+
+    private Job checked(Caller caller, String leaseId, Job job) {
         if (!job.holdsLease(leaseId) || job.leaseExpiresAt() == null || job.leaseExpiresAt().isBefore(clock.instant())) {
             throw lost();
         }
@@ -53,10 +93,20 @@ public final class LeaseAccess {
      */
     public <T> Applied<T> apply(Caller caller, String leaseId, java.util.function.Function<Job, T> write) {
         for (int attempt = 1; ; attempt++) {
-            Job job = check(caller, leaseId);
+            Job job = attempt == 1 ? checkForWrite(caller, leaseId) : check(caller, leaseId);
             try {
-                return new Applied<>(job, write.apply(job));
+                // A write that returns the job leaves its new version here; another remembers it itself.
+                Applied<T> applied = new Applied<>(job, write.apply(job));
+                if (applied.result() instanceof Job stored) {
+                    if (stored.holdsLease(leaseId)) {
+                        remember(stored);
+                    } else {
+                        forget(leaseId);
+                    }
+                }
+                return applied;
             } catch (io.controlplane.domain.ConcurrencyConflictException raced) {
+                forget(leaseId);
                 if (attempt >= AgentRecords.MAX_ATTEMPTS) {
                     throw raced;
                 }

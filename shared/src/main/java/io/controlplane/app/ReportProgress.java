@@ -61,7 +61,7 @@ public final class ReportProgress implements AutoCloseable {
     }
 
     public Outcome report(Caller caller, String leaseId, double percent, Map<String, Long> counters, String message) {
-        Job job = leases.check(caller, leaseId);
+        Job job = leases.checkForWrite(caller, leaseId); // the write below is conditional on this version
         Instant now = clock.instant();
         Progress progress = new Progress(percent, counters, message, now);
         String key = key(job.tenantId(), job.id());
@@ -138,12 +138,13 @@ public final class ReportProgress implements AutoCloseable {
             try {
                 if (job.state() == JobState.Assigned) {
                     Job.Transition started = job.withProgress(progress, now).start(now);
-                    jobs.update(started.job(), List.of(started.entry()));
+                    leases.remember(jobs.update(started.job(), List.of(started.entry())));
                 } else {
-                    jobs.update(job.withProgress(progress, now), List.of());
+                    leases.remember(jobs.update(job.withProgress(progress, now), List.of()));
                 }
                 return;
             } catch (ConcurrencyConflictException raced) {
+                leases.forget(leaseId);
                 // a heartbeat extended the lease meanwhile: read again
             }
         }

@@ -27,7 +27,7 @@ public final class SaveCheckpoint {
         return leases.apply(caller, leaseId, job -> {
             Instant now = clock.instant();
             Checkpoint checkpoint = new Checkpoint(job.id(), name, kind, data, job.epoch(), now);
-            jobs.update(job.checkpointed(now), List.of(), List.of(checkpoint));
+            leases.remember(jobs.update(job.checkpointed(now), List.of(), List.of(checkpoint)));
             return checkpoint;
         }).result();
     }

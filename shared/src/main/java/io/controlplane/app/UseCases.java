@@ -91,7 +91,8 @@ public record UseCases(
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
-        Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background);
+        Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background,
+                leases);
         Dispatcher dispatcher = new Dispatcher(agents, stores.jobs(), stores.ready(), claims,
                 new io.controlplane.scheduling.Matching(policy, settings.agentOfflineAfter()), pools, settings, clock, background,
                 longPolls);
@@ -103,7 +104,7 @@ public record UseCases(
                 queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),
                 new RegisterAgent(agents, clock),
-                new AgentHeartbeat(agents, stores.jobs(), settings, clock),
+                new AgentHeartbeat(agents, stores.jobs(), settings, clock, leases),
                 new LeaseWork(agents, dispatcher, settings, clock, telemetry, longPolls),
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
