@@ -64,7 +64,10 @@ record HttpSettings(
         int threads = (int) number(values, HTTP_THREADS, 200, 8, 5000, problems);
         Duration header = Duration.ofMillis(number(values, HTTP_HEADER_TIMEOUT_MS, 10_000, 100, 120_000, problems));
         Duration body = Duration.ofMillis(number(values, HTTP_BODY_TIMEOUT_MS, 30_000, 100, 600_000, problems));
-        Duration idle = Duration.ofMillis(number(values, HTTP_IDLE_TIMEOUT_MS, 30_000, 1000, 3_600_000, problems));
+        // Above the longest long poll with room to answer it: a poll is answered when its wait ends,
+        // and an idle timeout due at the same moment would close the connection under that answer.
+        Duration idle = Duration.ofMillis(number(values, HTTP_IDLE_TIMEOUT_MS, 60_000,
+                (io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS + 5) * 1000L, 3_600_000, problems));
         int connections = (int) number(values, HTTP_MAX_CONNECTIONS, 10_000, 1, 1_000_000, problems);
         int headerBytes = (int) number(values, HTTP_MAX_HEADER_BYTES, 16 * 1024, 1024, 1024 * 1024, problems);
         long stopMax = EXIT_DEADLINE.toMillis() - 2000; // time left to flush telemetry and close storage clients
