@@ -152,13 +152,14 @@ public final class ControlPlane implements AutoCloseable {
 
         @Override
         public void publish(io.controlplane.ports.IntakeMessage message) {
+            // Here first (it only schedules work), then the queue's round trip for the others.
             try {
-                queue.publish(message);
-            } finally {
                 ControlPlane local = target;
                 if (local != null) {
                     local.onIntake(message);
                 }
+            } finally {
+                queue.publish(message);
             }
         }
 
