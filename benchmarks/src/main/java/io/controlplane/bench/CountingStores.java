@@ -48,20 +48,28 @@ final class CountingStores {
     private CountingStores() {
     }
 
+    /** What every decorator holds: the port it decorates and the tally. */
+    private abstract static class Counting<P> {
+        final P d;
+        final PartitionTally t;
+
+        Counting(P d, PartitionTally t) {
+            this.d = d;
+            this.t = t;
+        }
+    }
+
     static UseCases.Stores wrap(UseCases.Stores s, PartitionTally tally) {
         return new UseCases.Stores(new Jobs(s.jobs(), tally), new Agents(s.agents(), tally), new Ready(s.ready(), tally),
                 new Tenants(s.tenants(), tally), new Mappings(s.mappings(), tally), new Leases(s.leases(), tally));
     }
 
-    private static final class Jobs implements JobStore {
-        private final JobStore d;
-        private final PartitionTally t;
+    private static final class Jobs extends Counting<JobStore> implements JobStore {
         /** Unfinished jobs per tenant: the markers a quota check reads. */
         private final Map<String, AtomicInteger> unfinished = new ConcurrentHashMap<>();
 
         Jobs(JobStore d, PartitionTally t) {
-            this.d = d;
-            this.t = t;
+            super(d, t);
         }
 
         private AtomicInteger unfinished(String tenantId) {
@@ -167,13 +175,10 @@ final class CountingStores {
         }
     }
 
-    private static final class Agents implements AgentStore {
-        private final AgentStore d;
-        private final PartitionTally t;
+    private static final class Agents extends Counting<AgentStore> implements AgentStore {
 
         Agents(AgentStore d, PartitionTally t) {
-            this.d = d;
-            this.t = t;
+            super(d, t);
         }
 
         @Override
@@ -208,13 +213,10 @@ final class CountingStores {
         }
     }
 
-    private static final class Ready implements ReadyQueue {
-        private final ReadyQueue d;
-        private final PartitionTally t;
+    private static final class Ready extends Counting<ReadyQueue> implements ReadyQueue {
 
         Ready(ReadyQueue d, PartitionTally t) {
-            this.d = d;
-            this.t = t;
+            super(d, t);
         }
 
         @Override
@@ -258,14 +260,11 @@ final class CountingStores {
         }
     }
 
-    private static final class Tenants implements TenantStore {
+    private static final class Tenants extends Counting<TenantStore> implements TenantStore {
         private static final String ONE = "all";
-        private final TenantStore d;
-        private final PartitionTally t;
 
         Tenants(TenantStore d, PartitionTally t) {
-            this.d = d;
-            this.t = t;
+            super(d, t);
         }
 
         @Override
@@ -294,13 +293,10 @@ final class CountingStores {
         }
     }
 
-    private static final class Mappings implements MappingStore {
-        private final MappingStore d;
-        private final PartitionTally t;
+    private static final class Mappings extends Counting<MappingStore> implements MappingStore {
 
         Mappings(MappingStore d, PartitionTally t) {
-            this.d = d;
-            this.t = t;
+            super(d, t);
         }
 
         private static String key(String tenantId, String scope) {
@@ -347,13 +343,10 @@ final class CountingStores {
     }
 
     /** {@link LeaseExpiries#move} is not overridden: as the default, it is counted as an add and a remove. */
-    private static final class Leases implements LeaseExpiries {
-        private final LeaseExpiries d;
-        private final PartitionTally t;
+    private static final class Leases extends Counting<LeaseExpiries> implements LeaseExpiries {
 
         Leases(LeaseExpiries d, PartitionTally t) {
-            this.d = d;
-            this.t = t;
+            super(d, t);
         }
 
         @Override

@@ -95,20 +95,22 @@ final class PartitionTally {
         return String.join(" > ", chain);
     }
 
+    /** {@code io.controlplane.app.LeaseWork$Poll} → {@code LeaseWork.Poll}; lambdas' synthetic classes dropped. */
     private static String simple(String className) {
         String s = className.substring(className.lastIndexOf('.') + 1);
-        int nested = s.indexOf('$');
-        return nested < 0 ? s : s.substring(0, nested);
+        int synthetic = s.indexOf("$$");
+        return (synthetic < 0 ? s : s.substring(0, synthetic)).replace('$', '.');
     }
 
+    /** {@code lambda$agentLeases$3} → {@code agentLeases}; a constructor (or a lambda in one) → {@code <init>}. */
     private static String method(String name) {
-        // lambda$agentLeases$3 -> agentLeases
-        if (name.startsWith("lambda$")) {
-            String rest = name.substring("lambda$".length());
+        String m = name;
+        if (m.startsWith("lambda$")) {
+            String rest = m.substring("lambda$".length());
             int end = rest.indexOf('$');
-            return end < 0 ? rest : rest.substring(0, end);
+            m = end < 0 ? rest : rest.substring(0, end);
         }
-        return name;
+        return m.equals("new") || m.equals("<init>") ? "<init>" : m;
     }
 
     // ---- reading ------------------------------------------------------------------------------

@@ -71,6 +71,8 @@ public final class ScaleModel {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
     private static final int MAPPINGS_PER_REPORT = 20;
     private static final String UNTAKEABLE = "jira";
+    /** {@code Reconcile.EXPIRIES_PER_PASS} (package-private there). */
+    private static final int EXPIRIES_PER_PASS = 500;
 
     /** Agent kinds: capabilities and their share of the fleet. */
     private static final List<Set<String>> AGENT_KINDS = List.of(
@@ -112,12 +114,14 @@ public final class ScaleModel {
 
     private static final class Running {
         final String leaseId;
+        final String jobId;
         final Instant endsAt;
         Instant nextProgress;
         int reports;
 
-        Running(String leaseId, Instant endsAt, Instant nextProgress) {
+        Running(String leaseId, String jobId, Instant endsAt, Instant nextProgress) {
             this.leaseId = leaseId;
+            this.jobId = jobId;
             this.endsAt = endsAt;
             this.nextProgress = nextProgress;
         }
@@ -337,7 +341,7 @@ public final class ScaleModel {
             } else if (answer.grant() != null && answer.grant().isPresent()) {
                 LeaseGrant g = answer.grant().get();
                 Duration length = Duration.ofSeconds(30 + random.nextInt(91));
-                a.running.add(new Running(g.leaseId(), now.plus(length), now.plus(PROGRESS_EVERY)));
+                a.running.add(new Running(g.leaseId(), g.job().id(), now.plus(length), now.plus(PROGRESS_EVERY)));
                 event("leases granted");
             }
             if (a.poll == null && a.running.size() < a.slots) {
@@ -396,10 +400,12 @@ public final class ScaleModel {
                 try {
                     app.reportProgress().report(a.caller, r.leaseId, Math.min(99, r.reports * 10.0),
                             Map.of("workItems", (long) r.reports * MAPPINGS_PER_REPORT), "migrating");
+                    // Work items of this job's source project, each to a new id in its target (a scope is shared
+                    // by several jobs of the tenant, so ids are the job's own).
                     List<IdMapping> items = new ArrayList<>();
                     for (int i = 0; i < MAPPINGS_PER_REPORT; i++) {
-                        long source = (long) r.reports * MAPPINGS_PER_REPORT + i;
-                        items.add(new IdMapping("WorkItem", r.leaseId.hashCode() + "-" + source, Long.toString(source + 100_000)));
+                        long item = (long) r.reports * MAPPINGS_PER_REPORT + i;
+                        items.add(new IdMapping("WorkItem", r.jobId + "-" + item, r.jobId + "-" + (item + 100_000)));
                     }
                     app.recordMappings().record(a.caller, r.leaseId, items);
                     event("progress reports");
@@ -467,6 +473,13 @@ public final class ScaleModel {
             System.out.println("|---|---:|---:|");
             for (PartitionTally.Load l : loads.subList(0, Math.min(5, loads.size()))) {
                 System.out.printf("| %s | %,d | %,.1f |%n", l.partition(), l.peak(), l.mean());
+            }
+            long[] due = tally.explain(new PartitionTally.Partition(CountingStores.LEASES, REGION), phase.from, phase.to).entrySet()
+                    .stream().filter(e -> e.getKey().endsWith(CountingStores.LEASES + ".due")).map(Map.Entry::getValue)
+                    .reduce(new long[2], (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
+            if (due[1] > 0) {
+                System.out.printf("%nlease-expiry index: %d reconcile passes read %,d due entries, %,.0f a pass (at most %d a pass)%n",
+                        due[1], due[0], due[0] / (double) due[1], EXPIRIES_PER_PASS);
             }
             System.out.printf("%nwhat touched %s in its peak second %d (entities, calls):%n", hottest.partition(), hottest.peakSecond());
             explain(tally.explain(hottest.partition(), hottest.peakSecond()), "  ");
