@@ -43,7 +43,10 @@ import java.util.function.Consumer;
  * per second ({@link CountingStores}, {@link PartitionTally}), and 5,000 simulated agents acting
  * as agents do: heartbeats every 15 s naming their leases, long polls of 25 s asked again as soon
  * as one ends, progress (with a batch of ID mappings) every 10 s of a job, completion; the
- * reconcile pass every 10 s. Phases: idle (no jobs), busy (a steady submission rate, jobs of
+ * reconcile pass every 10 s (with the retention purge when due). Intake messages are handled as the
+ * host ({@code ControlPlane}) handles them: at once where published and again when the queue
+ * delivers them, each Platinum or Premium one followed by a preemption check after the preemption
+ * delay. Phases: idle (no jobs), busy (a steady submission rate, jobs of
  * 30–120 s), and busy with a deep queue of jobs no agent can take. Prints per phase the hottest
  * partition (peak and mean entities/s), the top five, storage calls per second and per agent per
  * minute, and what made each hot second; exits non-zero when a partition's peak exceeds the limit
@@ -88,12 +91,15 @@ public final class ScaleModel {
     private final int deepSeconds;
     private final int deepJobs;
     private final double speed;
+    private final boolean preemptionOnIntake;
     private final Random random = new Random(7);
 
     private final MutableClock clock = new MutableClock(T0);
     private final PartitionTally tally;
     private final ConcurrentLinkedQueue<IntakeMessage> intakeMessages = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+    /** When the host's delayed preemption checks are due (ControlPlane's timer), in order. */
+    private final java.util.concurrent.PriorityBlockingQueue<Instant> preemptionChecks = new java.util.concurrent.PriorityBlockingQueue<>();
     private final List<SimAgent> agents = new ArrayList<>();
     private final Map<String, Long> events = new java.util.TreeMap<>();
     private UseCases app;
@@ -157,6 +163,7 @@ public final class ScaleModel {
         deepSeconds = Integer.parseInt(opts.getOrDefault("deep-seconds", "100"));
         deepJobs = Integer.parseInt(opts.getOrDefault("deep", "2000"));
         speed = Double.parseDouble(opts.getOrDefault("speed", "1"));
+        preemptionOnIntake = !"false".equals(opts.get("preemption-on-intake"));
         tally = new PartitionTally(clock, T0, warmupSeconds + idleSeconds + busySeconds + deepSeconds + 1);
     }
 
@@ -174,7 +181,8 @@ public final class ScaleModel {
      *
      * @param opts {@code agents, tenants, rate} (jobs/s), phase lengths in seconds ({@code warmup,
      *     idle, busy, deep-seconds}), {@code deep} (untakeable jobs), {@code speed} (simulated
-     *     seconds per real second; 0: unpaced)
+     *     seconds per real second; 0: unpaced), {@code preemption-on-intake} ({@code false}: leave out
+     *     the host's preemption check after a Platinum or Premium intake, to see the use cases alone)
      * @return 0 when every checked phase's hottest partition stays within {@link #LIMIT}, else 1
      */
     static int run(Map<String, String> opts) {
@@ -253,7 +261,11 @@ public final class ScaleModel {
             submitAtRate(step, rate, true);
         }
         for (IntakeMessage m; (m = intakeMessages.poll()) != null; ) {
-            app.dispatcher().intake(m); // this instance consumes its own intake queue (one instance per region)
+            onIntake(m); // the queue delivers what this instance published back to it (one instance per region)
+        }
+        while (!preemptionChecks.isEmpty() && !preemptionChecks.peek().isAfter(now)) {
+            preemptionChecks.poll();
+            app.preemption().run(REGION);
         }
         // Polls whose 25 simulated seconds are over end empty, as the host answers them.
         for (SimAgent a : agents) {
@@ -276,7 +288,8 @@ public final class ScaleModel {
             }
         }
         if (step % (10 * STEPS_PER_SECOND) == 5 * STEPS_PER_SECOND) {
-            app.reconcile().run();
+            app.reconcile().run(); // the host's timer (ControlPlane.reconcile): the pass, then the purge when due
+            app.retention().purgeIfDue();
         }
         handleAnswers();
     }
@@ -451,6 +464,8 @@ public final class ScaleModel {
         System.out.printf("limit: %,d entities/s per partition (half of Azure Table Storage's 2,000)%n", LIMIT);
         System.out.printf("agents: %,d in %s, 1 slot each, capabilities %s (%%: 45/30/15/10); %d tenants; defaults of DispatchSettings%n",
                 agentCount, REGION, AGENT_KINDS, tenantCount);
+        System.out.printf("host: intake handled at once and on delivery; preemption check after a Platinum/Premium intake: %s%n",
+                preemptionOnIntake ? "yes (as ControlPlane.onIntake)" : "no (--preemption-on-intake false)");
         System.out.printf("events: %s%n", events);
         boolean within = true;
         List<String> over = new ArrayList<>();
@@ -515,11 +530,27 @@ public final class ScaleModel {
                 .forEach(e -> System.out.printf("%s%,8d %,7d  %s%n", indent, e.getValue()[0], e.getValue()[1], e.getKey()));
     }
 
-    /** The intake queue of the region's one instance: what is published here is consumed here, a step later. */
+    /**
+     * What the host does with an intake message ({@code ControlPlane.onIntake}): the dispatcher learns
+     * of the job and, for Platinum and Premium, a preemption check runs after the preemption delay
+     * (+ 50 ms), in case no agent took it.
+     */
+    private void onIntake(IntakeMessage m) {
+        app.dispatcher().intake(m);
+        if (preemptionOnIntake && m.tier() != Tier.Standard) {
+            preemptionChecks.add(clock.instant().plus(app.dispatchSettings().preemptAfter()).plusMillis(50));
+        }
+    }
+
+    /**
+     * The intake queue of the region's one instance, as the host wires it ({@code ControlPlane.LocalEcho}):
+     * a message is handled here at once, and the queue delivers it (to this instance) a step later.
+     */
     private final class Intake implements IntakeQueue {
         @Override
         public void publish(IntakeMessage message) {
             intakeMessages.add(message);
+            onIntake(message);
         }
 
         @Override
