@@ -65,6 +65,9 @@ public final class DispatchBenchmark {
         int jobs = Integer.parseInt(opts.getOrDefault("jobs", "1000"));
         int agents = Integer.parseInt(opts.getOrDefault("agents", "50"));
         int deep = Integer.parseInt(opts.getOrDefault("deep", "10000"));
+        if ("scale".equals(opts.get("only"))) {
+            System.exit(ScaleModel.run(opts)); // in memory: no Azurite
+        }
         DispatchBenchmark bench = new DispatchBenchmark(Files.createTempDirectory("cp-bench"));
         try {
             if ("mappings".equals(opts.get("only"))) {
@@ -160,6 +163,8 @@ public final class DispatchBenchmark {
                         depth, head.summary());
             }
         }
+
+        ScaleModel.run(Map.of()); // prints its own section and PASS/FAIL line (--only scale exits with it)
     }
 
     private void storageRoundTrip(int samples, Stats read, Stats write) {
