@@ -165,8 +165,25 @@ public final class Reconcile {
     }
 
     /** The leases the agents' records list: expired ones requeued, stops past their deadline revoked. */
+    /**
+     * Agents looked at per pass and region: the sweep of agent records (reservations no job
+     * confirms, requeues a crash interrupted) goes round the fleet a page per pass, so a pass costs
+     * the same for ten agents or ten thousand. Expired leases and overdue stops do not wait for it:
+     * the lease-expiry index brings them up when they are due.
+     */
+    static final int AGENTS_PER_PASS = 100;
+    private final java.util.Map<String, String> sweptUpTo = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void agentLeases(String region, Instant now, Tally tally) {
-        for (Agent agent : agents.store().list(region)) {
+        String after = sweptUpTo.get(region);
+        List<Agent> page = agents.store().page(region, after, AGENTS_PER_PASS);
+        if (page.size() < AGENTS_PER_PASS) {
+            sweptUpTo.remove(region); // round the fleet: from the first again next pass
+        } else {
+            sweptUpTo.put(region, page.get(page.size() - 1).id());
+        }
+        for (Agent agent : page) {
+            agents.remember(agent);
             if (!agent.isHealthy(now, settings.agentOfflineAfter())) {
                 tally.offline++;
             }

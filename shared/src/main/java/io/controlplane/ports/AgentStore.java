@@ -23,6 +23,18 @@ public interface AgentStore {
     List<Agent> list(String region);
 
     /**
+     * Up to {@code limit} agents of a region whose ids sort after {@code afterId} (null: from the
+     * first), in id order: a sweep over the fleet a page at a time.
+     */
+    default List<Agent> page(String region, String afterId, int limit) {
+        return list(region).stream()
+                .filter(a -> afterId == null || a.id().compareTo(afterId) > 0)
+                .sorted(java.util.Comparator.comparing(Agent::id))
+                .limit(limit)
+                .toList();
+    }
+
+    /**
      * Deletes the agent's record if it still has {@code agent.etag()}.
      *
      * @return false when there was no such agent

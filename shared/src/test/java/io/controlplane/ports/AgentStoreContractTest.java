@@ -71,6 +71,19 @@ public abstract class AgentStoreContractTest {
     }
 
     @Test
+    void aSweepGoesRoundTheRegionsAgentsAPageAtATimeInIdOrder() {
+        for (String id : List.of("agent-c", "agent-a", "agent-e", "agent-b", "agent-d")) {
+            store.create(agent(id));
+        }
+        store.create(new Agent("agent-0", region + "x", "shared", Set.of(), 1, false, "p", "s", T0, T0, List.of(), null));
+
+        assertThat(store.page(region, null, 2)).extracting(Agent::id).containsExactly("agent-a", "agent-b");
+        assertThat(store.page(region, "agent-b", 2)).extracting(Agent::id).containsExactly("agent-c", "agent-d");
+        assertThat(store.page(region, "agent-d", 2)).extracting(Agent::id).containsExactly("agent-e");
+        assertThat(store.page(region, "agent-e", 2)).isEmpty();
+    }
+
+    @Test
     void listingReturnsTheRegionsAgentsOnly() {
         store.create(agent("agent-1"));
         store.create(agent("agent-2"));

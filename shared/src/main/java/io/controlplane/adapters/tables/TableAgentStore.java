@@ -99,6 +99,24 @@ final class TableAgentStore implements AgentStore {
         return agents;
     }
 
+    @Override
+    public List<Agent> page(String region, String afterId, int limit) {
+        String filter = "PartitionKey eq " + OData.quote(region) + (afterId == null ? "" : " and RowKey gt " + OData.quote(afterId));
+        List<Agent> agents = new ArrayList<>();
+        var pages = table.listEntities(new ListEntitiesOptions().setFilter(filter).setTop(limit), null, null)
+                .iterableByPage().iterator();
+        // One page (at most limit entities): never the rest of the partition.
+        if (pages.hasNext()) {
+            for (TableEntity entity : pages.next().getValue()) {
+                if (agents.size() >= limit) {
+                    break;
+                }
+                agents.add(toAgent(entity));
+            }
+        }
+        return agents;
+    }
+
     private TableEntity toEntity(Agent agent) {
         TableEntity e = new TableEntity(agent.region(), agent.id());
         e.addProperty("Pool", agent.pool());
