@@ -5,6 +5,7 @@ import io.controlplane.domain.AgentNotFoundException;
 import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.ForbiddenException;
 import io.controlplane.ports.AgentStore;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -108,8 +109,16 @@ public final class AgentRecords {
         }
         if (agent.etag() != null) {
             recent.put(agent.id(), new Known(agent, System.nanoTime()));
+            seen.forEach(l -> l.accept(agent));
         }
         return agent;
+    }
+
+    private final List<java.util.function.Consumer<Agent>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every agent record this instance reads or writes (on that thread: be quick). */
+    void addListener(java.util.function.Consumer<Agent> listener) {
+        seen.add(listener);
     }
 
     /**

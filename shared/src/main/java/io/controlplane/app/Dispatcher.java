@@ -98,6 +98,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        agents.addListener(this::seen);
         long period = settings.pollInterval().toMillis();
         ticks.scheduleWithFixedDelay(this::tick, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -164,6 +165,54 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
 
     private View view(String region) {
         return views.computeIfAbsent(region, View::new);
+    }
+
+    // ---- the fleet ----------------------------------------------------------------------------
+
+    /** Every agent of a region as last seen on this instance, once read whole (for preemption). */
+    private final Map<String, Map<String, Agent>> fleets = new ConcurrentHashMap<>();
+
+    private void seen(Agent agent) {
+        Map<String, Agent> fleet = fleets.get(agent.region());
+        if (fleet != null) {
+            fleet.put(agent.id(), agent);
+        }
+    }
+
+    /**
+     * The region's agents as this instance last read or wrote them: read whole once, then kept by
+     * every agent record this instance reads or writes (heartbeats, claims, releases, the reconcile
+     * sweep). Copies may be stale (written on another instance): whoever acts on one reads the rows
+     * it acts on, and writes conditionally.
+     */
+    public List<Agent> fleet(String region) {
+        Map<String, Agent> fleet = fleets.get(region);
+        if (fleet == null) {
+            Map<String, Agent> read = new ConcurrentHashMap<>();
+            agents.store().list(region).forEach(a -> read.put(a.id(), a));
+            fleet = fleets.merge(region, read, (had, fresh) -> had);
+        }
+        return List.copyOf(fleet.values());
+    }
+
+    /**
+     * The Platinum and Premium jobs this instance's view holds, up to {@code perTier} of each from
+     * the head; empty when the region's view is not loaded here (then read the heads).
+     */
+    public Optional<List<ReadyEntry>> higherTierHeads(String region, int perTier) {
+        View view = views.get(region);
+        if (view == null || !view.loaded) {
+            return Optional.empty();
+        }
+        synchronized (view) {
+            drain(view); // what became ready here and is not yet applied (its run may be queued)
+            List<ReadyEntry> heads = new ArrayList<>();
+            for (Tier tier : new Tier[] {Tier.Platinum, Tier.Premium}) {
+                String prefix = ReadyEntry.keyPrefix(tier);
+                view.ready.subMap(prefix, true, prefix + "\uffff", true).values().stream().limit(perTier).forEach(heads::add);
+            }
+            return Optional.of(heads);
+        }
     }
 
     // ---- events -------------------------------------------------------------------------------
@@ -315,9 +364,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 if (!view.loaded) {
                     load(view, now);
                 }
-                for (Consumer<View> event; (event = view.events.poll()) != null; ) {
-                    event.accept(view);
-                }
+                drain(view);
                 if (!view.waiting.isEmpty()) {
                     refreshIfDue(view, now);
                 }
@@ -330,6 +377,13 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         woken.forEach(agentId -> polls.wake(view.region, agentId));
         if (more) {
             schedule(view);
+        }
+    }
+
+    /** Applies the events recorded so far (under the view's monitor). */
+    private static void drain(View view) {
+        for (Consumer<View> event; (event = view.events.poll()) != null; ) {
+            event.accept(view);
         }
     }
 

@@ -63,8 +63,12 @@ public final class Preemption {
     public static final String PREEMPT_SPAN = "controlplane.preempt";
     private static final AttributeKey<Long> DECISIONS = AttributeKey.longKey("controlplane.preemption.decisions");
 
+    private final Dispatcher dispatcher;
+
+    /** @param dispatcher its view of the region (the fleet, the ready heads) spares reading them on every check */
     public Preemption(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
-                      AgentChannel channel, DispatchSettings settings, Telemetry telemetry, Clock clock) {
+                      AgentChannel channel, DispatchSettings settings, Telemetry telemetry, Clock clock, Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
         this.telemetry = telemetry;
         this.agents = agents;
         this.jobs = jobs;
@@ -78,7 +82,8 @@ public final class Preemption {
 
     public List<Decision> run(String region) {
         Instant now = clock.instant();
-        List<ReadyEntry> waiting = ready.heads(region, settings.headsPerTier()).stream()
+        List<ReadyEntry> waiting = dispatcher.higherTierHeads(region, settings.headsPerTier())
+                .orElseGet(() -> ready.heads(region, settings.headsPerTier())).stream()
                 .filter(e -> e.tier() != Tier.Standard && !e.isHeldBack(now))
                 .toList();
         if (waiting.isEmpty()) {
@@ -92,7 +97,7 @@ public final class Preemption {
     }
 
     private List<Decision> check(String region, List<ReadyEntry> waiting, Instant now) {
-        List<Agent> fleet = agents.store().list(region);
+        List<Agent> fleet = new ArrayList<>(dispatcher.fleet(region));
         PoolDirectory directory = pools.directory();
         List<Decision> decisions = new ArrayList<>();
         for (ReadyEntry entry : policy.order(waiting, now)) {

@@ -89,7 +89,6 @@ public record UseCases(
         DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
         LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, telemetry, clock);
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
-        Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
         Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background,
                 leases);
@@ -97,6 +96,8 @@ public record UseCases(
                 new io.controlplane.scheduling.Matching(policy, settings.agentOfflineAfter()), pools, settings, clock, background,
                 longPolls);
         signal.addListener(dispatcher);
+        Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock,
+                dispatcher);
         EraseJob eraseJob = new EraseJob(stores.jobs(), stores.mappings(), stores.ready(), clock);
         return new UseCases(
                 new SubmitJob(requeue, stores.jobs(), pools, tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
