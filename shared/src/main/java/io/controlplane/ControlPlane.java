@@ -217,15 +217,35 @@ public final class ControlPlane implements AutoCloseable {
             // the next reconcile pass. The dispatcher has placed it by then if any waiting agent may
             // take it (its run follows the job's entry at once); the check also skips a job that
             // an agent with a free slot may take.
-            long delay = app.dispatchSettings().preemptAfter().toMillis() + 10;
+            schedulePreemptionCheck(message.region(), app.dispatchSettings().preemptAfter().toMillis() + 10);
+        }
+    }
+
+    /** Regions with a preemption check scheduled: intake messages meanwhile share it. */
+    private final java.util.Set<String> checkScheduled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, Long> lastCheck = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Intake-triggered preemption checks of one region are at least this far apart (a burst of submissions shares one). */
+    private static final long MIN_CHECK_GAP_MS = 1000;
+
+    private void schedulePreemptionCheck(String region, long delayMs) {
+        if (!checkScheduled.add(region)) {
+            return;
+        }
+        long sinceLast = System.nanoTime() / 1_000_000 - lastCheck.getOrDefault(region, Long.MIN_VALUE / 2);
+        long delay = Math.max(delayMs, MIN_CHECK_GAP_MS - sinceLast);
+        try {
             timers.schedule(() -> {
+                checkScheduled.remove(region);
+                lastCheck.put(region, System.nanoTime() / 1_000_000);
                 try {
-                    app.preemption().run(message.region());
+                    app.preemption().run(region);
                 } catch (RuntimeException e) {
                     org.slf4j.LoggerFactory.getLogger(ControlPlane.class)
-                            .warn("event=preemption_failed region={} error={}", message.region(), e.toString());
+                            .warn("event=preemption_failed region={} error={}", region, e.toString());
                 }
             }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            checkScheduled.remove(region);
         }
     }
 

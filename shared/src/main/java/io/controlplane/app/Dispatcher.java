@@ -50,15 +50,19 @@ import org.slf4j.LoggerFactory;
  * agent record (the reservation), so a lease whose offer is never taken expires and is requeued.
  *
  * <p>Work queued by another instance reaches this view through that instance's intake message
- * (whoever receives it), and, as a backstop, through a look at the ready heads every poll interval
- * and a full read every {@link #FULL_REFRESH}, both only while agents wait here.
+ * (whoever receives it), and, as a backstop, through a look every poll interval while agents wait
+ * here: the ready heads, and the next page of a sweep round the whole set ({@link #SWEEP_PAGE}).
  */
 public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-    /** How often a region with waiting agents re-reads its whole ready set (work queued elsewhere). */
-    static final Duration FULL_REFRESH = Duration.ofSeconds(60);
+    /**
+     * Ready entries the view compares with the table per look, besides the heads: a sweep that goes
+     * round the whole ready set a page per look, so work queued elsewhere deep behind the heads is
+     * seen too, at a bounded cost per look whatever the queue's depth.
+     */
+    static final int SWEEP_PAGE = 200;
     /** Ready entries read per page when a view is loaded. */
     private static final int LOAD_PAGE = 1000;
     /** Jobs kept as stored beside their entries (a claim of one of them needs no read), at most. */
@@ -131,9 +135,11 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         final Queue<Consumer<View>> events = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
         volatile boolean loaded;
-        /** When the heads and the whole set were last read ({@link System#nanoTime}: pacing, not domain time). */
+        /** When the heads were last read ({@link System#nanoTime}: pacing, not domain time). */
         long headsReadAt;
-        long fullReadAt;
+        /** Where the sweep of the ready set goes on from: a tier, and the last key compared (null: its head). */
+        int sweepTier;
+        String sweptUpTo;
         boolean refreshNow;
         long sequence;
 
@@ -502,7 +508,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 return t;
             }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
-    /** Reads the region's whole ready set (once, when first needed; again every {@link #FULL_REFRESH}). */
+    /** Reads the region's whole ready set (once, when the region is first needed here). */
     private void load(View view, Instant now) {
         TreeMap<String, ReadyEntry> all = new TreeMap<>();
         for (Tier tier : Tier.values()) {
@@ -521,21 +527,17 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         view.known.clear();
         all.values().forEach(view::put);
         view.loaded = true;
-        view.fullReadAt = System.nanoTime();
-        view.headsReadAt = view.fullReadAt;
+        view.headsReadAt = System.nanoTime();
         view.refreshNow = false;
     }
 
     /**
-     * While agents wait here: the heads of each tier every poll interval (work another instance
-     * queued, whose intake message went elsewhere), the whole set every {@link #FULL_REFRESH}.
+     * While agents wait here, every poll interval: the heads of each tier (work another instance
+     * queued, whose intake message went elsewhere) and the next page of the sweep round the whole
+     * set, each compared with what the view holds of that key range.
      */
     private void refreshIfDue(View view, Instant now) {
         long at = System.nanoTime();
-        if (at - view.fullReadAt >= FULL_REFRESH.toNanos()) {
-            load(view, now);
-            return;
-        }
         if (!view.refreshNow && at - view.headsReadAt < settings.pollInterval().toNanos()) {
             return;
         }
@@ -545,19 +547,38 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         List<ReadyEntry> heads = ready.heads(view.region, perTier);
         for (Tier tier : Tier.values()) {
             List<ReadyEntry> ofTier = heads.stream().filter(e -> e.tier() == tier).toList();
-            String prefix = ReadyEntry.keyPrefix(tier);
-            // What the view holds of this tier up to the last head read (all of it when the head is
-            // the whole tier) and the table no longer does was taken or removed elsewhere.
-            String last = ofTier.size() < perTier ? null : ofTier.get(ofTier.size() - 1).key();
-            Set<String> seen = new java.util.HashSet<>();
-            ofTier.forEach(e -> seen.add(e.key()));
-            List<ReadyEntry> gone = view.ready.subMap(prefix, true, last == null ? prefix + "\uffff" : last, true).values().stream()
-                    .filter(e -> !seen.contains(e.key()))
-                    .filter(e -> e.insertedAt() == null || e.insertedAt().isBefore(now.minus(settings.pollInterval())))
-                    .toList();
-            gone.forEach(view::drop);
-            ofTier.forEach(view::put);
+            compare(view, tier, null, ofTier, ofTier.size() >= perTier, now);
         }
+        Tier tier = Tier.values()[view.sweepTier];
+        List<ReadyEntry> page = ready.page(view.region, tier, view.sweptUpTo, SWEEP_PAGE);
+        boolean full = page.size() >= SWEEP_PAGE;
+        compare(view, tier, view.sweptUpTo, page, full, now);
+        if (full) {
+            view.sweptUpTo = page.get(page.size() - 1).key();
+        } else {
+            view.sweptUpTo = null;
+            view.sweepTier = (view.sweepTier + 1) % Tier.values().length;
+        }
+    }
+
+    /**
+     * Makes the view agree with what was read of one tier after {@code afterKey} (null: from its
+     * head): up to the last key read when {@code full} (more follow), else to the tier's end. An entry
+     * the view holds there and the table no longer does was taken or removed elsewhere, unless it
+     * is younger than a poll interval (written after the read began).
+     */
+    private void compare(View view, Tier tier, String afterKey, List<ReadyEntry> read, boolean full, Instant now) {
+        String prefix = ReadyEntry.keyPrefix(tier);
+        String from = afterKey == null ? prefix : afterKey;
+        String to = full ? read.get(read.size() - 1).key() : prefix + "\uffff";
+        Set<String> seen = new java.util.HashSet<>();
+        read.forEach(e -> seen.add(e.key()));
+        List<ReadyEntry> gone = view.ready.subMap(from, afterKey == null, to, true).values().stream()
+                .filter(e -> !seen.contains(e.key()))
+                .filter(e -> e.insertedAt() == null || e.insertedAt().isBefore(now.minus(settings.pollInterval())))
+                .toList();
+        gone.forEach(view::drop);
+        read.forEach(view::put);
     }
 
     /**
