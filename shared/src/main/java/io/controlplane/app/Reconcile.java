@@ -250,34 +250,70 @@ public final class Reconcile {
      * expires; one expired (or a stop overdue) is taken back like any other.
      */
     private void leaseExpiries(String region, Instant now, Tally tally) {
-        for (LeaseExpiries.Due due : expiries.due(region, now, EXPIRIES_PER_PASS)) {
-            try {
-                Optional<Job> job = jobs.find(due.tenantId(), due.jobId()).filter(j -> j.holdsLease(due.leaseId()));
-                if (job.isEmpty()) {
-                    expiries.remove(due);
-                    continue;
-                }
-                Job held = job.get();
-                if (held.isStopping() && stopOverdue(held, now)) {
-                    if (revokeStop(held)) {
-                        tally.revoked++;
-                        expiries.remove(due);
-                    }
-                } else if (held.leaseExpiresAt().isBefore(now)) {
-                    if (requeueExpired(held, held.agentId())) {
-                        tally.expired++;
-                        expiries.remove(due);
-                    }
-                } else {
-                    Instant next = held.isStopping() && held.stopDeadline() != null
-                            && held.stopDeadline().isBefore(held.leaseExpiresAt()) ? held.stopDeadline() : held.leaseExpiresAt();
-                    expiries.move(due, next);
-                }
-            } catch (RuntimeException e) {
-                throwIfUnreachable(e);
-                LOG.error("event=reconcile_lease_failed region={} jobId={} tenant={} error={}", region, due.jobId(),
-                        due.tenantId(), e.toString(), e);
+        List<LeaseExpiries.Due> due = expiries.due(region, now, EXPIRIES_PER_PASS);
+        long started = System.nanoTime();
+        for (int i = 0; i < due.size(); i++) {
+            if (i > 0 && i % EXPIRIES_PER_SECOND == 0 && !paced(started, i)) {
+                return; // the rest at the next pass
             }
+            LeaseExpiries.Due entry = due.get(i);
+            leaseExpiry(region, entry, now, tally);
+        }
+    }
+
+    /**
+     * Due entries handled per second at most: each is a read of the index, a job read and a move
+     * (an add and a remove) in the region's one index partition, so a pass with many leases due
+     * (every lease comes due once per lease length, and is moved when its heartbeats extended it)
+     * is spread over seconds instead of hitting the partition at once.
+     */
+    static final int EXPIRIES_PER_SECOND = 100;
+
+    /** Waits until {@code handled} entries are within the rate; false when the pass has run long enough. */
+    private boolean paced(long started, int handled) {
+        long due = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(handled / EXPIRIES_PER_SECOND);
+        long wait = due - System.nanoTime();
+        if (System.nanoTime() - started > settings.reconcileInterval().toNanos() / 2) {
+            return false;
+        }
+        if (wait > 0) {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void leaseExpiry(String region, LeaseExpiries.Due due, Instant now, Tally tally) {
+        try {
+            Optional<Job> job = jobs.find(due.tenantId(), due.jobId()).filter(j -> j.holdsLease(due.leaseId()));
+            if (job.isEmpty()) {
+                expiries.remove(due);
+                return;
+            }
+            Job held = job.get();
+            if (held.isStopping() && stopOverdue(held, now)) {
+                if (revokeStop(held)) {
+                    tally.revoked++;
+                    expiries.remove(due);
+                }
+            } else if (held.leaseExpiresAt().isBefore(now)) {
+                if (requeueExpired(held, held.agentId())) {
+                    tally.expired++;
+                    expiries.remove(due);
+                }
+            } else {
+                Instant next = held.isStopping() && held.stopDeadline() != null
+                        && held.stopDeadline().isBefore(held.leaseExpiresAt()) ? held.stopDeadline() : held.leaseExpiresAt();
+                expiries.move(due, next);
+            }
+        } catch (RuntimeException e) {
+            throwIfUnreachable(e);
+            LOG.error("event=reconcile_lease_failed region={} jobId={} tenant={} error={}", region, due.jobId(),
+                    due.tenantId(), e.toString(), e);
         }
     }
 
