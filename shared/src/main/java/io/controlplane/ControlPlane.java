@@ -221,32 +221,25 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** Regions with a preemption check scheduled: intake messages meanwhile share it. */
-    private final java.util.Set<String> checkScheduled = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.Map<String, Long> lastCheck = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Intake-triggered preemption checks of one region are at least this far apart (a burst of submissions shares one). */
-    private static final long MIN_CHECK_GAP_MS = 1000;
+    private final io.controlplane.app.PreemptionChecks preemptionChecks = new io.controlplane.app.PreemptionChecks();
 
     private void schedulePreemptionCheck(String region, long delayMs) {
-        if (!checkScheduled.add(region)) {
-            return;
-        }
-        long sinceLast = System.nanoTime() / 1_000_000 - lastCheck.getOrDefault(region, Long.MIN_VALUE / 2);
-        long delay = Math.max(delayMs, MIN_CHECK_GAP_MS - sinceLast);
-        try {
-            timers.schedule(() -> {
-                checkScheduled.remove(region);
-                lastCheck.put(region, System.nanoTime() / 1_000_000);
-                try {
-                    app.preemption().run(region);
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(ControlPlane.class)
-                            .warn("event=preemption_failed region={} error={}", region, e.toString());
-                }
-            }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            checkScheduled.remove(region);
-        }
+        java.time.Instant now = java.time.Instant.now();
+        preemptionChecks.request(region, now.plusMillis(delayMs)).ifPresent(at -> {
+            try {
+                timers.schedule(() -> {
+                    preemptionChecks.running(region, java.time.Instant.now());
+                    try {
+                        app.preemption().run(region);
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(ControlPlane.class)
+                                .warn("event=preemption_failed region={} error={}", region, e.toString());
+                    }
+                }, Math.max(0, java.time.Duration.between(now, at).toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                preemptionChecks.running(region, now);
+            }
+        });
     }
 
     private final java.util.concurrent.ScheduledExecutorService timers =

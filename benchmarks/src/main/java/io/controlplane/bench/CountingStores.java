@@ -207,6 +207,13 @@ final class CountingStores {
         }
 
         @Override
+        public List<Agent> page(String region, String afterId, int limit) {
+            List<Agent> found = d.page(region, afterId, limit);
+            t.count(AGENTS, region, "page", found.size());
+            return found;
+        }
+
+        @Override
         public boolean delete(Agent agent) {
             t.count(AGENTS, agent.region(), "delete", 1);
             return d.delete(agent);

@@ -100,6 +100,8 @@ public final class ScaleModel {
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     /** When the host's delayed preemption checks are due (ControlPlane's timer), in order. */
     private final java.util.concurrent.PriorityBlockingQueue<Instant> preemptionChecks = new java.util.concurrent.PriorityBlockingQueue<>();
+    /** The host's own pacing of those checks (one pending per region, a second apart). */
+    private final io.controlplane.app.PreemptionChecks checks = new io.controlplane.app.PreemptionChecks();
     private final List<SimAgent> agents = new ArrayList<>();
     private final Map<String, Long> events = new java.util.TreeMap<>();
     private UseCases app;
@@ -265,6 +267,7 @@ public final class ScaleModel {
         }
         while (!preemptionChecks.isEmpty() && !preemptionChecks.peek().isAfter(now)) {
             preemptionChecks.poll();
+            checks.running(REGION, now);
             app.preemption().run(REGION);
         }
         // Polls whose 25 simulated seconds are over end empty, as the host answers them.
@@ -538,7 +541,8 @@ public final class ScaleModel {
     private void onIntake(IntakeMessage m) {
         app.dispatcher().intake(m);
         if (preemptionOnIntake && m.tier() != Tier.Standard) {
-            preemptionChecks.add(clock.instant().plus(app.dispatchSettings().preemptAfter()).plusMillis(50));
+            checks.request(REGION, clock.instant().plus(app.dispatchSettings().preemptAfter()).plusMillis(10))
+                    .ifPresent(preemptionChecks::add);
         }
     }
 

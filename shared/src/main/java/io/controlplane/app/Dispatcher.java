@@ -102,6 +102,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        regions.forEach(r -> fleets.put(r, new ConcurrentHashMap<>()));
         agents.addListener(this::seen);
         long period = settings.pollInterval().toMillis();
         ticks.scheduleWithFixedDelay(this::tick, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -186,19 +187,16 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     }
 
     /**
-     * The region's agents as this instance last read or wrote them: read whole once, then kept by
-     * every agent record this instance reads or writes (heartbeats, claims, releases, the reconcile
-     * sweep). Copies may be stale (written on another instance): whoever acts on one reads the rows
-     * it acts on, and writes conditionally.
+     * The region's agents as this instance last read or wrote them, kept by every agent record it
+     * reads or writes: registrations, heartbeats (a live agent's record is written at least every
+     * other beat), claims, releases and the reconcile sweep's pages. Never read whole (that would be
+     * the whole fleet in one burst on the agents partition): an agent not seen here yet is missing
+     * until its next heartbeat write. Copies may be stale (written on another instance): whoever
+     * acts on one reads the rows it acts on, and writes conditionally.
      */
     public List<Agent> fleet(String region) {
         Map<String, Agent> fleet = fleets.get(region);
-        if (fleet == null) {
-            Map<String, Agent> read = new ConcurrentHashMap<>();
-            agents.store().list(region).forEach(a -> read.put(a.id(), a));
-            fleet = fleets.merge(region, read, (had, fresh) -> had);
-        }
-        return List.copyOf(fleet.values());
+        return fleet == null ? List.of() : List.copyOf(fleet.values());
     }
 
     /**
