@@ -28,12 +28,14 @@ public final class FinishJob {
     private final Requeue requeue;
     private final ReportProgress progress;
     private final ReadySignal signal;
+    private final SlotRelease slots;
     private final DispatchSettings settings;
     private final Telemetry telemetry;
     private final Clock clock;
 
     public FinishJob(JobStore jobs, LeaseAccess leases, AgentRecords agents, Requeue requeue, ReportProgress progress,
-                     ReadySignal signal, DispatchSettings settings, Telemetry telemetry, Clock clock) {
+                     ReadySignal signal, DispatchSettings settings, Telemetry telemetry, Clock clock, SlotRelease slots) {
+        this.slots = slots;
         this.telemetry = telemetry;
         this.jobs = jobs;
         this.leases = leases;
@@ -89,8 +91,6 @@ public final class FinishJob {
     }
 
     private void releaseSlot(Job job, String leaseId) {
-        agents.findRecent(job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
-            signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
-        });
+        slots.free(job, leaseId);
     }
 }

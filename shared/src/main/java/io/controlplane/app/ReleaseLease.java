@@ -23,11 +23,13 @@ public final class ReleaseLease {
     private final Requeue requeue;
     private final ReportProgress progress;
     private final ReadySignal signal;
+    private final SlotRelease slots;
     private final io.controlplane.config.DispatchSettings settings;
     private final Clock clock;
 
     public ReleaseLease(JobStore jobs, LeaseAccess leases, AgentRecords agents, Requeue requeue, ReportProgress progress,
-                        ReadySignal signal, io.controlplane.config.DispatchSettings settings, Clock clock) {
+                        ReadySignal signal, io.controlplane.config.DispatchSettings settings, Clock clock, SlotRelease slots) {
+        this.slots = slots;
         this.settings = settings;
         this.jobs = jobs;
         this.leases = leases;
@@ -48,9 +50,7 @@ public final class ReleaseLease {
         Job job = released.checked();
         Job stored = released.result();
         progress.discard(job.tenantId(), job.id());
-        agents.findRecent(job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
-            signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
-        });
+        slots.free(job, leaseId);
         LOG.info("event=released jobId={} tenant={} region={} agentId={} epoch={} reason={} state={}", job.id(),
                 job.tenantId(), job.spec().region(), job.agentId(), job.epoch(), reason, stored.state());
         return stored;

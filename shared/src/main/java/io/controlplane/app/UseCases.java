@@ -90,6 +90,7 @@ public record UseCases(
         LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, telemetry, clock);
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
+        SlotRelease slots = new SlotRelease(agents, stores.leases(), signal, settings);
         Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background,
                 leases);
         Dispatcher dispatcher = new Dispatcher(agents, stores.jobs(), stores.ready(), claims,
@@ -110,12 +111,12 @@ public record UseCases(
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
                 new FindMappings(stores.mappings(), leases, queries),
-                new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, telemetry, clock),
+                new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, telemetry, clock, slots),
                 new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings, telemetry, clock,
                         stores.leases()),
                 new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), telemetry, clock),
                 new SaveCheckpoint(stores.jobs(), leases, clock),
-                new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock),
+                new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock, slots),
                 new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock),
                 preemption,
                 signal,

@@ -27,6 +27,7 @@ public final class DispatchFixture implements AutoCloseable {
     public final io.controlplane.ports.ReadyQueue ready;
     public final io.controlplane.ports.TenantStore tenants;
     public final io.controlplane.ports.MappingStore mappings;
+    public final io.controlplane.ports.LeaseExpiries leases;
     public final ApiFixture.RecordingIntake intake = new ApiFixture.RecordingIntake();
     public final DispatchSettings settings;
     public final UseCases app;
@@ -93,6 +94,7 @@ public final class DispatchFixture implements AutoCloseable {
         ready = stores.ready();
         tenants = stores.tenants();
         mappings = stores.mappings();
+        leases = stores.leases();
         settings = DispatchSettings.from(settingValues);
         app = UseCases.wire(stores, intake, Set.of("westeurope", "northeurope"), settings,
                 io.controlplane.config.TenancySettings.from(settingValues), clock, background,

@@ -94,6 +94,21 @@ abstract class LeaseLifecycleTest {
     }
 
     @Test
+    void aLeaseThatEndsTakesItsExpiryEntryWithItSoTheReconcilePassNeverMeetsIt() {
+        Job first = f.submit("contoso", aJobSpec().build());
+        Job second = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 2, "azure-devops");
+        LeaseGrant completed = leasedTo("agent-1", first);
+        LeaseGrant released = leasedTo("agent-1", second);
+        assertThat(f.leases.due("westeurope", f.clock.instant().plusSeconds(3600), 10)).hasSize(2);
+
+        f.app.finishJob().complete(agent1, completed.leaseId());
+        f.app.releaseLease().release(agent1, released.leaseId(), "shutdown");
+
+        assertThat(f.leases.due("westeurope", f.clock.instant().plusSeconds(3600), 10)).isEmpty();
+    }
+
+    @Test
     void aRetryableFailureComesBackAfterBackOffUntilRetriesRunOut() {
         Job job = f.submit("contoso", aJobSpec().withPolicy(new JobPolicy(1, true)).build());
         f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
