@@ -149,8 +149,10 @@ public final class LeaseWork {
             Instant now = clock.instant();
             try {
                 if (asking.lastHeartbeatAt() == null
-                        || !asking.lastHeartbeatAt().plus(settings.heartbeatWriteAfter()).isAfter(now)) {
-                    // Asking for work proves the agent is alive; refresh as rarely as a heartbeat does.
+                        || !asking.lastHeartbeatAt().plus(settings.heartbeatWriteAfter()).plus(settings.heartbeatInterval())
+                        .isAfter(now)) {
+                    // Asking for work proves the agent is alive: for an agent that does not heartbeat,
+                    // refreshed a beat later than a heartbeat would, so a heartbeating agent's polls never write.
                     asking = agents.modify(asking, a -> a.withHeartbeat(now));
                 }
                 dispatcher.waiting(asking, this);
