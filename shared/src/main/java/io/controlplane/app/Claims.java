@@ -52,12 +52,7 @@ final class Claims {
      * threads may all be claiming and waiting for it): a thread while one is free, else the
      * claiming thread itself, so it can never wait for a thread.
      */
-    private static final java.util.concurrent.ThreadPoolExecutor BESIDE = new java.util.concurrent.ThreadPoolExecutor(0, 16,
-            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "claim-beside");
-                t.setDaemon(true);
-                return t;
-            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+    private static final java.util.concurrent.Executor BESIDE = SideBySide.executor("claim-beside", 16);
 
     private final AgentRecords agents;
     private final JobStore jobs;

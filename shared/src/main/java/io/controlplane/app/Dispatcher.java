@@ -499,12 +499,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
      * Where the claims of different agents run side by side: a thread while one is free, else the
      * dispatching thread itself (so a run never waits for a thread).
      */
-    private static final java.util.concurrent.ThreadPoolExecutor CLAIMING = new java.util.concurrent.ThreadPoolExecutor(0, 16,
-            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "dispatch-claims");
-                t.setDaemon(true);
-                return t;
-            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+    private static final java.util.concurrent.Executor CLAIMING = SideBySide.executor("dispatch-claims", 16);
 
     /** Reads the region's whole ready set (once, when the region is first needed here). */
     private void load(View view, Instant now) {
