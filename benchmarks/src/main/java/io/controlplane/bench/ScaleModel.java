@@ -100,7 +100,7 @@ public final class ScaleModel {
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     /** When the host's delayed preemption checks are due (ControlPlane's timer), in order. */
     private final java.util.concurrent.PriorityBlockingQueue<Instant> preemptionChecks = new java.util.concurrent.PriorityBlockingQueue<>();
-    /** The host's own pacing of those checks (one pending per region, a second apart). */
+    /** The host's own pacing of those checks (one pending per region, 50 ms apart). */
     private final io.controlplane.app.PreemptionChecks checks = new io.controlplane.app.PreemptionChecks();
     private final List<SimAgent> agents = new ArrayList<>();
     private final Map<String, Long> events = new java.util.TreeMap<>();

@@ -129,6 +129,12 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         final String region;
         final TreeMap<String, ReadyEntry> ready = new TreeMap<>();
         final Map<String, String> keyByJob = new HashMap<>();
+        /**
+         * Entries this view's claims took or found gone, by key, with when: their rows may still be in
+         * the table for a while (the delete runs off the claim's path), so a look at the table must
+         * not bring them back. Forgotten after the stale-entry grace.
+         */
+        final Map<String, Instant> taken = new HashMap<>();
         /** Jobs as stored when they became ready here, by entry key: hints, dropped when used or stale. */
         final Map<String, Job> known = new HashMap<>();
         final LinkedHashMap<String, Waiter> waiting = new LinkedHashMap<>();
@@ -228,6 +234,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         }
         View view = view(stored.region());
         view.events.add(v -> {
+            v.taken.remove(stored.key()); // back in the queue (same key): no longer taken
             v.put(stored);
             if (queued != null && v.known.size() < MAX_KNOWN_JOBS) {
                 v.known.put(stored.key(), queued);
@@ -394,7 +401,9 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     /** Matches and claims; true when it stopped at its claim budget with more to do. */
     private boolean dispatch(View view, Instant now, List<String> woken) {
         int claimed = 0;
-        for (int round = 0; round < 4 && !view.waiting.isEmpty(); round++) {
+        // Round after round while claims change what the view holds (a job gone, an agent changed),
+        // within the run's claim budget.
+        while (!view.waiting.isEmpty()) {
             resolveHolds(view, now);
             if (view.ready.isEmpty()) {
                 return false;
@@ -428,12 +437,14 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 }
                 switch (claim.outcome()) {
                     case LEASED -> {
+                        view.taken.put(c.assignment().entry().key(), now);
                         view.drop(c.assignment().entry());
                         view.offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>())
                                 .add(new Offer(claim.grant().orElseThrow(), now));
                         woken.add(agentId);
                     }
                     case JOB_GONE -> {
+                        view.taken.put(c.assignment().entry().key(), now);
                         view.drop(c.assignment().entry());
                         changed = true;
                     }
@@ -571,7 +582,9 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 .filter(e -> e.insertedAt() == null || e.insertedAt().isBefore(now.minus(settings.pollInterval())))
                 .toList();
         gone.forEach(view::drop);
-        read.forEach(view::put);
+        Instant forgetBefore = now.minus(settings.staleEntryGrace());
+        view.taken.values().removeIf(at -> at.isBefore(forgetBefore));
+        read.stream().filter(e -> !view.taken.containsKey(e.key())).forEach(view::put);
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class PreemptionChecks {
 
     /** Intake-triggered checks of one region are at least this far apart. */
-    public static final Duration MIN_GAP = Duration.ofSeconds(1);
+    public static final Duration MIN_GAP = Duration.ofMillis(50);
 
     private final Map<String, Instant> pending = new HashMap<>();
     private final Map<String, Instant> last = new HashMap<>();
