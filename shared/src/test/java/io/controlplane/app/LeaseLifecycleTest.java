@@ -95,11 +95,11 @@ abstract class LeaseLifecycleTest {
 
     @Test
     void aLeaseThatEndsTakesItsExpiryEntryWithItSoTheReconcilePassNeverMeetsIt() {
-        Job first = f.submit("contoso", aJobSpec().build());
-        Job second = f.submit("contoso", aJobSpec().build());
+        f.submit("contoso", aJobSpec().build());
+        f.submit("contoso", aJobSpec().build());
         f.register("agent-1", "westeurope", "shared", 2, "azure-devops");
-        LeaseGrant completed = leasedTo("agent-1", first);
-        LeaseGrant released = leasedTo("agent-1", second);
+        LeaseGrant completed = f.lease("agent-1").orElseThrow();
+        LeaseGrant released = f.lease("agent-1").orElseThrow();
         assertThat(f.leases.due("westeurope", f.clock.instant().plusSeconds(3600), 10)).hasSize(2);
 
         f.app.finishJob().complete(agent1, completed.leaseId());
