@@ -135,6 +135,8 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
          * not bring them back. Forgotten after the stale-entry grace.
          */
         final Map<String, Instant> taken = new HashMap<>();
+        /** The epochs of the leases this view's claims gave, by tenant and job id (what an intake message names). */
+        final Map<String, Long> takenJobs = new HashMap<>();
         /** Jobs as stored when they became ready here, by entry key: hints, dropped when used or stale. */
         final Map<String, Job> known = new HashMap<>();
         final LinkedHashMap<String, Waiter> waiting = new LinkedHashMap<>();
@@ -173,6 +175,33 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
 
         boolean holds(String tenantId, String jobId) {
             return keyByJob.containsKey(tenantId + "|" + jobId);
+        }
+
+        void take(ReadyEntry entry, Instant now, long leaseEpoch) {
+            taken.put(entry.key(), now);
+            if (leaseEpoch > 0) {
+                takenJobs.put(entry.tenantId() + "|" + entry.jobId(), leaseEpoch);
+            }
+        }
+
+        /** Whether the message announces the job as it was before a lease this view gave (nothing new). */
+        boolean announcesTaken(IntakeMessage message) {
+            Long leaseEpoch = takenJobs.get(message.tenantId() + "|" + message.jobId());
+            return leaseEpoch != null && message.epoch() < leaseEpoch;
+        }
+
+        void untake(ReadyEntry entry) {
+            taken.remove(entry.key());
+            takenJobs.remove(entry.tenantId() + "|" + entry.jobId());
+        }
+
+        void forgetTakenBefore(Instant cutoff) {
+            taken.values().removeIf(at -> at.isBefore(cutoff));
+            if (taken.isEmpty()) {
+                takenJobs.clear();
+            } else if (takenJobs.size() > 2 * MAX_KNOWN_JOBS) {
+                takenJobs.clear(); // a hint only: at worst an intake message costs its reads again
+            }
         }
     }
 
@@ -234,7 +263,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         }
         View view = view(stored.region());
         view.events.add(v -> {
-            v.taken.remove(stored.key()); // back in the queue (same key): no longer taken
+            v.untake(stored); // back in the queue (same key): no longer taken
             v.put(stored);
             if (queued != null && v.known.size() < MAX_KNOWN_JOBS) {
                 v.known.put(stored.key(), queued);
@@ -279,8 +308,8 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
             return; // read whole when first needed
         }
         view.events.add(v -> {
-            if (v.holds(message.tenantId(), message.jobId())) {
-                return;
+            if (v.holds(message.tenantId(), message.jobId()) || v.announcesTaken(message)) {
+                return; // known here already, or just leased here (this instance's own message, echoed or delivered back)
             }
             jobs.find(message.tenantId(), message.jobId()).filter(j -> j.state() == JobState.Queued)
                     .flatMap(j -> ready.find(v.region, ReadyEntry.of(j, null, clock.instant()).key()))
@@ -437,14 +466,14 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 }
                 switch (claim.outcome()) {
                     case LEASED -> {
-                        view.taken.put(c.assignment().entry().key(), now);
+                        view.take(c.assignment().entry(), now, claim.grant().orElseThrow().epoch());
                         view.drop(c.assignment().entry());
                         view.offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>())
                                 .add(new Offer(claim.grant().orElseThrow(), now));
                         woken.add(agentId);
                     }
                     case JOB_GONE -> {
-                        view.taken.put(c.assignment().entry().key(), now);
+                        view.take(c.assignment().entry(), now, 0);
                         view.drop(c.assignment().entry());
                         changed = true;
                     }
@@ -582,8 +611,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 .filter(e -> e.insertedAt() == null || e.insertedAt().isBefore(now.minus(settings.pollInterval())))
                 .toList();
         gone.forEach(view::drop);
-        Instant forgetBefore = now.minus(settings.staleEntryGrace());
-        view.taken.values().removeIf(at -> at.isBefore(forgetBefore));
+        view.forgetTakenBefore(now.minus(settings.staleEntryGrace()));
         read.stream().filter(e -> !view.taken.containsKey(e.key())).forEach(view::put);
     }
 
