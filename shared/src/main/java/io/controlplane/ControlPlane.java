@@ -48,6 +48,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private final java.util.concurrent.atomic.AtomicBoolean stopping;
 
+    private LocalEcho echo;
+
     private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake,
                          java.util.concurrent.ExecutorService background, io.controlplane.ports.AgentChannel channel,
                          TelemetrySetup.Installed telemetry, java.util.concurrent.atomic.AtomicBoolean stopping) {
@@ -137,6 +139,7 @@ public final class ControlPlane implements AutoCloseable {
                         new io.controlplane.validation.EndpointHosts(settings.allowedPrivateHosts())),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
         ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry, stopping);
+        controlPlane.echo = echo;
         echo.target = controlPlane;
         return controlPlane;
     }
@@ -150,6 +153,17 @@ public final class ControlPlane implements AutoCloseable {
             this.queue = queue;
         }
 
+        /**
+         * The queue's round trips on threads of their own: a queue that is slow or retrying must not
+         * hold the threads that run the dispatcher's runs and the claims' clean-up.
+         */
+        private final java.util.concurrent.ThreadPoolExecutor sending = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "intake-publish");
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+
         @Override
         public void publish(io.controlplane.ports.IntakeMessage message) {
             // Here first (it only schedules work), then the queue's round trip for the others.
@@ -159,7 +173,25 @@ public final class ControlPlane implements AutoCloseable {
                     local.onIntake(message);
                 }
             } finally {
-                queue.publish(message);
+                sending.execute(() -> {
+                    try {
+                        queue.publish(message);
+                    } catch (RuntimeException e) {
+                        // The ready entry is stored: the other instances' looks at the ready set still find the job.
+                        org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn(
+                                "event=intake_publish_failed jobId={} tenant={} region={} error={}", message.jobId(),
+                                message.tenantId(), message.region(), e.toString());
+                    }
+                });
+            }
+        }
+
+        void drain() {
+            sending.shutdown();
+            try {
+                sending.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -283,6 +315,9 @@ public final class ControlPlane implements AutoCloseable {
         timers.shutdownNow();
         app.close();
         background.shutdown();
+        if (echo != null) {
+            echo.drain(); // what was published is sent before the queue closes
+        }
         intake.close();
         try {
             channel.close();
