@@ -40,7 +40,7 @@ public final class AgentRecords {
     static final int MAX_REMEMBERED_REGIONS = 10_000;
 
     /** A thread-safe map of at most {@code max} entries that drops the least recently used first. */
-    private static <V> java.util.Map<String, V> leastRecentlyUsed(int max) {
+    static <V> java.util.Map<String, V> leastRecentlyUsed(int max) {
         return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(java.util.Map.Entry<String, V> eldest) {
@@ -134,11 +134,7 @@ public final class AgentRecords {
      * (no storage request); read otherwise.
      */
     public Agent ownRecent(Caller caller, String agentId, java.time.Duration maxAge) {
-        Known known = recent.get(agentId);
-        if (known != null && System.nanoTime() - known.at() < maxAge.toNanos()) {
-            return owned(caller, known.agent());
-        }
-        return own(caller, agentId);
+        return owned(caller, findRecent(agentId, maxAge).orElseThrow(() -> new AgentNotFoundException(agentId)));
     }
 
     /** The agent, from this instance's copy if younger than {@code maxAge}, else read. */

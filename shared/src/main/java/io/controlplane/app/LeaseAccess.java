@@ -25,13 +25,7 @@ public final class LeaseAccess {
      * instance or a heartbeat changed the row) makes that write fail, and the retry reads afresh.
      * Bounded, least recently used dropped first.
      */
-    private final java.util.Map<String, Job> recent = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Job> eldest) {
-                    return size() > MAX_REMEMBERED_JOBS;
-                }
-            });
+    private final java.util.Map<String, Job> recent = AgentRecords.leastRecentlyUsed(MAX_REMEMBERED_JOBS);
     static final int MAX_REMEMBERED_JOBS = 10_000;
 
     public LeaseAccess(JobStore jobs, AgentRecords agents, Telemetry telemetry, Clock clock) {
