@@ -5,6 +5,9 @@ import io.controlplane.adapters.servicebus.ServiceBusQueues;
 import io.controlplane.adapters.storagequeue.StorageQueues;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.AgentInbox;
+import io.controlplane.ports.DispatchBus;
+import io.controlplane.ports.RegionLeadership;
 import io.controlplane.ports.IntakeQueue;
 import java.time.Clock;
 
@@ -56,5 +59,31 @@ public final class Messaging {
                     .clock(clock)
                     .buildAgentChannel();
         };
+    }
+    /**
+     * The dispatch bus (events for a region's dispatcher): Storage Queues {@code dispatch-<region>},
+     * or the Service Bus session queue {@code dispatch} (SessionId = region). The caller closes it.
+     */
+    public static DispatchBus dispatchBus(ControlPlaneSettings settings, ObjectMapper json) {
+        return switch (settings.messaging()) {
+            case StorageQueues -> DispatchBus.none(); // storage-queue dispatch bus: to be built
+            case ServiceBus -> DispatchBus.none(); // service-bus dispatch bus: to be built
+        };
+    }
+
+    /**
+     * Where offers reach this instance's waiting polls: Storage Queues {@code offers-<instanceId>},
+     * or the Service Bus session queue {@code agent-inbox} (SessionId = agent id). The caller closes it.
+     */
+    public static AgentInbox agentInbox(ControlPlaneSettings settings, ObjectMapper json, String instanceId) {
+        return switch (settings.messaging()) {
+            case StorageQueues -> AgentInbox.none(); // storage-queue inbox: to be built
+            case ServiceBus -> AgentInbox.none(); // service-bus inbox: to be built
+        };
+    }
+
+    /** Who leads each region's dispatch among the instances sharing the storage account (a blob lease per region). */
+    public static RegionLeadership leadership(ControlPlaneSettings settings, String instanceId) {
+        return RegionLeadership.solo(); // blob lease: to be built
     }
 }
