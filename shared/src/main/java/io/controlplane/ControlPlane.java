@@ -106,6 +106,23 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies,
                                       TelemetrySetup.Installed telemetry) {
+        return create(settings, dispatch, tenancy, clock, storagePolicies, telemetry, null);
+    }
+
+    /**
+     * From setting values, with how the instances reach each region's dispatcher given (tests: the
+     * fake bus and election several instances of one test share).
+     */
+    public static ControlPlane create(Map<String, String> values, io.controlplane.app.Dispatching dispatching) {
+        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
+        return create(settings, DispatchSettings.from(values), TenancySettings.from(values, settings), TableStorage.ticking(Clock.systemUTC()),
+                java.util.List.of(), new TelemetrySetup.Installed(io.opentelemetry.api.OpenTelemetry.noop(),
+                        TelemetrySettings.Exporter.NONE), java.util.Objects.requireNonNull(dispatching));
+    }
+
+    private static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
+                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies,
+                                       TelemetrySetup.Installed telemetry, io.controlplane.app.Dispatching given) {
         tenancy.requireSafeFor(settings);
         Telemetry reporting = Telemetry.of(telemetry.openTelemetry(), clock);
         ObjectMapper json = Json.mapper();
@@ -116,6 +133,7 @@ public final class ControlPlane implements AutoCloseable {
         // preemption check); the queue carries it to the other instances.
         LocalEcho echo = new LocalEcho(intake);
         io.controlplane.ports.AgentChannel channel = io.controlplane.adapters.Messaging.agentChannel(settings, json, clock);
+        io.controlplane.app.Dispatching dispatching = given != null ? given : dispatching(settings, dispatch, json);
         java.util.concurrent.ThreadPoolExecutor background = new java.util.concurrent.ThreadPoolExecutor(2, 4, 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "controlplane-background");
@@ -124,7 +142,7 @@ public final class ControlPlane implements AutoCloseable {
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
                 storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), echo, settings.regions(), dispatch, tenancy, clock, background, channel,
-                reporting);
+                reporting, dispatching);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         // Not ready from the moment a stop begins, so a load balancer sends nothing new meanwhile.
@@ -140,8 +158,48 @@ public final class ControlPlane implements AutoCloseable {
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
         ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry, stopping);
         controlPlane.echo = echo;
+        controlPlane.dispatching = dispatching;
         echo.target = controlPlane;
+        app.dispatcher().onHandled(controlPlane::handledHere);
+        dispatching.leadership().start();
         return controlPlane;
+    }
+
+    /** A name for this instance among those sharing the storage account (its offers queue, its blob leases). */
+    private static final String INSTANCE_ID = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    private io.controlplane.app.Dispatching dispatching;
+
+    /** Who decides each region's assignments, per {@code DISPATCH_LEADERSHIP}, and how events and offers cross instances. */
+    private static io.controlplane.app.Dispatching dispatching(ControlPlaneSettings settings, DispatchSettings dispatch,
+                                                               ObjectMapper json) {
+        String instanceId = INSTANCE_ID + Integer.toHexString(INSTANCES.incrementAndGet());
+        return switch (dispatch.leadership()) {
+            case SOLO -> io.controlplane.app.Dispatching.solo();
+            case EVENTS -> new io.controlplane.app.Dispatching(io.controlplane.ports.RegionLeadership.byEvents(),
+                    io.controlplane.adapters.Messaging.dispatchBus(settings, json),
+                    io.controlplane.adapters.Messaging.agentInbox(settings, json, instanceId));
+            case LEASE -> new io.controlplane.app.Dispatching(io.controlplane.adapters.Messaging.leadership(settings, instanceId),
+                    io.controlplane.adapters.Messaging.dispatchBus(settings, json),
+                    io.controlplane.adapters.Messaging.agentInbox(settings, json, instanceId));
+        };
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** An event this instance's dispatcher handled as the region's: a Platinum or Premium job gets its preemption check. */
+    private void handledHere(io.controlplane.ports.DispatchEvent event) {
+        if (event instanceof io.controlplane.ports.DispatchEvent.Ready ready && ready.tier() != io.controlplane.domain.Tier.Standard) {
+            schedulePreemptionCheck(ready.region(), app.dispatchSettings().preemptAfter().toMillis() + 10);
+        }
+    }
+
+    /**
+     * An event for a region's dispatcher, delivered to this instance by the host (Functions: the
+     * session-triggered dispatch function, one region's events at a time).
+     */
+    public void onDispatch(io.controlplane.ports.DispatchEvent event) {
+        app.dispatcher().handle(event);
     }
 
     /** Publishes to the real queue, then hands the message to this instance too. */
@@ -201,6 +259,15 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn("event=close_failed part={} error={}",
+                    part.getClass().getSimpleName(), e.toString());
+        }
+    }
+
     static TokenValidator tokenValidator(ControlPlaneSettings settings) {
         if (settings.usesDevIssuer()) {
             return DevIssuer.loadOrCreate(Path.of(settings.devIssuerKeyFile()), settings.authIssuer(), settings.authAudience())
@@ -243,8 +310,8 @@ public final class ControlPlane implements AutoCloseable {
         if (!settings.regions().contains(message.region())) {
             return;
         }
-        app.dispatcher().intake(message);
-        if (message.tier() != io.controlplane.domain.Tier.Standard) {
+        boolean decidedHere = app.dispatcher().intake(message);
+        if (decidedHere && message.tier() != io.controlplane.domain.Tier.Standard) {
             // If no agent takes it within the preemption delay, make room for it now rather than at
             // the next reconcile pass. The dispatcher has placed it by then if any waiting agent may
             // take it (its run follows the job's entry at once); the check also skips a job that
@@ -283,6 +350,11 @@ public final class ControlPlane implements AutoCloseable {
 
     /** One reconcile pass over every served region, then the retention purge when one is due. */
     public java.util.List<io.controlplane.app.Reconcile.Report> reconcile() {
+        if (dispatching.leadership().eventsLead()) {
+            // The dispatchers' timer: each region's looks again (back-offs that ended, events lost).
+            java.time.Instant now = java.time.Instant.now();
+            settings.regions().forEach(r -> dispatching.bus().send(new io.controlplane.ports.DispatchEvent.Tick(r, now)));
+        }
         java.util.List<io.controlplane.app.Reconcile.Report> reports = app.reconcile().run();
         try {
             app.retention().purgeIfDue();
@@ -312,6 +384,8 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        // First: another instance takes this one's regions at once, not when the leases lapse.
+        closeQuietly(dispatching.leadership());
         timers.shutdownNow();
         app.close();
         background.shutdown();
@@ -319,6 +393,8 @@ public final class ControlPlane implements AutoCloseable {
             echo.drain(); // what was published is sent before the queue closes
         }
         intake.close();
+        closeQuietly(dispatching.bus());
+        closeQuietly(dispatching.inbox());
         try {
             channel.close();
         } catch (Exception e) {

@@ -146,6 +146,18 @@ public final class AgentRecords {
         return find(agentId);
     }
 
+    /**
+     * The agent as of version {@code etag} or later: this instance's copy when it is that version
+     * (no storage request), else read from its region (an event from another instance named it).
+     */
+    public Optional<Agent> atLeast(String region, String agentId, String etag) {
+        Known known = recent.get(agentId);
+        if (known != null && etag != null && etag.equals(known.agent().etag()) && region.equals(known.agent().region())) {
+            return Optional.of(known.agent());
+        }
+        return agents.find(region, agentId).map(this::remember);
+    }
+
     private Agent owned(Caller caller, Agent agent) {
         String agentId = agent.id();
         if (!agent.isOwnedBy(caller.tenantId(), caller.subject())) {

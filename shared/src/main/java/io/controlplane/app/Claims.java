@@ -153,11 +153,34 @@ final class Claims {
         LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
         telemetry.metrics().jobLeased(stored, Duration.between(queuedSince(job, entry), now));
-        List<io.controlplane.domain.Checkpoint> checkpoints = job.attempt() > 0 || job.lastCheckpointAt() != null
-                ? jobs.checkpoints(job.tenantId(), job.id()) : List.of();
-        boolean resumed = job.attempt() > 0 || job.progress().percent() > 0 || !checkpoints.isEmpty();
-        return new Claim(Outcome.LEASED, Optional.of(new LeaseGrant(stored, leaseId, epoch, expiresAt, resumed, checkpoints)),
-                reserved);
+        return new Claim(Outcome.LEASED, Optional.of(grant(stored, job.attempt(), leaseId, epoch, expiresAt)), reserved);
+    }
+
+    /**
+     * What the agent is given: the job as leased, with where it got to when it ran before
+     * ({@code priorAttempts}: its attempts before this lease).
+     */
+    private LeaseGrant grant(Job leased, int priorAttempts, String leaseId, long epoch, Instant expiresAt) {
+        List<io.controlplane.domain.Checkpoint> checkpoints = priorAttempts > 0 || leased.lastCheckpointAt() != null
+                ? jobs.checkpoints(leased.tenantId(), leased.id()) : List.of();
+        boolean resumed = priorAttempts > 0 || leased.progress().percent() > 0 || !checkpoints.isEmpty();
+        return new LeaseGrant(leased, leaseId, epoch, expiresAt, resumed, checkpoints);
+    }
+
+    /**
+     * The lease a dispatcher on another instance claimed for an agent whose poll waits here: the job
+     * is read, and must hold that lease for that agent (else the offer is stale: empty).
+     */
+    Optional<LeaseGrant> delivered(io.controlplane.ports.OfferNote offer) {
+        Optional<Job> found = jobs.find(offer.tenantId(), offer.jobId());
+        if (found.isEmpty() || !found.get().holdsLease(offer.leaseId()) || !offer.agentId().equals(found.get().agentId())) {
+            LOG.info("event=offer_stale jobId={} tenant={} agentId={} epoch={}", offer.jobId(), offer.tenantId(), offer.agentId(),
+                    offer.epoch());
+            return Optional.empty();
+        }
+        Job leased = found.get();
+        leases.remember(leased);
+        return Optional.of(grant(leased, leased.attempt() - 1, offer.leaseId(), offer.epoch(), offer.expiresAt()));
     }
 
     /**

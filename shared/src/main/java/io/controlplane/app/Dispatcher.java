@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * (whoever receives it), and, as a backstop, through a look every poll interval while agents wait
  * here: the ready heads, and the next page of a sweep round the whole set ({@link #SWEEP_PAGE}).
  */
-public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
+public final class Dispatcher implements ReadySignal.Listener, io.controlplane.ports.RegionLeadership.Listener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -83,9 +83,19 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     private final Map<String, View> views = new ConcurrentHashMap<>();
     private final Set<String> regions;
     private final java.util.concurrent.ScheduledExecutorService ticks;
+    private final io.controlplane.ports.RegionLeadership leadership;
+    private final io.controlplane.ports.DispatchBus bus;
+    private final io.controlplane.ports.AgentInbox inbox;
+    /** The bus subscriptions of the regions this instance leads. */
+    private final Map<String, io.controlplane.ports.IntakeQueue.Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** Told of every event this instance's dispatcher handled as the region's (the host schedules preemption checks). */
+    private volatile Consumer<io.controlplane.ports.DispatchEvent> handled = e -> { };
 
     Dispatcher(AgentRecords agents, JobStore jobs, ReadyQueue ready, Claims claims, Matching matching, Pools pools,
-               DispatchSettings settings, Clock clock, Executor background, LongPolls polls) {
+               DispatchSettings settings, Clock clock, Executor background, LongPolls polls, Dispatching dispatching) {
+        this.leadership = dispatching.leadership();
+        this.bus = dispatching.bus();
+        this.inbox = dispatching.inbox();
         this.agents = agents;
         this.jobs = jobs;
         this.ready = ready;
@@ -104,6 +114,8 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         });
         regions.forEach(r -> fleets.put(r, new ConcurrentHashMap<>()));
         agents.addListener(this::seen);
+        leadership.watch(this);
+        inbox.deliverTo(this::offered);
         long period = settings.pollInterval().toMillis();
         ticks.scheduleWithFixedDelay(this::tick, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -112,11 +124,39 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     private record Offer(LeaseGrant grant, Instant at) {
     }
 
-    /** An agent asking for work here: its record as last seen, its place in line, its polls. */
+    /** One poll of an agent waiting on this instance: until when, and its inbox listening (polls that ask elsewhere). */
+    private static final class Asking {
+        final Instant until;
+        io.controlplane.ports.IntakeQueue.Subscription listening;
+
+        Asking(Instant until, io.controlplane.ports.IntakeQueue.Subscription listening) {
+            this.until = until;
+            this.listening = listening;
+        }
+
+        void stopListening() {
+            if (listening != null) {
+                listening.close();
+                listening = null;
+            }
+        }
+    }
+
+    /**
+     * An agent asking for work: its record as last seen, its place in line, its polls here, and
+     * (on the leader) where offers go when its poll waits on another instance.
+     */
     private static final class Waiter {
         Agent agent;
         final long since;
-        final Set<Object> polls = new java.util.HashSet<>();
+        final Map<Object, Asking> polls = new HashMap<>();
+        /** Another instance's poll: the address its offers go to, and until when it waits. */
+        String replyTo;
+        Instant remoteUntil;
+
+        boolean remote(Instant now) {
+            return replyTo != null && remoteUntil != null && remoteUntil.isAfter(now);
+        }
 
         Waiter(Agent agent, long since) {
             this.agent = agent;
@@ -143,6 +183,8 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         final Map<String, ConcurrentLinkedDeque<Offer>> offers = new ConcurrentHashMap<>();
         final Queue<Consumer<View>> events = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
+        /** The next scheduled run decides (it follows an event the bus delivered here). */
+        volatile boolean mandated;
         volatile boolean loaded;
         /** When the heads were last read ({@link System#nanoTime}: pacing, not domain time). */
         long headsReadAt;
@@ -256,10 +298,15 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
 
     // ---- events -------------------------------------------------------------------------------
 
+    /** Whether this instance's dispatcher decides for the region now (it leads it). */
+    public boolean dispatches(String region) {
+        return leadership.leads(region);
+    }
+
     @Override
     public void ready(ReadyEntry stored, Job queued) {
-        if (!regions.contains(stored.region())) {
-            return;
+        if (!regions.contains(stored.region()) || !dispatches(stored.region())) {
+            return; // elsewhere: the job's intake message reaches the region's dispatcher ({@link #intake})
         }
         View view = view(stored.region());
         view.events.add(v -> {
@@ -269,11 +316,16 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 v.known.put(stored.key(), queued);
             }
         });
-        schedule(view);
+        schedule(view, false);
     }
 
     @Override
     public void agent(Agent stored) {
+        if (regions.contains(stored.region()) && !dispatches(stored.region())) {
+            // A slot freed here: the region's dispatcher may have the agent waiting.
+            bus.send(new io.controlplane.ports.DispatchEvent.AgentChanged(stored.region(), stored.id(), stored.etag()));
+            return;
+        }
         View view = views.get(stored.region());
         if (view == null) {
             return;
@@ -284,7 +336,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 w.agent = stored;
             }
         });
-        schedule(view);
+        schedule(view, false);
     }
 
     @Override
@@ -294,7 +346,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
             return;
         }
         view.events.add(v -> v.refreshNow = true);
-        schedule(view);
+        schedule(view, false);
     }
 
     /**
@@ -302,7 +354,20 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
      * job this view does not hold is looked up (its row, then its entry), so work queued elsewhere
      * is seen at once, even deep behind jobs nobody here may take.
      */
-    public void intake(IntakeMessage message) {
+    public boolean intake(IntakeMessage message) {
+        if (!regions.contains(message.region())) {
+            return false;
+        }
+        if (!dispatches(message.region())) {
+            bus.send(io.controlplane.ports.DispatchEvent.Ready.of(message)); // to the region's dispatcher
+            return false;
+        }
+        learn(message);
+        return true;
+    }
+
+    /** The region's dispatcher hears of a job queued (here or elsewhere). */
+    private void learn(IntakeMessage message) {
         View view = views.get(message.region());
         if (view == null || !view.loaded) {
             return; // read whole when first needed
@@ -315,7 +380,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                     .flatMap(j -> ready.find(v.region, ReadyEntry.of(j, null, clock.instant()).key()))
                     .ifPresent(v::put);
         });
-        schedule(view);
+        schedule(view, leadership.eventsLead());
     }
 
     /**
@@ -323,8 +388,11 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
      * waiting line and one dispatch run is made now, on the caller's thread, so an offer it can take
      * is ready when this returns ({@link #takeOffer}).
      */
-    public void waiting(Agent agent, Object poll) {
+    public void waiting(Agent agent, Object poll, Instant until) {
         View view = view(agent.region());
+        boolean here = dispatches(agent.region());
+        // A poll whose region is decided elsewhere listens for its offers (Service Bus: the agent's session).
+        Asking asking = new Asking(until, here ? null : inbox.listen(agent.id()));
         view.events.add(v -> {
             Waiter w = v.waiting.get(agent.id());
             if (w == null) {
@@ -333,9 +401,17 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
             } else {
                 w.agent = agent;
             }
-            w.polls.add(poll);
+            w.polls.put(poll, asking);
         });
-        run(view);
+        if (here) {
+            run(view, false);
+            return;
+        }
+        synchronized (view) {
+            drain(view);
+        }
+        bus.send(new io.controlplane.ports.DispatchEvent.Asks(agent.region(), agent.id(), agent.etag(),
+                inbox.replyTo(agent.id()), until));
     }
 
     /** The poll stopped asking (answered, timed out, gone). */
@@ -346,11 +422,15 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
         }
         view.events.add(v -> {
             Waiter w = v.waiting.get(agentId);
-            if (w != null && w.polls.remove(poll) && w.polls.isEmpty()) {
-                v.waiting.remove(agentId);
+            Asking asking = w == null ? null : w.polls.remove(poll);
+            if (asking != null) {
+                asking.stopListening();
+                if (w.polls.isEmpty() && !w.remote(clock.instant())) {
+                    v.waiting.remove(agentId);
+                }
             }
         });
-        schedule(view);
+        schedule(view, false);
     }
 
     /** The oldest lease offered to the agent and not yet taken, if any (taking it removes it). */
@@ -369,38 +449,220 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     /** The timer: regions with waiting agents are looked at again (back-offs ending, work queued elsewhere). */
     void tick() {
         for (View view : views.values()) {
+            if (!dispatches(view.region)) {
+                continue;
+            }
             synchronized (view) {
                 if (view.waiting.isEmpty() && view.offers.values().stream().allMatch(java.util.Collection::isEmpty)) {
                     continue;
                 }
             }
-            schedule(view);
+            schedule(view, false);
         }
+    }
+
+    // ---- across instances ---------------------------------------------------------------------
+
+    /**
+     * An event for the region's dispatcher, from the bus: the standalone leader's subscription, or
+     * (Functions) the session-triggered function, which handles a region's events one at a time and
+     * so decides for the region while it handles one.
+     */
+    public void handle(io.controlplane.ports.DispatchEvent event) {
+        if (!regions.contains(event.region())) {
+            return;
+        }
+        boolean mandated = leadership.eventsLead();
+        if (!mandated && !dispatches(event.region())) {
+            // No longer the region's (a late delivery after a handover): on to whoever leads it now.
+            bus.send(event);
+            return;
+        }
+        View view = view(event.region());
+        if (event instanceof io.controlplane.ports.DispatchEvent.Asks asks) {
+            Optional<Agent> agent = agents.atLeast(asks.region(), asks.agentId(), asks.agentEtag());
+            if (agent.isEmpty()) {
+                return; // unregistered meanwhile
+            }
+            view.events.add(v -> {
+                Waiter w = v.waiting.get(asks.agentId());
+                if (w == null) {
+                    w = new Waiter(agent.get(), v.sequence++);
+                    v.waiting.put(asks.agentId(), w);
+                } else if (w.agent.etag() == null || !w.agent.etag().equals(agent.get().etag())) {
+                    w.agent = agent.get();
+                }
+                w.replyTo = asks.replyTo();
+                w.remoteUntil = asks.until();
+            });
+            run(view, mandated);
+        } else if (event instanceof io.controlplane.ports.DispatchEvent.Ready r) {
+            learn(r.message());
+            schedule(view, mandated);
+        } else if (event instanceof io.controlplane.ports.DispatchEvent.AgentChanged changed) {
+            boolean waits;
+            synchronized (view) {
+                drain(view);
+                Waiter w = view.waiting.get(changed.agentId());
+                waits = w != null && (w.agent.etag() == null || !w.agent.etag().equals(changed.agentEtag()));
+            }
+            if (waits) {
+                agents.atLeast(changed.region(), changed.agentId(), changed.agentEtag()).ifPresent(a -> view.events.add(v -> {
+                    Waiter w = v.waiting.get(a.id());
+                    if (w != null) {
+                        w.agent = a;
+                    }
+                }));
+            }
+            schedule(view, mandated);
+        } else {
+            schedule(view, mandated); // a tick
+        }
+        handled.accept(event);
+    }
+
+    /** Who hears of each event this instance's dispatcher handled as the region's (once, at start). */
+    public void onHandled(Consumer<io.controlplane.ports.DispatchEvent> hook) {
+        this.handled = java.util.Objects.requireNonNull(hook);
+    }
+
+    /** An offer from the region's dispatcher on another instance, for an agent whose poll waits here. */
+    private void offered(io.controlplane.ports.OfferNote note) {
+        if (!regions.contains(note.region())) {
+            return;
+        }
+        Optional<LeaseGrant> grant;
+        try {
+            grant = claims.delivered(note);
+        } catch (RuntimeException e) {
+            // Unread: the lease expires unused and its job is requeued.
+            LOG.warn("event=offer_unread region={} agentId={} jobId={} tenant={} error={}", note.region(), note.agentId(),
+                    note.jobId(), note.tenantId(), e.toString());
+            return;
+        }
+        grant.ifPresent(g -> {
+            view(note.region()).offers.computeIfAbsent(note.agentId(), k -> new ConcurrentLinkedDeque<>())
+                    .add(new Offer(g, clock.instant()));
+            polls.wake(note.region(), note.agentId());
+        });
+    }
+
+    @Override
+    public void gained(String region) {
+        if (!regions.contains(region)) {
+            return;
+        }
+        View view = view(region);
+        synchronized (view) {
+            drain(view);
+            forgetReady(view); // read afresh: another instance decided meanwhile
+            for (Waiter w : view.waiting.values()) {
+                w.polls.values().forEach(Asking::stopListening); // offers to them are made here now
+            }
+        }
+        subscriptions.computeIfAbsent(region, r -> bus.subscribe(r, this::handle));
+        LOG.info("event=dispatch_leader_gained region={}", region);
+        schedule(view, false);
+    }
+
+    @Override
+    public void lost(String region) {
+        io.controlplane.ports.IntakeQueue.Subscription subscription = subscriptions.remove(region);
+        if (subscription != null) {
+            subscription.close();
+        }
+        View view = views.get(region);
+        LOG.info("event=dispatch_leader_lost region={}", region);
+        if (view != null) {
+            synchronized (view) {
+                drain(view);
+                forgetReady(view);
+                view.waiting.values().removeIf(w -> {
+                    w.replyTo = null;
+                    w.remoteUntil = null;
+                    return w.polls.isEmpty();
+                });
+            }
+            askAgain(view);
+        }
+    }
+
+    @Override
+    public void holderChanged(String region) {
+        View view = views.get(region);
+        if (view != null && !dispatches(region)) {
+            askAgain(view);
+        }
+    }
+
+    private static void forgetReady(View view) {
+        view.ready.clear();
+        view.keyByJob.clear();
+        view.known.clear();
+        view.loaded = false;
+    }
+
+    /** The polls waiting here ask the region's (new) dispatcher, wherever it runs. */
+    private void askAgain(View view) {
+        List<io.controlplane.ports.DispatchEvent.Asks> asks = new ArrayList<>();
+        Instant now = clock.instant();
+        synchronized (view) {
+            for (Waiter w : view.waiting.values()) {
+                Instant until = null;
+                for (Asking a : w.polls.values()) {
+                    if (a.listening == null) {
+                        a.listening = inbox.listen(w.agent.id());
+                    }
+                    until = until == null || a.until.isAfter(until) ? a.until : until;
+                }
+                if (until != null && until.isAfter(now)) {
+                    asks.add(new io.controlplane.ports.DispatchEvent.Asks(view.region, w.agent.id(), w.agent.etag(),
+                            inbox.replyTo(w.agent.id()), until));
+                }
+            }
+        }
+        asks.forEach(bus::send);
     }
 
     // ---- runs ---------------------------------------------------------------------------------
 
-    private void schedule(View view) {
+    private void schedule(View view, boolean mandated) {
+        if (mandated) {
+            view.mandated = true;
+        }
         if (!view.scheduled.compareAndSet(false, true)) {
             return;
         }
         try {
             background.execute(() -> {
                 view.scheduled.set(false);
-                run(view);
+                boolean m = view.mandated;
+                view.mandated = false;
+                run(view, m);
             });
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             view.scheduled.set(false);
         }
     }
 
-    /** One dispatch run: the events so far applied, the view refreshed if due, then claims for what matches. */
-    private void run(View view) {
+    /**
+     * One dispatch run: the events so far applied, the view refreshed if due, then claims for what
+     * matches. Only where the region is decided ({@code mandated}: on the events the bus delivered to
+     * this instance, Functions); elsewhere the events are applied and nothing is decided.
+     */
+    private void run(View view, boolean mandated) {
         List<String> woken = new ArrayList<>();
+        List<Runnable> posts = new ArrayList<>();
         boolean more = false;
+        boolean deciding = mandated || dispatches(view.region);
         synchronized (view) {
             try {
                 Instant now = clock.instant();
+                if (!deciding) {
+                    drain(view);
+                    expireOffers(view, now);
+                    return;
+                }
                 if (!view.loaded) {
                     load(view, now);
                 }
@@ -409,14 +671,16 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                     refreshIfDue(view, now);
                 }
                 expireOffers(view, now);
-                more = dispatch(view, now, woken);
+                view.waiting.values().removeIf(w -> w.polls.isEmpty() && !w.remote(now));
+                more = dispatch(view, now, woken, posts);
             } catch (RuntimeException e) {
                 LOG.warn("event=dispatch_failed region={} error={}", view.region, e.toString());
             }
         }
         woken.forEach(agentId -> polls.wake(view.region, agentId));
+        posts.forEach(Runnable::run);
         if (more) {
-            schedule(view);
+            schedule(view, mandated);
         }
     }
 
@@ -428,7 +692,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     }
 
     /** Matches and claims; true when it stopped at its claim budget with more to do. */
-    private boolean dispatch(View view, Instant now, List<String> woken) {
+    private boolean dispatch(View view, Instant now, List<String> woken, List<Runnable> posts) {
         int claimed = 0;
         // Round after round while claims change what the view holds (a job gone, an agent changed),
         // within the run's claim budget.
@@ -466,11 +730,22 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
                 }
                 switch (claim.outcome()) {
                     case LEASED -> {
-                        view.take(c.assignment().entry(), now, claim.grant().orElseThrow().epoch());
+                        LeaseGrant grant = claim.grant().orElseThrow();
+                        view.take(c.assignment().entry(), now, grant.epoch());
                         view.drop(c.assignment().entry());
-                        view.offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>())
-                                .add(new Offer(claim.grant().orElseThrow(), now));
-                        woken.add(agentId);
+                        Waiter w = view.waiting.get(agentId);
+                        if (w != null && w.polls.isEmpty() && w.remote(now)) {
+                            // Its poll waits on another instance: the offer goes there; the poll it
+                            // answers asks again for more.
+                            String replyTo = w.replyTo;
+                            io.controlplane.ports.OfferNote note = new io.controlplane.ports.OfferNote(view.region, agentId,
+                                    grant.job().tenantId(), grant.job().id(), grant.leaseId(), grant.epoch(), grant.expiresAt());
+                            posts.add(() -> inbox.post(replyTo, note));
+                            view.waiting.remove(agentId);
+                        } else {
+                            view.offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>()).add(new Offer(grant, now));
+                            woken.add(agentId);
+                        }
                     }
                     case JOB_GONE -> {
                         view.take(c.assignment().entry(), now, 0);
@@ -650,5 +925,7 @@ public final class Dispatcher implements ReadySignal.Listener, AutoCloseable {
     @Override
     public void close() {
         ticks.shutdownNow();
+        subscriptions.values().forEach(io.controlplane.ports.IntakeQueue.Subscription::close);
+        subscriptions.clear();
     }
 }

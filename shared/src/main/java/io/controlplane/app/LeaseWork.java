@@ -155,7 +155,7 @@ public final class LeaseWork {
                     // refreshed a beat later than a heartbeat would, so a heartbeating agent's polls never write.
                     asking = agents.modify(asking, a -> a.withHeartbeat(now));
                 }
-                dispatcher.waiting(asking, this);
+                dispatcher.waiting(asking, this, now.plusNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (RuntimeException | Error e) {
                 fail(e);
                 return;

@@ -80,6 +80,13 @@ public record UseCases(
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
                                 TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
                                 io.controlplane.ports.AgentChannel channel, Telemetry telemetry) {
+        return wire(stores, intake, regions, settings, tenancy, clock, background, channel, telemetry, Dispatching.solo());
+    }
+
+    /** @param dispatching who leads each region's dispatch, and how events and offers cross instances */
+    public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
+                                TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
+                                io.controlplane.ports.AgentChannel channel, Telemetry telemetry, Dispatching dispatching) {
         ReadySignal signal = new ReadySignal();
         // Parked long polls, woken by the dispatcher when it offers their agent a lease.
         LongPolls longPolls = new LongPolls(LONG_POLL_THREADS);
@@ -95,7 +102,7 @@ public record UseCases(
                 leases);
         Dispatcher dispatcher = new Dispatcher(agents, stores.jobs(), stores.ready(), claims,
                 new io.controlplane.scheduling.Matching(policy, settings.agentOfflineAfter()), pools, settings, clock, background,
-                longPolls);
+                longPolls, dispatching);
         signal.addListener(dispatcher);
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock,
                 dispatcher);

@@ -24,7 +24,23 @@ public record DispatchSettings(
         int headsPerTier,
         Duration preemptAfter,
         Duration stopGrace,
-        int preemptionLimit) {
+        int preemptionLimit,
+        Leadership leadership) {
+
+    /**
+     * Where a region's dispatcher runs ({@code DISPATCH_LEADERSHIP}): {@code lease}, the instance
+     * holding the region's blob lease (the standalone host, any number of instances: the default);
+     * {@code events}, wherever the Service Bus {@code dispatch} session's events are handled (the
+     * Functions app: its session-triggered function); {@code solo}, this instance, always (one
+     * instance only: tests and single-process benchmarks).
+     */
+    public enum Leadership {
+        LEASE, EVENTS, SOLO;
+
+        public String settingValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static final String LEASE_SECONDS = "LEASE_SECONDS";
     public static final String HEARTBEAT_SECONDS = "HEARTBEAT_SECONDS";
@@ -41,6 +57,7 @@ public record DispatchSettings(
     public static final String PREEMPT_AFTER_SECONDS = "PREEMPT_AFTER_SECONDS";
     public static final String STOP_GRACE_SECONDS = "STOP_GRACE_SECONDS";
     public static final String PREEMPTION_LIMIT = "PREEMPTION_LIMIT";
+    public static final String DISPATCH_LEADERSHIP = "DISPATCH_LEADERSHIP";
 
     public static DispatchSettings defaults() {
         return from(Map.of());
@@ -63,7 +80,8 @@ public record DispatchSettings(
                 (int) number(values, DISPATCH_HEADS_PER_TIER, 25, 1, 1000, problems),
                 seconds(values, PREEMPT_AFTER_SECONDS, 5, 0, 3600, problems),
                 seconds(values, STOP_GRACE_SECONDS, 120, 1, 86_400, problems),
-                (int) number(values, PREEMPTION_LIMIT, 3, 0, 1000, problems));
+                (int) number(values, PREEMPTION_LIMIT, 3, 0, 1000, problems),
+                leadership(values.get(DISPATCH_LEADERSHIP), problems));
         if (problems.isEmpty() && s.heartbeatInterval.compareTo(s.leaseDuration) >= 0) {
             problems.add(HEARTBEAT_SECONDS + " must be shorter than " + LEASE_SECONDS + " (heartbeats extend leases)");
         }
@@ -91,6 +109,26 @@ public record DispatchSettings(
      */
     public Duration agentRecordReuse() {
         return heartbeatWriteAfter().plus(heartbeatInterval.dividedBy(3)).plus(heartbeatInterval.dividedBy(3));
+    }
+
+    /** This, with the dispatcher run where {@code leadership} says. */
+    public DispatchSettings withLeadership(Leadership leadership) {
+        return new DispatchSettings(leaseDuration, heartbeatInterval, agentOfflineAfter, progressMinInterval, retryBackoffBase,
+                retryBackoffMax, agingStep, dedicatedPoolPreference, staleEntryGrace, pollInterval, reconcileInterval, headsPerTier,
+                preemptAfter, stopGrace, preemptionLimit, java.util.Objects.requireNonNull(leadership));
+    }
+
+    private static Leadership leadership(String value, List<String> problems) {
+        if (value == null || value.isBlank()) {
+            return Leadership.LEASE;
+        }
+        for (Leadership l : Leadership.values()) {
+            if (l.settingValue().equals(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+                return l;
+            }
+        }
+        problems.add(DISPATCH_LEADERSHIP + " must be lease, events or solo");
+        return Leadership.LEASE;
     }
 
     /** Back-off before retry number {@code failures} (1-based): base × 2^(failures−1), capped. */

@@ -12,6 +12,14 @@ public interface RegionLeadership extends AutoCloseable {
     /** Whether this instance leads the region's dispatch now. No I/O: the lease is kept in the background. */
     boolean leads(String region);
 
+    /**
+     * True when no instance leads by itself and a region's dispatcher runs on the events delivered
+     * to it ({@link #byEvents}); false for a leader elected here.
+     */
+    default boolean eventsLead() {
+        return false;
+    }
+
     /** Tells {@code listener} of changes from now on (called once, before {@link #start}). */
     void watch(Listener listener);
 
@@ -60,6 +68,11 @@ public interface RegionLeadership extends AutoCloseable {
             @Override
             public boolean leads(String region) {
                 return false;
+            }
+
+            @Override
+            public boolean eventsLead() {
+                return true;
             }
 
             @Override
