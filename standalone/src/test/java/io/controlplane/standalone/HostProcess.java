@@ -116,6 +116,11 @@ final class HostProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGKILL, by PID: no shutdown hook, no lease handed back (a crash, an OOM kill). */
+    void kill() {
+        process.destroyForcibly();
+    }
+
     /** Waits for the process to exit; true when it did within {@code timeout}. */
     boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

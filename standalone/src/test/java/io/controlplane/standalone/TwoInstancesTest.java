@@ -103,22 +103,8 @@ class TwoInstancesTest {
                 JsonNode job = json.readTree(get(cluster.uri(0), "/api/jobs/" + jobId, client).body());
                 assertThat(job.get("state").asText()).isEqualTo("Completed");
                 JsonNode history = json.readTree(get(cluster.uri(1), "/api/jobs/" + jobId + "/history", client).body()).get("items");
-                boolean leased = false;
-                int completedEntries = 0;
-                for (JsonNode entry : history) {
-                    String to = entry.get("to").asText();
-                    if (to.equals("Assigned")) {
-                        if (leased) {
-                            doubleLeases++;
-                        }
-                        leased = true;
-                    } else if (to.equals("Queued") || to.equals("Completed") || to.equals("Failed") || to.equals("Cancelled")) {
-                        leased = false;
-                    }
-                    if (to.equals("Completed")) {
-                        completedEntries++;
-                    }
-                }
+                doubleLeases += JobHistories.doubleLeases(history);
+                int completedEntries = JobHistories.completions(history);
                 assertThat(completedEntries).as("job " + jobId + " completed once in its history").isEqualTo(1);
             }
             assertThat(doubleLeases).as("double leases found in history").isZero();

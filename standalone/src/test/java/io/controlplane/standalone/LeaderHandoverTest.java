@@ -1,0 +1,148 @@
+package io.controlplane.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.controlplane.api.Json;
+import io.controlplane.api.auth.DevIssuer;
+import io.controlplane.domain.JobSpecs;
+import io.controlplane.simulator.AgentConfig;
+import io.controlplane.simulator.SimulatedAgent;
+import io.controlplane.testing.Azurite;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two standalone hosts (real processes) on one Azurite; the first leads the region's dispatch (its
+ * blob lease), the other forwards its agents' polls to it. 20 agents work 300 jobs, half polling
+ * each host; the leader is killed (SIGKILL: no lease handed back) part-way. The other host takes
+ * the region within the blob lease's time, and every job completes exactly once, with no lease
+ * given twice at a time (from the stored history). The killed host's agents reach nothing after.
+ */
+class LeaderHandoverTest {
+
+    private static final int JOBS = 300;
+    private static final int AGENTS = 20;
+    /** The blob lease's length: a killed leader's region is taken within it (and one renewal try). */
+    private static final Duration LEASE = Duration.ofSeconds(15);
+
+    @TempDir
+    Path work;
+
+    private final ObjectMapper json = Json.mapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void killingTheLeaderHandsTheRegionToTheOtherHostAndEveryJobCompletesOnce() throws Exception {
+        Path keyFile = work.resolve("key.json");
+        String prefix = "handover" + System.nanoTime() % 100000;
+        Map<String, String> timings = Map.of("LEASE_SECONDS", "10", "HEARTBEAT_SECONDS", "2", "AGENT_OFFLINE_SECONDS", "8",
+                "RECONCILE_SECONDS", "2", "STALE_ENTRY_GRACE_SECONDS", "5", "DISPATCH_POLL_MS", "500");
+        HostProcess leader = HostProcess.start(work, Azurite.shared(), prefix, keyFile, timings);
+        awaitLog(leader, "event=dispatch_leader_gained", Duration.ofSeconds(20));
+        HostProcess other = HostProcess.start(work, Azurite.shared(), prefix, keyFile, timings);
+        List<SimulatedAgent> agents = new ArrayList<>();
+        try {
+            DevIssuer issuer = DevIssuer.loadOrCreate(keyFile, DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
+            assertThat(other.log()).doesNotContain("event=dispatch_leader_gained");
+            URI[] hosts = {leader.uri("/"), other.uri("/")};
+            for (int i = 0; i < AGENTS; i++) {
+                String id = "agent-" + i;
+                String token = issuer.token("provider", id, List.of("Agents.Run"), Duration.ofHours(1));
+                AgentConfig config = AgentConfig.builder(id).capabilities(List.of("azure-devops"))
+                        .jobDuration(Duration.ofMillis(50)).progressInterval(Duration.ofMillis(25))
+                        .heartbeatInterval(Duration.ofSeconds(2)).checkpointInterval(Duration.ofMinutes(10))
+                        .leaseWaitSeconds(5).build();
+                SimulatedAgent agent = new SimulatedAgent(config, hosts[i % 2], () -> token);
+                agent.start();
+                agents.add(agent);
+            }
+            String client = issuer.token("contoso", "client", List.of("Jobs.Submit", "Jobs.Read", "Jobs.Manage"), Duration.ofHours(1));
+            Set<String> submitted = new HashSet<>();
+            for (int i = 0; i < JOBS; i++) {
+                ObjectNode spec = JobSpecs.validSpecJson();
+                spec.put("tier", new String[] {"Standard", "Premium", "Platinum"}[i % 3]);
+                HttpResponse<String> r = post(hosts[i % 2], "/api/jobs", client, spec.toString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                submitted.add(json.readTree(r.body()).get("id").asText());
+            }
+            awaitCompleted(agents, JOBS / 4, Duration.ofMinutes(2));
+            int beforeKill = completed(agents);
+
+            long killedAt = System.nanoTime();
+            leader.kill();
+            assertThat(leader.awaitExit(Duration.ofSeconds(10))).isTrue();
+            awaitLog(other, "event=dispatch_leader_gained", LEASE.plusSeconds(10));
+            Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+
+            awaitCompleted(agents, JOBS, Duration.ofMinutes(4));
+            agents.forEach(SimulatedAgent::close);
+
+            Map<String, Integer> completions = new HashMap<>();
+            agents.forEach(a -> a.log().completedJobs().forEach(id -> completions.merge(id, 1, Integer::sum)));
+            assertThat(completions.keySet()).as("every submitted job completed").isEqualTo(submitted);
+            assertThat(completions.values()).as("each exactly once, by the agents' word").allMatch(c -> c == 1);
+            int doubleLeases = 0;
+            for (String jobId : submitted) {
+                JsonNode history = json.readTree(get(hosts[1], "/api/jobs/" + jobId + "/history", client).body()).get("items");
+                doubleLeases += JobHistories.doubleLeases(history);
+                assertThat(JobHistories.completions(history)).as("job " + jobId + " completed once in its history").isEqualTo(1);
+            }
+            assertThat(doubleLeases).as("double leases found in history").isZero();
+            assertThat(takeover).as("the region taken within the blob lease's time").isLessThanOrEqualTo(LEASE.plusSeconds(6));
+            System.out.printf("leader-handover: jobs=%d agents=%d completedBeforeKill=%d takeoverMs=%d doubleLeases=%d%n", JOBS,
+                    AGENTS, beforeKill, takeover.toMillis(), doubleLeases);
+        } finally {
+            agents.forEach(SimulatedAgent::close);
+            other.close();
+            leader.close();
+        }
+    }
+
+    private static int completed(List<SimulatedAgent> agents) {
+        return agents.stream().mapToInt(a -> a.log().completedJobs().size()).sum();
+    }
+
+    private static void awaitCompleted(List<SimulatedAgent> agents, int count, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (completed(agents) < count && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    private static void awaitLog(HostProcess host, String text, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!host.log().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + text + "' not logged within " + patience + ":\n" + host.log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private HttpResponse<String> post(URI base, String path, String token, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(URI base, String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token).GET()
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
