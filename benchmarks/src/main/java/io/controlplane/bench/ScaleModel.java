@@ -95,6 +95,12 @@ public final class ScaleModel {
     private final Random random = new Random(7);
 
     private final MutableClock clock = new MutableClock(T0);
+    private final java.util.concurrent.ExecutorService reconcileTimer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "scale-model-reconcile");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile java.util.concurrent.CompletableFuture<Void> reconciling;
     private final PartitionTally tally;
     private final ConcurrentLinkedQueue<IntakeMessage> intakeMessages = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
@@ -216,6 +222,10 @@ public final class ScaleModel {
                 pace(realStart, step + 1);
             }
         } finally {
+            if (reconciling != null) {
+                reconciling.join();
+            }
+            reconcileTimer.shutdown();
             app.close();
         }
         double realSeconds = (System.nanoTime() - realStart) / 1e9;
@@ -290,9 +300,14 @@ public final class ScaleModel {
                 work(a, now);
             }
         }
-        if (step % (10 * STEPS_PER_SECOND) == 5 * STEPS_PER_SECOND) {
-            app.reconcile().run(); // the host's timer (ControlPlane.reconcile): the pass, then the purge when due
-            app.retention().purgeIfDue();
+        if (step % (10 * STEPS_PER_SECOND) == 5 * STEPS_PER_SECOND && (reconciling == null || reconciling.isDone())) {
+            // The host's timer (ControlPlane.reconcile): the pass, then the purge when due, on a thread
+            // of its own, so a pass that paces itself (lease expiries, 100 a second) spreads over
+            // simulated seconds while the agents act on, as in a host.
+            reconciling = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                app.reconcile().run();
+                app.retention().purgeIfDue();
+            }, reconcileTimer);
         }
         handleAnswers();
     }

@@ -252,8 +252,9 @@ public final class Reconcile {
     private void leaseExpiries(String region, Instant now, Tally tally) {
         List<LeaseExpiries.Due> due = expiries.due(region, now, EXPIRIES_PER_PASS);
         long started = System.nanoTime();
+        Instant startedAt = clock.instant();
         for (int i = 0; i < due.size(); i++) {
-            if (i > 0 && i % EXPIRIES_PER_SECOND == 0 && !paced(started, i)) {
+            if (i > 0 && i % EXPIRIES_PER_SECOND == 0 && !paced(started, startedAt, i)) {
                 return; // the rest at the next pass
             }
             LeaseExpiries.Due entry = due.get(i);
@@ -269,22 +270,29 @@ public final class Reconcile {
      */
     static final int EXPIRIES_PER_SECOND = 100;
 
-    /** Waits until {@code handled} entries are within the rate; false when the pass has run long enough. */
-    private boolean paced(long started, int handled) {
-        long due = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(handled / EXPIRIES_PER_SECOND);
-        long wait = due - System.nanoTime();
-        if (System.nanoTime() - started > settings.reconcileInterval().toNanos() / 2) {
-            return false;
-        }
-        if (wait > 0) {
+    /**
+     * Waits until {@code handled} entries are within the rate, on the domain clock (the system clock
+     * in the hosts; a simulated one in the scale model, which moves on while the pass waits); false
+     * when the pass has run long enough (half a reconcile interval of real time).
+     */
+    private boolean paced(long startedNanos, Instant startedAt, int handled) {
+        Instant due = startedAt.plusSeconds(handled / EXPIRIES_PER_SECOND);
+        long giveUpAfter = settings.reconcileInterval().toNanos() / 2;
+        while (true) {
+            if (System.nanoTime() - startedNanos > giveUpAfter) {
+                return false;
+            }
+            long wait = java.time.Duration.between(clock.instant(), due).toNanos();
+            if (wait <= 0) {
+                return true;
+            }
             try {
-                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(wait, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return true;
     }
 
     private void leaseExpiry(String region, LeaseExpiries.Due due, Instant now, Tally tally) {
