@@ -141,6 +141,9 @@ public final class DispatchBenchmark {
             System.out.printf("| storage requests per job: submit | %.2f |%n", submitRequests);
             System.out.printf("| storage requests per job: lease to complete, incl. idle polling | %.2f %s |%n",
                     counter.total() / (double) done, byKind);
+            StringBuilder perTable = new StringBuilder();
+            counter.tableSnapshot().forEach((k, v) -> perTable.append(String.format("%s %.2f; ", k, v / (double) done)));
+            System.out.printf("| the same per job, by table | %s |%n", perTable.toString().trim());
         }
 
         try (BenchInstance instance = new BenchInstance(work, counter, "pre")) {

@@ -19,6 +19,8 @@ final class RequestCounter implements HttpPipelinePolicy {
 
     private final Map<String, LongAdder> byMethod = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> watchedByMethod = new ConcurrentHashMap<>();
+    /** By method, table (its name without the instance's prefix) and, for a GET, point read or query. */
+    private final Map<String, LongAdder> byTable = new ConcurrentHashMap<>();
     private volatile String watched;
 
     @Override
@@ -39,6 +41,8 @@ final class RequestCounter implements HttpPipelinePolicy {
         boolean batch = url.endsWith("/$batch");
         String kind = batch ? "BATCH" : method;
         byMethod.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        byTable.computeIfAbsent(kind + " " + tableOf(url, batch) + (method.equals("GET") ? (url.contains("(PartitionKey=") ? " point"
+                : " query") : ""), k -> new LongAdder()).increment();
         String table = watched;
         if (table != null && (batch ? inBody(context, "/" + table) : url.contains("/" + table))) {
             watchedByMethod.computeIfAbsent(kind, k -> new LongAdder()).increment();
@@ -66,6 +70,32 @@ final class RequestCounter implements HttpPipelinePolicy {
         return copy;
     }
 
+    /** The table a request's path names ({@code /account/table(...)}), its leading prefix letters dropped. */
+    private static String tableOf(String path, boolean batch) {
+        if (batch) {
+            return "batch";
+        }
+        String[] parts = path.split("/");
+        String last = parts.length == 0 ? "" : parts[parts.length - 1];
+        int paren = last.indexOf('(');
+        String table = paren < 0 ? last : last.substring(0, paren);
+        // Prefixes are letters and digits before the table's own lower-case name: keep the known ending.
+        for (String known : new String[] {"jobs", "history", "agents", "ready", "tenants", "mappings", "leases", "checkpoints",
+                "quota", "idempotency"}) {
+            if (table.toLowerCase(java.util.Locale.ROOT).endsWith(known)) {
+                return known;
+            }
+        }
+        return table;
+    }
+
+    /** Requests by method and table since the last {@link #reset}. */
+    Map<String, Long> tableSnapshot() {
+        Map<String, Long> copy = new TreeMap<>();
+        byTable.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
+    }
+
     long total() {
         return byMethod.values().stream().mapToLong(LongAdder::sum).sum();
     }
@@ -78,5 +108,6 @@ final class RequestCounter implements HttpPipelinePolicy {
 
     void reset() {
         byMethod.clear();
+        byTable.clear();
     }
 }
