@@ -74,7 +74,8 @@ public final class DispatchBenchmark {
                 bench.header();
                 bench.mappings();
             } else {
-                bench.run(samples, jobs, agents, deep);
+                // --only dispatch: assignment, throughput with requests per job, and preemption, nothing else
+                bench.run(samples, jobs, agents, deep, !"dispatch".equals(opts.get("only")));
             }
         } finally {
             Azurite.shared().close();
@@ -96,7 +97,7 @@ public final class DispatchBenchmark {
                 System.getProperty("java.version"));
     }
 
-    private void run(int samples, int jobs, int agents, int deep) throws Exception {
+    private void run(int samples, int jobs, int agents, int deep, boolean full) throws Exception {
         header();
         Stats read = new Stats();
         Stats write = new Stats();
@@ -118,13 +119,15 @@ public final class DispatchBenchmark {
             System.out.printf("| submit request (POST /api/jobs round trip) | %s |%n", submit.summary());
         }
 
-        try (BenchInstance instance = new BenchInstance(work, counter, "untk")) {
-            prefillUntakeable(instance, UNTAKEABLE);
-            Stats assignment = new Stats();
-            assignmentLatency(instance, samples, IDLE_BYSTANDERS, assignment, new Stats(), new Stats());
-            System.out.printf("| assignment latency with %,d queued jobs ahead that no agent may take | %s |%n", UNTAKEABLE,
-                    assignment.summary());
-            System.out.printf("| its p50 ÷ the empty-queue p50 | %.2f |%n", assignment.percentileMillis(50) / emptyP50);
+        if (full) {
+            try (BenchInstance instance = new BenchInstance(work, counter, "untk")) {
+                prefillUntakeable(instance, UNTAKEABLE);
+                Stats assignment = new Stats();
+                assignmentLatency(instance, samples, IDLE_BYSTANDERS, assignment, new Stats(), new Stats());
+                System.out.printf("| assignment latency with %,d queued jobs ahead that no agent may take | %s |%n", UNTAKEABLE,
+                        assignment.summary());
+                System.out.printf("| its p50 ÷ the empty-queue p50 | %.2f |%n", assignment.percentileMillis(50) / emptyP50);
+            }
         }
 
         try (BenchInstance instance = new BenchInstance(work, counter, "thr")) {
@@ -153,6 +156,9 @@ public final class DispatchBenchmark {
                     preemption.summary());
         }
 
+        if (!full) {
+            return;
+        }
         mappings();
 
         for (int depth : new int[] {100, deep}) {
