@@ -30,7 +30,9 @@ import reactor.util.retry.Retry;
  * SDK), hands the messages to {@code handle} one at a time on a thread of its own (never the SDK's
  * I/O thread: a handler may block on storage), and settles each as {@code handle} says. When the session
  * cannot be had (another receiver holds its lock) or is lost (lock lost, link or connection dropped),
- * it accepts it again after {@code retryDelay}, until closed. After holding the session for
+ * it accepts it again after {@code retryDelay}, until closed. A message whose handler failed is
+ * abandoned after a short pause ({@link #redeliveryPause}), so it comes again, and Service Bus
+ * dead-letters it after the queue's MaxDeliveryCount. After holding the session for
  * {@code maxHold} it lets go and accepts it again, so the SDK's lock renewal (which has a limit) never
  * runs out under it. Closing releases the session: a message handed out but not settled is delivered
  * again, to whoever accepts the session next.
@@ -49,6 +51,9 @@ final class SessionPump implements IntakeQueue.Subscription {
                     new DeadLetterOptions().setDeadLetterReason(reason).setDeadLetterErrorDescription(description));
         }
     }
+
+    static final Duration FIRST_REDELIVERY_PAUSE = Duration.ofMillis(50);
+    static final Duration MAX_REDELIVERY_PAUSE = Duration.ofMillis(400);
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Where handlers run: daemon threads, made as needed and kept a minute when idle. */
@@ -104,7 +109,7 @@ final class SessionPump implements IntakeQueue.Subscription {
         return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> closed ? null : settlementOf(message), HANDLERS))
                 .flatMap(settlement -> switch (settlement.kind()) {
                     case COMPLETE -> receiver.complete(message);
-                    case ABANDON -> receiver.abandon(message);
+                    case ABANDON -> Mono.delay(redeliveryPause(message)).then(Mono.defer(() -> receiver.abandon(message)));
                     case DEAD_LETTER -> receiver.deadLetter(message, settlement.deadLetter());
                 })
                 .onErrorResume(error -> {
@@ -113,6 +118,17 @@ final class SessionPump implements IntakeQueue.Subscription {
                             message.getMessageId(), error.getClass().getName());
                     return Mono.empty();
                 });
+    }
+
+    /**
+     * The pause before a message whose handler failed is given back: 50 ms, doubling with each
+     * delivery, at most {@link #MAX_REDELIVERY_PAUSE}. The session stays held meanwhile (its next
+     * messages would meet the same failure), and a blip of a few milliseconds does not use up the
+     * queue's MaxDeliveryCount at once.
+     */
+    static Duration redeliveryPause(ServiceBusReceivedMessage message) {
+        long earlier = Math.max(0, Math.min(message.getDeliveryCount(), 8));
+        return Duration.ofMillis(Math.min(FIRST_REDELIVERY_PAUSE.toMillis() << earlier, MAX_REDELIVERY_PAUSE.toMillis()));
     }
 
     private Settlement settlementOf(ServiceBusReceivedMessage message) {

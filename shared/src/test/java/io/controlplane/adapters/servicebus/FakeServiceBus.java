@@ -207,6 +207,17 @@ final class FakeServiceBus implements ServiceBusClients {
         return sessionLocks.containsKey(queue + "/" + sessionId);
     }
 
+    /** The session's lock is lost under its receiver, whose receive stream fails with SESSION_LOCK_LOST. */
+    void loseSession(String queue, String sessionId) {
+        SessionLink link;
+        synchronized (this) {
+            link = sessionLocks.get(queue + "/" + sessionId);
+        }
+        if (link != null) {
+            link.lose();
+        }
+    }
+
     /** Messages of the session waiting (not handed out, not expired). */
     synchronized int waiting(String queue, String sessionId) {
         Instant now = Instant.now();
@@ -399,6 +410,7 @@ final class FakeServiceBus implements ServiceBusClients {
         private final Map<ServiceBusReceivedMessage, Stored> unsettled = new IdentityHashMap<>();
         private final AtomicLong requested = new AtomicLong();
         private volatile boolean open = true;
+        private volatile FluxSink<ServiceBusReceivedMessage> sink;
         private Thread thread;
 
         SessionLink(String queue, String sessionId) {
@@ -434,6 +446,7 @@ final class FakeServiceBus implements ServiceBusClients {
         }
 
         private synchronized void pump(FluxSink<ServiceBusReceivedMessage> sink) {
+            this.sink = sink;
             sink.onRequest(n -> requested.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b));
             thread = new Thread(() -> run(sink), "fake-servicebus-" + queue + "-" + sessionId);
             thread.setDaemon(true);
@@ -464,6 +477,16 @@ final class FakeServiceBus implements ServiceBusClients {
                 sink.next(message);
             }
             sink.complete();
+        }
+
+        /** The lock is lost (expired, or the link dropped): the receive stream fails as the SDK's does. */
+        void lose() {
+            FluxSink<ServiceBusReceivedMessage> s = sink;
+            if (s != null) {
+                s.error(new ServiceBusException(new AmqpException(false, AmqpErrorCondition.SESSION_LOCK_LOST,
+                        "The session lock has expired on the MessageSession.", null), ServiceBusErrorSource.RECEIVE));
+            }
+            release();
         }
 
         /** Closing the receiver: the lock goes, and what it had not settled comes back (as abandoned). */

@@ -188,6 +188,32 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
     }
 
     @Test
+    void aSubscriptionWhoseSessionIsLostTakesItAgainAndHearsWhatFollows() {
+        String region = region();
+        List<DispatchEvent> got = new CopyOnWriteArrayList<>();
+        try (ServiceBusDispatchBus bus = bus(Clock.systemUTC(), 0); IntakeQueue.Subscription s = bus.subscribe(region, got::add)) {
+            await(() -> broker.sessionLocked("dispatch", region));
+
+            broker.loseSession("dispatch", region);
+            bus.send(new DispatchEvent.Tick(region, NOW));
+
+            await(() -> got.size() == 1);
+            assertThat(broker.accepts()).filteredOn(a -> a.equals("dispatch/" + region)).hasSizeGreaterThanOrEqualTo(2);
+        }
+        assertThat(lines("warn")).singleElement().asString().isEqualTo("event=servicebus_session_lost queue=dispatch session="
+                + region + " retryInMs=50 error=com.azure.messaging.servicebus.ServiceBusException");
+    }
+
+    @Test
+    void aFailedDeliveryIsGivenBackAfterAPauseThatDoublesUpToAMaximum() {
+        assertThat(java.util.stream.LongStream.of(0, 1, 2, 3, 4, 100).mapToObj(count -> {
+            com.azure.messaging.servicebus.ServiceBusReceivedMessage m = mock(com.azure.messaging.servicebus.ServiceBusReceivedMessage.class);
+            when(m.getDeliveryCount()).thenReturn(count);
+            return SessionPump.redeliveryPause(m).toMillis();
+        })).containsExactly(50L, 100L, 200L, 400L, 400L, 400L);
+    }
+
+    @Test
     void aSubscriptionAcceptsItsSessionWithALockRenewedLongerThanItHoldsIt() {
         try (ServiceBusDispatchBus bus = bus(Clock.systemUTC(), 0); IntakeQueue.Subscription s = bus.subscribe("westeurope", e -> { })) {
             await(() -> broker.sessionLocked("dispatch", "westeurope"));
