@@ -88,7 +88,7 @@ final class SessionPump implements IntakeQueue.Subscription {
     synchronized SessionPump start() {
         if (running == null && !closed) {
             running = Flux.usingWhen(
-                            Mono.defer(() -> sessions.acceptSession(sessionId)),
+                            accept(),
                             receiver -> receiver.receiveMessages()
                                     .take(maxHold)
                                     .concatMap(message -> handleAndSettle(receiver, message), 1),
@@ -102,6 +102,23 @@ final class SessionPump implements IntakeQueue.Subscription {
                     .subscribe(ignored -> { }, this::stopped);
         }
         return this;
+    }
+
+    /**
+     * Asks for the session. Closing the pump never cancels an accept halfway: the SDK could still
+     * lock the session after the cancel, and nobody would release it while the SDK renews its lock
+     * (minutes). An accept that completes after the close is released at once instead.
+     */
+    private Mono<ServiceBusReceiverAsyncClient> accept() {
+        return Mono.defer(() -> {
+            CompletableFuture<ServiceBusReceiverAsyncClient> accepted = sessions.acceptSession(sessionId).toFuture();
+            accepted.thenAccept(receiver -> {
+                if (closed) {
+                    release(receiver).subscribe();
+                }
+            });
+            return Mono.fromFuture(accepted, true);
+        });
     }
 
     private Mono<Void> handleAndSettle(ServiceBusReceiverAsyncClient receiver, ServiceBusReceivedMessage message) {

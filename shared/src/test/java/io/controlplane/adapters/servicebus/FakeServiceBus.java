@@ -115,6 +115,7 @@ final class FakeServiceBus implements ServiceBusClients {
     private final Map<String, List<ServiceBusMessage>> sent = new HashMap<>();
     private final List<String> accepts = new ArrayList<>();
     private volatile RuntimeException sendFailure;
+    private volatile Duration acceptDelay = Duration.ZERO;
 
     /** @param maxDeliveryCount the queues' MaxDeliveryCount (Bicep sets it on the real ones) */
     FakeServiceBus(int maxDeliveryCount) {
@@ -170,17 +171,25 @@ final class FakeServiceBus implements ServiceBusClients {
 
     /**
      * A receiver of chosen sessions ({@code acceptSession}); see the class comment for what it models.
-     * {@code acceptSession} answers on the caller's thread, as soon as the lock is taken or refused.
+     * {@code acceptSession} answers on the caller's thread, as soon as the lock is taken or refused
+     * (or after {@link #acceptDelay}).
      */
     @Override
     public synchronized ServiceBusSessionReceiverAsyncClient sessionReceiver(String queueName, Duration maxLockRenewal) {
         ServiceBusSessionReceiverAsyncClient client = mock(ServiceBusSessionReceiverAsyncClient.class);
         when(client.acceptSession(any())).thenAnswer(invocation -> {
             String sessionId = invocation.getArgument(0);
-            return Mono.fromCallable(() -> accept(queueName, sessionId));
+            Duration delay = acceptDelay;
+            Mono<ServiceBusReceiverAsyncClient> accept = Mono.fromCallable(() -> accept(queueName, sessionId));
+            return delay.isZero() ? accept : Mono.delay(delay).then(accept);
         });
         sessionReceivers.add(new SessionReceiverRequest(queueName, maxLockRenewal, client));
         return client;
+    }
+
+    /** From now on {@code acceptSession} answers after {@code delay} (a round trip to the namespace). */
+    void acceptDelay(Duration delay) {
+        this.acceptDelay = delay;
     }
 
     /** From now on every async send fails with {@code failure} (null: they succeed again). */

@@ -122,6 +122,19 @@ class ServiceBusAgentInboxMockitoTest extends AgentInboxContractTest {
     }
 
     @Test
+    void aListenClosedWhileItsAcceptIsUnderWayLeavesTheSessionFree() {
+        broker.acceptDelay(Duration.ofMillis(200));
+        try (ServiceBusAgentInbox inbox = inbox(Clock.systemUTC())) {
+            inbox.deliverTo(o -> { });
+            inbox.listen("agent-7").close();
+            await(() -> broker.accepts().size() == 1);
+            sleep(300);
+
+            assertThat(broker.sessionLocked("agent-inbox", "agent-7")).as("the late accept was released").isFalse();
+        }
+    }
+
+    @Test
     void anOfferBetweenTwoPollsWaitsInTheSessionForTheNextOneOnAnyInstance() {
         List<OfferNote> gotHere = new CopyOnWriteArrayList<>();
         List<OfferNote> gotThere = new CopyOnWriteArrayList<>();
