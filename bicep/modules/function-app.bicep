@@ -84,9 +84,13 @@ var functionsHostSettings = {
   INTAKE_QUEUE_PLATINUM: '${controlPlaneSettings.QUEUE_PREFIX}jobs-platinum'
   INTAKE_QUEUE_PREMIUM: '${controlPlaneSettings.QUEUE_PREFIX}jobs-premium'
   INTAKE_QUEUE_STANDARD: '${controlPlaneSettings.QUEUE_PREFIX}jobs-standard'
+  // The dispatch trigger's queue (SessionId = region: the host runs a region's events one at a time),
+  // a full name for the same reason (functions: DispatchFunction, IntakeQueueSettings.DISPATCH).
+  DISPATCH_QUEUE: '${controlPlaneSettings.QUEUE_PREFIX}dispatch'
   'AzureWebJobs.ServiceBusIntakePlatinum.Disabled': serviceBusIntake ? 'false' : 'true'
   'AzureWebJobs.ServiceBusIntakePremium.Disabled': serviceBusIntake ? 'false' : 'true'
   'AzureWebJobs.ServiceBusIntakeStandard.Disabled': serviceBusIntake ? 'false' : 'true'
+  'AzureWebJobs.Dispatch.Disabled': serviceBusIntake ? 'false' : 'true'
   'AzureWebJobs.StorageQueueIntakePlatinum.Disabled': serviceBusIntake ? 'true' : 'false'
   'AzureWebJobs.StorageQueueIntakePremium.Disabled': serviceBusIntake ? 'true' : 'false'
   'AzureWebJobs.StorageQueueIntakeStandard.Disabled': serviceBusIntake ? 'true' : 'false'

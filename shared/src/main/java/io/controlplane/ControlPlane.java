@@ -320,6 +320,8 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    public void onDispatch(io.controlplane.ports.DispatchEvent event) { app.dispatcher().handle(event); }
+
     private final io.controlplane.app.PreemptionChecks preemptionChecks = new io.controlplane.app.PreemptionChecks();
 
     private void schedulePreemptionCheck(String region, long delayMs) {

@@ -11,6 +11,7 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.TelemetrySettings;
 import io.controlplane.domain.Tier;
+import io.controlplane.functions.DispatchFunction;
 import io.controlplane.functions.IntakeFunctions;
 import io.controlplane.functions.IntakeQueueSettings;
 import io.controlplane.functions.ReconcileFunction;
@@ -69,7 +70,9 @@ class BicepMatchesCodeTest {
 
     @Test
     void theIntakeQueuesAreTheOnesTheTriggersListenOnPlatinumFirst() {
-        List<String> serviceBusQueues = triggerQueueNames(ServiceBusQueueTrigger.class);
+        List<String> serviceBusQueues = triggerQueueNames(ServiceBusQueueTrigger.class).stream()
+                .filter(q -> !q.equals(main.path("vars").path("dispatchQueueName").asText()))
+                .toList();
         List<String> storageQueues = triggerQueueNames(QueueTrigger.class);
         List<String> tiers = Arrays.stream(Tier.values())
                 .sorted(Comparator.comparingInt(Tier::rank).reversed())
@@ -81,6 +84,23 @@ class BicepMatchesCodeTest {
                 .containsExactlyInAnyOrderElementsOf(storageQueues);
         // main.bicep gives the first one to the Platinum agent pool's scale rule.
         assertThat(bicepQueues).containsExactlyElementsOf(tiers);
+    }
+
+    @Test
+    void theDispatchAndInboxQueuesAreTheOnesTheAdaptersUseAndTheDispatchTriggerListensOn() throws Exception {
+        assertThat(main.path("vars").path("dispatchQueueName").asText())
+                .isEqualTo(constant("io.controlplane.adapters.servicebus.ServiceBusDispatchBus", "QUEUE"));
+        assertThat(main.path("vars").path("agentInboxQueueName").asText())
+                .isEqualTo(constant("io.controlplane.adapters.servicebus.ServiceBusAgentInbox", "QUEUE"));
+
+        JsonNode hostSettings = functionApp.path("vars").path("functionsHostSettings");
+        assertThat(hostSettings.path(IntakeQueueSettings.DISPATCH).path("expression").asText())
+                .isEqualTo("'${controlPlaneSettings." + ControlPlaneSettings.QUEUE_PREFIX + "}"
+                        + IntakeQueueSettings.dispatchQueueOf("") + "'");
+        assertThat(triggerQueueNames(ServiceBusQueueTrigger.class)).contains(main.path("vars").path("dispatchQueueName").asText());
+        // The session trigger runs with Service Bus only, as the Service Bus intake triggers do.
+        assertThat(hostSettings.path("AzureWebJobs.Dispatch.Disabled").path("expression").asText())
+                .isEqualTo("serviceBusIntake ? 'false' : 'true'");
     }
 
     @Test
@@ -454,7 +474,7 @@ class BicepMatchesCodeTest {
 
     private static List<Annotation> triggers(Class<? extends Annotation> type) {
         List<Annotation> found = new ArrayList<>();
-        for (Class<?> functions : List.of(IntakeFunctions.class, ReconcileFunction.class)) {
+        for (Class<?> functions : List.of(IntakeFunctions.class, ReconcileFunction.class, DispatchFunction.class)) {
             for (Method method : functions.getMethods()) {
                 for (Parameter parameter : method.getParameters()) {
                     Annotation annotation = parameter.getAnnotation(type);

@@ -53,4 +53,19 @@ class IntakeQueueSettingsTest {
                 .hasMessageContaining("INTAKE_QUEUE_STANDARD is 'prod-jobs-standrad'")
                 .hasMessageNotContaining("INTAKE_QUEUE_PREMIUM");
     }
+
+    @Test
+    void theDispatchQueueIsCheckedAgainstThePrefixToo() {
+        assertThat(IntakeQueueSettings.DISPATCH).isEqualTo("DISPATCH_QUEUE");
+        assertThat(IntakeQueueSettings.dispatchQueueOf("")).isEqualTo("dispatch");
+        Map<String, String> values = settings("prod-");
+        values.put(IntakeQueueSettings.DISPATCH, "prod-dispatch");
+        assertThat(IntakeQueueSettings.check(values)).containsEntry("DISPATCH_QUEUE", "prod-dispatch");
+
+        values.put(IntakeQueueSettings.DISPATCH, "dispatch");
+        assertThatThrownBy(() -> IntakeQueueSettings.check(values))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("DISPATCH_QUEUE is 'dispatch', but the control plane sends dispatch events to 'prod-dispatch'")
+                .hasMessageNotContaining("INTAKE_QUEUE_");
+    }
 }

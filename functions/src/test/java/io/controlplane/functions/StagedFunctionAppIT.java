@@ -320,8 +320,11 @@ class StagedFunctionAppIT {
 
     @Test
     void eachTierQueueHasOneSessionEnabledServiceBusTrigger() {
-        List<StagedFunction> serviceBus = withTrigger("serviceBusTrigger");
-        assertThat(serviceBus).as("Service Bus triggered functions").hasSize(Tier.values().length);
+        // Every Service Bus trigger but the dispatch trigger (theDispatchQueueHasOneSessionEnabledServiceBusTrigger).
+        List<StagedFunction> serviceBus = withTrigger("serviceBusTrigger").stream()
+                .filter(f -> !DISPATCH_QUEUE.equals(f.binding("serviceBusTrigger").path("queueName").asText()))
+                .toList();
+        assertThat(serviceBus).as("Service Bus triggered intake functions").hasSize(Tier.values().length);
         for (Tier tier : Tier.values()) {
             List<StagedFunction> onQueue = serviceBus.stream()
                     .filter(f -> intakeQueue(tier).equals(f.binding("serviceBusTrigger").path("queueName").asText()))
@@ -334,6 +337,27 @@ class StagedFunctionAppIT {
             assertThat(trigger.path("connection").asText()).as("%s connection", onQueue.get(0))
                     .isEqualTo(IntakeFunctions.SERVICE_BUS_CONNECTION);
         }
+    }
+
+    /** {@code %DISPATCH_QUEUE%}: the setting holding the dispatch queue's full name. */
+    private static final String DISPATCH_QUEUE = "%" + IntakeQueueSettings.DISPATCH + "%";
+
+    @Test
+    void theDispatchQueueHasOneSessionEnabledServiceBusTrigger() {
+        List<StagedFunction> onQueue = withTrigger("serviceBusTrigger").stream()
+                .filter(f -> DISPATCH_QUEUE.equals(f.binding("serviceBusTrigger").path("queueName").asText()))
+                .toList();
+        assertThat(onQueue).as("Service Bus triggers on %s", DISPATCH_QUEUE).extracting(StagedFunction::name)
+                .containsExactly("Dispatch");
+        JsonNode trigger = onQueue.get(0).binding("serviceBusTrigger");
+        // SessionId = region: the host hands a region's events to one invocation at a time, and the
+        // dispatch queue is session-enabled (Bicep), so a trigger without sessions could not receive at all.
+        assertThat(trigger.path("isSessionsEnabled").asBoolean(false)).as("Dispatch isSessionsEnabled").isTrue();
+        assertThat(trigger.path("connection").asText()).as("Dispatch connection").isEqualTo(IntakeFunctions.SERVICE_BUS_CONNECTION);
+        assertThat(trigger.path("dataType").asText()).as("Dispatch dataType").isEqualToIgnoringCase("string");
+        // The sample names the queue the dispatch bus sends to under its QUEUE_PREFIX.
+        assertThat(sampleSettings.path(IntakeQueueSettings.DISPATCH).asText())
+                .isEqualTo(IntakeQueueSettings.dispatchQueueOf(sampleSettings.path(ControlPlaneSettings.QUEUE_PREFIX).asText("")));
     }
 
     @Test
@@ -354,7 +378,7 @@ class StagedFunctionAppIT {
     void theSampleSettingsRunExactlyOneKindOfIntake() {
         // Both kinds at once would wake agents twice from two sets of queues, one of which nobody
         // publishes to; the sample runs Storage Queues (Azurite) and names every flag, so switching
-        // to Service Bus is six edits in one place.
+        // to Service Bus is seven edits in one place.
         for (StagedFunction function : withTrigger("serviceBusTrigger")) {
             assertThat(sampleSettings.path("AzureWebJobs." + function.name() + ".Disabled").asText())
                     .as("AzureWebJobs.%s.Disabled in local.settings.sample.json", function).isEqualTo("true");

@@ -67,7 +67,12 @@ public final class Messaging {
     public static DispatchBus dispatchBus(ControlPlaneSettings settings, ObjectMapper json) {
         return switch (settings.messaging()) {
             case StorageQueues -> DispatchBus.none(); // storage-queue dispatch bus: to be built
-            case ServiceBus -> DispatchBus.none(); // service-bus dispatch bus: to be built
+            case ServiceBus -> ServiceBusQueues.builder()
+                    .connectionString(settings.serviceBusConnectionString())
+                    .fullyQualifiedNamespace(settings.serviceBusNamespace())
+                    .queuePrefix(settings.queuePrefix())
+                    .json(json)
+                    .buildDispatchBus();
         };
     }
 
@@ -78,7 +83,13 @@ public final class Messaging {
     public static AgentInbox agentInbox(ControlPlaneSettings settings, ObjectMapper json, String instanceId) {
         return switch (settings.messaging()) {
             case StorageQueues -> AgentInbox.none(); // storage-queue inbox: to be built
-            case ServiceBus -> AgentInbox.none(); // service-bus inbox: to be built
+            // Addressed by agent (its session), not by instance: instanceId is not needed.
+            case ServiceBus -> ServiceBusQueues.builder()
+                    .connectionString(settings.serviceBusConnectionString())
+                    .fullyQualifiedNamespace(settings.serviceBusNamespace())
+                    .queuePrefix(settings.queuePrefix())
+                    .json(json)
+                    .buildAgentInbox();
         };
     }
 

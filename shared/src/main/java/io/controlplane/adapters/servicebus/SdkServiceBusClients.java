@@ -9,6 +9,7 @@ import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
 import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -61,5 +62,15 @@ final class SdkServiceBusClients implements ServiceBusClients {
                 .processMessage(processMessage)
                 .processError(processError)
                 .buildProcessorClient();
+    }
+
+    @Override
+    public ServiceBusSessionReceiverAsyncClient sessionReceiver(String queueName, Duration maxLockRenewal) {
+        return builder.sessionReceiver()
+                .queueName(queueName)
+                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                .disableAutoComplete()
+                .maxAutoLockRenewDuration(maxLockRenewal)
+                .buildAsyncClient();
     }
 }

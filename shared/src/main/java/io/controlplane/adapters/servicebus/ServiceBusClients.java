@@ -5,6 +5,8 @@ import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
 import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -26,4 +28,11 @@ interface ServiceBusClients {
      */
     ServiceBusProcessorClient sessionProcessor(String queueName, int maxConcurrentSessions,
             Consumer<ServiceBusReceivedMessageContext> processMessage, Consumer<ServiceBusErrorContext> processError);
+
+    /**
+     * A receiver of chosen sessions of one queue (dispatch: a region; agent-inbox: an agent), peek-lock,
+     * auto-complete off: the caller settles every message itself. An accepted session's lock is renewed
+     * for up to {@code maxLockRenewal}; each {@code acceptSession} is one AMQP link of the shared connection.
+     */
+    ServiceBusSessionReceiverAsyncClient sessionReceiver(String queueName, Duration maxLockRenewal);
 }

@@ -1,22 +1,30 @@
 package io.controlplane.adapters.servicebus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.adapters.DispatchCodec;
 import io.controlplane.adapters.IntakeMessageCodec;
 import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.AgentInbox;
+import io.controlplane.ports.DispatchBus;
 import io.controlplane.ports.IntakeQueue;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Factory for the intake queues on Azure Service Bus: {@code <prefix>jobs-platinum}, {@code -premium},
- * {@code -standard}, and for the agent command channel, {@code <prefix>agent-commands}; all
+ * {@code -standard}, for the agent command channel, {@code <prefix>agent-commands}, for the dispatch
+ * bus, {@code <prefix>dispatch} (SessionId = region), and for agent inboxes, {@code <prefix>agent-inbox}
+ * (SessionId = agent id); all
  * session-enabled with duplicate detection, created by Bicep (never by code: the control plane's
  * identity only sends and receives).
  */
 public final class ServiceBusQueues {
 
     public static final int DEFAULT_MAX_CONCURRENT_SESSIONS = 8;
+    /** How long a session receiver waits before it asks again for a session it could not have or lost. */
+    public static final Duration DEFAULT_SESSION_RETRY_DELAY = Duration.ofSeconds(1);
 
     private ServiceBusQueues() {
     }
@@ -34,6 +42,7 @@ public final class ServiceBusQueues {
         private int maxConcurrentSessions = DEFAULT_MAX_CONCURRENT_SESSIONS;
         private int maxDeliveries;
         private Clock clock = Clock.systemUTC();
+        private Duration sessionRetryDelay = DEFAULT_SESSION_RETRY_DELAY;
         private ServiceBusClients clients;
 
         private Builder() {
@@ -62,6 +71,12 @@ public final class ServiceBusQueues {
         /** The use cases' clock: an agent command's TimeToLive runs from now on it to the command's deadline. */
         public Builder clock(Clock value) { this.clock = value; return this; }
 
+        /**
+         * Dispatch subscriptions and inbox listens: the pause before asking again for a session that
+         * another receiver holds, or that was lost.
+         */
+        public Builder sessionRetryDelay(Duration value) { this.sessionRetryDelay = value; return this; }
+
         /** Tests: SDK clients from somewhere else (mocks). */
         Builder clients(ServiceBusClients value) { this.clients = value; return this; }
 
@@ -78,6 +93,28 @@ public final class ServiceBusQueues {
         public AgentChannel buildAgentChannel() {
             validate();
             return new ServiceBusAgentChannel(sdk(), queuePrefix, json, clock);
+        }
+
+        /**
+         * Builds the sender of {@code <prefix>dispatch} (no network until the first send; the session
+         * receiver is built on the first subscribe) and returns the port; the caller closes it on
+         * shutdown, after its subscriptions. Sends use the builder's clock (an {@code Asks} lives until
+         * its {@code until}); {@link #maxDeliveries} applies to subscriptions.
+         */
+        public DispatchBus buildDispatchBus() {
+            validate();
+            return new ServiceBusDispatchBus(sdk(), queuePrefix, new DispatchCodec(json), clock, maxDeliveries,
+                    sessionRetryDelay, null);
+        }
+
+        /**
+         * Builds the sender of {@code <prefix>agent-inbox} (no network until the first post; the session
+         * receiver is built on the first listen) and returns the port; the caller closes it on shutdown.
+         * An offer lives until its lease expires on the builder's clock.
+         */
+        public AgentInbox buildAgentInbox() {
+            validate();
+            return new ServiceBusAgentInbox(sdk(), queuePrefix, new DispatchCodec(json), clock, sessionRetryDelay, null);
         }
 
         private void validate() {
@@ -101,6 +138,9 @@ public final class ServiceBusQueues {
             }
             if (clock == null) {
                 problems.add("a Clock is required");
+            }
+            if (sessionRetryDelay == null || sessionRetryDelay.isNegative() || sessionRetryDelay.isZero()) {
+                problems.add("sessionRetryDelay must be positive");
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid Service Bus settings:\n - " + String.join("\n - ", problems));
