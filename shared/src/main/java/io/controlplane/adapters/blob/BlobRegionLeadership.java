@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * thread of its own, every {@code renewEvery}: renews the regions it holds and tries to acquire the
  * others, so a region whose leader stopped (and released) is taken at the next try, and one whose
  * leader died once its lease lapses. The holder writes its instance id in the blob's metadata
- * ({@code holder}), which the others read to tell {@link Listener#holderChanged}. {@link #leads} reads
+ * ({@code holder}), which the others read to tell {@link Listener#holderChanged} (also of the first
+ * holder a member sees, since polls may already wait on it). {@link #leads} reads
  * memory only: true while the lease is held and was last confirmed less than the lease duration
  * minus a safety margin ago, so a member cut off from storage stops believing it leads before its
  * lease can pass to another.
@@ -69,6 +70,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
     private final Map<String, Region> regions = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService thread;
+    private volatile Thread running;
     private volatile boolean containerCreated;
     private volatile boolean closed;
     private boolean started;
@@ -107,6 +109,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "region-leadership-" + THREADS.incrementAndGet());
             t.setDaemon(true);
+            running = t;
             return t;
         });
     }
@@ -395,6 +398,9 @@ public final class BlobRegionLeadership implements RegionLeadership {
 
     private void stopThread() {
         thread.shutdown();
+        if (Thread.currentThread() == running) {
+            return; // closed from a listener: the round in progress is this very call's caller
+        }
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
                 thread.shutdownNow();

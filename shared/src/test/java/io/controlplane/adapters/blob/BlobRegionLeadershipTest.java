@@ -9,12 +9,14 @@ import com.azure.storage.blob.models.LeaseStateType;
 import io.controlplane.ports.RegionLeadership;
 import io.controlplane.ports.RegionLeadershipContractTest;
 import io.controlplane.testing.Azurite;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The leadership contract on real blob leases (Azurite), plus what only this adapter does. */
 class BlobRegionLeadershipTest extends RegionLeadershipContractTest {
@@ -138,6 +140,39 @@ class BlobRegionLeadershipTest extends RegionLeadershipContractTest {
             assertThat(toldC.events).contains("gained " + region);
         }
         assertThat(b.leads(region)).isNotEqualTo(c.leads(region));
+    }
+
+    @Test
+    void aLeaderCutOffFromStorageStopsLeadingBeforeItsLeaseCanLapse(@TempDir Path data) {
+        String region = id("r");
+        try (Azurite own = Azurite.start(data)) {
+            BlobRegionLeadership a = BlobRegionLeadership.builder()
+                    .connectionString(own.connectionString())
+                    .containerPrefix(id("d") + "-")
+                    .regions(List.of(region))
+                    .instanceId("a")
+                    .leaseDuration(LEASE)
+                    .renewEvery(RENEW_EVERY)
+                    .build();
+            Heard told = new Heard();
+            a.watch(told);
+            a.start();
+            try {
+                await(() -> a.leads(region));
+                own.close();
+                long cutOff = System.nanoTime();
+
+                await(() -> !a.leads(region));
+                Duration stillLed = Duration.ofNanos(System.nanoTime() - cutOff);
+                await(() -> told.events.contains("lost " + region));
+
+                // Believed until about the lease minus the margin after its last renewal, never past the lease.
+                assertThat(stillLed).isLessThan(LEASE).isGreaterThan(LEASE.minus(RENEW_EVERY.multipliedBy(3)));
+                assertThat(told.events).containsExactly("gained " + region, "lost " + region);
+            } finally {
+                a.kill();
+            }
+        }
     }
 
     @Test
