@@ -62,13 +62,33 @@ final class OneQueue {
     /** Sends a body (Base64 on the wire), living at most {@code timeToLive} (null: the service's 7 days). */
     void send(byte[] body, Duration timeToLive) {
         ensureCreated();
-        queue.sendMessageWithResponse(BinaryData.fromBytes(body), null, timeToLive, null, Context.NONE);
+        try {
+            queue.sendMessageWithResponse(BinaryData.fromBytes(body), null, timeToLive, null, Context.NONE);
+        } catch (QueueStorageException e) {
+            forgetIfMissing(e);
+            throw e;
+        }
     }
 
     /** Up to {@code batchSize} visible messages, hidden for {@code visibility}. */
     List<QueueMessageItem> receive(int batchSize, Duration visibility) {
         ensureCreated();
-        return queue.receiveMessages(batchSize, visibility, null, Context.NONE).stream().toList();
+        try {
+            return queue.receiveMessages(batchSize, visibility, null, Context.NONE).stream().toList();
+        } catch (QueueStorageException e) {
+            forgetIfMissing(e);
+            throw e;
+        }
+    }
+
+    /**
+     * A queue deleted behind our back (by an operator, or still being deleted when it was "created":
+     * Storage refuses the name for a while after a delete) is created again at the next use.
+     */
+    private void forgetIfMissing(QueueStorageException e) {
+        if (e.getStatusCode() == 404) {
+            created = false;
+        }
     }
 
     /** The handler is done with it. A failure here only means it reappears and is handled again. */

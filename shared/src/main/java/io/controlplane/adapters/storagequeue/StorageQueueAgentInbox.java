@@ -132,11 +132,21 @@ public final class StorageQueueAgentInbox implements AgentInbox {
         }
     }
 
-    /** Creates this instance's queue (on the polling thread, retried until it succeeds) and polls it. */
+    /**
+     * Creates this instance's queue, so that an address handed out from now on can be posted to,
+     * and polls it. Storage that does not answer yet does not fail the start: the polling thread
+     * creates the queue when it can (posts meanwhile are dropped, as to any missing inbox).
+     */
     @Override
     public synchronized void deliverTo(Consumer<OfferNote> handler) {
         if (poller != null) {
             throw new IllegalStateException("offers are already delivered to a handler");
+        }
+        try {
+            own.ensureCreated();
+        } catch (RuntimeException e) {
+            LOG.warn("event=offers_queue_create_failed queue={} error={} note=the_poller_tries_again", address,
+                    e.getClass().getName());
         }
         poller = new OneQueuePoller<>(own, codec::decodeOffer, handler, options).start();
     }

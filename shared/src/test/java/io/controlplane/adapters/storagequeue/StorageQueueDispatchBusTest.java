@@ -116,6 +116,23 @@ class StorageQueueDispatchBusTest extends DispatchBusContractTest {
     }
 
     @Test
+    void anEventLivesForTheTimeToLiveAndAnAsksUntilItsPollEnds() {
+        StorageQueueDispatchBus bus = build(builder().eventTimeToLive(Duration.ofMinutes(5)));
+        String region = region();
+        Instant now = Instant.now();
+        bus.send(new DispatchEvent.Tick(region, now));
+        bus.send(new DispatchEvent.Asks(region, "agent-1", null, "instance-a", now.plusSeconds(60)));
+        QueueClient queue = client(QueueMessageEncoding.BASE64, bus.queueName(region));
+
+        await(() -> raw(bus.queueName(region)).size() == 2);
+        List<Instant> expiries = queue.peekMessages(32, null, null).stream()
+                .map(item -> item.getExpirationTime().toInstant()).sorted().toList();
+
+        assertThat(expiries.get(0)).isBetween(now.plusSeconds(55), now.plusSeconds(65));
+        assertThat(expiries.get(1)).isBetween(now.plusSeconds(295), now.plusSeconds(305));
+    }
+
+    @Test
     void aBodyThatIsNoEventGoesToPoisonAtOnceWithoutStallingTheRegion() {
         StorageQueueDispatchBus bus = build(builder());
         String region = region();
