@@ -1,7 +1,10 @@
 package io.controlplane.adapters;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.adapters.blob.BlobRegionLeadership;
 import io.controlplane.adapters.servicebus.ServiceBusQueues;
+import io.controlplane.adapters.storagequeue.StorageQueueAgentInbox;
+import io.controlplane.adapters.storagequeue.StorageQueueDispatchBus;
 import io.controlplane.adapters.storagequeue.StorageQueues;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.ports.AgentChannel;
@@ -66,7 +69,12 @@ public final class Messaging {
      */
     public static DispatchBus dispatchBus(ControlPlaneSettings settings, ObjectMapper json) {
         return switch (settings.messaging()) {
-            case StorageQueues -> DispatchBus.none(); // storage-queue dispatch bus: to be built
+            case StorageQueues -> StorageQueueDispatchBus.builder()
+                    .connectionString(settings.storageConnectionString())
+                    .endpoint(settings.queueEndpoint())
+                    .queuePrefix(settings.queuePrefix())
+                    .json(json)
+                    .build();
             case ServiceBus -> ServiceBusQueues.builder()
                     .connectionString(settings.serviceBusConnectionString())
                     .fullyQualifiedNamespace(settings.serviceBusNamespace())
@@ -82,7 +90,13 @@ public final class Messaging {
      */
     public static AgentInbox agentInbox(ControlPlaneSettings settings, ObjectMapper json, String instanceId) {
         return switch (settings.messaging()) {
-            case StorageQueues -> AgentInbox.none(); // storage-queue inbox: to be built
+            case StorageQueues -> StorageQueueAgentInbox.builder()
+                    .connectionString(settings.storageConnectionString())
+                    .endpoint(settings.queueEndpoint())
+                    .queuePrefix(settings.queuePrefix())
+                    .json(json)
+                    .instanceId(instanceId)
+                    .build();
             // Addressed by agent (its session), not by instance: instanceId is not needed.
             case ServiceBus -> ServiceBusQueues.builder()
                     .connectionString(settings.serviceBusConnectionString())
@@ -93,8 +107,19 @@ public final class Messaging {
         };
     }
 
-    /** Who leads each region's dispatch among the instances sharing the storage account (a blob lease per region). */
+    /**
+     * Who leads each region's dispatch among the instances sharing the storage account: a blob lease
+     * per region in {@code <QUEUE_PREFIX>dispatch-leaders} (the connection string, else
+     * {@code STORAGE_BLOB_ENDPOINT} with DefaultAzureCredential). Not started: the caller calls
+     * {@code watch}, then {@code start}, and closes it on shutdown (which hands its regions over).
+     */
     public static RegionLeadership leadership(ControlPlaneSettings settings, String instanceId) {
-        return RegionLeadership.solo(); // blob lease: to be built
+        return BlobRegionLeadership.builder()
+                .connectionString(settings.storageConnectionString())
+                .endpoint(settings.blobEndpoint())
+                .containerPrefix(settings.queuePrefix())
+                .regions(settings.regions().stream().sorted().toList())
+                .instanceId(instanceId)
+                .build();
     }
 }

@@ -40,7 +40,8 @@ public record ControlPlaneSettings(
         String queueEndpoint,
         String serviceBusConnectionString,
         String serviceBusNamespace,
-        String queuePrefix) {
+        String queuePrefix,
+        String blobEndpoint) {
 
     /** Development allows the local token issuer; Production refuses it. */
     public enum Environment { Development, Production }
@@ -85,6 +86,8 @@ public record ControlPlaneSettings(
     public static final String SERVICEBUS_CONNECTION_STRING = "SERVICEBUS_CONNECTION_STRING";
     public static final String SERVICEBUS_NAMESPACE = "SERVICEBUS_NAMESPACE";
     public static final String QUEUE_PREFIX = "QUEUE_PREFIX";
+    /** The standalone host's region leases (a blob per region) without a connection string. */
+    public static final String BLOB_ENDPOINT = "STORAGE_BLOB_ENDPOINT";
 
     private static final Pattern TENANT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Entra's authorities that stand for many tenants: their tokens name the tenant in iss and tid. */
@@ -130,7 +133,8 @@ public record ControlPlaneSettings(
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxSpecBytes=" + maxSpecBytes
                 + ", messaging=" + messaging.settingValue() + ", queueEndpoint=" + queueEndpoint
                 + ", serviceBusConnectionString=" + (serviceBusConnectionString == null ? null : "<redacted>")
-                + ", serviceBusNamespace=" + serviceBusNamespace + ", queuePrefix=" + queuePrefix + "]";
+                + ", serviceBusNamespace=" + serviceBusNamespace + ", queuePrefix=" + queuePrefix
+                + ", blobEndpoint=" + blobEndpoint + "]";
     }
 
     /**
@@ -268,6 +272,7 @@ public record ControlPlaneSettings(
         if (get(values, QUEUE_PREFIX) != null) {
             b.queuePrefix(get(values, QUEUE_PREFIX));
         }
+        b.blobEndpoint(get(values, BLOB_ENDPOINT));
         b.earlierProblems(problems);
         return b.build();
     }
@@ -302,6 +307,18 @@ public record ControlPlaneSettings(
         return m.matches() ? m.group(1) + ".queue." + m.group(2) : null;
     }
 
+    /**
+     * The blob endpoint of the account whose table endpoint this is ({@code https://<account>.table.<suffix>}
+     * → {@code https://<account>.blob.<suffix>}), or null when it has another form.
+     */
+    static String blobEndpointOf(String tableEndpoint) {
+        if (tableEndpoint == null) {
+            return null;
+        }
+        Matcher m = STANDARD_TABLE_ENDPOINT.matcher(tableEndpoint);
+        return m.matches() ? m.group(1) + ".blob." + m.group(2) : null;
+    }
+
     /** Builds settings; {@link #build()} checks them all and names every problem. */
     public static final class Builder {
         private Environment environment = Environment.Development;
@@ -326,6 +343,7 @@ public record ControlPlaneSettings(
         private String serviceBusConnectionString;
         private String serviceBusNamespace;
         private String queuePrefix = "";
+        private String blobEndpoint;
         private List<String> earlierProblems = List.of();
 
         public Builder environment(Environment value) { this.environment = value; return this; }
@@ -354,6 +372,8 @@ public record ControlPlaneSettings(
         public Builder serviceBusConnectionString(String value) { this.serviceBusConnectionString = value; return this; }
         public Builder serviceBusNamespace(String value) { this.serviceBusNamespace = value; return this; }
         public Builder queuePrefix(String value) { this.queuePrefix = value; return this; }
+        /** The blob endpoint of the region leases; derived from the table endpoint when unset. */
+        public Builder blobEndpoint(String value) { this.blobEndpoint = value; return this; }
 
         Builder earlierProblems(List<String> problems) {
             this.earlierProblems = List.copyOf(problems);
@@ -517,7 +537,8 @@ public record ControlPlaneSettings(
                     devIssuer, devIssuerKeyFile,
                     allowedPrivateHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
                     maxRequestBytes, maxSpecBytes, messaging,
-                    effectiveQueueEndpoint, serviceBusConnectionString, serviceBusNamespace, queuePrefix);
+                    effectiveQueueEndpoint, serviceBusConnectionString, serviceBusNamespace, queuePrefix,
+                    blobEndpoint != null ? blobEndpoint : blobEndpointOf(tableEndpoint));
         }
     }
 }

@@ -203,6 +203,23 @@ class ControlPlaneSettingsTest {
     }
 
     @Test
+    void theBlobEndpointFollowsTheTableEndpointUnlessSet() {
+        Map<String, String> values = minimal();
+        values.remove(STORAGE_CONNECTION_STRING);
+        values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.windows.net/");
+
+        assertThat(ControlPlaneSettings.from(values).blobEndpoint()).isEqualTo("https://stcontoso.blob.core.windows.net");
+
+        values.put(ControlPlaneSettings.BLOB_ENDPOINT, "https://stother.blob.core.windows.net");
+        assertThat(ControlPlaneSettings.from(values).blobEndpoint()).isEqualTo("https://stother.blob.core.windows.net");
+
+        values.remove(ControlPlaneSettings.BLOB_ENDPOINT);
+        values.put(TABLE_ENDPOINT, "https://tables.contoso.example");
+        values.put(QUEUE_ENDPOINT, "https://stother.queue.core.windows.net");
+        assertThat(ControlPlaneSettings.from(values).blobEndpoint()).isNull();
+    }
+
+    @Test
     void aTableEndpointOfAnotherFormNeedsTheQueueEndpointForStorageQueues() {
         Map<String, String> values = minimal();
         values.remove(STORAGE_CONNECTION_STRING);

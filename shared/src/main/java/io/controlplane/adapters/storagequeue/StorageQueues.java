@@ -131,19 +131,29 @@ public final class StorageQueues {
         }
 
         private QueueServiceClientBuilder client(QueueMessageEncoding encoding, TokenCredential credential) {
-            QueueServiceClientBuilder builder = new QueueServiceClientBuilder()
-                    .serviceVersion(SERVICE_VERSION)
-                    .messageEncoding(encoding)
-                    .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
-                            .setMaxRetries(4)
-                            .setBaseDelay(Duration.ofMillis(200))
-                            .setMaxDelay(Duration.ofSeconds(4))))
-                    .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE));
-            return credential == null ? builder.connectionString(connectionString) : builder.endpoint(endpoint).credential(credential);
+            return StorageQueues.client(connectionString, endpoint, encoding, credential);
         }
+    }
 
-        private static boolean within(Duration value, Duration min, Duration max) {
-            return value != null && min != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0;
-        }
+    /**
+     * A service client builder for the account: the pinned service version, the SDK's exponential
+     * retry policy, no HTTP logging (bodies and SAS must not reach a log); the connection string when
+     * {@code credential} is null, else the endpoint with the credential.
+     */
+    static QueueServiceClientBuilder client(String connectionString, String endpoint, QueueMessageEncoding encoding,
+                                            TokenCredential credential) {
+        QueueServiceClientBuilder builder = new QueueServiceClientBuilder()
+                .serviceVersion(SERVICE_VERSION)
+                .messageEncoding(encoding)
+                .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
+                        .setMaxRetries(4)
+                        .setBaseDelay(Duration.ofMillis(200))
+                        .setMaxDelay(Duration.ofSeconds(4))))
+                .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE));
+        return credential == null ? builder.connectionString(connectionString) : builder.endpoint(endpoint).credential(credential);
+    }
+
+    static boolean within(Duration value, Duration min, Duration max) {
+        return value != null && min != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0;
     }
 }

@@ -1,0 +1,429 @@
+package io.controlplane.adapters.blob;
+
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.BlobServiceVersion;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.specialized.BlobLeaseClient;
+import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import io.controlplane.ports.RegionLeadership;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Region leadership for the standalone host: a blob lease per region in the container
+ * {@code <prefix>dispatch-leaders} of the control plane's storage account. Every member, on a
+ * thread of its own, every {@code renewEvery}: renews the regions it holds and tries to acquire the
+ * others, so a region whose leader stopped (and released) is taken at the next try, and one whose
+ * leader died once its lease lapses. The holder writes its instance id in the blob's metadata
+ * ({@code holder}), which the others read to tell {@link Listener#holderChanged} (also of the first
+ * holder a member sees, since polls may already wait on it). {@link #leads} reads
+ * memory only: true while the lease is held and was last confirmed less than the lease duration
+ * minus a safety margin ago, so a member cut off from storage stops believing it leads before its
+ * lease can pass to another.
+ */
+public final class BlobRegionLeadership implements RegionLeadership {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlobRegionLeadership.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    /** Pinned like the queue clients' version: the SDK's newest may be ahead of Azurite or a sovereign cloud. */
+    static final BlobServiceVersion SERVICE_VERSION = BlobServiceVersion.V2025_11_05;
+    static final String CONTAINER = "dispatch-leaders";
+    static final String HOLDER = "holder";
+    /** Blob container names: 3 to 63 lower-case letters, digits and single hyphens, a letter or digit first and last. */
+    private static final Pattern CONTAINER_NAME = Pattern.compile("[a-z0-9](-?[a-z0-9])+");
+
+    private final BlobContainerClient container;
+    private final String instanceId;
+    private final String holderValue;
+    private final Duration leaseDuration;
+    private final Duration renewEvery;
+    private final Duration safetyMargin;
+    private final Map<String, Region> regions = new LinkedHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService thread;
+    private volatile Thread running;
+    private volatile boolean containerCreated;
+    private volatile boolean closed;
+    private boolean started;
+
+    /** One region's blob, lease and what this member knows of it (touched by the member's thread only, but {@link #leads}). */
+    private final class Region {
+        final String name;
+        final BlobClient blob;
+        final BlobLeaseClient lease;
+        boolean created;
+        volatile boolean held;
+        /** {@link System#nanoTime()} until which {@link #leads} believes the lease. */
+        volatile long validUntil;
+        boolean holderWritten;
+        String lastSeenHolder;
+
+        Region(String name, String leaseId) {
+            this.name = name;
+            this.blob = container.getBlobClient(name);
+            this.lease = new BlobLeaseClientBuilder().blobClient(blob).leaseId(leaseId).buildClient();
+        }
+    }
+
+    private BlobRegionLeadership(Builder b, BlobContainerClient container) {
+        this.container = container;
+        this.instanceId = b.instanceId;
+        this.holderValue = metadataValue(b.instanceId);
+        this.leaseDuration = b.leaseDuration;
+        this.renewEvery = b.renewEvery;
+        this.safetyMargin = b.safetyMargin != null ? b.safetyMargin : b.renewEvery;
+        // One proposed lease id for the member's life: acquiring with it is also renewing it.
+        String leaseId = UUID.randomUUID().toString();
+        for (String region : b.regions) {
+            regions.put(region, new Region(region, leaseId));
+        }
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "region-leadership-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            running = t;
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings for {@link #build()}, which checks them all and names every problem; no I/O until {@link #start}. */
+    public static final class Builder {
+        private String connectionString;
+        private String endpoint;
+        private String containerPrefix = "";
+        private Collection<String> regions = List.of();
+        private String instanceId;
+        private Duration leaseDuration = Duration.ofSeconds(15);
+        private Duration renewEvery = Duration.ofSeconds(5);
+        private Duration safetyMargin;
+
+        private Builder() {
+        }
+
+        /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+        public Builder connectionString(String value) { this.connectionString = value; return this; }
+
+        /** The account's blob endpoint, {@code https://<account>.blob.core.windows.net}, used with DefaultAzureCredential. */
+        public Builder endpoint(String value) { this.endpoint = value; return this; }
+
+        /** Prepended to {@code dispatch-leaders}: lower-case letters, digits and single hyphens (the queue prefix). */
+        public Builder containerPrefix(String value) { this.containerPrefix = value; return this; }
+
+        /** The regions to elect a leader for (a blob each). */
+        public Builder regions(Collection<String> value) { this.regions = value == null ? List.of() : List.copyOf(value); return this; }
+
+        /** This member's id, written in the blob's metadata while it leads. */
+        public Builder instanceId(String value) { this.instanceId = value; return this; }
+
+        /** How long a lease lasts without renewal (15 to 60 s, Azure's range; default 15 s). */
+        public Builder leaseDuration(Duration value) { this.leaseDuration = value; return this; }
+
+        /** How often the member renews and tries (default 5 s; well under the lease duration). */
+        public Builder renewEvery(Duration value) { this.renewEvery = value; return this; }
+
+        /** How long before its lease could lapse the member stops believing it leads (default: {@code renewEvery}). */
+        public Builder safetyMargin(Duration value) { this.safetyMargin = value; return this; }
+
+        public BlobRegionLeadership build() {
+            List<String> problems = new ArrayList<>();
+            boolean hasConnectionString = connectionString != null && !connectionString.isBlank();
+            if (!hasConnectionString && (endpoint == null || endpoint.isBlank())) {
+                problems.add("blob leases need a storage connection string or a blob endpoint");
+            }
+            String containerName = (containerPrefix == null ? "" : containerPrefix) + CONTAINER;
+            if (containerName.length() > 63 || !CONTAINER_NAME.matcher(containerName).matches()) {
+                problems.add("container '" + containerName + "' is no blob container name: the prefix must be lower-case"
+                        + " letters, digits and single hyphens, the name at most 63");
+            }
+            if (regions.isEmpty()) {
+                problems.add("at least one region is required");
+            }
+            if (regions.stream().anyMatch(r -> r == null || r.isBlank() || r.length() > 1024)) {
+                problems.add("regions must be non-blank blob names");
+            }
+            if (instanceId == null || instanceId.isBlank()) {
+                problems.add("an instance id is required");
+            }
+            if (leaseDuration == null || leaseDuration.compareTo(Duration.ofSeconds(15)) < 0
+                    || leaseDuration.compareTo(Duration.ofSeconds(60)) > 0 || leaseDuration.toMillis() % 1000 != 0) {
+                problems.add("leaseDuration must be whole seconds from 15 to 60");
+            }
+            Duration margin = safetyMargin != null ? safetyMargin : renewEvery;
+            if (renewEvery == null || renewEvery.compareTo(Duration.ofMillis(10)) < 0 || leaseDuration != null
+                    && renewEvery.multipliedBy(2).compareTo(leaseDuration) > 0) {
+                problems.add("renewEvery must be from 10 ms to half the lease duration");
+            } else if (margin.isNegative() || leaseDuration != null && margin.compareTo(leaseDuration) >= 0) {
+                problems.add("safetyMargin must be from 0 to less than the lease duration");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid blob leadership settings:\n - " + String.join("\n - ", problems));
+            }
+            BlobServiceClientBuilder client = new BlobServiceClientBuilder()
+                    .serviceVersion(SERVICE_VERSION)
+                    .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
+                            .setMaxRetries(4)
+                            .setBaseDelay(Duration.ofMillis(200))
+                            .setMaxDelay(Duration.ofSeconds(4))))
+                    .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE));
+            client = hasConnectionString ? client.connectionString(connectionString)
+                    : client.endpoint(endpoint).credential(new DefaultAzureCredentialBuilder().build());
+            return new BlobRegionLeadership(this, client.buildClient().getBlobContainerClient(containerName));
+        }
+    }
+
+    /** The container's name ({@code <prefix>dispatch-leaders}). */
+    public String containerName() {
+        return container.getBlobContainerName();
+    }
+
+    @Override
+    public boolean leads(String region) {
+        Region r = regions.get(region);
+        return r != null && r.held && System.nanoTime() - r.validUntil < 0;
+    }
+
+    @Override
+    public void watch(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Starts the member's thread: the first round at once, then one every {@code renewEvery}. */
+    @Override
+    public void start() {
+        java.util.concurrent.Future<?> first;
+        synchronized (this) {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+            first = thread.submit(this::round);
+            thread.scheduleWithFixedDelay(this::round, renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        // The first round before the host serves: a lone instance leads from its first request on,
+        // rather than forwarding its first polls to itself through the bus.
+        try {
+            first.get(FIRST_ROUND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("event=leadership_first_round_slow error={}", e.getClass().getName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long {@link #start} waits for its first round (storage slow or away: it goes on in the background). */
+    private static final Duration FIRST_ROUND_WAIT = Duration.ofSeconds(10);
+
+    private void round() {
+        for (Region region : regions.values()) {
+            if (closed) {
+                return;
+            }
+            try {
+                keep(region);
+            } catch (RuntimeException e) {
+                LOG.warn("event=leadership_round_failed region={} error={} status={}", region.name, e.getClass().getName(),
+                        e instanceof BlobStorageException s ? s.getStatusCode() + " " + s.getErrorCode() : "-");
+                lapseIfStale(region);
+            }
+        }
+    }
+
+    /** Renews the region's lease, or tries to take it. */
+    private void keep(Region region) {
+        if (region.held) {
+            long sent = System.nanoTime();
+            try {
+                region.lease.renewLease();
+                confirmed(region, sent);
+                if (!region.holderWritten) {
+                    writeHolder(region);
+                }
+                return;
+            } catch (BlobStorageException e) {
+                if (!isLeaseTaken(e)) {
+                    throw e; // unreachable, throttled: keep the lease while it is fresh, try again next round
+                }
+                LOG.info("event=leadership_lost region={} instance={} reason={}", region.name, instanceId, e.getErrorCode());
+                lose(region);
+            }
+        }
+        acquire(region);
+    }
+
+    private void acquire(Region region) {
+        ensureBlob(region);
+        long sent = System.nanoTime();
+        try {
+            region.lease.acquireLease((int) leaseDuration.toSeconds());
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() != 409) {
+                throw e;
+            }
+            // Another member holds it (LeaseAlreadyPresent): see whether it is a new one.
+            String holder = region.blob.getProperties().getMetadata().get(HOLDER);
+            if (holder != null && !holder.equals(region.lastSeenHolder)) {
+                region.lastSeenHolder = holder;
+                tell(l -> l.holderChanged(region.name));
+            }
+            return;
+        }
+        confirmed(region, sent);
+        region.held = true;
+        region.holderWritten = false;
+        region.lastSeenHolder = holderValue;
+        LOG.info("event=leadership_gained region={} instance={} container={}", region.name, instanceId, containerName());
+        tell(l -> l.gained(region.name));
+        writeHolder(region);
+    }
+
+    /** The container and the region's blob, created empty if missing (once; another member may have). */
+    private void ensureBlob(Region region) {
+        if (region.created) {
+            return;
+        }
+        if (!containerCreated) {
+            container.createIfNotExists();
+            containerCreated = true;
+        }
+        try {
+            region.blob.upload(BinaryData.fromBytes(new byte[0]), false);
+        } catch (BlobStorageException e) {
+            // 409: it exists; 412: it exists and is leased.
+            if (e.getStatusCode() != 409 && e.getStatusCode() != 412) {
+                throw e;
+            }
+        }
+        region.created = true;
+    }
+
+    private void writeHolder(Region region) {
+        try {
+            region.blob.setMetadataWithResponse(Map.of(HOLDER, holderValue),
+                    new BlobRequestConditions().setLeaseId(region.lease.getLeaseId()), null, Context.NONE);
+            region.holderWritten = true;
+        } catch (RuntimeException e) {
+            // Only what the others are told: leading does not depend on it. Written at the next renewal.
+            LOG.warn("event=leadership_holder_write_failed region={} error={}", region.name, e.getClass().getName());
+        }
+    }
+
+    private void confirmed(Region region, long sentAt) {
+        region.validUntil = sentAt + leaseDuration.minus(safetyMargin).toNanos();
+    }
+
+    /** A renewal that failed for a reason other than the lease being taken: give up once it is too old to trust. */
+    private void lapseIfStale(Region region) {
+        if (region.held && System.nanoTime() - region.validUntil >= 0) {
+            LOG.warn("event=leadership_lost region={} instance={} reason=not_renewed_in_time", region.name, instanceId);
+            lose(region);
+        }
+    }
+
+    private void lose(Region region) {
+        region.held = false;
+        region.holderWritten = false;
+        tell(l -> l.lost(region.name));
+    }
+
+    private static boolean isLeaseTaken(BlobStorageException e) {
+        BlobErrorCode code = e.getErrorCode();
+        return e.getStatusCode() == 409 || e.getStatusCode() == 412
+                || BlobErrorCode.LEASE_ID_MISMATCH_WITH_LEASE_OPERATION.equals(code)
+                || BlobErrorCode.LEASE_NOT_PRESENT_WITH_LEASE_OPERATION.equals(code)
+                || BlobErrorCode.LEASE_LOST.equals(code);
+    }
+
+    private void tell(Consumer<Listener> what) {
+        for (Listener listener : listeners) {
+            try {
+                what.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("event=leadership_listener_failed error={}", e.getClass().getName(), e);
+            }
+        }
+    }
+
+    /** Metadata values are ASCII header text: an id that is not is sent URL-encoded. */
+    private static String metadataValue(String id) {
+        return id.chars().allMatch(c -> c >= 0x21 && c <= 0x7e) ? id : URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+
+    /** Stops the thread, then releases every lease held (so another member takes the region at its next try). */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        stopThread();
+        for (Region region : regions.values()) {
+            if (!region.held) {
+                continue;
+            }
+            try {
+                region.lease.releaseLease();
+                LOG.info("event=leadership_released region={} instance={}", region.name, instanceId);
+            } catch (RuntimeException e) {
+                // It lapses after the lease duration instead.
+                LOG.warn("event=leadership_release_failed region={} error={} status={}", region.name, e.getClass().getName(),
+                        e instanceof BlobStorageException s ? s.getStatusCode() + " " + s.getErrorCode() : "-");
+            }
+            lose(region);
+        }
+    }
+
+    /** Stops the thread without releasing anything, as a killed process would (tests). */
+    void kill() {
+        closed = true;
+        thread.shutdownNow();
+    }
+
+    private void stopThread() {
+        thread.shutdown();
+        if (Thread.currentThread() == running) {
+            return; // closed from a listener: the round in progress is this very call's caller
+        }
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            thread.shutdownNow();
+        }
+    }
+}
