@@ -337,9 +337,12 @@ var controlPlaneSettings = {
   MESSAGING: messaging
   SERVICEBUS_NAMESPACE: serviceBus.outputs.fullyQualifiedNamespace
   QUEUE_PREFIX: queuePrefix
-  // Several instances serve HTTP in Azure, and an instance's dispatcher hears of work queued on
-  // another one through the intake message (whichever instance receives it) or this look at the
-  // ready heads while agents wait on it: once a second here (the standalone default is 5 s).
+  // Where a region's dispatcher runs (ADR 0008): with Service Bus, wherever the region's session of
+  // the dispatch queue is handled (the Functions Dispatch trigger; Container Apps hosts forward to
+  // it too); with Storage Queues, the holder of the region's blob lease.
+  DISPATCH_LEADERSHIP: messaging == 'servicebus' ? 'events' : 'lease'
+  // The region's dispatcher looks at the ready heads once a second while agents wait (work whose
+  // event was lost); the standalone default is 5 s.
   DISPATCH_POLL_MS: '1000'
 }
 

@@ -320,8 +320,6 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    public void onDispatch(io.controlplane.ports.DispatchEvent event) { app.dispatcher().handle(event); }
-
     private final io.controlplane.app.PreemptionChecks preemptionChecks = new io.controlplane.app.PreemptionChecks();
 
     private void schedulePreemptionCheck(String region, long delayMs) {

@@ -383,8 +383,6 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         schedule(view, leadership.eventsLead());
     }
 
-    public void handle(io.controlplane.ports.DispatchEvent event) { }
-
     /**
      * An agent asks for work ({@code poll} identifies the asking poll): it joins the region's
      * waiting line and one dispatch run is made now, on the caller's thread, so an offer it can take
