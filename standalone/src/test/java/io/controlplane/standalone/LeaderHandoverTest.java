@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two standalone hosts (real processes) on one Azurite; the first leads the region's dispatch (its
- * blob lease), the other forwards its agents' polls to it. 20 agents work 300 jobs, half polling
- * each host; the leader is killed (SIGKILL: no lease handed back) part-way. The other host takes
+ * blob lease), the other forwards its agents' polls to it. 300 jobs are queued, then 20 agents work
+ * them, half polling each host; the leader is killed (SIGKILL: no lease handed back) once a quarter
+ * are done. The other host takes
  * the region within the blob lease's time, and every job completes exactly once, with no lease
  * given twice at a time (from the stored history). The killed host's agents reach nothing after.
  */
@@ -61,17 +62,6 @@ class LeaderHandoverTest {
             DevIssuer issuer = DevIssuer.loadOrCreate(keyFile, DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
             assertThat(other.log()).doesNotContain("event=dispatch_leader_gained");
             URI[] hosts = {leader.uri("/"), other.uri("/")};
-            for (int i = 0; i < AGENTS; i++) {
-                String id = "agent-" + i;
-                String token = issuer.token("provider", id, List.of("Agents.Run"), Duration.ofHours(1));
-                AgentConfig config = AgentConfig.builder(id).capabilities(List.of("azure-devops"))
-                        .jobDuration(Duration.ofMillis(50)).progressInterval(Duration.ofMillis(25))
-                        .heartbeatInterval(Duration.ofSeconds(2)).checkpointInterval(Duration.ofMinutes(10))
-                        .leaseWaitSeconds(5).build();
-                SimulatedAgent agent = new SimulatedAgent(config, hosts[i % 2], () -> token);
-                agent.start();
-                agents.add(agent);
-            }
             String client = issuer.token("contoso", "client", List.of("Jobs.Submit", "Jobs.Read", "Jobs.Manage"), Duration.ofHours(1));
             Set<String> submitted = new HashSet<>();
             for (int i = 0; i < JOBS; i++) {
@@ -81,8 +71,22 @@ class LeaderHandoverTest {
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
                 submitted.add(json.readTree(r.body()).get("id").asText());
             }
+            for (int i = 0; i < AGENTS; i++) {
+                String id = "agent-" + i;
+                String token = issuer.token("provider", id, List.of("Agents.Run"), Duration.ofHours(1));
+                AgentConfig config = AgentConfig.builder(id).capabilities(List.of("azure-devops"))
+                        .jobDuration(Duration.ofMillis(300)).progressInterval(Duration.ofMillis(100))
+                        .heartbeatInterval(Duration.ofSeconds(2)).checkpointInterval(Duration.ofMinutes(10))
+                        .leaseWaitSeconds(5).build();
+                SimulatedAgent agent = new SimulatedAgent(config, hosts[i % 2], () -> token);
+                agent.start();
+                agents.add(agent);
+            }
             awaitCompleted(agents, JOBS / 4, Duration.ofMinutes(2));
             int beforeKill = completed(agents);
+            // Before the kill, agents polling the other host were served by the leader's decisions.
+            assertThat(leader.log()).as("the leader leased to agents that poll the other host").containsPattern(
+                    "event=leased .*agentId=agent-(1|3|5|7|9|11|13|15|17|19) ");
 
             long killedAt = System.nanoTime();
             leader.kill();
