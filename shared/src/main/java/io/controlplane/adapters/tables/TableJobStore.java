@@ -6,9 +6,7 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
-import com.azure.data.tables.models.TableTransactionActionResponse;
 import com.azure.data.tables.models.TableTransactionActionType;
-import com.azure.data.tables.models.TableTransactionResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.HistoryEntry;
@@ -81,8 +79,9 @@ final class TableJobStore implements JobStore {
 
     private Job create(Job job, HistoryEntry created, List<TableTransactionAction> actions) {
         try {
-            TableTransactionResult result = table.submitTransaction(actions);
-            return job.withEtag(etagOf(result, job));
+            BatchEtags.Sink etags = new BatchEtags.Sink();
+            table.submitTransactionWithResponse(actions, null, BatchEtags.context(etags));
+            return job.withEtag(etagOf(etags, job));
         } catch (TableServiceException e) {
             if (TableErrors.isAlreadyExists(e)) {
                 Optional<Job> committed = committed(job, List.of(created));
@@ -178,8 +177,9 @@ final class TableJobStore implements JobStore {
             actions.add(unmarkAction(job));
         }
         try {
-            TableTransactionResult result = table.submitTransaction(actions);
-            return job.withEtag(etagOf(result, job));
+            BatchEtags.Sink etags = new BatchEtags.Sink();
+            table.submitTransactionWithResponse(actions, null, BatchEtags.context(etags));
+            return job.withEtag(etagOf(etags, job));
         } catch (TableServiceException e) {
             if (unmark && markerMissing(e, actions.size() - 1)) {
                 // No marker: the job was stored before markers existed, or was finished already.
@@ -220,13 +220,12 @@ final class TableJobStore implements JobStore {
         return failed == null || failed == markerIndex;
     }
 
-    private String etagOf(TableTransactionResult result, Job job) {
-        TableTransactionActionResponse response = result.getTableTransactionActionResponseByRowKey(JobEntities.jobRowKey(job.id()));
-        String etag = response == null ? null : Etags.from(response.getHeaders());
-        if (etag != null) {
-            return etag;
-        }
-        return table.getEntity(job.tenantId(), JobEntities.jobRowKey(job.id())).getETag();
+    /**
+     * The job row's new ETag: from the transaction's answer (the job row is always its first action),
+     * else read back.
+     */
+    private String etagOf(BatchEtags.Sink etags, Job job) {
+        return etags.etag(0).orElseGet(() -> table.getEntity(job.tenantId(), JobEntities.jobRowKey(job.id())).getETag());
     }
 
     @Override

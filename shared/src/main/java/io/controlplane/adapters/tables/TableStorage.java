@@ -55,6 +55,7 @@ public final class TableStorage {
                         .setBaseDelay(Duration.ofMillis(200))
                         .setMaxDelay(Duration.ofSeconds(4))))
                 .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE));
+        builder.addPolicy(new BatchEtags());
         extraPolicies.forEach(builder::addPolicy);
         if (connectionString != null && !connectionString.isBlank()) {
             builder.connectionString(connectionString);
