@@ -41,6 +41,8 @@ public final class StandaloneHost implements AutoCloseable {
     private final ControlPlane controlPlane;
     private final BackgroundWork background;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down when a signal's stop has finished (main waits for it before the JVM exits). */
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private StandaloneHost(Server server, ServerConnector connector, ControlPlane controlPlane, BackgroundWork background) {
         this.server = server;
@@ -177,8 +179,13 @@ public final class StandaloneHost implements AutoCloseable {
                 }
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(host), "shutdown"));
-            // Jetty's threads are daemons (an in-process host must not keep a JVM alive): main waits.
+            // Jetty's threads are daemons (an in-process host must not keep a JVM alive): main waits,
+            // and once the server has stopped, for the rest of a stop under way (the control plane's
+            // close: leases handed over, queues drained), so the JVM does not end it half-way.
             host.server.join();
+            if (host.closed.get()) {
+                host.stopped.await(HttpSettings.EXIT_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         } catch (IllegalArgumentException e) {
             LOG.error("event=start_failed reason=configuration\n{}", e.getMessage());
             System.exit(2);
@@ -209,5 +216,6 @@ public final class StandaloneHost implements AutoCloseable {
         host.close();
         LOG.info("event=stopped host=standalone durationMs={}", Duration.ofNanos(System.nanoTime() - started).toMillis());
         watchdog.interrupt();
+        host.stopped.countDown();
     }
 }

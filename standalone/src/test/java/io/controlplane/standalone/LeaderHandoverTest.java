@@ -96,10 +96,22 @@ class LeaderHandoverTest {
 
             awaitCompleted(agents, JOBS, Duration.ofMinutes(4));
             agents.forEach(SimulatedAgent::close);
+            // What storage says of any job the agents did not report completed (for the failure message).
+            StringBuilder unfinished = new StringBuilder();
+            Set<String> reported = new HashSet<>();
+            agents.forEach(a -> reported.addAll(a.log().completedJobs()));
+            for (String jobId : submitted) {
+                if (!reported.contains(jobId)) {
+                    unfinished.append(get(hosts[1], "/api/jobs/" + jobId, client).body()).append('\n')
+                            .append(get(hosts[1], "/api/jobs/" + jobId + "/history", client).body()).append('\n');
+                }
+            }
+            System.out.println("leader-handover unfinished:\n" + unfinished);
 
             Map<String, Integer> completions = new HashMap<>();
             agents.forEach(a -> a.log().completedJobs().forEach(id -> completions.merge(id, 1, Integer::sum)));
-            assertThat(completions.keySet()).as("every submitted job completed").isEqualTo(submitted);
+            assertThat(completions.keySet()).as("every submitted job completed; storage says of the others:%n%s", unfinished)
+                    .isEqualTo(submitted);
             assertThat(completions.values()).as("each exactly once, by the agents' word").allMatch(c -> c == 1);
             int doubleLeases = 0;
             for (String jobId : submitted) {
