@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * prefix, how their queue is read (short idle waits: a dispatcher or a waiting poll is on the other
  * end), and how many threads send. {@link #problems()} names every invalid setting at once.
  */
-abstract class PollingBuilder<B extends PollingBuilder<B>> {
+abstract class PollingBuilder<B extends PollingBuilder<B>> implements StorageQueues.AccountBuilder<B> {
 
     String connectionString;
     String endpoint;
@@ -42,14 +42,18 @@ abstract class PollingBuilder<B extends PollingBuilder<B>> {
     }
 
     /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+    @Override
     public B connectionString(String value) { this.connectionString = value; return self(); }
 
     /** The account's queue endpoint, {@code https://<account>.queue.core.windows.net}, used with DefaultAzureCredential. */
+    @Override
     public B endpoint(String value) { this.endpoint = value; return self(); }
 
     /** Lower-case letters, digits and single hyphens (may be empty), at most 43. */
+    @Override
     public B queuePrefix(String value) { this.queuePrefix = value; return self(); }
 
+    @Override
     public B json(ObjectMapper value) { this.json = value; return self(); }
 
     /** Deliveries before a message goes to the poison queue (default 5). */

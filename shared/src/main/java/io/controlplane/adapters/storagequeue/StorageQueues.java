@@ -37,8 +37,25 @@ public final class StorageQueues {
         return new Builder();
     }
 
+    /**
+     * What the builder of every port on Storage Queues (intake queues, dispatch bus, agent inbox)
+     * is told alike: the account, the queue prefix and the mapper.
+     */
+    public interface AccountBuilder<B extends AccountBuilder<B>> {
+        /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+        B connectionString(String value);
+
+        /** The account's queue endpoint, {@code https://<account>.queue.core.windows.net}, used with DefaultAzureCredential. */
+        B endpoint(String value);
+
+        /** Lower-case letters, digits and single hyphens (may be empty), at most 43. */
+        B queuePrefix(String value);
+
+        B json(ObjectMapper value);
+    }
+
     /** Settings for {@link #build()}, which checks them all and names every problem. */
-    public static final class Builder {
+    public static final class Builder implements AccountBuilder<Builder> {
         private String connectionString;
         private String endpoint;
         private String queuePrefix = "";
@@ -55,14 +72,18 @@ public final class StorageQueues {
         }
 
         /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+        @Override
         public Builder connectionString(String value) { this.connectionString = value; return this; }
 
         /** The account's queue endpoint, {@code https://<account>.queue.core.windows.net}, used with DefaultAzureCredential. */
+        @Override
         public Builder endpoint(String value) { this.endpoint = value; return this; }
 
         /** Lower-case letters, digits and single hyphens (may be empty), at most 43. */
+        @Override
         public Builder queuePrefix(String value) { this.queuePrefix = value; return this; }
 
+        @Override
         public Builder json(ObjectMapper value) { this.json = value; return this; }
 
         /** Dequeues before a message goes to the poison queue (Functions: 5). */
