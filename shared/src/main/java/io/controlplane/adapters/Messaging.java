@@ -26,18 +26,8 @@ public final class Messaging {
      */
     public static IntakeQueue intakeQueue(ControlPlaneSettings settings, ObjectMapper json) {
         return switch (settings.messaging()) {
-            case StorageQueues -> StorageQueues.builder()
-                    .connectionString(settings.storageConnectionString())
-                    .endpoint(settings.queueEndpoint())
-                    .queuePrefix(settings.queuePrefix())
-                    .json(json)
-                    .build();
-            case ServiceBus -> ServiceBusQueues.builder()
-                    .connectionString(settings.serviceBusConnectionString())
-                    .fullyQualifiedNamespace(settings.serviceBusNamespace())
-                    .queuePrefix(settings.queuePrefix())
-                    .json(json)
-                    .build();
+            case StorageQueues -> storageQueues(StorageQueues.builder(), settings, json).build();
+            case ServiceBus -> serviceBus(settings, json).build();
         };
     }
 
@@ -54,33 +44,18 @@ public final class Messaging {
     public static AgentChannel agentChannel(ControlPlaneSettings settings, ObjectMapper json, Clock clock) {
         return switch (settings.messaging()) {
             case StorageQueues -> AgentChannel.none();
-            case ServiceBus -> ServiceBusQueues.builder()
-                    .connectionString(settings.serviceBusConnectionString())
-                    .fullyQualifiedNamespace(settings.serviceBusNamespace())
-                    .queuePrefix(settings.queuePrefix())
-                    .json(json)
-                    .clock(clock)
-                    .buildAgentChannel();
+            case ServiceBus -> serviceBus(settings, json).clock(clock).buildAgentChannel();
         };
     }
+
     /**
      * The dispatch bus (events for a region's dispatcher): Storage Queues {@code dispatch-<region>},
      * or the Service Bus session queue {@code dispatch} (SessionId = region). The caller closes it.
      */
     public static DispatchBus dispatchBus(ControlPlaneSettings settings, ObjectMapper json) {
         return switch (settings.messaging()) {
-            case StorageQueues -> StorageQueueDispatchBus.builder()
-                    .connectionString(settings.storageConnectionString())
-                    .endpoint(settings.queueEndpoint())
-                    .queuePrefix(settings.queuePrefix())
-                    .json(json)
-                    .build();
-            case ServiceBus -> ServiceBusQueues.builder()
-                    .connectionString(settings.serviceBusConnectionString())
-                    .fullyQualifiedNamespace(settings.serviceBusNamespace())
-                    .queuePrefix(settings.queuePrefix())
-                    .json(json)
-                    .buildDispatchBus();
+            case StorageQueues -> storageQueues(StorageQueueDispatchBus.builder(), settings, json).build();
+            case ServiceBus -> serviceBus(settings, json).buildDispatchBus();
         };
     }
 
@@ -90,20 +65,11 @@ public final class Messaging {
      */
     public static AgentInbox agentInbox(ControlPlaneSettings settings, ObjectMapper json, String instanceId) {
         return switch (settings.messaging()) {
-            case StorageQueues -> StorageQueueAgentInbox.builder()
-                    .connectionString(settings.storageConnectionString())
-                    .endpoint(settings.queueEndpoint())
-                    .queuePrefix(settings.queuePrefix())
-                    .json(json)
+            case StorageQueues -> storageQueues(StorageQueueAgentInbox.builder(), settings, json)
                     .instanceId(instanceId)
                     .build();
             // Addressed by agent (its session), not by instance: instanceId is not needed.
-            case ServiceBus -> ServiceBusQueues.builder()
-                    .connectionString(settings.serviceBusConnectionString())
-                    .fullyQualifiedNamespace(settings.serviceBusNamespace())
-                    .queuePrefix(settings.queuePrefix())
-                    .json(json)
-                    .buildAgentInbox();
+            case ServiceBus -> serviceBus(settings, json).buildAgentInbox();
         };
     }
 
@@ -121,5 +87,24 @@ public final class Messaging {
                 .regions(settings.regions().stream().sorted().toList())
                 .instanceId(instanceId)
                 .build();
+    }
+
+    /** A Storage Queue port's builder told the account, the prefix and the mapper the settings name. */
+    private static <B extends StorageQueues.AccountBuilder<B>> B storageQueues(B builder, ControlPlaneSettings settings,
+                                                                               ObjectMapper json) {
+        return builder
+                .connectionString(settings.storageConnectionString())
+                .endpoint(settings.queueEndpoint())
+                .queuePrefix(settings.queuePrefix())
+                .json(json);
+    }
+
+    /** The Service Bus builder told the connection (string or namespace), the prefix and the mapper the settings name. */
+    private static ServiceBusQueues.Builder serviceBus(ControlPlaneSettings settings, ObjectMapper json) {
+        return ServiceBusQueues.builder()
+                .connectionString(settings.serviceBusConnectionString())
+                .fullyQualifiedNamespace(settings.serviceBusNamespace())
+                .queuePrefix(settings.queuePrefix())
+                .json(json);
     }
 }

@@ -3,6 +3,7 @@ package io.controlplane.ports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.domain.Tier;
+import io.controlplane.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -149,25 +150,10 @@ public abstract class DispatchBusContractTest {
     }
 
     private void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + patience().toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not delivered within " + patience());
-            }
-            sleep(10);
-        }
+        Eventually.await(patience(), Duration.ofMillis(10), "not delivered within " + patience(), condition);
     }
 
     private void quiet() {
-        sleep(quietPeriod().toMillis());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Eventually.sleep(quietPeriod());
     }
 }

@@ -2,6 +2,7 @@ package io.controlplane.ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -133,21 +134,10 @@ public abstract class RegionLeadershipContractTest {
     }
 
     protected void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + patience().toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + patience());
-            }
-            sleep(20);
-        }
+        Eventually.await(patience(), Duration.ofMillis(20), "not within " + patience(), condition);
     }
 
     protected static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Eventually.sleep(ms);
     }
 }

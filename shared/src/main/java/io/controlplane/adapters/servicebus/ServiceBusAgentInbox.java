@@ -3,8 +3,6 @@ package io.controlplane.adapters.servicebus;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
-import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
 import io.controlplane.adapters.DispatchCodec;
 import io.controlplane.adapters.IntakeMessageCodec.MalformedIntakeMessageException;
 import io.controlplane.ports.AgentInbox;
@@ -41,26 +39,23 @@ final class ServiceBusAgentInbox implements AgentInbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusAgentInbox.class);
 
-    private final ServiceBusClients clients;
     private final String queueName;
     private final DispatchCodec codec;
     private final Clock clock;
     private final Duration retryDelay;
     private final Logger log;
-    private final ServiceBusSenderAsyncClient sender;
+    private final SessionQueue queue;
     private volatile Consumer<OfferNote> handler;
-    private ServiceBusSessionReceiverAsyncClient sessions;
 
     /** @param retryDelay how long a listen waits before it asks again for a session another instance holds */
     ServiceBusAgentInbox(ServiceBusClients clients, String prefix, DispatchCodec codec, Clock clock, Duration retryDelay,
             Logger log) {
-        this.clients = clients;
         this.queueName = prefix + QUEUE;
         this.codec = codec;
         this.clock = clock;
         this.retryDelay = retryDelay;
         this.log = log == null ? LOG : log;
-        this.sender = clients.asyncSender(queueName);
+        this.queue = new SessionQueue(clients, queueName, LOCK_RENEWAL, this.log);
     }
 
     String queueName() {
@@ -90,7 +85,7 @@ final class ServiceBusAgentInbox implements AgentInbox {
                     .setMessageId(offer.messageId())
                     .setContentType(CONTENT_TYPE)
                     .setTimeToLive(timeToLive);
-            sender.sendMessage(message).subscribe(sent -> { }, error -> postFailed(replyTo, offer, error));
+            queue.sender().sendMessage(message).subscribe(sent -> { }, error -> postFailed(replyTo, offer, error));
         } catch (RuntimeException e) {
             postFailed(replyTo, offer, e);
         }
@@ -116,14 +111,7 @@ final class ServiceBusAgentInbox implements AgentInbox {
     @Override
     public IntakeQueue.Subscription listen(String agentId) {
         Objects.requireNonNull(agentId, "agentId");
-        return new SessionPump(sessions(), queueName, agentId, this::handle, retryDelay, MAX_SESSION_HOLD, log).start();
-    }
-
-    private synchronized ServiceBusSessionReceiverAsyncClient sessions() {
-        if (sessions == null) {
-            sessions = clients.sessionReceiver(queueName, LOCK_RENEWAL);
-        }
-        return sessions;
+        return queue.pump(agentId, this::handle, retryDelay, MAX_SESSION_HOLD);
     }
 
     private SessionPump.Settlement handle(ServiceBusReceivedMessage received) {
@@ -154,22 +142,6 @@ final class ServiceBusAgentInbox implements AgentInbox {
     /** Closes the sender and the session receiver; close the listens first. */
     @Override
     public void close() {
-        closeQuietly(sender);
-        ServiceBusSessionReceiverAsyncClient s;
-        synchronized (this) {
-            s = sessions;
-            sessions = null;
-        }
-        if (s != null) {
-            closeQuietly(s);
-        }
-    }
-
-    private void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            log.warn("event=servicebus_close_failed queue={} error={}", queueName, e.getClass().getName());
-        }
+        queue.close();
     }
 }

@@ -3,8 +3,6 @@ package io.controlplane.adapters.servicebus;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
-import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
 import io.controlplane.adapters.DispatchCodec;
 import io.controlplane.adapters.IntakeMessageCodec.MalformedIntakeMessageException;
 import io.controlplane.ports.DispatchBus;
@@ -49,9 +47,7 @@ final class ServiceBusDispatchBus implements DispatchBus {
     private final int maxDeliveries;
     private final Duration retryDelay;
     private final Logger log;
-    private final ServiceBusSenderAsyncClient sender;
-    private final ServiceBusClients clients;
-    private ServiceBusSessionReceiverAsyncClient sessions;
+    private final SessionQueue queue;
 
     /**
      * @param maxDeliveries dead-letter here after this many failed deliveries; 0 leaves it to the
@@ -61,14 +57,13 @@ final class ServiceBusDispatchBus implements DispatchBus {
      */
     ServiceBusDispatchBus(ServiceBusClients clients, String prefix, DispatchCodec codec, Clock clock, int maxDeliveries,
             Duration retryDelay, Logger log) {
-        this.clients = clients;
         this.queueName = prefix + QUEUE;
         this.codec = codec;
         this.clock = clock;
         this.maxDeliveries = maxDeliveries;
         this.retryDelay = retryDelay;
         this.log = log == null ? LOG : log;
-        this.sender = clients.asyncSender(queueName);
+        this.queue = new SessionQueue(clients, queueName, LOCK_RENEWAL, this.log);
     }
 
     String queueName() {
@@ -88,7 +83,7 @@ final class ServiceBusDispatchBus implements DispatchBus {
                 Duration left = Duration.between(clock.instant(), asks.until()).truncatedTo(ChronoUnit.MILLIS);
                 message.setTimeToLive(left.compareTo(MIN_ASKS_TIME_TO_LIVE) < 0 ? MIN_ASKS_TIME_TO_LIVE : left);
             }
-            sender.sendMessage(message).subscribe(sent -> { }, error -> sendFailed(event, error));
+            queue.sender().sendMessage(message).subscribe(sent -> { }, error -> sendFailed(event, error));
         } catch (RuntimeException e) {
             sendFailed(event, e);
         }
@@ -109,15 +104,7 @@ final class ServiceBusDispatchBus implements DispatchBus {
     public IntakeQueue.Subscription subscribe(String region, Consumer<DispatchEvent> handler) {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(handler, "handler");
-        return new SessionPump(sessions(), queueName, region, message -> handle(region, message, handler), retryDelay,
-                MAX_SESSION_HOLD, log).start();
-    }
-
-    private synchronized ServiceBusSessionReceiverAsyncClient sessions() {
-        if (sessions == null) {
-            sessions = clients.sessionReceiver(queueName, LOCK_RENEWAL);
-        }
-        return sessions;
+        return queue.pump(region, message -> handle(region, message, handler), retryDelay, MAX_SESSION_HOLD);
     }
 
     /** Complete after the handler returns; abandon when it throws; dead-letter a body that can never parse. */
@@ -149,22 +136,6 @@ final class ServiceBusDispatchBus implements DispatchBus {
     /** Closes the sender and the session receiver; an event still being sent is dropped. */
     @Override
     public void close() {
-        closeQuietly(sender);
-        ServiceBusSessionReceiverAsyncClient s;
-        synchronized (this) {
-            s = sessions;
-            sessions = null;
-        }
-        if (s != null) {
-            closeQuietly(s);
-        }
-    }
-
-    private void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            log.warn("event=servicebus_close_failed queue={} error={}", queueName, e.getClass().getName());
-        }
+        queue.close();
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * the agent inbox share. The encoded client carries Base64 bodies; the raw one moves a body that is
  * not even Base64 aside unchanged.
  */
-final class OneQueue {
+final class OneQueue implements Poller.Settlement {
 
     private final String name;
     private final String logKind;
@@ -92,7 +92,8 @@ final class OneQueue {
     }
 
     /** The handler is done with it. A failure here only means it reappears and is handled again. */
-    void delete(QueueMessageItem item) {
+    @Override
+    public void delete(QueueMessageItem item) {
         try {
             queue.deleteMessage(item.getMessageId(), item.getPopReceipt());
         } catch (QueueStorageException e) {
@@ -102,7 +103,8 @@ final class OneQueue {
     }
 
     /** Makes the message visible again after {@code delay} (its dequeue count is already up by one). */
-    void release(QueueMessageItem item, Duration delay) {
+    @Override
+    public void release(QueueMessageItem item, Duration delay) {
         try {
             queue.updateMessage(item.getMessageId(), item.getPopReceipt(), null, delay);
         } catch (QueueStorageException e) {
@@ -113,7 +115,8 @@ final class OneQueue {
     }
 
     /** Copies the message to the poison queue, then deletes it: at worst it is in both. */
-    void moveToPoison(QueueMessageItem item, String reason) {
+    @Override
+    public void moveToPoison(QueueMessageItem item, String reason) {
         moveAside(poison, queue, item, reason);
     }
 

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * prefix, how their queue is read (short idle waits: a dispatcher or a waiting poll is on the other
  * end), and how many threads send. {@link #problems()} names every invalid setting at once.
  */
-abstract class PollingBuilder<B extends PollingBuilder<B>> {
+abstract class PollingBuilder<B extends PollingBuilder<B>> implements StorageQueues.AccountBuilder<B> {
 
     String connectionString;
     String endpoint;
@@ -42,14 +42,18 @@ abstract class PollingBuilder<B extends PollingBuilder<B>> {
     }
 
     /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+    @Override
     public B connectionString(String value) { this.connectionString = value; return self(); }
 
     /** The account's queue endpoint, {@code https://<account>.queue.core.windows.net}, used with DefaultAzureCredential. */
+    @Override
     public B endpoint(String value) { this.endpoint = value; return self(); }
 
     /** Lower-case letters, digits and single hyphens (may be empty), at most 43. */
+    @Override
     public B queuePrefix(String value) { this.queuePrefix = value; return self(); }
 
+    @Override
     public B json(ObjectMapper value) { this.json = value; return self(); }
 
     /** Deliveries before a message goes to the poison queue (default 5). */
@@ -77,8 +81,21 @@ abstract class PollingBuilder<B extends PollingBuilder<B>> {
     public B sending(int threads, int backlog) { this.sendThreads = threads; this.sendBacklog = backlog; return self(); }
 
     List<String> problems() {
+        List<String> problems = problems(connectionString, endpoint, queuePrefix, json, options());
+        if (sendThreads < 1 || sendBacklog < 1) {
+            problems.add("sending needs at least 1 thread and a backlog of at least 1");
+        }
+        return problems;
+    }
+
+    /**
+     * What is wrong with the account, prefix, mapper and reading settings of any Storage Queue port
+     * (this builder's and {@link StorageQueues.Builder}'s): every problem, in a list open to more.
+     */
+    static List<String> problems(String connectionString, String endpoint, String queuePrefix, ObjectMapper json,
+                                 PollingOptions options) {
         List<String> problems = new ArrayList<>();
-        if (!hasConnectionString() && (endpoint == null || endpoint.isBlank())) {
+        if (!hasConnectionString(connectionString) && (endpoint == null || endpoint.isBlank())) {
             problems.add("Storage Queues need a connection string or a queue endpoint");
         }
         if (!QueueNames.isValidPrefix(queuePrefix)) {
@@ -88,27 +105,24 @@ abstract class PollingBuilder<B extends PollingBuilder<B>> {
         if (json == null) {
             problems.add("an ObjectMapper is required");
         }
-        if (maxDequeueCount < 1) {
+        if (options.maxDequeueCount() < 1) {
             problems.add("maxDequeueCount must be at least 1");
         }
-        if (!StorageQueues.within(visibilityTimeout, Duration.ofSeconds(1), Duration.ofDays(7))) {
+        if (!StorageQueues.within(options.visibilityTimeout(), Duration.ofSeconds(1), Duration.ofDays(7))) {
             problems.add("visibilityTimeout must be from 1 s to 7 days");
         }
-        if (!StorageQueues.within(retryDelay, Duration.ZERO, Duration.ofDays(7))) {
+        if (!StorageQueues.within(options.retryDelay(), Duration.ZERO, Duration.ofDays(7))) {
             problems.add("retryDelay must be from 0 to 7 days");
         }
-        if (!StorageQueues.within(minIdleWait, Duration.ofMillis(1), Duration.ofMinutes(1))
-                || !StorageQueues.within(maxIdleWait, minIdleWait, Duration.ofMinutes(1))) {
+        if (!StorageQueues.within(options.minIdleWait(), Duration.ofMillis(1), Duration.ofMinutes(1))
+                || !StorageQueues.within(options.maxIdleWait(), options.minIdleWait(), Duration.ofMinutes(1))) {
             problems.add("idle waits must be from 1 ms to 1 min, the minimum not above the maximum");
         }
-        if (batchSize < 1 || batchSize > 32) {
+        if (options.batchSize() < 1 || options.batchSize() > 32) {
             problems.add("batchSize must be from 1 to 32");
         }
-        if (!StorageQueues.within(closeTimeout, Duration.ZERO, Duration.ofMinutes(10))) {
+        if (!StorageQueues.within(options.closeTimeout(), Duration.ZERO, Duration.ofMinutes(10))) {
             problems.add("closeTimeout must be from 0 to 10 min");
-        }
-        if (sendThreads < 1 || sendBacklog < 1) {
-            problems.add("sending needs at least 1 thread and a backlog of at least 1");
         }
         return problems;
     }
@@ -124,13 +138,23 @@ abstract class PollingBuilder<B extends PollingBuilder<B>> {
                 closeTimeout);
     }
 
-    private boolean hasConnectionString() {
+    private static boolean hasConnectionString(String connectionString) {
         return connectionString != null && !connectionString.isBlank();
     }
 
     /** The account's two clients: [Base64 with {@code undecodable} as its decoding-error handler, raw]. */
     QueueServiceClient[] clients(Consumer<QueueMessageDecodingError> undecodable) {
-        TokenCredential credential = hasConnectionString() ? null : new DefaultAzureCredentialBuilder().build();
+        return clients(connectionString, endpoint, undecodable);
+    }
+
+    /**
+     * The account's two clients, for any Storage Queue port: [Base64 with {@code undecodable} as its
+     * decoding-error handler, raw]; the connection string if there is one, else the endpoint with
+     * DefaultAzureCredential.
+     */
+    static QueueServiceClient[] clients(String connectionString, String endpoint,
+                                        Consumer<QueueMessageDecodingError> undecodable) {
+        TokenCredential credential = hasConnectionString(connectionString) ? null : new DefaultAzureCredentialBuilder().build();
         return new QueueServiceClient[] {
                 StorageQueues.client(connectionString, endpoint, QueueMessageEncoding.BASE64, credential)
                         .processMessageDecodingError(undecodable).buildClient(),

@@ -2,7 +2,7 @@ package io.controlplane.adapters.storagequeue;
 
 import java.time.Duration;
 
-/** How the standalone host's poller reads the intake queues; validated by {@link StorageQueues.Builder}. */
+/** How the standalone host's poller reads the intake queues; validated by {@code PollingBuilder.problems}. */
 record PollingOptions(
         int maxDequeueCount,
         Duration visibilityTimeout,

@@ -5,16 +5,14 @@ import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.credential.TokenCredential;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
+import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import com.azure.storage.queue.QueueServiceVersion;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.adapters.IntakeMessageCodec;
 import io.controlplane.ports.IntakeQueue;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Factory for the intake queues on Azure Storage Queues (Azurite locally, a storage account when
@@ -39,8 +37,25 @@ public final class StorageQueues {
         return new Builder();
     }
 
+    /**
+     * What the builder of every port on Storage Queues (intake queues, dispatch bus, agent inbox)
+     * is told alike: the account, the queue prefix and the mapper.
+     */
+    public interface AccountBuilder<B extends AccountBuilder<B>> {
+        /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+        B connectionString(String value);
+
+        /** The account's queue endpoint, {@code https://<account>.queue.core.windows.net}, used with DefaultAzureCredential. */
+        B endpoint(String value);
+
+        /** Lower-case letters, digits and single hyphens (may be empty), at most 43. */
+        B queuePrefix(String value);
+
+        B json(ObjectMapper value);
+    }
+
     /** Settings for {@link #build()}, which checks them all and names every problem. */
-    public static final class Builder {
+    public static final class Builder implements AccountBuilder<Builder> {
         private String connectionString;
         private String endpoint;
         private String queuePrefix = "";
@@ -57,14 +72,18 @@ public final class StorageQueues {
         }
 
         /** A storage connection string (Azurite or account key); takes precedence over the endpoint. */
+        @Override
         public Builder connectionString(String value) { this.connectionString = value; return this; }
 
         /** The account's queue endpoint, {@code https://<account>.queue.core.windows.net}, used with DefaultAzureCredential. */
+        @Override
         public Builder endpoint(String value) { this.endpoint = value; return this; }
 
         /** Lower-case letters, digits and single hyphens (may be empty), at most 43. */
+        @Override
         public Builder queuePrefix(String value) { this.queuePrefix = value; return this; }
 
+        @Override
         public Builder json(ObjectMapper value) { this.json = value; return this; }
 
         /** Dequeues before a message goes to the poison queue (Functions: 5). */
@@ -87,51 +106,13 @@ public final class StorageQueues {
 
         /** Connects, creates the queues if they are missing, and returns the port. */
         public IntakeQueue build() {
-            List<String> problems = new ArrayList<>();
-            boolean hasConnectionString = connectionString != null && !connectionString.isBlank();
-            if (!hasConnectionString && (endpoint == null || endpoint.isBlank())) {
-                problems.add("Storage Queues need a connection string or a queue endpoint");
-            }
-            if (!QueueNames.isValidPrefix(queuePrefix)) {
-                problems.add("queue prefix must be lower-case letters, digits and single hyphens, not starting with a hyphen, at most "
-                        + QueueNames.MAX_PREFIX_LENGTH);
-            }
-            if (json == null) {
-                problems.add("an ObjectMapper is required");
-            }
-            if (maxDequeueCount < 1) {
-                problems.add("maxDequeueCount must be at least 1");
-            }
-            if (!within(visibilityTimeout, Duration.ofSeconds(1), Duration.ofDays(7))) {
-                problems.add("visibilityTimeout must be from 1 s to 7 days");
-            }
-            if (!within(retryDelay, Duration.ZERO, Duration.ofDays(7))) {
-                problems.add("retryDelay must be from 0 to 7 days");
-            }
-            if (!within(minIdleWait, Duration.ofMillis(1), Duration.ofMinutes(1)) || !within(maxIdleWait, minIdleWait, Duration.ofMinutes(1))) {
-                problems.add("idle waits must be from 1 ms to 1 min, the minimum not above the maximum");
-            }
-            if (batchSize < 1 || batchSize > 32) {
-                problems.add("batchSize must be from 1 to 32");
-            }
-            if (!within(closeTimeout, Duration.ZERO, Duration.ofMinutes(10))) {
-                problems.add("closeTimeout must be from 0 to 10 min");
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid Storage Queue settings:\n - " + String.join("\n - ", problems));
-            }
-            StorageQueueIntakeQueue queue = new StorageQueueIntakeQueue(new QueueNames(queuePrefix),
-                    new PollingOptions(maxDequeueCount, visibilityTimeout, retryDelay, minIdleWait, maxIdleWait, batchSize,
-                            closeTimeout),
+            PollingOptions options = new PollingOptions(maxDequeueCount, visibilityTimeout, retryDelay, minIdleWait,
+                    maxIdleWait, batchSize, closeTimeout);
+            PollingBuilder.check("Storage Queue", PollingBuilder.problems(connectionString, endpoint, queuePrefix, json, options));
+            StorageQueueIntakeQueue queue = new StorageQueueIntakeQueue(new QueueNames(queuePrefix), options,
                     new IntakeMessageCodec(json));
-            TokenCredential credential = hasConnectionString ? null : new DefaultAzureCredentialBuilder().build();
-            return queue.connect(
-                    client(QueueMessageEncoding.BASE64, credential).processMessageDecodingError(queue::moveUndecodable).buildClient(),
-                    client(QueueMessageEncoding.NONE, credential).buildClient());
-        }
-
-        private QueueServiceClientBuilder client(QueueMessageEncoding encoding, TokenCredential credential) {
-            return StorageQueues.client(connectionString, endpoint, encoding, credential);
+            QueueServiceClient[] clients = PollingBuilder.clients(connectionString, endpoint, queue::moveUndecodable);
+            return queue.connect(clients[0], clients[1]);
         }
     }
 

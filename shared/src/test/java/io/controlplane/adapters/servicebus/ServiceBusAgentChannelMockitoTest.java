@@ -1,5 +1,6 @@
 package io.controlplane.adapters.servicebus;
 
+import static io.controlplane.testing.MockLogs.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +8,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.slf4j.Logger;
-import org.slf4j.helpers.MessageFormatter;
 import reactor.core.publisher.Mono;
 
 /** What the agent command channel asks of the SDK, verified on Mockito mocks of the SDK's sender. */
@@ -148,7 +146,7 @@ class ServiceBusAgentChannelMockitoTest {
         channel.send("agent-7", preempt(LEASE, Duration.ofNanos(999_999)));
 
         verify(senders.get("agent-commands"), never()).sendMessage(any());
-        assertThat(lines("info")).hasSize(3).allSatisfy(line -> assertThat(line)
+        assertThat(lines(log, "info")).hasSize(3).allSatisfy(line -> assertThat(line)
                 .contains("event=agent_command_not_pushed", "agentId=agent-7", "reason=deadline_passed"));
     }
 
@@ -165,7 +163,7 @@ class ServiceBusAgentChannelMockitoTest {
         assertThatCode(() -> channel.send("agent-7", preempt(LEASE, Duration.ofSeconds(90)))).doesNotThrowAnyException();
         assertThatCode(() -> channel.send("agent-8", preempt(LEASE, Duration.ofSeconds(90)))).doesNotThrowAnyException();
 
-        List<String> warnings = lines("warn");
+        List<String> warnings = lines(log, "warn");
         assertThat(warnings).hasSize(2);
         assertThat(warnings.get(0)).contains("agentId=agent-7");
         assertThat(warnings.get(1)).contains("agentId=agent-8");
@@ -198,7 +196,7 @@ class ServiceBusAgentChannelMockitoTest {
 
         assertThatCode(channel::close).doesNotThrowAnyException();
 
-        assertThat(lines("warn")).singleElement().asString().contains("event=servicebus_close_failed", "queue=agent-commands");
+        assertThat(lines(log, "warn")).singleElement().asString().contains("event=servicebus_close_failed", "queue=agent-commands");
     }
 
     @Test
@@ -231,16 +229,5 @@ class ServiceBusAgentChannelMockitoTest {
                 .hasMessage("agentId");
         assertThatThrownBy(() -> channel.send("agent-7", null)).isInstanceOf(NullPointerException.class).hasMessage("command");
         verify(senders.get("agent-commands"), never()).sendMessage(any());
-    }
-
-    /** The lines logged at {@code level}, formatted as SLF4J would. */
-    private List<String> lines(String level) {
-        return mockingDetails(log).getInvocations().stream()
-                .filter(i -> i.getMethod().getName().equals(level))
-                .map(i -> {
-                    Object[] args = i.getArguments(); // varargs expanded
-                    return MessageFormatter.arrayFormat((String) args[0], Arrays.copyOfRange(args, 1, args.length)).getMessage();
-                })
-                .toList();
     }
 }

@@ -1,9 +1,10 @@
 package io.controlplane.adapters.servicebus;
 
+import static io.controlplane.testing.Eventually.sleep;
+import static io.controlplane.testing.MockLogs.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.mockingDetails;
 
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.controlplane.adapters.DispatchCodec;
@@ -12,18 +13,17 @@ import io.controlplane.ports.AgentInbox;
 import io.controlplane.ports.AgentInboxContractTest;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.ports.OfferNote;
+import io.controlplane.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
-import org.slf4j.helpers.MessageFormatter;
 
 /**
  * The Service Bus agent inboxes pass the port's contract with the SDK's clients mocked
@@ -83,7 +83,7 @@ class ServiceBusAgentInboxMockitoTest extends AgentInboxContractTest {
         }
 
         assertThat(broker.sent("agent-inbox")).isEmpty();
-        assertThat(lines("info")).hasSize(2).allMatch(l -> l.equals(
+        assertThat(lines(log, "info")).hasSize(2).allMatch(l -> l.equals(
                 "event=offer_not_posted queue=agent-inbox session=agent-7 region=westeurope agentId=agent-7 tenant=contoso"
                         + " jobId=job-1 epoch=4 reason=lease_expired"));
     }
@@ -96,7 +96,7 @@ class ServiceBusAgentInboxMockitoTest extends AgentInboxContractTest {
                     .doesNotThrowAnyException();
         }
 
-        assertThat(lines("warn")).singleElement().asString()
+        assertThat(lines(log, "warn")).singleElement().asString()
                 .isEqualTo("event=offer_post_failed queue=agent-inbox session=agent-7 region=westeurope agentId=agent-7"
                         + " tenant=contoso jobId=job-1 epoch=4 error=java.lang.IllegalStateException");
     }
@@ -172,7 +172,7 @@ class ServiceBusAgentInboxMockitoTest extends AgentInboxContractTest {
                 assertThat(gotHere).isEmpty();
             }
         }
-        assertThat(lines("warn")).as("a busy session is expected, not a warning").isEmpty();
+        assertThat(lines(log, "warn")).as("a busy session is expected, not a warning").isEmpty();
     }
 
     @Test
@@ -200,7 +200,7 @@ class ServiceBusAgentInboxMockitoTest extends AgentInboxContractTest {
             assertThat(d.reason()).isEqualTo(ServiceBusAgentInbox.MALFORMED);
             assertThat(d.message().messageId).isEqualTo("m-1");
         });
-        assertThat(lines("warn")).hasSize(2).noneMatch(l -> l.contains("lease-secret"));
+        assertThat(lines(log, "warn")).hasSize(2).noneMatch(l -> l.contains("lease-secret"));
     }
 
     @Test
@@ -217,32 +217,6 @@ class ServiceBusAgentInboxMockitoTest extends AgentInboxContractTest {
     }
 
     private void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s");
-            }
-            sleep(10);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    /** The lines logged at {@code level}, formatted as SLF4J would. */
-    private List<String> lines(String level) {
-        return mockingDetails(log).getInvocations().stream()
-                .filter(i -> i.getMethod().getName().equals(level))
-                .map(i -> {
-                    Object[] args = i.getArguments();
-                    return MessageFormatter.arrayFormat((String) args[0], Arrays.copyOfRange(args, 1, args.length)).getMessage();
-                })
-                .toList();
+        Eventually.await(Duration.ofSeconds(10), Duration.ofMillis(10), "not within 10 s", condition);
     }
 }

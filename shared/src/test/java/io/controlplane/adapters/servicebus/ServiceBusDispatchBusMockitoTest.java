@@ -1,10 +1,11 @@
 package io.controlplane.adapters.servicebus;
 
+import static io.controlplane.testing.Eventually.sleep;
+import static io.controlplane.testing.MockLogs.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.when;
 
 import com.azure.messaging.servicebus.ServiceBusMessage;
@@ -16,18 +17,17 @@ import io.controlplane.ports.DispatchBus;
 import io.controlplane.ports.DispatchBusContractTest;
 import io.controlplane.ports.DispatchEvent;
 import io.controlplane.ports.IntakeQueue;
+import io.controlplane.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
-import org.slf4j.helpers.MessageFormatter;
 
 /**
  * The Service Bus dispatch bus passes the port's contract with the SDK's clients mocked
@@ -92,7 +92,7 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
                     .doesNotThrowAnyException();
         }
 
-        assertThat(lines("warn")).singleElement().asString()
+        assertThat(lines(log, "warn")).singleElement().asString()
                 .startsWith("event=dispatch_send_failed queue=dispatch region=westeurope type=AgentChanged messageId=agent:agent-9:")
                 .endsWith("error=java.lang.IllegalStateException")
                 .doesNotContain("secret-etag");
@@ -108,7 +108,7 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
 
         assertThatCode(() -> bus.send(new DispatchEvent.Tick("westeurope", NOW))).doesNotThrowAnyException();
 
-        assertThat(lines("warn")).singleElement().asString().contains("event=dispatch_send_failed", "type=Tick");
+        assertThat(lines(log, "warn")).singleElement().asString().contains("event=dispatch_send_failed", "type=Tick");
     }
 
     @Test
@@ -125,7 +125,7 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
         assertThat(dead.reason()).isEqualTo(ServiceBusDispatchBus.MALFORMED);
         assertThat(dead.message().deliveryCount).as("dead-lettered on its first delivery").isZero();
         assertThat(got).isEmpty();
-        assertThat(lines("warn")).singleElement().asString()
+        assertThat(lines(log, "warn")).singleElement().asString()
                 .isEqualTo("event=dispatch_dead_lettered queue=dispatch region=" + region + " messageId=m-1 reason="
                         + ServiceBusDispatchBus.MALFORMED);
     }
@@ -142,7 +142,7 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
 
         assertThat(broker.deadLettered()).singleElement().extracting(FakeServiceBus.DeadLettered::reason)
                 .isEqualTo("MaxDeliveryCountExceeded");
-        assertThat(lines("warn")).hasSize(QUEUE_MAX_DELIVERY_COUNT)
+        assertThat(lines(log, "warn")).hasSize(QUEUE_MAX_DELIVERY_COUNT)
                 .allMatch(l -> l.startsWith("event=dispatch_handler_failed queue=dispatch region=" + region + " type=Tick"))
                 .last().asString().contains("attempt=" + QUEUE_MAX_DELIVERY_COUNT);
     }
@@ -184,7 +184,7 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
             }
         }
         assertThat(first).hasSize(1);
-        assertThat(lines("warn")).as("a busy session is expected, not a warning").isEmpty();
+        assertThat(lines(log, "warn")).as("a busy session is expected, not a warning").isEmpty();
     }
 
     @Test
@@ -200,7 +200,7 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
             await(() -> got.size() == 1);
             assertThat(broker.accepts()).filteredOn(a -> a.equals("dispatch/" + region)).hasSizeGreaterThanOrEqualTo(2);
         }
-        assertThat(lines("warn")).singleElement().asString().isEqualTo("event=servicebus_session_lost queue=dispatch session="
+        assertThat(lines(log, "warn")).singleElement().asString().isEqualTo("event=servicebus_session_lost queue=dispatch session="
                 + region + " retryInMs=50 error=com.azure.messaging.servicebus.ServiceBusException");
     }
 
@@ -240,32 +240,6 @@ class ServiceBusDispatchBusMockitoTest extends DispatchBusContractTest {
     }
 
     private void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s");
-            }
-            sleep(10);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    /** The lines logged at {@code level}, formatted as SLF4J would. */
-    private List<String> lines(String level) {
-        return mockingDetails(log).getInvocations().stream()
-                .filter(i -> i.getMethod().getName().equals(level))
-                .map(i -> {
-                    Object[] args = i.getArguments();
-                    return MessageFormatter.arrayFormat((String) args[0], Arrays.copyOfRange(args, 1, args.length)).getMessage();
-                })
-                .toList();
+        Eventually.await(Duration.ofSeconds(10), Duration.ofMillis(10), "not within 10 s", condition);
     }
 }

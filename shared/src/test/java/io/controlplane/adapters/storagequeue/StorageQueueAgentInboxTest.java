@@ -1,5 +1,6 @@
 package io.controlplane.adapters.storagequeue;
 
+import static io.controlplane.testing.Eventually.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.queue.QueueClient;
@@ -10,6 +11,7 @@ import io.controlplane.ports.AgentInbox;
 import io.controlplane.ports.AgentInboxContractTest;
 import io.controlplane.ports.OfferNote;
 import io.controlplane.testing.Azurite;
+import io.controlplane.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -144,19 +146,6 @@ class StorageQueueAgentInboxTest extends AgentInboxContractTest {
     }
 
     private void await(BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(patience());
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("condition met within %s", patience()).isBefore(deadline);
-            sleep(50);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Eventually.await(patience(), Duration.ofMillis(50), "condition not met within " + patience(), condition);
     }
 }

@@ -15,6 +15,7 @@ import io.controlplane.ports.DispatchBusContractTest;
 import io.controlplane.ports.DispatchEvent;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.testing.Azurite;
+import io.controlplane.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -208,19 +209,6 @@ class StorageQueueDispatchBusTest extends DispatchBusContractTest {
     }
 
     private void await(BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(patience());
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("condition met within %s", patience()).isBefore(deadline);
-            sleep(50);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Eventually.await(patience(), Duration.ofMillis(50), "condition not met within " + patience(), condition);
     }
 }
