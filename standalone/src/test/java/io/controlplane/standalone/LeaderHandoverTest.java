@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * them, half polling each host; the leader is killed (SIGKILL: no lease handed back) once a quarter
  * are done. The other host takes
  * the region within the blob lease's time, and every job completes exactly once, with no lease
- * given twice at a time (from the stored history). The killed host's agents reach nothing after.
+ * given twice at a time (from the stored history: a completion the killed host committed may not
+ * have reached its agent). The killed host's agents reach nothing after.
  */
 class LeaderHandoverTest {
 
@@ -94,7 +95,8 @@ class LeaderHandoverTest {
             awaitLog(other, "event=dispatch_leader_gained", LEASE.plusSeconds(10));
             Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
 
-            awaitCompleted(agents, JOBS, Duration.ofMinutes(4));
+            awaitCompleted(agents, JOBS - AGENTS / 2, Duration.ofMinutes(4));
+            awaitStoredCompleted(hosts[1], client, submitted, Duration.ofMinutes(2));
             agents.forEach(SimulatedAgent::close);
             // What storage says of any job the agents did not report completed (for the failure message).
             StringBuilder unfinished = new StringBuilder();
@@ -108,21 +110,27 @@ class LeaderHandoverTest {
             }
             System.out.println("leader-handover unfinished:\n" + unfinished);
 
+            // Storage is the judge: a completion the killed host committed may never have reached its
+            // agent (the answer was cut), so the agents' word is checked for duplicates only.
             Map<String, Integer> completions = new HashMap<>();
             agents.forEach(a -> a.log().completedJobs().forEach(id -> completions.merge(id, 1, Integer::sum)));
-            assertThat(completions.keySet()).as("every submitted job completed; storage says of the others:%n%s", unfinished)
-                    .isEqualTo(submitted);
-            assertThat(completions.values()).as("each exactly once, by the agents' word").allMatch(c -> c == 1);
+            assertThat(completions.values()).as("no job reported completed twice").allMatch(c -> c == 1);
+            assertThat(submitted).as("the agents reported all but the few the kill cut; storage says of the others:%n%s",
+                    unfinished).containsAll(completions.keySet());
+            assertThat(submitted.size() - completions.size()).as("jobs whose completion no agent heard").isLessThanOrEqualTo(AGENTS / 2);
             int doubleLeases = 0;
             for (String jobId : submitted) {
+                JsonNode job = json.readTree(get(hosts[1], "/api/jobs/" + jobId, client).body());
+                assertThat(job.get("state").asText()).as("job %s in storage; the unfinished:%n%s", jobId, unfinished).isEqualTo("Completed");
                 JsonNode history = json.readTree(get(hosts[1], "/api/jobs/" + jobId + "/history", client).body()).get("items");
                 doubleLeases += JobHistories.doubleLeases(history);
                 assertThat(JobHistories.completions(history)).as("job " + jobId + " completed once in its history").isEqualTo(1);
             }
             assertThat(doubleLeases).as("double leases found in history").isZero();
             assertThat(takeover).as("the region taken within the blob lease's time").isLessThanOrEqualTo(LEASE.plusSeconds(6));
-            System.out.printf("leader-handover: jobs=%d agents=%d completedBeforeKill=%d takeoverMs=%d doubleLeases=%d%n", JOBS,
-                    AGENTS, beforeKill, takeover.toMillis(), doubleLeases);
+            System.out.printf("leader-handover: jobs=%d agents=%d completedBeforeKill=%d takeoverMs=%d doubleLeases=%d"
+                    + " completionsUnheard=%d%n", JOBS, AGENTS, beforeKill, takeover.toMillis(), doubleLeases,
+                    submitted.size() - completions.size());
         } finally {
             agents.forEach(SimulatedAgent::close);
             other.close();
@@ -138,6 +146,22 @@ class LeaderHandoverTest {
         long deadline = System.nanoTime() + patience.toNanos();
         while (completed(agents) < count && System.nanoTime() < deadline) {
             Thread.sleep(200);
+        }
+    }
+
+    /** Until storage has every job Completed (what the agents heard may lack a completion the kill cut). */
+    private void awaitStoredCompleted(URI host, String client, Set<String> jobs, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        Set<String> left = new HashSet<>(jobs);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            for (String jobId : List.copyOf(left)) {
+                if (json.readTree(get(host, "/api/jobs/" + jobId, client).body()).get("state").asText().equals("Completed")) {
+                    left.remove(jobId);
+                }
+            }
+            if (!left.isEmpty()) {
+                Thread.sleep(500);
+            }
         }
     }
 
