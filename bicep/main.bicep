@@ -382,6 +382,11 @@ var functionAppRoles = [
     why: 'Storage Queue intake (MESSAGING=storagequeues): publish, and the Storage Queue triggers (StorageQueueConnection).'
   }
   {
+    role: 'Storage Blob Data Contributor'
+    scope: 'storage'
+    why: 'The region leases of the dispatcher (DISPATCH_LEADERSHIP=lease, with MESSAGING=storagequeues): container <QUEUE_PREFIX>dispatch-leaders.'
+  }
+  {
     role: 'Storage Blob Data Owner'
     scope: 'hostStorage'
     why: 'The Functions host\'s own blobs (timer locks, keys) and the Flex Consumption deployment package container.'
@@ -452,6 +457,11 @@ var hostRoles = [
     role: 'Storage Queue Data Contributor'
     scope: 'storage'
     why: 'Storage Queue intake (MESSAGING=storagequeues).'
+  }
+  {
+    role: 'Storage Blob Data Contributor'
+    scope: 'storage'
+    why: 'The region leases of the dispatcher (DISPATCH_LEADERSHIP=lease, with MESSAGING=storagequeues).'
   }
   {
     role: 'Azure Service Bus Data Owner'

@@ -17,7 +17,7 @@ param keyVaultName string
 @description('Application Insights component that the applicationInsights-scoped assignments apply to.')
 param applicationInsightsName string
 
-type roleName = 'Storage Table Data Contributor' | 'Storage Queue Data Contributor' | 'Storage Blob Data Owner' | 'Azure Service Bus Data Owner' | 'Azure Service Bus Data Sender' | 'Azure Service Bus Data Receiver' | 'Key Vault Secrets User' | 'Monitoring Metrics Publisher'
+type roleName = 'Storage Table Data Contributor' | 'Storage Queue Data Contributor' | 'Storage Blob Data Contributor' | 'Storage Blob Data Owner' | 'Azure Service Bus Data Owner' | 'Azure Service Bus Data Sender' | 'Azure Service Bus Data Receiver' | 'Key Vault Secrets User' | 'Monitoring Metrics Publisher'
 
 type assignment = {
   @description('Object id of the managed identity (service principal) that gets the role.')
@@ -34,6 +34,7 @@ param assignments assignment[]
 var roleIds = {
   'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   'Azure Service Bus Data Owner': '090c5cfd-751d-490a-894a-3ce6f1109419'
   'Azure Service Bus Data Sender': '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'

@@ -195,11 +195,16 @@ class BicepMatchesCodeTest {
                         .anyMatch(r -> r.path("role").asText().equals(role) && r.path("scope").asText().equals("storage"));
             }
         }
-        // The host's blobs and the deployment package are in the host's account, and nothing grants blobs
-        // on the product's: the control plane keeps no blobs.
+        // The host's blobs and the deployment package are in the host's account; on the product's, the
+        // control plane's only blobs are the dispatcher's region leases (ADR 0008): data access, never Owner.
         assertThat(main.path("vars").path("functionAppRoles").findParents("role"))
                 .anyMatch(r -> r.path("role").asText().equals("Storage Blob Data Owner") && r.path("scope").asText().equals("hostStorage"))
-                .noneMatch(r -> r.path("role").asText().startsWith("Storage Blob") && r.path("scope").asText().equals("storage"));
+                .noneMatch(r -> r.path("role").asText().equals("Storage Blob Data Owner") && r.path("scope").asText().equals("storage"));
+        for (String roles : List.of("functionAppRoles", "hostRoles")) {
+            assertThat(main.path("vars").path(roles).findParents("role")).as("%s: the region leases' blobs", roles)
+                    .anyMatch(r -> r.path("role").asText().equals("Storage Blob Data Contributor")
+                            && r.path("scope").asText().equals("storage") && r.path("why").asText().contains("DISPATCH_LEADERSHIP=lease"));
+        }
         for (JsonNode call : main.path("modules")) {
             if (call.path("path").asText().equals("modules/role-assignments.bicep")) {
                 assertThat(call.path("params").path("storageAccountName").path("expression").asText()).isEqualTo("storage.outputs.name");
