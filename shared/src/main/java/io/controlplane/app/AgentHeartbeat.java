@@ -86,7 +86,7 @@ public final class AgentHeartbeat {
                     // reconcile pass, which requeues the job (new epoch) and frees the slot.
                     commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "lease-lost"));
                 } else {
-                    commands.add(commandFor(job, lease, job.leaseExpiresAt())); // not extended this time (contended)
+                    commands.add(commandFor(job, lease, job.leaseExpiresAt())); // not extended this beat (time enough left, or contended)
                 }
                 // A lease the agent does not name gets no command: it may be a claim whose answer
                 // is still on its way to the agent, which names it from its next heartbeat on.
@@ -152,6 +152,12 @@ public final class AgentHeartbeat {
             }
             job = found.get();
             if (expiresAt == null || job.leaseExpiresAt().isBefore(now)) {
+                return Optional.of(new Held(job, false));
+            }
+            if (job.state() != JobState.Assigned
+                    && job.leaseExpiresAt().isAfter(now.plus(settings.leaseExtensionDueWithin()))) {
+                // Time enough left (at least two beats more than the extension's threshold): no write
+                // this beat; the next one or the one after extends it.
                 return Optional.of(new Held(job, false));
             }
             try {

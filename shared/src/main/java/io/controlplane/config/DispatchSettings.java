@@ -111,6 +111,17 @@ public record DispatchSettings(
         return heartbeatWriteAfter().plus(heartbeatInterval.dividedBy(3)).plus(heartbeatInterval.dividedBy(3));
     }
 
+    /**
+     * A heartbeat extends a lease (a write of its job row) only once less than this is left of it:
+     * the lease's length less two heartbeat intervals, so a lease is written every other beat and
+     * always has two beats to spare (none when the lease is shorter than three beats: every beat
+     * extends).
+     */
+    public Duration leaseExtensionDueWithin() {
+        Duration within = leaseDuration.minus(heartbeatInterval.multipliedBy(2));
+        return within.compareTo(heartbeatInterval) < 0 ? leaseDuration : within;
+    }
+
     /** This, with the dispatcher run where {@code leadership} says. */
     public DispatchSettings withLeadership(Leadership leadership) {
         return new DispatchSettings(leaseDuration, heartbeatInterval, agentOfflineAfter, progressMinInterval, retryBackoffBase,

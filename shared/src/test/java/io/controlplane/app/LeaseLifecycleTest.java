@@ -56,6 +56,28 @@ abstract class LeaseLifecycleTest {
     }
 
     @Test
+    void aHeartbeatWithTimeEnoughLeftOnTheLeaseWritesNoJobRowAndTheNextDueOneExtendsIt() {
+        Job job = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+        leasedTo("agent-1", job);
+        f.app.heartbeat().beat(agent1, "agent-1"); // Assigned → Running, extended
+        Job started = f.job(job);
+
+        f.clock.advance(f.settings.heartbeatInterval());
+        AgentHeartbeat.Beat early = f.app.heartbeat().beat(agent1, "agent-1");
+
+        assertThat(early.commands()).singleElement().satisfies(c -> assertThat(c.type()).isEqualTo("continue"));
+        assertThat(f.job(job).etag()).as("no write of the job row one beat after its extension").isEqualTo(started.etag());
+        assertThat(f.job(job).leaseExpiresAt()).isEqualTo(started.leaseExpiresAt());
+
+        f.clock.advance(f.settings.heartbeatInterval());
+        f.app.heartbeat().beat(agent1, "agent-1");
+
+        assertThat(f.job(job).leaseExpiresAt()).as("two beats on: extended, two beats still to spare before")
+                .isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
+    }
+
+    @Test
     void progressIsShownAtOnceAndChattyReportsAreCoalesced() {
         Job job = f.submit("contoso", aJobSpec().build());
         f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
