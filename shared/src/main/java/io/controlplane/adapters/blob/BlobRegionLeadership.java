@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Region leadership for the standalone host: a blob lease per region in the container
  * {@code <prefix>dispatch-leaders} of the control plane's storage account. Every member, on a
- * thread of its own, every {@code renewEvery}: renews the regions it holds and tries to acquire the
- * others, so a region whose leader stopped (and released) is taken at the next try, and one whose
- * leader died once its lease lapses. The holder writes its instance id in the blob's metadata
+ * thread of its own, renews the regions it holds every {@code renewEvery} and tries to acquire the
+ * others every {@code acquireEvery} (shorter), so a region whose leader stopped (and released) is
+ * taken within a try, and one whose leader died within a try of its lease lapsing. The holder writes its instance id in the blob's metadata
  * ({@code holder}), which the others read to tell {@link Listener#holderChanged} (also of the first
  * holder a member sees, since polls may already wait on it). {@link #leads} reads
  * memory only: true while the lease is held and was last confirmed less than the lease duration
@@ -66,6 +66,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
     private final String holderValue;
     private final Duration leaseDuration;
     private final Duration renewEvery;
+    private final Duration acquireEvery;
     private final Duration safetyMargin;
     private final Map<String, Region> regions = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -84,6 +85,10 @@ public final class BlobRegionLeadership implements RegionLeadership {
         volatile boolean held;
         /** {@link System#nanoTime()} until which {@link #leads} believes the lease. */
         volatile long validUntil;
+        /** When the last acquire or renewal that succeeded was sent ({@link System#nanoTime}). */
+        volatile long confirmedAt;
+        /** When another member's holder name was last read ({@link System#nanoTime}; 0: never). */
+        long holderReadAt;
         boolean holderWritten;
         String lastSeenHolder;
 
@@ -100,6 +105,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
         this.holderValue = metadataValue(b.instanceId);
         this.leaseDuration = b.leaseDuration;
         this.renewEvery = b.renewEvery;
+        this.acquireEvery = b.acquireEvery != null ? b.acquireEvery : min(DEFAULT_ACQUIRE_EVERY, b.renewEvery);
         this.safetyMargin = b.safetyMargin != null ? b.safetyMargin : b.renewEvery;
         // One proposed lease id for the member's life: acquiring with it is also renewing it.
         String leaseId = UUID.randomUUID().toString();
@@ -112,6 +118,13 @@ public final class BlobRegionLeadership implements RegionLeadership {
             running = t;
             return t;
         });
+    }
+
+    /** How often a member tries to take a region it does not hold, unless told otherwise. */
+    static final Duration DEFAULT_ACQUIRE_EVERY = Duration.ofSeconds(1);
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     public static Builder builder() {
@@ -128,6 +141,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
         private Duration leaseDuration = Duration.ofSeconds(15);
         private Duration renewEvery = Duration.ofSeconds(5);
         private Duration safetyMargin;
+        private Duration acquireEvery;
 
         private Builder() {
         }
@@ -152,6 +166,12 @@ public final class BlobRegionLeadership implements RegionLeadership {
 
         /** How often the member renews and tries (default 5 s; well under the lease duration). */
         public Builder renewEvery(Duration value) { this.renewEvery = value; return this; }
+
+        /**
+         * How often the member tries to take a region it does not hold (default 1 s, at most
+         * {@code renewEvery}): a dead leader's region is taken within this of its lease lapsing.
+         */
+        public Builder acquireEvery(Duration value) { this.acquireEvery = value; return this; }
 
         /** How long before its lease could lapse the member stops believing it leads (default: {@code renewEvery}). */
         public Builder safetyMargin(Duration value) { this.safetyMargin = value; return this; }
@@ -186,6 +206,9 @@ public final class BlobRegionLeadership implements RegionLeadership {
                 problems.add("renewEvery must be from 10 ms to half the lease duration");
             } else if (margin.isNegative() || leaseDuration != null && margin.compareTo(leaseDuration) >= 0) {
                 problems.add("safetyMargin must be from 0 to less than the lease duration");
+            } else if (acquireEvery != null && (acquireEvery.compareTo(Duration.ofMillis(10)) < 0
+                    || acquireEvery.compareTo(renewEvery) > 0)) {
+                problems.add("acquireEvery must be from 10 ms to renewEvery");
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid blob leadership settings:\n - " + String.join("\n - ", problems));
@@ -219,7 +242,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Starts the member's thread: the first round at once, then one every {@code renewEvery}. */
+    /** Starts the member's thread: the first round at once, then one every {@code acquireEvery}. */
     @Override
     public void start() {
         java.util.concurrent.Future<?> first;
@@ -229,7 +252,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
             }
             started = true;
             first = thread.submit(this::round);
-            thread.scheduleWithFixedDelay(this::round, renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+            thread.scheduleWithFixedDelay(this::round, acquireEvery.toMillis(), acquireEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
         // The first round before the host serves: a lone instance leads from its first request on,
         // rather than forwarding its first polls to itself through the bus.
@@ -263,6 +286,9 @@ public final class BlobRegionLeadership implements RegionLeadership {
     /** Renews the region's lease, or tries to take it. */
     private void keep(Region region) {
         if (region.held) {
+            if (System.nanoTime() - region.confirmedAt < renewEvery.toNanos() - acquireEvery.toNanos() / 2) {
+                return; // renewed less than renewEvery ago (rounds come every acquireEvery)
+            }
             long sent = System.nanoTime();
             try {
                 region.lease.renewLease();
@@ -291,7 +317,12 @@ public final class BlobRegionLeadership implements RegionLeadership {
             if (e.getStatusCode() != 409) {
                 throw e;
             }
-            // Another member holds it (LeaseAlreadyPresent): see whether it is a new one.
+            // Another member holds it (LeaseAlreadyPresent): see whether it is a new one, once a
+            // renewal period (tries come more often; the holder changes far less).
+            if (region.holderReadAt != 0 && System.nanoTime() - region.holderReadAt < renewEvery.toNanos()) {
+                return;
+            }
+            region.holderReadAt = System.nanoTime();
             String holder = region.blob.getProperties().getMetadata().get(HOLDER);
             if (holder != null && !holder.equals(region.lastSeenHolder)) {
                 region.lastSeenHolder = holder;
@@ -340,6 +371,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
     }
 
     private void confirmed(Region region, long sentAt) {
+        region.confirmedAt = sentAt;
         region.validUntil = sentAt + leaseDuration.minus(safetyMargin).toNanos();
     }
 
