@@ -190,7 +190,7 @@ public final class ControlPlane implements AutoCloseable {
     /** An event this instance's dispatcher handled as the region's: a Platinum or Premium job gets its preemption check. */
     private void handledHere(io.controlplane.ports.DispatchEvent event) {
         if (event instanceof io.controlplane.ports.DispatchEvent.Ready ready && ready.tier() != io.controlplane.domain.Tier.Standard) {
-            schedulePreemptionCheck(ready.region(), app.dispatchSettings().preemptAfter().toMillis() + 10);
+            schedulePreemptionCheck(ready.region(), app.dispatchSettings().preemptAfter().toMillis());
         }
     }
 
@@ -313,10 +313,9 @@ public final class ControlPlane implements AutoCloseable {
         boolean decidedHere = app.dispatcher().intake(message);
         if (decidedHere && message.tier() != io.controlplane.domain.Tier.Standard) {
             // If no agent takes it within the preemption delay, make room for it now rather than at
-            // the next reconcile pass. The dispatcher has placed it by then if any waiting agent may
-            // take it (its run follows the job's entry at once); the check also skips a job that
-            // an agent with a free slot may take.
-            schedulePreemptionCheck(message.region(), app.dispatchSettings().preemptAfter().toMillis() + 10);
+            // the next reconcile pass. The check skips a job that an agent with a free slot may take
+            // (one the dispatcher is placing it with, or about to), so it needs no margin after the delay.
+            schedulePreemptionCheck(message.region(), app.dispatchSettings().preemptAfter().toMillis());
         }
     }
 

@@ -556,7 +556,7 @@ public final class ScaleModel {
     private void onIntake(IntakeMessage m) {
         app.dispatcher().intake(m);
         if (preemptionOnIntake && m.tier() != Tier.Standard) {
-            checks.request(REGION, clock.instant().plus(app.dispatchSettings().preemptAfter()).plusMillis(10))
+            checks.request(REGION, clock.instant().plus(app.dispatchSettings().preemptAfter()))
                     .ifPresent(preemptionChecks::add);
         }
     }

@@ -180,13 +180,45 @@ public final class Preemption {
     private Optional<Decision> preempt(ReadyEntry entry, Candidate victim, Instant now) {
         Instant deadline = now.plus(settings.stopGrace());
         Job job = victim.job();
+        // The agent's hold for the waiting job is written beside the victim's Preempting write (two
+        // rows, two round trips side by side): the victim hears of the stop only from that job write,
+        // so the hold is in place before it can release; if the victim changed and is not asked after
+        // all, the hold is taken back.
+        Agent.Hold hold = new Agent.Hold(entry.tenantId(), entry.jobId(), deadline.plus(settings.leaseDuration()));
+        java.util.concurrent.CompletableFuture<Agent> held = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> agents.modify(victim.agent(), a -> a.withHold(hold)), BESIDE);
+        boolean asked = false;
+        try {
+            asked = askToStop(entry, victim, job, deadline, now);
+        } finally {
+            Agent holding = held.join();
+            if (!asked) {
+                agents.modify(holding, a -> hold.equals(a.heldFor()) ? a.withHold(null) : a);
+            }
+        }
+        if (!asked) {
+            return Optional.empty();
+        }
+        channel.send(victim.agent().id(), new AgentCommand("preempt", victim.lease().leaseId(), job.id(), deadline,
+                "a " + entry.tier() + " job needs this agent"));
+        LOG.info("event=preempting victimJobId={} victimTier={} tenant={} region={} agentId={} forJobId={} forTier={} deadline={}",
+                job.id(), job.spec().tier(), job.tenantId(), job.spec().region(), victim.agent().id(), entry.jobId(),
+                entry.tier(), deadline);
+        return Optional.of(new Decision(entry.jobId(), entry.tier(), job.id(), job.spec().tier(), victim.agent().id()));
+    }
+
+    /** Where the hold's write goes beside the victim's (a thread while one is free, else the caller's). */
+    private static final java.util.concurrent.Executor BESIDE = SideBySide.executor("preemption-hold", 4);
+
+    /** The victim's Preempting write (again on a conflict, while it still qualifies); false when it is not asked. */
+    private boolean askToStop(ReadyEntry entry, Candidate victim, Job job, Instant deadline, Instant now) {
         for (int attempt = 1; ; attempt++) {
             Job.Transition stopping = job.requestStop(JobState.Preempting, deadline, now,
                     "preempted for " + entry.tier() + " job " + entry.jobId() + "; agent " + victim.agent().id()
                             + " asked to checkpoint and release by " + deadline, "control-plane");
             try {
                 jobs.update(stopping.job(), List.of(stopping.entry()));
-                break;
+                return true;
             } catch (ConcurrencyConflictException raced) {
                 // A heartbeat or progress write changed the victim: read it again; if it still
                 // qualifies (same lease, still running), ask again.
@@ -194,18 +226,10 @@ public final class Preemption {
                         .filter(j -> j.holdsLease(victim.lease().leaseId()))
                         .filter(j -> j.state() == JobState.Running || j.state() == JobState.Assigned);
                 if (again.isEmpty() || attempt >= AgentRecords.MAX_ATTEMPTS) {
-                    return Optional.empty();
+                    return false;
                 }
                 job = again.get();
             }
         }
-        Agent.Hold hold = new Agent.Hold(entry.tenantId(), entry.jobId(), deadline.plus(settings.leaseDuration()));
-        agents.modify(victim.agent(), a -> a.withHold(hold));
-        channel.send(victim.agent().id(), new AgentCommand("preempt", victim.lease().leaseId(), job.id(), deadline,
-                "a " + entry.tier() + " job needs this agent"));
-        LOG.info("event=preempting victimJobId={} victimTier={} tenant={} region={} agentId={} forJobId={} forTier={} deadline={}",
-                job.id(), job.spec().tier(), job.tenantId(), job.spec().region(), victim.agent().id(), entry.jobId(),
-                entry.tier(), deadline);
-        return Optional.of(new Decision(entry.jobId(), entry.tier(), job.id(), job.spec().tier(), victim.agent().id()));
     }
 }
