@@ -173,16 +173,15 @@ public final class ControlPlane implements AutoCloseable {
     /** Who decides each region's assignments, per {@code DISPATCH_LEADERSHIP}, and how events and offers cross instances. */
     private static io.controlplane.app.Dispatching dispatching(ControlPlaneSettings settings, DispatchSettings dispatch,
                                                                ObjectMapper json) {
+        if (dispatch.leadership() == DispatchSettings.Leadership.SOLO) {
+            return io.controlplane.app.Dispatching.solo();
+        }
         String instanceId = INSTANCE_ID + Integer.toHexString(INSTANCES.incrementAndGet());
-        return switch (dispatch.leadership()) {
-            case SOLO -> io.controlplane.app.Dispatching.solo();
-            case EVENTS -> new io.controlplane.app.Dispatching(io.controlplane.ports.RegionLeadership.byEvents(),
-                    io.controlplane.adapters.Messaging.dispatchBus(settings, json),
-                    io.controlplane.adapters.Messaging.agentInbox(settings, json, instanceId));
-            case LEASE -> new io.controlplane.app.Dispatching(io.controlplane.adapters.Messaging.leadership(settings, instanceId),
-                    io.controlplane.adapters.Messaging.dispatchBus(settings, json),
-                    io.controlplane.adapters.Messaging.agentInbox(settings, json, instanceId));
-        };
+        io.controlplane.ports.RegionLeadership leadership = dispatch.leadership() == DispatchSettings.Leadership.EVENTS
+                ? io.controlplane.ports.RegionLeadership.byEvents()
+                : io.controlplane.adapters.Messaging.leadership(settings, instanceId);
+        return new io.controlplane.app.Dispatching(leadership, io.controlplane.adapters.Messaging.dispatchBus(settings, json),
+                io.controlplane.adapters.Messaging.agentInbox(settings, json, instanceId));
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();

@@ -215,6 +215,26 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             known.remove(entry.key());
         }
 
+        /** The agent's place in line, made when it first asks; its record as now seen. */
+        Waiter waiter(Agent agent) {
+            Waiter w = waiting.get(agent.id());
+            if (w == null) {
+                w = new Waiter(agent, sequence++);
+                waiting.put(agent.id(), w);
+            } else {
+                w.agent = agent;
+            }
+            return w;
+        }
+
+        /** A newer record of an agent that waits here (none: nothing to do). */
+        void refresh(Agent agent) {
+            Waiter w = waiting.get(agent.id());
+            if (w != null) {
+                w.agent = agent;
+            }
+        }
+
         boolean holds(String tenantId, String jobId) {
             return keyByJob.containsKey(tenantId + "|" + jobId);
         }
@@ -330,12 +350,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         if (view == null) {
             return;
         }
-        view.events.add(v -> {
-            Waiter w = v.waiting.get(stored.id());
-            if (w != null) {
-                w.agent = stored;
-            }
-        });
+        view.events.add(v -> v.refresh(stored));
         schedule(view, false);
     }
 
@@ -393,16 +408,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         boolean here = dispatches(agent.region());
         // A poll whose region is decided elsewhere listens for its offers (Service Bus: the agent's session).
         Asking asking = new Asking(until, here ? null : inbox.listen(agent.id()));
-        view.events.add(v -> {
-            Waiter w = v.waiting.get(agent.id());
-            if (w == null) {
-                w = new Waiter(agent, v.sequence++);
-                v.waiting.put(agent.id(), w);
-            } else {
-                w.agent = agent;
-            }
-            w.polls.put(poll, asking);
-        });
+        view.events.add(v -> v.waiter(agent).polls.put(poll, asking));
         if (here) {
             run(view, false);
             return;
@@ -485,13 +491,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 return; // unregistered meanwhile
             }
             view.events.add(v -> {
-                Waiter w = v.waiting.get(asks.agentId());
-                if (w == null) {
-                    w = new Waiter(agent.get(), v.sequence++);
-                    v.waiting.put(asks.agentId(), w);
-                } else if (w.agent.etag() == null || !w.agent.etag().equals(agent.get().etag())) {
-                    w.agent = agent.get();
-                }
+                Waiter w = v.waiter(agent.get());
                 w.replyTo = asks.replyTo();
                 w.remoteUntil = asks.until();
             });
@@ -507,12 +507,8 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 waits = w != null && (w.agent.etag() == null || !w.agent.etag().equals(changed.agentEtag()));
             }
             if (waits) {
-                agents.atLeast(changed.region(), changed.agentId(), changed.agentEtag()).ifPresent(a -> view.events.add(v -> {
-                    Waiter w = v.waiting.get(a.id());
-                    if (w != null) {
-                        w.agent = a;
-                    }
-                }));
+                agents.atLeast(changed.region(), changed.agentId(), changed.agentEtag())
+                        .ifPresent(a -> view.events.add(v -> v.refresh(a)));
             }
             schedule(view, mandated);
         } else {

@@ -33,9 +33,9 @@ public abstract class RegionLeadershipContractTest {
         return what + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     }
 
-    /** What a member was told, in order. */
-    protected static final class Told implements RegionLeadership.Listener {
-        final List<String> events = new CopyOnWriteArrayList<>();
+    /** What a member was told, in order (adapters' own tests listen with it too). */
+    public static final class Told implements RegionLeadership.Listener {
+        public final List<String> events = new CopyOnWriteArrayList<>();
 
         @Override
         public void gained(String region) {

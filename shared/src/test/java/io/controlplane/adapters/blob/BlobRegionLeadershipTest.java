@@ -77,26 +77,6 @@ class BlobRegionLeadershipTest extends RegionLeadershipContractTest {
         return what + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     }
 
-    /** What a member was told, in order (the contract's Told is not visible here). */
-    private static final class Heard implements RegionLeadership.Listener {
-        final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public void gained(String region) {
-            events.add("gained " + region);
-        }
-
-        @Override
-        public void lost(String region) {
-            events.add("lost " + region);
-        }
-
-        @Override
-        public void holderChanged(String region) {
-            events.add("holder " + region);
-        }
-    }
-
     @Test
     void theLeaderLeasesTheRegionsBlobAndNamesItselfInItsMetadata() {
         String deployment = id("d");
@@ -123,7 +103,7 @@ class BlobRegionLeadershipTest extends RegionLeadershipContractTest {
         await(() -> a.leads(region));
         BlobRegionLeadership b = member(deployment, List.of(region), "b");
         BlobRegionLeadership c = member(deployment, List.of(region), "c");
-        Heard toldC = new Heard();
+        Told toldC = new Told();
         c.watch(toldC);
         c.start();
         await(() -> toldC.events.contains("holder " + region)); // c first sees a
@@ -154,7 +134,7 @@ class BlobRegionLeadershipTest extends RegionLeadershipContractTest {
                     .leaseDuration(LEASE)
                     .renewEvery(RENEW_EVERY)
                     .build();
-            Heard told = new Heard();
+            Told told = new Told();
             a.watch(told);
             a.start();
             try {
