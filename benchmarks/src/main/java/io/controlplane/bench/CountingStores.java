@@ -77,14 +77,14 @@ final class CountingStores {
         }
 
         @Override
-        public Job create(Job job, HistoryEntry created, IdempotencyKey key, int maxActiveJobs) {
+        public Job create(Job job, List<HistoryEntry> created, IdempotencyKey key, int maxActiveJobs) {
             if (maxActiveJobs != UNLIMITED) {
                 // the guard row and the markers, read before the conditional commit
                 t.count(JOBS, job.tenantId(), "create.quotaCount", 1 + Math.min(unfinished(job.tenantId()).get(), maxActiveJobs));
             }
             Job stored = d.create(job, created, key, maxActiveJobs);
             boolean open = !job.state().isTerminal();
-            t.count(JOBS, job.tenantId(), "create", 2 + (key != null ? 1 : 0) + (open ? 1 : 0)
+            t.count(JOBS, job.tenantId(), "create", 1 + created.size() + (key != null ? 1 : 0) + (open ? 1 : 0)
                     + (maxActiveJobs != UNLIMITED ? 1 : 0));
             if (open) {
                 unfinished(job.tenantId()).incrementAndGet();

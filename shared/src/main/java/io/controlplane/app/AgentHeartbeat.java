@@ -151,6 +151,7 @@ public final class AgentHeartbeat {
                 return Optional.empty();
             }
             job = found.get();
+            leases.remember(job); // the lease's next write (a release after a stop, say) checks against this version
             if (expiresAt == null || job.leaseExpiresAt().isBefore(now)) {
                 return Optional.of(new Held(job, false));
             }

@@ -92,6 +92,80 @@ final class Claims {
             return new Claim(Outcome.JOB_GONE, Optional.empty(), agent);
         }
         Job job = found.get();
+        Reservation r = reserve(agent, job, now);
+        if (r.refused() != null) {
+            return r.refused();
+        }
+        Agent reserved = r.agent();
+        String leaseId = r.leaseId();
+        Job.Transition assigned = job.assign(agent.id(), leaseId, r.expiresAt(), now);
+        Job stored;
+        try {
+            stored = jobs.update(assigned.job(), List.of(assigned.entry()));
+        } catch (ConcurrencyConflictException | JobNotFoundException lost) {
+            Optional<Job> now2 = reread(job);
+            if (now2.isPresent() && now2.get().holdsLease(leaseId)) {
+                stored = now2.get();
+            } else {
+                // Another dispatcher (or an operator) got there first, or the job changed and is
+                // still queued: give the slot back, and say which.
+                Agent back = giveBack(reserved, leaseId);
+                boolean queued = now2.isPresent() && now2.get().state() == JobState.Queued;
+                return new Claim(queued ? Outcome.JOB_CHANGED : Outcome.JOB_GONE, Optional.empty(), back);
+            }
+        }
+        // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot
+        // path, if it is still the version read. An entry made up for a held job (no ETag) is not:
+        // deleting by key alone, late on a busy pool, could delete the entry the job's next return
+        // to the queue writes (same key). Reconciliation removes that stale entry after its grace.
+        if (entry.etag() != null) {
+            background.execute(() -> ready.remove(entry));
+        }
+        return leased(stored, job, r, queuedSince(job, entry), now);
+    }
+
+    /** The claim made: the job as leased is remembered for the agent's first write, logged and counted. */
+    private Claim leased(Job stored, Job before, Reservation r, Instant queuedSince, Instant now) {
+        leases.remember(stored); // the agent's first write checks against this version, not a read
+        LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", stored.id(), stored.tenantId(),
+                stored.spec().tier(), stored.spec().region(), r.agent().id(), r.epoch(), stored.attempt());
+        telemetry.metrics().jobLeased(stored, Duration.between(queuedSince, now));
+        return new Claim(Outcome.LEASED, Optional.of(grant(stored, before.attempt(), r.leaseId(), r.epoch(), r.expiresAt())), r.agent());
+    }
+
+    /**
+     * A job being submitted, claimed for {@code agent} as it is created: the slot is reserved (and
+     * the lease indexed), then {@code create} stores the job already Assigned, with its submission
+     * and its lease in its history, in the creation's one transaction. The job is never stored
+     * Queued, so it needs no ready entry. A crash after the reservation leaves a reservation of a
+     * job that does not exist, which the agent's next heartbeat drops after the stale-entry grace
+     * (and the reconcile pass drops its index entry); a creation refused (quota, a reused
+     * Idempotency-Key) gives the slot back and is rethrown. {@code AGENT_CHANGED} when the agent
+     * had no free slot after all: then nothing was written and the job is submitted as usual.
+     */
+    Claim claimNew(Agent agent, Job.Transition submitted, java.util.function.BiFunction<Job, List<io.controlplane.domain.HistoryEntry>, Job> create,
+                   Instant now) {
+        Job job = submitted.job();
+        Reservation r = reserve(agent, job, now);
+        if (r.refused() != null) {
+            return r.refused();
+        }
+        Job.Transition assigned = job.assign(agent.id(), r.leaseId(), r.expiresAt(), now);
+        Job stored;
+        try {
+            stored = create.apply(assigned.job(), List.of(submitted.entry(), assigned.entry()));
+        } catch (RuntimeException refused) {
+            giveBack(r.agent(), r.leaseId());
+            throw refused;
+        }
+        return leased(stored, job, r, job.createdAt(), now);
+    }
+
+    /** A slot of the agent reserved for a lease of the job (and the lease indexed), or why not. */
+    private record Reservation(Agent agent, String leaseId, long epoch, Instant expiresAt, Claim refused) {
+    }
+
+    private Reservation reserve(Agent agent, Job job, Instant now) {
         long epoch = job.epoch() + 1;
         String leaseId = LeaseIds.newLeaseId(job.tenantId(), job.id(), epoch);
         Instant expiresAt = now.plus(settings.leaseDuration());
@@ -113,47 +187,28 @@ final class Claims {
                 return r.heldFor() != null && r.heldFor().jobId().equals(job.id()) ? r.withHold(null) : r;
             });
         } catch (ConcurrencyConflictException e) {
-            return new Claim(Outcome.AGENT_CHANGED, Optional.empty(), agents.store().find(agent.region(), agent.id()).orElse(null));
+            return refused(new Claim(Outcome.AGENT_CHANGED, Optional.empty(), agents.store().find(agent.region(), agent.id()).orElse(null)));
         } catch (io.controlplane.domain.AgentNotFoundException gone) {
-            return new Claim(Outcome.AGENT_CHANGED, Optional.empty(), null);
+            return refused(new Claim(Outcome.AGENT_CHANGED, Optional.empty(), null));
         }
         if (reserved.lease(leaseId).isEmpty()) {
-            return new Claim(Outcome.AGENT_CHANGED, Optional.empty(), reserved); // no free slot any more
+            return refused(new Claim(Outcome.AGENT_CHANGED, Optional.empty(), reserved)); // no free slot any more
         }
         try {
             indexed.join();
         } catch (java.util.concurrent.CompletionException e) {
-            agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
+            giveBack(reserved, leaseId);
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        Job.Transition assigned = job.assign(agent.id(), leaseId, expiresAt, now);
-        Job stored;
-        try {
-            stored = jobs.update(assigned.job(), List.of(assigned.entry()));
-        } catch (ConcurrencyConflictException | JobNotFoundException lost) {
-            Optional<Job> now2 = reread(job);
-            if (now2.isPresent() && now2.get().holdsLease(leaseId)) {
-                stored = now2.get();
-            } else {
-                // Another dispatcher (or an operator) got there first, or the job changed and is
-                // still queued: give the slot back, and say which.
-                Agent back = agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
-                boolean queued = now2.isPresent() && now2.get().state() == JobState.Queued;
-                return new Claim(queued ? Outcome.JOB_CHANGED : Outcome.JOB_GONE, Optional.empty(), back);
-            }
-        }
-        // The entry is stale from now on (claims skip a job that is not queued): drop it off the hot
-        // path, if it is still the version read. An entry made up for a held job (no ETag) is not:
-        // deleting by key alone, late on a busy pool, could delete the entry the job's next return
-        // to the queue writes (same key). Reconciliation removes that stale entry after its grace.
-        if (entry.etag() != null) {
-            background.execute(() -> ready.remove(entry));
-        }
-        leases.remember(stored); // the agent's first write checks against this version, not a read
-        LOG.info("event=leased jobId={} tenant={} tier={} region={} agentId={} epoch={} attempt={}", job.id(), job.tenantId(),
-                job.spec().tier(), job.spec().region(), agent.id(), epoch, stored.attempt());
-        telemetry.metrics().jobLeased(stored, Duration.between(queuedSince(job, entry), now));
-        return new Claim(Outcome.LEASED, Optional.of(grant(stored, job.attempt(), leaseId, epoch, expiresAt)), reserved);
+        return new Reservation(reserved, leaseId, epoch, expiresAt, null);
+    }
+
+    private static Reservation refused(Claim claim) {
+        return new Reservation(null, null, 0, null, claim);
+    }
+
+    private Agent giveBack(Agent reserved, String leaseId) {
+        return agents.modify(reserved, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a);
     }
 
     /**

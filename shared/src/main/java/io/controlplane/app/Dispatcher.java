@@ -729,19 +729,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                         LeaseGrant grant = claim.grant().orElseThrow();
                         view.take(c.assignment().entry(), now, grant.epoch());
                         view.drop(c.assignment().entry());
-                        Waiter w = view.waiting.get(agentId);
-                        if (w != null && w.polls.isEmpty() && w.remote(now)) {
-                            // Its poll waits on another instance: the offer goes there; the poll it
-                            // answers asks again for more.
-                            String replyTo = w.replyTo;
-                            io.controlplane.ports.OfferNote note = new io.controlplane.ports.OfferNote(view.region, agentId,
-                                    grant.job().tenantId(), grant.job().id(), grant.leaseId(), grant.epoch(), grant.expiresAt());
-                            posts.add(() -> inbox.post(replyTo, note));
-                            view.waiting.remove(agentId);
-                        } else {
-                            view.offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>()).add(new Offer(grant, now));
-                            woken.add(agentId);
-                        }
+                        offer(view, agentId, grant, now, woken, posts);
                     }
                     case JOB_GONE -> {
                         view.take(c.assignment().entry(), now, 0);
@@ -759,6 +747,85 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             }
         }
         return false;
+    }
+
+    /**
+     * The lease goes to the agent's poll: one waiting here is woken to take it; one waiting on
+     * another instance gets it posted there (the poll it answers asks again for more).
+     */
+    private void offer(View view, String agentId, LeaseGrant grant, Instant now, List<String> woken, List<Runnable> posts) {
+        Waiter w = view.waiting.get(agentId);
+        if (w != null && w.polls.isEmpty() && w.remote(now)) {
+            String replyTo = w.replyTo;
+            io.controlplane.ports.OfferNote note = new io.controlplane.ports.OfferNote(view.region, agentId,
+                    grant.job().tenantId(), grant.job().id(), grant.leaseId(), grant.epoch(), grant.expiresAt());
+            posts.add(() -> inbox.post(replyTo, note));
+            view.waiting.remove(agentId);
+        } else {
+            view.offers.computeIfAbsent(agentId, k -> new ConcurrentLinkedDeque<>()).add(new Offer(grant, now));
+            woken.add(agentId);
+        }
+    }
+
+    /**
+     * A job being submitted on this instance, claimed as it is created when this instance decides
+     * its region and a waiting agent would be given it now: the same matching as a dispatch run,
+     * over the view's ready set with the new job in it. The agent's slot is reserved, then
+     * {@code create} stores the job Assigned ({@link Claims#claimNew}): no ready entry, no claim
+     * after it, so the agent holds the lease two storage round trips after the request came in.
+     * Empty when it is not placed so (no waiting agent would take it, the region is decided
+     * elsewhere or not loaded here, or the agent changed meanwhile): nothing was stored, and the
+     * job is submitted to its ready queue as usual. A refused creation (quota, a reused key) is
+     * rethrown with the slot given back.
+     */
+    public Optional<Job> placeNew(Job.Transition submitted,
+                                  java.util.function.BiFunction<Job, List<io.controlplane.domain.HistoryEntry>, Job> create) {
+        String region = submitted.job().spec().region();
+        View view = views.get(region);
+        if (!regions.contains(region) || view == null || !view.loaded || !dispatches(region)) {
+            return Optional.empty();
+        }
+        List<String> woken = new ArrayList<>();
+        List<Runnable> posts = new ArrayList<>();
+        Optional<Job> placed = Optional.empty();
+        try {
+            synchronized (view) {
+                drain(view);
+                Instant now = clock.instant();
+                view.waiting.values().removeIf(w -> w.polls.isEmpty() && !w.remote(now));
+                if (view.waiting.isEmpty()) {
+                    return Optional.empty();
+                }
+                ReadyEntry entry = ReadyEntry.of(submitted.job(), null, now);
+                List<ReadyEntry> ready = new ArrayList<>(view.ready.values());
+                ready.add(entry);
+                List<Agent> waiting = view.waiting.values().stream().map(w -> w.agent).toList();
+                Optional<Agent> agent = matching.assign(ready, waiting, pools.directory(), now, MAX_CLAIMS_PER_RUN).stream()
+                        .filter(a -> a.entry() == entry).map(Matching.Assignment::agent).findFirst();
+                if (agent.isEmpty()) {
+                    return Optional.empty();
+                }
+                String agentId = agent.get().id();
+                // Refused (rethrown): the waiter's copy is stale by the slot given back, so its next
+                // claim meets a conflict and reads the record afresh.
+                Claims.Claim claim = claims.claimNew(agent.get(), submitted, create, now);
+                Waiter waiter = view.waiting.get(agentId);
+                if (waiter != null && claim.agent() != null) {
+                    waiter.agent = claim.agent();
+                } else if (waiter != null) {
+                    view.waiting.remove(agentId); // unregistered meanwhile
+                }
+                if (claim.outcome() == Claims.Outcome.LEASED) {
+                    LeaseGrant grant = claim.grant().orElseThrow();
+                    offer(view, agentId, grant, now, woken, posts);
+                    placed = Optional.of(grant.job());
+                }
+            }
+        } finally {
+            woken.forEach(agentId -> polls.wake(region, agentId));
+            posts.forEach(Runnable::run);
+        }
+        return placed;
     }
 
     /** A claim made for an assignment, or why it could not be made. */

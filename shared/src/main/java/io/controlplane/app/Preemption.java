@@ -64,11 +64,14 @@ public final class Preemption {
     private static final AttributeKey<Long> DECISIONS = AttributeKey.longKey("controlplane.preemption.decisions");
 
     private final Dispatcher dispatcher;
+    private final LeaseAccess leases;
 
     /** @param dispatcher its view of the region (the fleet, the ready heads) spares reading them on every check */
     public Preemption(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
-                      AgentChannel channel, DispatchSettings settings, Telemetry telemetry, Clock clock, Dispatcher dispatcher) {
+                      AgentChannel channel, DispatchSettings settings, Telemetry telemetry, Clock clock, Dispatcher dispatcher,
+                      LeaseAccess leases) {
         this.dispatcher = dispatcher;
+        this.leases = leases;
         this.telemetry = telemetry;
         this.agents = agents;
         this.jobs = jobs;
@@ -217,7 +220,8 @@ public final class Preemption {
                     "preempted for " + entry.tier() + " job " + entry.jobId() + "; agent " + victim.agent().id()
                             + " asked to checkpoint and release by " + deadline, "control-plane");
             try {
-                jobs.update(stopping.job(), List.of(stopping.entry()));
+                // The victim's release checks its lease against this version, not a read.
+                leases.remember(jobs.update(stopping.job(), List.of(stopping.entry())));
                 return true;
             } catch (ConcurrencyConflictException raced) {
                 // A heartbeat or progress write changed the victim: read it again; if it still

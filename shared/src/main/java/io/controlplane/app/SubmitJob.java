@@ -17,7 +17,9 @@ import java.util.Optional;
 
 /**
  * Stores a validated job spec as a new queued job of the caller's tenant and puts it in its
- * region's ready queue (entry first, then the job: see {@link Requeue}), then announces it. With an
+ * region's ready queue (entry first, then the job: see {@link Requeue}), then announces it; or,
+ * when an agent waits that the region's dispatcher (on this instance) would give it to now, stores
+ * it already leased to that agent ({@link Placement}). With an
  * Idempotency-Key, a retry of the same request returns the job the first one created, and the key
  * used with a different request is refused; the key is stored in the job's creation transaction.
  * The tenant's entitlement bounds the tier, the region and the number of unfinished jobs; the
@@ -26,11 +28,23 @@ import java.util.Optional;
  */
 public final class SubmitJob {
 
+    /**
+     * Claims a job for a waiting agent as it is created, where that can be decided here (see
+     * {@link Dispatcher#placeNew}): {@code create} stores the job as given, with the history
+     * entries given, under the submission's quota and Idempotency-Key. Empty: not placed, nothing
+     * stored; the job is submitted to its ready queue.
+     */
+    public interface Placement {
+        Optional<Job> place(Job.Transition submitted,
+                            java.util.function.BiFunction<Job, List<io.controlplane.domain.HistoryEntry>, Job> create);
+    }
+
     /** The job, and whether it was created by an earlier request with the same key. */
     public record Submitted(Job job, boolean replayed) {
     }
 
     private final Requeue requeue;
+    private final Placement placement;
     private final JobStore jobs;
     private final Pools entitlements;
     private final boolean requireEntitlement;
@@ -43,9 +57,10 @@ public final class SubmitJob {
      *     reads no entitlement from storage
      * @param requireEntitlement refuse tenants without an entitlement (else they are unrestricted)
      */
-    public SubmitJob(Requeue requeue, JobStore jobs, Pools entitlements, boolean requireEntitlement, JobIdGenerator ids,
-                     Telemetry telemetry, Clock clock) {
+    public SubmitJob(Requeue requeue, Placement placement, JobStore jobs, Pools entitlements, boolean requireEntitlement,
+                     JobIdGenerator ids, Telemetry telemetry, Clock clock) {
         this.requeue = requeue;
+        this.placement = placement;
         this.jobs = jobs;
         this.entitlements = entitlements;
         this.requireEntitlement = requireEntitlement;
@@ -80,9 +95,11 @@ public final class SubmitJob {
         }
         int maxActiveJobs = admit(caller.tenantId(), spec);
         Job.Transition created = Job.submitted(ids.next(), caller.tenantId(), spec, clock.instant(), caller.subject());
+        IdempotencyKey idempotency = key == null ? null : new IdempotencyKey(key, fingerprint, created.job().id());
         try {
-            return new Submitted(requeue.submit(created.job(), created.entry(),
-                    key == null ? null : new IdempotencyKey(key, fingerprint, created.job().id()), maxActiveJobs), false);
+            Optional<Job> placed = placement.place(created, (job, entries) -> jobs.create(job, entries, idempotency, maxActiveJobs));
+            return new Submitted(placed.isPresent() ? placed.get()
+                    : requeue.submit(created.job(), created.entry(), idempotency, maxActiveJobs), false);
         } catch (ConcurrencyConflictException raced) {
             // A concurrent request with the same key won: answer as a retry of it.
             return earlier(caller, key, fingerprint).orElseThrow(() -> raced);

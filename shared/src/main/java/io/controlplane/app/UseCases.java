@@ -105,10 +105,10 @@ public record UseCases(
                 longPolls, dispatching);
         signal.addListener(dispatcher);
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock,
-                dispatcher);
+                dispatcher, leases);
         EraseJob eraseJob = new EraseJob(stores.jobs(), stores.mappings(), stores.ready(), clock);
         return new UseCases(
-                new SubmitJob(requeue, stores.jobs(), pools, tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
+                new SubmitJob(requeue, dispatcher::placeNew, stores.jobs(), pools, tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
                         clock),
                 queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),

@@ -42,7 +42,16 @@ public interface JobStore {
      * @throws io.controlplane.domain.ConcurrencyConflictException if the key or the job id exists
      * @throws io.controlplane.domain.QuotaExceededException if the tenant has {@code maxActiveJobs} unfinished jobs
      */
-    Job create(Job job, HistoryEntry created, IdempotencyKey key, int maxActiveJobs);
+    default Job create(Job job, HistoryEntry created, IdempotencyKey key, int maxActiveJobs) {
+        return create(job, List.of(created), key, maxActiveJobs);
+    }
+
+    /**
+     * As {@link #create(Job, HistoryEntry, IdempotencyKey, int)}, with every history entry of the
+     * job so far (its creation, then, for a job claimed as it is created, its lease), in the same
+     * transaction.
+     */
+    Job create(Job job, List<HistoryEntry> entries, IdempotencyKey key, int maxActiveJobs);
 
     /** The stored use of an Idempotency-Key by a tenant, if any. */
     Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key);

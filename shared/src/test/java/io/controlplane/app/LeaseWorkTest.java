@@ -234,4 +234,81 @@ abstract class LeaseWorkTest {
             slow.close();
         }
     }
+
+    /** A poll of the agent, once it waits (parked, its region's view loaded). */
+    private static java.util.concurrent.CompletableFuture<Optional<LeaseGrant>> waitingPoll(DispatchFixture on, String agentId)
+            throws InterruptedException {
+        int before = on.app.longPolls().size();
+        var poll = on.app.leaseWork().leaseAsync(DispatchFixture.agentIdentity(agentId), agentId, 20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (on.app.longPolls().size() <= before && !poll.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(poll).as("the poll waits").isNotDone();
+        return poll;
+    }
+
+    @Test
+    void aJobSubmittedWhileAnAgentWaitsIsStoredLeasedToItInItsCreationWithNoReadyEntry() throws Exception {
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+        var poll = waitingPoll(f, "agent-1");
+
+        Job job = f.submit("contoso", aJobSpec().build());
+
+        assertThat(job.state()).isEqualTo(JobState.Assigned);
+        assertThat(job.agentId()).isEqualTo("agent-1");
+        assertThat(job.epoch()).isEqualTo(1);
+        LeaseGrant grant = poll.get(10, TimeUnit.SECONDS).orElseThrow();
+        assertThat(grant.job().id()).isEqualTo(job.id());
+        assertThat(grant.leaseId()).isEqualTo(job.leaseId());
+        assertThat(grant.resumed()).isFalse();
+        assertThat(f.jobs.history("contoso", job.id())).extracting(io.controlplane.domain.HistoryEntry::to)
+                .containsExactly(JobState.Queued, JobState.Assigned);
+        assertThat(f.ready.heads("westeurope", 10)).as("never queued, so no ready entry").isEmpty();
+        assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().lease(grant.leaseId())).isPresent();
+        // The lease is an ordinary one: the first heartbeat starts the job.
+        var beat = f.app.heartbeat().beat(DispatchFixture.agentIdentity("agent-1"), "agent-1", List.of(grant.leaseId()));
+        assertThat(beat.commands()).extracting(AgentCommand::type).containsExactly("continue");
+        assertThat(f.job(job).state()).isEqualTo(JobState.Running);
+    }
+
+    @Test
+    void aJobNoWaitingAgentMayTakeIsQueuedAndTheAgentWaitsOn() throws Exception {
+        f.register("agent-git", "westeurope", "shared", 1, "git");
+        var poll = waitingPoll(f, "agent-git");
+
+        Job job = f.submit("contoso", aJobSpec().withCapabilities("tfs").build());
+
+        assertThat(job.state()).isEqualTo(JobState.Queued);
+        assertThat(f.ready.heads("westeurope", 10)).extracting(io.controlplane.domain.ReadyEntry::jobId).containsExactly(job.id());
+        Thread.sleep(100);
+        assertThat(poll).isNotDone();
+        assertThat(f.agents.find("westeurope", "agent-git").orElseThrow().leases()).isEmpty();
+    }
+
+    @Test
+    void aSubmissionOverItsQuotaWhileAnAgentWaitsStoresNothingAndGivesTheSlotBack() throws Exception {
+        f.app.admin().entitle(new io.controlplane.domain.TenantEntitlement("contoso", Tier.Platinum, java.util.Set.of("westeurope"),
+                null, 1, java.util.Set.of("kv-contoso"), java.util.Set.of()));
+        f.register("agent-1", "westeurope", "shared", 2, "azure-devops");
+        Job first = f.submit("contoso", aJobSpec().build());
+        assertThat(f.lease("agent-1")).map(g -> g.job().id()).contains(first.id());
+        var poll = waitingPoll(f, "agent-1");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.submit("contoso", aJobSpec().build()))
+                .isInstanceOf(io.controlplane.domain.QuotaExceededException.class);
+
+        assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().leases()).extracting(io.controlplane.domain.AgentLease::jobId)
+                .containsExactly(first.id());
+        assertThat(f.jobs.list("contoso", io.controlplane.ports.JobFilter.none(), 10, null).items()).extracting(Job::id)
+                .containsExactly(first.id());
+        assertThat(f.ready.heads("westeurope", 10)).isEmpty();
+        Thread.sleep(100);
+        assertThat(poll).isNotDone();
+        // The slot given back is taken by the next job the tenant may submit.
+        f.app.admin().entitle(new io.controlplane.domain.TenantEntitlement("contoso", Tier.Platinum, java.util.Set.of("westeurope"),
+                null, 5, java.util.Set.of("kv-contoso"), java.util.Set.of()));
+        Job second = f.submit("contoso", aJobSpec().build());
+        assertThat(poll.get(10, TimeUnit.SECONDS)).map(g -> g.job().id()).contains(second.id());
+    }
 }

@@ -55,10 +55,12 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
-        List<TableTransactionAction> actions = new ArrayList<>(List.of(
-                new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job)),
-                new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), created))));
+    public Job create(Job job, List<HistoryEntry> created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
+        List<TableTransactionAction> actions = new ArrayList<>();
+        actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job)));
+        for (HistoryEntry entry : created) {
+            actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), entry)));
+        }
         if (key != null) {
             TableEntity row = new TableEntity(job.tenantId(), JobEntities.idempotencyRowKey(key.key()));
             row.addProperty("Type", "IdempotencyKey");
@@ -74,17 +76,17 @@ final class TableJobStore implements JobStore {
             return create(job, created, actions);
         }
         return new SubmissionGuard(table, job.tenantId()).createWithin(maxActiveJobs, actions,
-                guarded -> create(job, created, guarded), () -> committed(job, List.of(created)));
+                guarded -> create(job, created, guarded), () -> committed(job, created));
     }
 
-    private Job create(Job job, HistoryEntry created, List<TableTransactionAction> actions) {
+    private Job create(Job job, List<HistoryEntry> created, List<TableTransactionAction> actions) {
         try {
             BatchEtags.Sink etags = new BatchEtags.Sink();
             table.submitTransactionWithResponse(actions, null, BatchEtags.context(etags));
             return job.withEtag(etagOf(etags, job));
         } catch (TableServiceException e) {
             if (TableErrors.isAlreadyExists(e)) {
-                Optional<Job> committed = committed(job, List.of(created));
+                Optional<Job> committed = committed(job, created);
                 if (committed.isPresent()) {
                     return committed.get();
                 }

@@ -25,7 +25,7 @@ public final class InMemoryJobStore implements JobStore {
     private final Map<String, io.controlplane.domain.IdempotencyKey> keys = new TreeMap<>();
 
     @Override
-    public synchronized Job create(Job job, HistoryEntry created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
+    public synchronized Job create(Job job, List<HistoryEntry> created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
         if (key != null && keys.containsKey(key(job.tenantId(), key.key()))) {
             throw new ConcurrencyConflictException("Idempotency-Key " + key.key() + " exists.");
         }
@@ -46,14 +46,14 @@ public final class InMemoryJobStore implements JobStore {
         return Optional.ofNullable(keys.get(key(tenantId, key)));
     }
 
-    private Job createJob(Job job, HistoryEntry created) {
+    private Job createJob(Job job, List<HistoryEntry> created) {
         TreeMap<String, Job> jobs = jobsByTenant.computeIfAbsent(job.tenantId(), t -> new TreeMap<>());
         if (jobs.containsKey(job.id())) {
             throw new ConcurrencyConflictException("A job with id " + job.id() + " already exists.");
         }
         Job stored = job.withEtag(nextEtag());
         jobs.put(job.id(), stored);
-        history.put(key(job.tenantId(), job.id()), new ArrayList<>(List.of(created)));
+        history.put(key(job.tenantId(), job.id()), new ArrayList<>(created));
         return stored;
     }
 
