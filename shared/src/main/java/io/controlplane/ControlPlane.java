@@ -374,6 +374,7 @@ public final class ControlPlane implements AutoCloseable {
     public void beginStop() {
         stopping.set(true);
         app.longPolls().stop();
+        app.heartbeat().stopWaiting();
     }
 
     public boolean stopping() {

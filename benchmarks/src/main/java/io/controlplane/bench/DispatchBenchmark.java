@@ -263,24 +263,37 @@ public final class DispatchBenchmark {
         String client = instance.token("contoso", "bench-client", "Jobs.Submit", "Jobs.Read");
         String standard = JobSpecs.API_EXAMPLE.replace("\"Premium\"", "\"Standard\"");
         String platinum = JobSpecs.API_EXAMPLE.replace("\"Premium\"", "\"Platinum\"");
+        ExecutorService beats = Executors.newSingleThreadExecutor();
+        try {
+            preemptions(instance, agent, agentId, client, standard, platinum, samples, stats, beats);
+        } finally {
+            beats.shutdownNow();
+        }
+    }
+
+    private void preemptions(BenchInstance instance, AgentClient agent, String agentId, String client, String standard,
+                             String platinum, int samples, Stats stats, ExecutorService beats) throws Exception {
         for (int i = 0; i < samples + 2; i++) {
             post(instance.uri(), "/api/jobs", client, standard);
             Lease victim = agent.lease(agentId, 10).orElseThrow(() -> new IllegalStateException("no victim lease"));
             List<io.controlplane.simulator.HeldLease> held = List.of(new io.controlplane.simulator.HeldLease(victim.leaseId(),
                     victim.epoch()));
             agent.heartbeat(agentId, held);
+            // The victim waits in its heartbeat, as the reference agent does: the stop is pushed to it.
+            Future<List<io.controlplane.simulator.Command>> beat = beats.submit(() -> agent.heartbeat(agentId, held, 10));
+            Thread.sleep(30);
             long t0 = System.nanoTime();
             post(instance.uri(), "/api/jobs", client, platinum);
             boolean released = false;
             while (!released) {
-                for (var command : agent.heartbeat(agentId, held)) {
+                for (var command : beat.get(30, TimeUnit.SECONDS)) {
                     if (command.type() == io.controlplane.simulator.Command.Type.PREEMPT) {
                         agent.release(victim.leaseId(), victim.epoch(), io.controlplane.simulator.ReleaseReason.PREEMPTED);
                         released = true;
                     }
                 }
                 if (!released) {
-                    Thread.sleep(5);
+                    beat = beats.submit(() -> agent.heartbeat(agentId, held, 10));
                 }
             }
             Lease next = agent.lease(agentId, 10).orElseThrow(() -> new IllegalStateException("no platinum lease"));

@@ -36,7 +36,7 @@ final class AgentRoutes {
     List<Route> routes() {
         return List.of(
                 Route.secured("PUT", "/api/agents/{agentId}", AGENTS, this::register),
-                Route.secured("POST", "/api/agents/{agentId}/heartbeat", AGENTS, this::heartbeat),
+                Route.securedAsync("POST", "/api/agents/{agentId}/heartbeat", AGENTS, this::heartbeat),
                 Route.securedAsync("POST", "/api/agents/{agentId}/lease", AGENTS, this::lease),
                 Route.secured("POST", "/api/leases/{leaseId}/progress", AGENTS, this::progress),
                 Route.secured("POST", "/api/leases/{leaseId}/complete", AGENTS, this::complete),
@@ -68,8 +68,11 @@ final class AgentRoutes {
         return responses.json(200, AgentViews.of(agent, true));
     }
 
-    private ApiResponse heartbeat(ApiRequest request, Caller caller, Map<String, String> params) {
+    /** Answered at once, or (with {@code waitSeconds}) when a stop is pushed for a lease or the wait ends; no thread waits. */
+    private java.util.concurrent.CompletableFuture<ApiResponse> heartbeat(ApiRequest request, Caller caller,
+                                                                         Map<String, String> params) {
         String agentId = agentId(params);
+        int wait = waitSeconds(request, io.controlplane.app.AgentHeartbeat.MAX_WAIT_SECONDS);
         // Optional body { leases: [{ leaseId }] }: the leases the agent works on. Only those are
         // extended, and one that was revoked meanwhile is answered with an explicit cancel rather
         // than silence. Without the list, every lease of the agent is extended.
@@ -83,28 +86,34 @@ final class AgentRoutes {
                 }
             }
         }
-        return responses.json(200, app.heartbeat().beat(caller, agentId, believed));
+        return app.heartbeat().beatAsync(caller, agentId, believed, wait).thenApply(beat -> responses.json(200, beat));
     }
 
     /** A long poll: answered when a lease is granted (200) or the wait ends empty (204); no thread waits meanwhile. */
     private java.util.concurrent.CompletableFuture<ApiResponse> lease(ApiRequest request, Caller caller, Map<String, String> params) {
         String agentId = agentId(params);
-        int wait = 0;
-        String raw = request.queryParam("waitSeconds");
-        if (raw != null) {
-            try {
-                wait = Integer.parseInt(raw);
-            } catch (NumberFormatException e) {
-                wait = -1;
-            }
-            if (wait < 0 || wait > io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS) {
-                throw new ValidationException(List.of(new FieldError("waitSeconds",
-                        "must be an integer from 0 to " + io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS)));
-            }
-        }
+        int wait = waitSeconds(request, io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS);
         return app.leaseWork().leaseAsync(caller, agentId, wait).thenApply(grant -> grant.isEmpty()
                 ? ApiResponse.empty(204)
                 : responses.json(200, AgentViews.of(grant.get(), app.dispatchSettings().heartbeatInterval().toSeconds())));
+    }
+
+    /** The {@code waitSeconds} query parameter: 0 when absent; not an integer from 0 to {@code max} is a 400. */
+    private static int waitSeconds(ApiRequest request, int max) {
+        String raw = request.queryParam("waitSeconds");
+        if (raw == null) {
+            return 0;
+        }
+        int wait;
+        try {
+            wait = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            wait = -1;
+        }
+        if (wait < 0 || wait > max) {
+            throw new ValidationException(List.of(new FieldError("waitSeconds", "must be an integer from 0 to " + max)));
+        }
+        return wait;
     }
 
     private ApiResponse progress(ApiRequest request, Caller caller, Map<String, String> params) {

@@ -9,8 +9,11 @@ import java.time.Instant;
  */
 public record AgentCommand(String type, String leaseId, String jobId, Instant deadline, String reason) {
 
+    /** The command of a lease that goes on. */
+    public static final String CONTINUE = "continue";
+
     public static AgentCommand proceed(String leaseId, String jobId, Instant leaseExpiresAt) {
-        return new AgentCommand("continue", leaseId, jobId, leaseExpiresAt, null);
+        return new AgentCommand(CONTINUE, leaseId, jobId, leaseExpiresAt, null);
     }
 
     public static AgentCommand cancel(String leaseId, String jobId, String reason) {

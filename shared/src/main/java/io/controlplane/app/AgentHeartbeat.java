@@ -25,11 +25,28 @@ import java.util.Optional;
  * no longer names (it gave the job up, or it is the same agent id started again and the lease was
  * its previous run's) is left to expire like the lease of a silent agent.
  */
-public final class AgentHeartbeat {
+public final class AgentHeartbeat implements AutoCloseable {
 
     /** The answer: a command per lease, and the timings the agent should keep. */
     public record Beat(List<AgentCommand> commands, long heartbeatIntervalSeconds, long leaseDurationSeconds) {
+
+        /** Whether every lease is told to go on (nothing to stop). */
+        boolean allContinue() {
+            return commands.stream().allMatch(c -> AgentCommand.CONTINUE.equals(c.type()));
+        }
+
+        /** The same answer with the commands pushed meanwhile in place of those of their leases. */
+        Beat with(List<AgentCommand> pushed) {
+            List<AgentCommand> merged = new ArrayList<>(commands);
+            for (AgentCommand command : pushed) {
+                merged.replaceAll(c -> c.leaseId().equals(command.leaseId()) ? command : c);
+            }
+            return new Beat(List.copyOf(merged), heartbeatIntervalSeconds, leaseDurationSeconds);
+        }
     }
+
+    /** The longest a heartbeat may wait for a pushed command. */
+    public static final int MAX_WAIT_SECONDS = 30;
 
     /** A lease its job still holds: the job as stored now, and whether this heartbeat extended it. */
     private record Held(Job job, boolean extended) {
@@ -41,13 +58,44 @@ public final class AgentHeartbeat {
     private final Clock clock;
 
     private final LeaseAccess leases;
+    private final PushedCommands pushed;
 
-    public AgentHeartbeat(AgentRecords agents, JobStore jobs, DispatchSettings settings, Clock clock, LeaseAccess leases) {
+    public AgentHeartbeat(AgentRecords agents, JobStore jobs, DispatchSettings settings, Clock clock, LeaseAccess leases,
+                          PushedCommands pushed) {
         this.leases = leases;
+        this.pushed = pushed;
         this.agents = agents;
         this.jobs = jobs;
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /**
+     * A heartbeat that waits: answered at once when a lease is to stop, else parked (no thread)
+     * for up to {@code waitSeconds} until a command for one of the agent's leases is pushed on this
+     * instance (a preemption, pause or cancel), or the wait ends (an agent without leases waits
+     * too: the cadence of its heartbeats stays the wait). The beat itself (the leases
+     * extended, the record written) is made when it arrives, as without a wait: the wait costs no
+     * storage request. {@code waitSeconds} 0: as {@link #beat(Caller, String, List)}.
+     */
+    public java.util.concurrent.CompletableFuture<Beat> beatAsync(Caller caller, String agentId, List<String> named,
+                                                                  int waitSeconds) {
+        Beat beat = beat(caller, agentId, named);
+        if (waitSeconds <= 0 || !beat.allContinue()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(beat);
+        }
+        return pushed.await(agentId, java.time.Duration.ofSeconds(Math.min(waitSeconds, MAX_WAIT_SECONDS))).thenApply(beat::with);
+    }
+
+    /** The host is stopping: parked heartbeats are answered now, new ones at once. */
+    public void stopWaiting() {
+        pushed.stop();
+    }
+
+    /** Ends the parked heartbeats' registry. */
+    @Override
+    public void close() {
+        pushed.close();
     }
 
     /** A heartbeat that does not say which leases the agent works on: every lease it holds is extended. */

@@ -180,6 +180,8 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         /** Jobs as stored when they became ready here, by entry key: hints, dropped when used or stale. */
         final Map<String, Job> known = new HashMap<>();
         final LinkedHashMap<String, Waiter> waiting = new LinkedHashMap<>();
+        /** Waiting agents a submission is being claimed for as it is created ({@link #placeNew}): not matched meanwhile. */
+        final Set<String> claiming = new java.util.HashSet<>();
         final Map<String, ConcurrentLinkedDeque<Offer>> offers = new ConcurrentHashMap<>();
         final Queue<Consumer<View>> events = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
@@ -697,7 +699,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             if (view.ready.isEmpty()) {
                 return false;
             }
-            List<Agent> waiting = view.waiting.values().stream().map(w -> w.agent).toList();
+            List<Agent> waiting = available(view);
             PoolDirectory directory = pools.directory();
             List<Matching.Assignment> assignments = matching.assign(view.ready.values(), waiting, directory, now,
                     MAX_CLAIMS_PER_RUN - claimed);
@@ -785,47 +787,61 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         if (!regions.contains(region) || view == null || !view.loaded || !dispatches(region)) {
             return Optional.empty();
         }
+        Agent agent;
+        Instant now;
+        synchronized (view) {
+            drain(view);
+            now = clock.instant();
+            view.waiting.values().removeIf(w -> w.polls.isEmpty() && !w.remote(now));
+            List<Agent> waiting = available(view);
+            if (waiting.isEmpty()) {
+                return Optional.empty();
+            }
+            ReadyEntry entry = ReadyEntry.of(submitted.job(), null, now);
+            List<ReadyEntry> ready = new ArrayList<>(view.ready.values());
+            ready.add(entry);
+            Optional<Agent> chosen = matching.assign(ready, waiting, pools.directory(), now, MAX_CLAIMS_PER_RUN).stream()
+                    .filter(a -> a.entry() == entry).map(Matching.Assignment::agent).findFirst();
+            if (chosen.isEmpty()) {
+                return Optional.empty();
+            }
+            agent = chosen.get();
+            // Spoken for until its claim is made: no run or other submission matches it meanwhile,
+            // and the writes go outside the monitor (submissions and runs go on beside them).
+            view.claiming.add(agent.id());
+        }
         List<String> woken = new ArrayList<>();
         List<Runnable> posts = new ArrayList<>();
-        Optional<Job> placed = Optional.empty();
+        Claims.Claim claim = null;
         try {
+            // Refused (rethrown): the slot was given back, so the waiter's copy is stale and its
+            // next claim meets a conflict and reads the record afresh.
+            claim = claims.claimNew(agent, submitted, create, now);
+            return Optional.ofNullable(claim.outcome() == Claims.Outcome.LEASED ? claim.grant().orElseThrow().job() : null);
+        } finally {
             synchronized (view) {
-                drain(view);
-                Instant now = clock.instant();
-                view.waiting.values().removeIf(w -> w.polls.isEmpty() && !w.remote(now));
-                if (view.waiting.isEmpty()) {
-                    return Optional.empty();
-                }
-                ReadyEntry entry = ReadyEntry.of(submitted.job(), null, now);
-                List<ReadyEntry> ready = new ArrayList<>(view.ready.values());
-                ready.add(entry);
-                List<Agent> waiting = view.waiting.values().stream().map(w -> w.agent).toList();
-                Optional<Agent> agent = matching.assign(ready, waiting, pools.directory(), now, MAX_CLAIMS_PER_RUN).stream()
-                        .filter(a -> a.entry() == entry).map(Matching.Assignment::agent).findFirst();
-                if (agent.isEmpty()) {
-                    return Optional.empty();
-                }
-                String agentId = agent.get().id();
-                // Refused (rethrown): the waiter's copy is stale by the slot given back, so its next
-                // claim meets a conflict and reads the record afresh.
-                Claims.Claim claim = claims.claimNew(agent.get(), submitted, create, now);
-                Waiter waiter = view.waiting.get(agentId);
-                if (waiter != null && claim.agent() != null) {
+                view.claiming.remove(agent.id());
+                Waiter waiter = view.waiting.get(agent.id());
+                if (claim != null && waiter != null && claim.agent() != null) {
                     waiter.agent = claim.agent();
-                } else if (waiter != null) {
-                    view.waiting.remove(agentId); // unregistered meanwhile
+                } else if (claim != null && waiter != null) {
+                    view.waiting.remove(agent.id()); // unregistered meanwhile
                 }
-                if (claim.outcome() == Claims.Outcome.LEASED) {
-                    LeaseGrant grant = claim.grant().orElseThrow();
-                    offer(view, agentId, grant, now, woken, posts);
-                    placed = Optional.of(grant.job());
+                if (claim != null && claim.outcome() == Claims.Outcome.LEASED) {
+                    offer(view, agent.id(), claim.grant().orElseThrow(), now, woken, posts);
                 }
             }
-        } finally {
             woken.forEach(agentId -> polls.wake(region, agentId));
             posts.forEach(Runnable::run);
+            if (claim == null || claim.outcome() != Claims.Outcome.LEASED) {
+                schedule(view, false); // the agent is free to match again
+            }
         }
-        return placed;
+    }
+
+    /** The waiting agents a match may use: those without a claim at creation in flight. */
+    private static List<Agent> available(View view) {
+        return view.waiting.values().stream().map(w -> w.agent).filter(a -> !view.claiming.contains(a.id())).toList();
     }
 
     /** A claim made for an assignment, or why it could not be made. */

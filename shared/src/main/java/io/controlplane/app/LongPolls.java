@@ -140,6 +140,13 @@ public final class LongPolls implements AutoCloseable {
         return agents.values().stream().flatMap(Set::stream).sorted(java.util.Comparator.comparingLong(p -> p.sequence)).toList();
     }
 
+    /** The polls of one agent parked in a region. */
+    public List<Parked> parked(String region, String agentId) {
+        Map<String, Set<Parked>> agents = parked.get(region);
+        Set<Parked> set = agents == null ? null : agents.get(agentId);
+        return set == null ? List.of() : List.copyOf(set);
+    }
+
     /** Wakes every poll parked in the region. */
     public void wake(String region) {
         Map<String, Set<Parked>> agents = parked.get(region);

@@ -32,10 +32,16 @@ final class SlotRelease {
     /** {@code job}: the job as the lease check saw it (it names the agent). */
     void free(Job job, String leaseId) {
         agents.findRecent(job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
-            // The entry goes beside the slot's write (a hint: nothing waits for it), so the freed
-            // slot reaches the dispatcher one round trip sooner.
-            agent.lease(leaseId).ifPresent(lease -> BESIDE.execute(() -> forgetExpiry(agent.region(), lease)));
-            signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
+            // The entry goes beside the slot's write, so the freed slot reaches the dispatcher one
+            // round trip sooner; the caller is answered once both are done.
+            java.util.concurrent.CompletableFuture<Void> forgotten = agent.lease(leaseId)
+                    .map(lease -> java.util.concurrent.CompletableFuture.runAsync(() -> forgetExpiry(agent.region(), lease), BESIDE))
+                    .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+            try {
+                signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
+            } finally {
+                forgotten.join(); // never fails: a failed removal is logged
+            }
         });
     }
 

@@ -91,6 +91,10 @@ public record UseCases(
         // Parked long polls, woken by the dispatcher when it offers their agent a lease.
         LongPolls longPolls = new LongPolls(LONG_POLL_THREADS);
         AgentRecords agents = new AgentRecords(stores.agents(), regions);
+        // Heartbeats that wait for a stop parked apart from lease polls; every command pushed here
+        // wakes them, then goes on to the deployment's channel.
+        PushedCommands pushed = new PushedCommands(new LongPolls(2), channel);
+        channel = pushed;
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
         Pools pools = new Pools(stores.tenants(), clock);
         DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
@@ -113,7 +117,7 @@ public record UseCases(
                 queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),
                 new RegisterAgent(agents, clock),
-                new AgentHeartbeat(agents, stores.jobs(), settings, clock, leases),
+                new AgentHeartbeat(agents, stores.jobs(), settings, clock, leases, pushed),
                 new LeaseWork(agents, dispatcher, settings, clock, telemetry, longPolls),
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
@@ -143,6 +147,7 @@ public record UseCases(
     public void close() {
         dispatcher.close();
         longPolls.close();
+        heartbeat.close();
         reportProgress.close();
     }
 }

@@ -117,6 +117,35 @@ class AgentApiTest {
     }
 
     @Test
+    void aHeartbeatsWaitIsBoundedToo() {
+        api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION);
+        assertProblem(api.call("POST", "/api/agents/agent-1/heartbeat?waitSeconds=31", agent, null), 400, "validation");
+        assertProblem(api.call("POST", "/api/agents/agent-1/heartbeat?waitSeconds=-1", agent, null), 400, "validation");
+        assertProblem(api.call("POST", "/api/agents/agent-1/heartbeat?waitSeconds=soon", agent, null), 400, "validation");
+    }
+
+    @Test
+    void aWaitingHeartbeatIsAnsweredWithTheCancelAsTheJobIsCancelled() throws Exception {
+        api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION);
+        String jobId = submit();
+        String leaseId = leaseOk(agent, "agent-1").get("leaseId").asText();
+        String body = "{\"leases\":[{\"leaseId\":\"" + leaseId + "\"}]}";
+
+        java.util.concurrent.CompletableFuture<ApiResponse> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> api.call("POST", "/api/agents/agent-1/heartbeat?waitSeconds=20", agent, body));
+        Thread.sleep(300);
+        assertThat(waiting).as("nothing to stop: the heartbeat waits").isNotDone();
+        api.call("POST", "/api/jobs/" + jobId + "/cancel", client, "{\"reason\":\"not needed\"}");
+
+        JsonNode beat = api.body(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(beat.get("commands")).singleElement().satisfies(c -> {
+            assertThat(c.get("type").asText()).isEqualTo("cancel");
+            assertThat(c.get("leaseId").asText()).isEqualTo(leaseId);
+            assertThat(c.get("reason").asText()).isEqualTo("cancelled");
+        });
+    }
+
+    @Test
     void progressCompleteAndTheJobViewAgree() {
         api.call("PUT", "/api/agents/agent-1", agent, REGISTRATION);
         String jobId = submit();

@@ -105,12 +105,28 @@ public final class AgentClient {
      * @return the commands the control plane has for the agent, in the order given
      */
     public List<Command> heartbeat(String agentId, List<HeldLease> leases) {
+        return heartbeat(agentId, leases, 0);
+    }
+
+    /**
+     * {@code POST /api/agents/{agentId}/heartbeat?waitSeconds=N}: the same beat, answered when one
+     * of the leases is to stop (a preemption, pause or cancel decided meanwhile) or the wait ends.
+     *
+     * @param waitSeconds 0..30 (0: answered at once)
+     */
+    public List<Command> heartbeat(String agentId, List<HeldLease> leases, int waitSeconds) {
+        if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
+            throw new IllegalArgumentException("waitSeconds must be 0.." + MAX_WAIT_SECONDS + ", was " + waitSeconds);
+        }
         ObjectNode body = json.createObjectNode();
         ArrayNode held = body.putArray("leases");
         for (HeldLease lease : leases) {
             held.addObject().put("leaseId", lease.leaseId()).put("epoch", lease.epoch());
         }
-        JsonNode answer = call("POST", "/api/agents/" + segment(agentId) + "/heartbeat", body, requestTimeout);
+        Duration timeout = Duration.ofSeconds(waitSeconds).plus(LONG_POLL_SLACK);
+        JsonNode answer = call("POST", "/api/agents/" + segment(agentId) + "/heartbeat"
+                + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : ""), body,
+                timeout.compareTo(requestTimeout) < 0 ? requestTimeout : timeout);
         List<Command> commands = new ArrayList<>();
         for (JsonNode command : answer.path("commands")) {
             commands.add(Command.of(text(command, "type"), text(command, "leaseId"), instant(command, "deadline")));

@@ -296,24 +296,39 @@ public final class SimulatedAgent implements Runnable, AutoCloseable {
         return true; // either way the job's end frees the slot
     }
 
+    /**
+     * Heartbeats that wait ({@code waitSeconds} = the interval, whole seconds) when the interval is
+     * a second or more: one answered with every lease going on (the wait ended) is followed by the
+     * next at once, so the cadence stays the interval while a stop is heard the moment it is
+     * decided; after an answer with a stop (or a failed call) the agent pauses the interval.
+     */
     private void heartbeatLoop() {
+        int wait = (int) Math.min(AgentClient.MAX_WAIT_SECONDS, config.heartbeatInterval().toSeconds());
         while (!killed && !(stopping && workers.isTerminated())) {
+            boolean waited = false;
             if (heartbeating && !silent) {
-                beat();
+                waited = beat(stopping ? 0 : wait);
             }
-            pause(config.heartbeatInterval());
+            if (!waited) {
+                pause(config.heartbeatInterval());
+            }
         }
     }
 
-    private void beat() {
+    /** One heartbeat; true when it waited its whole wait and every lease goes on (the next may follow at once). */
+    private boolean beat(int waitSeconds) {
         List<HeldLease> held = jobs.values().stream()
                 .map(job -> new HeldLease(job.lease().leaseId(), job.lease().epoch())).toList();
         try {
-            List<Command> commands = client.heartbeat(config.agentId(), held);
+            long started = System.nanoTime();
+            List<Command> commands = client.heartbeat(config.agentId(), held, waitSeconds);
             log.heartbeatAnswered();
             for (Command command : commands) {
                 obey(command);
             }
+            boolean allGoOn = commands.stream().allMatch(c -> c.type() == Command.Type.CONTINUE);
+            return waitSeconds > 0 && allGoOn
+                    && System.nanoTime() - started >= java.util.concurrent.TimeUnit.SECONDS.toNanos(waitSeconds) / 2;
         } catch (ProblemException e) {
             if (e.status() == 404 && !stopping) {
                 // the control plane no longer knows this agent (e.g. its store was reset): register again
@@ -327,6 +342,7 @@ public final class SimulatedAgent implements Runnable, AutoCloseable {
                 error("heartbeat", e);
             }
         }
+        return false;
     }
 
     private void obey(Command command) {
