@@ -2,7 +2,7 @@
 # Dispatch benchmark: prints storage round trip, assignment latency p50/p99, lifecycle throughput,
 # storage requests per job and claim latency at two queue depths, from one run on a fresh Azurite.
 #   scripts/benchmark.sh [--samples 200] [--jobs 1000] [--agents 50] [--deep 10000]
-#   scripts/benchmark.sh --only dispatch   # assignment latency, throughput with requests per job, preemption latency
+#   scripts/benchmark.sh --only dispatch   # assignment latency (empty and deep queue), throughput with requests per job, preemption latency
 #   scripts/benchmark.sh --only scale [--agents 5000] [--rate 50] [--deep 2000] [--speed 1]   # scale model of one region
 #     (in-memory stores, simulated clock paced to wall time, about 6 min): hottest partition's entities/s per phase;
 #     exits 1 when one exceeds 1,000 (the full run above ends with it too, printing only)

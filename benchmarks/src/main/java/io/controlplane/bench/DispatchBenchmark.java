@@ -74,7 +74,7 @@ public final class DispatchBenchmark {
                 bench.header();
                 bench.mappings();
             } else {
-                // --only dispatch: assignment, throughput with requests per job, and preemption, nothing else
+                // --only dispatch: assignment (empty queue and deep), throughput with requests per job, and preemption
                 bench.run(samples, jobs, agents, deep, !"dispatch".equals(opts.get("only")));
             }
         } finally {
@@ -119,15 +119,13 @@ public final class DispatchBenchmark {
             System.out.printf("| submit request (POST /api/jobs round trip) | %s |%n", submit.summary());
         }
 
-        if (full) {
-            try (BenchInstance instance = new BenchInstance(work, counter, "untk")) {
-                prefillUntakeable(instance, UNTAKEABLE);
-                Stats assignment = new Stats();
-                assignmentLatency(instance, samples, IDLE_BYSTANDERS, assignment, new Stats(), new Stats());
-                System.out.printf("| assignment latency with %,d queued jobs ahead that no agent may take | %s |%n", UNTAKEABLE,
-                        assignment.summary());
-                System.out.printf("| its p50 ÷ the empty-queue p50 | %.2f |%n", assignment.percentileMillis(50) / emptyP50);
-            }
+        try (BenchInstance instance = new BenchInstance(work, counter, "untk")) {
+            prefillUntakeable(instance, UNTAKEABLE);
+            Stats assignment = new Stats();
+            assignmentLatency(instance, samples, IDLE_BYSTANDERS, assignment, new Stats(), new Stats());
+            System.out.printf("| assignment latency with %,d queued jobs ahead that no agent may take | %s |%n", UNTAKEABLE,
+                    assignment.summary());
+            System.out.printf("| its p50 ÷ the empty-queue p50 | %.2f |%n", assignment.percentileMillis(50) / emptyP50);
         }
 
         try (BenchInstance instance = new BenchInstance(work, counter, "thr")) {
@@ -151,7 +149,7 @@ public final class DispatchBenchmark {
 
         try (BenchInstance instance = new BenchInstance(work, counter, "pre")) {
             Stats preemption = new Stats();
-            preemptionLatency(instance, Math.max(10, samples / 10), preemption);
+            preemptionLatency(instance, Math.max(50, samples / 4), preemption);
             System.out.printf("| preemption latency (Platinum submitted → Platinum leased on the victim's agent, victim releasing at once) | %s |%n",
                     preemption.summary());
         }

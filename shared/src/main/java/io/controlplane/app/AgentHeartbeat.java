@@ -14,16 +14,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An agent's heartbeat: proves it alive, extends each lease it still holds, and answers one
- * command per lease. A lease the job no longer confirms is dropped from the agent's record and
- * answered with {@code cancel} (reason {@code lease-lost}).
+ * An agent's heartbeat: proves it alive, extends each lease it works on, and answers one command
+ * per lease. Everything it needs is on the agent's record: the leases with their expiries, and the
+ * stops asked of them (preempt, pause, cancel), written there by whoever decided them beside the
+ * job's own change ({@link AgentLease#stop()}). So a busy agent's beat reads and writes that one
+ * record, whatever the number of leases (ADR 0009); only a lease's first beat looks at its job, to
+ * confirm the claim and start the job (Assigned → Running). The lease's expiry on the record is
+ * what the fence and the reconcile pass go by once the claim's expiry on the job row has passed.
  *
- * <p>A lease leaves the agent's record only once its job no longer holds it: the record is where
- * the reconcile pass finds expired leases to requeue, so a lease that merely expired (its job still
- * holds it) stays there, is answered {@code cancel}, and the next reconcile pass requeues its job
- * and frees the slot. When the agent names the leases it works on, only those are extended: one it
- * no longer names (it gave the job up, or it is the same agent id started again and the lease was
- * its previous run's) is left to expire like the lease of a silent agent.
+ * <p>A lease that merely expired stays on the record, is answered {@code cancel} (reason
+ * {@code lease-lost}), and the reconcile pass requeues its job and frees the slot. When the agent
+ * names the leases it works on, only those are extended: one it no longer names (it gave the job
+ * up, or it is the same agent id started again and the lease was its previous run's) is left to
+ * expire like the lease of a silent agent, and leaves the record once expired; the lease-expiry
+ * index brings its job back to the queue.
  */
 public final class AgentHeartbeat implements AutoCloseable {
 
@@ -109,120 +113,136 @@ public final class AgentHeartbeat implements AutoCloseable {
      *     elsewhere) is answered {@code cancel} with reason {@code lease-lost}.
      */
     public Beat beat(Caller caller, String agentId, List<String> named) {
-        // An agent that names its leases may be answered from this instance's copy of its record,
-        // unless the copy lacks one of them (leased elsewhere): then, and without names, it is read.
+        // A busy agent's record is written each beat, conditional on the version this instance
+        // last saw: its own write of the previous beat when the agent heartbeats here, else a read.
+        // A record changed elsewhere since (a stop asked, a claim) fails the write, and the beat is
+        // made again on the record as read. One or two requests, whatever the number of leases. An
+        // idle agent is answered from this instance's copy.
         Agent recent = named == null ? agents.own(caller, agentId) : agents.ownRecent(caller, agentId, settings.agentRecordReuse());
-        Agent agent = named == null || named.stream().allMatch(id -> recent.lease(id).isPresent()) ? recent
-                : agents.own(caller, agentId);
+        boolean busy = !recent.leases().isEmpty() || named != null && !named.isEmpty();
+        Agent agent = named == null || !busy ? recent
+                : named.stream().allMatch(id -> recent.lease(id).isPresent())
+                        ? agents.ownRecent(caller, agentId, settings.heartbeatInterval().multipliedBy(3).dividedBy(2))
+                        : agents.own(caller, agentId);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.leaseDuration());
-        List<AgentCommand> commands = new ArrayList<>();
-        List<String> lost = new ArrayList<>();
-        List<String> extended = new ArrayList<>();
+        // A lease's first beat confirms it with its job (and starts the job): once per lease.
+        java.util.Map<String, Confirmed> confirmed = new java.util.HashMap<>();
         for (AgentLease lease : agent.leases()) {
-            boolean worked = named == null || named.contains(lease.leaseId());
-            Optional<Held> held = holdAndExtend(lease, worked ? expiresAt : null, now);
-            if (held.isPresent()) {
-                Job job = held.get().job();
-                if (held.get().extended()) {
-                    extended.add(lease.leaseId());
-                    commands.add(commandFor(job, lease, expiresAt));
-                } else if (!worked) {
+            if ((named == null || named.contains(lease.leaseId())) && !lease.started() && lease.holdsAt(now)
+                    && (lease.stop() == null || !AgentLease.Stop.CANCEL.equals(lease.stop().command()))) {
+                confirmed.put(lease.leaseId(), confirm(lease, now));
+            }
+        }
+        List<AgentCommand> answer = new ArrayList<>();
+        agents.modify(agent, a -> {
+            answer.clear();
+            Agent next = a;
+            for (AgentLease lease : a.leases()) {
+                String id = lease.leaseId();
+                Confirmed seen = confirmed.get(id);
+                if (named != null && !named.contains(id)) {
+                    // Not worked on: left to expire like a silent agent's lease (the reconcile pass
+                    // requeues its job from the expiry index); once expired, it frees its slot here.
+                    boolean cancelled = lease.stop() != null && AgentLease.Stop.CANCEL.equals(lease.stop().command());
+                    if (cancelled || !lease.holdsAt(now) && lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+                        next = next.withoutLease(id);
+                    }
                     continue;
-                } else if (job.leaseExpiresAt().isBefore(now)) {
+                }
+                if (seen == Confirmed.LOST) {
+                    next = next.withoutLease(id); // a reservation its job never confirmed: the claim failed
+                    answer.add(AgentCommand.cancel(id, lease.jobId(), "lease-lost"));
+                } else if (lease.stop() != null && AgentLease.Stop.CANCEL.equals(lease.stop().command())) {
+                    next = next.withoutLease(id);
+                    answer.add(AgentCommand.cancel(id, lease.jobId(), "cancelled"));
+                } else if (!lease.holdsAt(now)) {
                     // Expired: writes with it are refused already. It stays on the record for the
                     // reconcile pass, which requeues the job (new epoch) and frees the slot.
-                    commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "lease-lost"));
-                } else {
-                    commands.add(commandFor(job, lease, job.leaseExpiresAt())); // not extended this beat (time enough left, or contended)
+                    answer.add(AgentCommand.cancel(id, lease.jobId(), "lease-lost"));
+                } else if (seen != Confirmed.IN_FLIGHT) {
+                    // A claim still in flight (its job does not name it yet) gets no command: the agent
+                    // has not received it.
+                    AgentLease extended = lease.extendedTo(expiresAt);
+                    if (seen != null) {
+                        extended = extended.asStarted();
+                        if (extended.stop() == null && seen.stop != null) {
+                            extended = extended.withStop(seen.stop); // asked before the record said so
+                        }
+                    }
+                    AgentLease changed = extended;
+                    next = next.withLeaseChanged(id, l -> changed);
+                    answer.add(commandFor(changed, expiresAt));
                 }
-                // A lease the agent does not name gets no command: it may be a claim whose answer
-                // is still on its way to the agent, which names it from its next heartbeat on.
-            } else if (cancelled(lease)) {
-                lost.add(lease.leaseId());
-                commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "cancelled"));
-            } else if (lease.expiresAt().isBefore(now) || lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
-                // Old enough that it is not a claim still in flight: the lease is gone.
-                lost.add(lease.leaseId());
-                commands.add(AgentCommand.cancel(lease.leaseId(), lease.jobId(), "lease-lost"));
             }
-        }
-        for (String leaseId : named == null ? List.<String>of() : named) {
-            if (agent.lease(leaseId).isEmpty() && commands.stream().noneMatch(c -> c.leaseId().equals(leaseId))) {
-                commands.add(AgentCommand.cancel(leaseId, null, "lease-lost"));
+            for (String leaseId : named == null ? List.<String>of() : named) {
+                if (a.lease(leaseId).isEmpty()) {
+                    answer.add(AgentCommand.cancel(leaseId, null, "lease-lost"));
+                }
             }
-        }
-        agents.modify(agent, a -> {
-            boolean leasesChange = a.leases().stream().anyMatch(l -> lost.contains(l.leaseId()) || extended.contains(l.leaseId()));
             boolean beatDue = a.lastHeartbeatAt() == null || !a.lastHeartbeatAt().plus(settings.heartbeatWriteAfter()).isAfter(now);
-            if (!leasesChange && !beatDue) {
-                return a; // recent enough, nothing else to say: no write (an idle agent's record is written every other beat)
+            if (next == a && !beatDue) {
+                return a; // idle, recent enough: no write (an idle agent's record is written every other beat)
             }
-            Agent beat = a.withHeartbeat(now);
-            for (String leaseId : lost) {
-                beat = beat.withoutLease(leaseId);
-            }
-            List<AgentLease> refreshed = beat.leases().stream()
-                    .map(l -> !extended.contains(l.leaseId()) ? l
-                            : new AgentLease(l.leaseId(), l.tenantId(), l.jobId(), l.epoch(), l.reservedAt(), expiresAt))
-                    .toList();
-            return beat.withLeases(refreshed);
+            return next.withHeartbeat(now);
         });
-        return new Beat(commands, settings.heartbeatInterval().toSeconds(), settings.leaseDuration().toSeconds());
+        return new Beat(List.copyOf(answer), settings.heartbeatInterval().toSeconds(), settings.leaseDuration().toSeconds());
     }
 
-    private static AgentCommand commandFor(Job job, AgentLease lease, Instant expiresAt) {
-        return switch (job.state()) {
-            case Preempting -> new AgentCommand("preempt", lease.leaseId(), job.id(), job.stopDeadline(),
-                    "a higher-tier job needs this agent: write a final checkpoint and release (reason preempted)");
-            case Pausing -> new AgentCommand("pause", lease.leaseId(), job.id(), job.stopDeadline(),
-                    "paused by an operator: write a final checkpoint and release (reason paused)");
-            default -> AgentCommand.proceed(lease.leaseId(), job.id(), expiresAt);
-        };
-    }
+    /** What a lease's first beat found in its job. */
+    private static final class Confirmed {
+        static final Confirmed LOST = new Confirmed(null);
+        static final Confirmed IN_FLIGHT = new Confirmed(null);
+        /** A stop the job asks (Preempting, Pausing), or null. */
+        final AgentLease.Stop stop;
 
-    private boolean cancelled(AgentLease lease) {
-        return jobs.find(lease.tenantId(), lease.jobId())
-                .filter(j -> j.state() == JobState.Cancelled && lease.leaseId().equals(j.leaseId()))
-                .isPresent();
+        Confirmed(AgentLease.Stop stop) {
+            this.stop = stop;
+        }
     }
 
     /**
-     * The job, if it still holds the lease; extended to {@code expiresAt} (and started) unless that
-     * is null or the lease has expired. Empty when the job no longer holds the lease.
+     * The job of a lease not yet confirmed, as this instance last saw it or read: it holds the lease
+     * (started now if Assigned), or does not yet (a claim in flight), or never will (a claim that
+     * failed, past the stale-entry grace).
      */
-    private Optional<Held> holdAndExtend(AgentLease lease, Instant expiresAt, Instant now) {
-        Job job = null;
+    private Confirmed confirm(AgentLease lease, Instant now) {
         for (int attempt = 0; attempt < AgentRecords.MAX_ATTEMPTS; attempt++) {
-            Optional<Job> found = jobs.find(lease.tenantId(), lease.jobId());
+            Optional<Job> found = Optional.ofNullable(attempt == 0 ? leases.known(lease.leaseId()) : null)
+                    .or(() -> jobs.find(lease.tenantId(), lease.jobId()));
             if (found.isEmpty() || !found.get().holdsLease(lease.leaseId())) {
-                return Optional.empty();
+                return lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now) ? Confirmed.LOST : Confirmed.IN_FLIGHT;
             }
-            job = found.get();
-            leases.remember(job); // the lease's next write (a release after a stop, say) checks against this version
-            if (expiresAt == null || job.leaseExpiresAt().isBefore(now)) {
-                return Optional.of(new Held(job, false));
-            }
-            if (job.state() != JobState.Assigned
-                    && job.leaseExpiresAt().isAfter(now.plus(settings.leaseExtensionDueWithin()))) {
-                // Time enough left (at least two beats more than the extension's threshold): no write
-                // this beat; the next one or the one after extends it.
-                return Optional.of(new Held(job, false));
+            Job job = found.get();
+            if (job.state() != JobState.Assigned) {
+                return new Confirmed(stopOf(job));
             }
             try {
-                Job stored;
-                if (job.state() == JobState.Assigned) {
-                    Job.Transition started = job.extendLease(expiresAt, now).start(now);
-                    stored = jobs.update(started.job(), List.of(started.entry()));
-                } else {
-                    stored = jobs.update(job.extendLease(expiresAt, now), List.of());
-                }
-                leases.remember(stored);
-                return Optional.of(new Held(stored, true));
+                Job.Transition started = job.start(now);
+                leases.remember(jobs.update(started.job(), List.of(started.entry())));
+                return new Confirmed(null);
             } catch (ConcurrencyConflictException raced) {
-                // progress or an operator changed the job meanwhile: read again
+                leases.forget(lease.leaseId()); // changed meanwhile: read it again
             }
         }
-        return Optional.of(new Held(job, false));
+        return Confirmed.IN_FLIGHT; // kept changing: the next beat tries again
+    }
+
+    /** The stop a job asks of its lease, as the agent's record keeps it (null when it asks none). */
+    static AgentLease.Stop stopOf(Job job) {
+        return switch (job.state()) {
+            case Preempting -> new AgentLease.Stop(AgentLease.Stop.PREEMPT, job.stopDeadline(), PREEMPT_REASON);
+            case Pausing -> new AgentLease.Stop(AgentLease.Stop.PAUSE, job.stopDeadline(), PAUSE_REASON);
+            default -> null;
+        };
+    }
+
+    static final String PREEMPT_REASON = "a higher-tier job needs this agent: write a final checkpoint and release (reason preempted)";
+    static final String PAUSE_REASON = "paused by an operator: write a final checkpoint and release (reason paused)";
+
+    private static AgentCommand commandFor(AgentLease lease, Instant expiresAt) {
+        AgentLease.Stop stop = lease.stop();
+        return stop == null ? AgentCommand.proceed(lease.leaseId(), lease.jobId(), expiresAt)
+                : new AgentCommand(stop.command(), lease.leaseId(), lease.jobId(), stop.deadline(), stop.reason());
     }
 }

@@ -1,11 +1,13 @@
 package io.controlplane.app;
 
 import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.AgentNotFoundException;
 import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.ForbiddenException;
 import io.controlplane.ports.AgentStore;
 import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -144,6 +146,32 @@ public final class AgentRecords {
             return Optional.of(known.agent());
         }
         return find(agentId);
+    }
+
+    /** The agent's record in {@code region}: this instance's copy if younger than {@code maxAge}, else read. */
+    public Optional<Agent> recentIn(String region, String agentId, java.time.Duration maxAge) {
+        Known known = recent.get(agentId);
+        if (known != null && region.equals(known.agent().region()) && System.nanoTime() - known.at() < maxAge.toNanos()) {
+            return Optional.of(known.agent());
+        }
+        return agents.find(region, agentId).map(this::remember);
+    }
+
+    /**
+     * The lease as the agent's record in {@code region} keeps it, if the record lists it: from
+     * this instance's copy when the copy is younger than {@code maxAge} and says the lease holds
+     * at {@code now} (a copy only errs early: heartbeats move the expiry on), else read.
+     */
+    public Optional<AgentLease> leaseOnRecord(String region, String agentId, String leaseId, Instant now,
+                                              java.time.Duration maxAge) {
+        Known known = recent.get(agentId);
+        if (known != null && region.equals(known.agent().region()) && System.nanoTime() - known.at() < maxAge.toNanos()) {
+            Optional<AgentLease> copy = known.agent().lease(leaseId);
+            if (copy.isPresent() && copy.get().holdsAt(now)) {
+                return copy;
+            }
+        }
+        return agents.find(region, agentId).map(this::remember).flatMap(a -> a.lease(leaseId));
     }
 
     /**

@@ -24,8 +24,10 @@ public final class CancelJob {
     private final AgentChannel channel;
     private final Telemetry telemetry;
     private final Clock clock;
+    private final LeaseStops stops;
 
-    public CancelJob(JobStore jobs, ReadyQueue ready, AgentChannel channel, Telemetry telemetry, Clock clock) {
+    CancelJob(JobStore jobs, ReadyQueue ready, AgentChannel channel, Telemetry telemetry, Clock clock, LeaseStops stops) {
+        this.stops = stops;
         this.jobs = jobs;
         this.ready = ready;
         this.channel = channel;
@@ -44,6 +46,7 @@ public final class CancelJob {
             ready.remove(ReadyEntry.of(job, null, clock.instant()));
         } else if (job.leaseId() != null && Job.LEASED.contains(job.state())) {
             channel.send(job.agentId(), AgentCommand.cancel(job.leaseId(), job.id(), "cancelled"));
+            stops.ask(job, new io.controlplane.domain.AgentLease.Stop(io.controlplane.domain.AgentLease.Stop.CANCEL, null, "cancelled"));
         }
         telemetry.metrics().jobEnded(stored);
         return stored;

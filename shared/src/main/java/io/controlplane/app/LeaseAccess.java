@@ -28,7 +28,11 @@ public final class LeaseAccess {
     private final java.util.Map<String, Job> recent = AgentRecords.leastRecentlyUsed(MAX_REMEMBERED_JOBS);
     static final int MAX_REMEMBERED_JOBS = 10_000;
 
-    public LeaseAccess(JobStore jobs, AgentRecords agents, Telemetry telemetry, Clock clock) {
+    private final java.time.Duration recordReuse;
+
+    /** @param recordReuse how old a copy of an agent's record may be to show a lease extended */
+    public LeaseAccess(JobStore jobs, AgentRecords agents, Telemetry telemetry, Clock clock, java.time.Duration recordReuse) {
+        this.recordReuse = recordReuse;
         this.jobs = jobs;
         this.agents = agents;
         this.telemetry = telemetry;
@@ -52,6 +56,12 @@ public final class LeaseAccess {
         return copy != null && copy.etag() != null ? checked(caller, leaseId, copy) : check(caller, leaseId);
     }
 
+    /** The lease's job as this instance last read or wrote it, or null. */
+    Job known(String leaseId) {
+        Job copy = recent.get(leaseId);
+        return copy != null && copy.etag() != null ? copy : null;
+    }
+
     /** The job as just written (or read) here, for the next {@link #checkForWrite} of its lease. */
     public void remember(Job job) {
         if (job != null && job.leaseId() != null && job.etag() != null) {
@@ -65,7 +75,7 @@ public final class LeaseAccess {
     }
 
     private Job checked(Caller caller, String leaseId, Job job) {
-        if (!job.holdsLease(leaseId) || job.leaseExpiresAt() == null || job.leaseExpiresAt().isBefore(clock.instant())) {
+        if (!holds(job, leaseId, clock.instant())) {
             throw lost();
         }
         if (!agents.isPrincipalOf(caller, job.agentId(), leaseId)) {
@@ -74,6 +84,24 @@ public final class LeaseAccess {
         // Every lease route passes here: its request span names the job it acts on.
         telemetry.describe(job);
         return job;
+    }
+
+    /**
+     * Whether the job holds the lease at {@code now}: the job row names it, and it has not
+     * expired. The row keeps the claim's expiry; the agent's heartbeats extend the lease on the
+     * agent's record, which is read (or this instance's copy of it looked at) once the row's
+     * expiry has passed.
+     */
+    public boolean holds(Job job, String leaseId, java.time.Instant now) {
+        if (!job.holdsLease(leaseId) || job.leaseExpiresAt() == null) {
+            return false;
+        }
+        if (!job.leaseExpiresAt().isBefore(now)) {
+            return true;
+        }
+        java.time.Instant expiry = job.leaseExpiry(agents.leaseOnRecord(job.spec().region(), job.agentId(), leaseId, now,
+                recordReuse).orElse(null));
+        return !expiry.isBefore(now);
     }
 
     /** The job as the lease check saw it, and what the write returned. */

@@ -26,9 +26,11 @@ public final class PauseResume {
     private final AgentChannel channel;
     private final DispatchSettings settings;
     private final Clock clock;
+    private final LeaseStops stops;
 
-    public PauseResume(JobStore jobs, ReadyQueue ready, Requeue requeue, AgentChannel channel, DispatchSettings settings,
-                       Clock clock) {
+    PauseResume(JobStore jobs, ReadyQueue ready, Requeue requeue, AgentChannel channel, DispatchSettings settings,
+                Clock clock, LeaseStops stops) {
+        this.stops = stops;
         this.jobs = jobs;
         this.ready = ready;
         this.requeue = requeue;
@@ -55,6 +57,8 @@ public final class PauseResume {
                 + "; agent " + job.agentId() + " asked to checkpoint and release by " + deadline, caller.subject());
         Job stored = jobs.update(pausing.job(), List.of(pausing.entry()));
         channel.send(job.agentId(), new AgentCommand("pause", job.leaseId(), job.id(), deadline, "paused by operator"));
+        stops.ask(job, new io.controlplane.domain.AgentLease.Stop(io.controlplane.domain.AgentLease.Stop.PAUSE, deadline,
+                AgentHeartbeat.PAUSE_REASON));
         return stored;
     }
 

@@ -187,16 +187,22 @@ public final class Preemption {
         // rows, two round trips side by side): the victim hears of the stop only from that job write,
         // so the hold is in place before it can release; if the victim changed and is not asked after
         // all, the hold is taken back.
+        // The same write asks the stop of the victim's lease on the agent's record, where the
+        // agent's heartbeats read it.
         Agent.Hold hold = new Agent.Hold(entry.tenantId(), entry.jobId(), deadline.plus(settings.leaseDuration()));
+        String leaseId = victim.lease().leaseId();
+        io.controlplane.domain.AgentLease.Stop stop = new io.controlplane.domain.AgentLease.Stop(
+                io.controlplane.domain.AgentLease.Stop.PREEMPT, deadline, AgentHeartbeat.PREEMPT_REASON);
         java.util.concurrent.CompletableFuture<Agent> held = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> agents.modify(victim.agent(), a -> a.withHold(hold)), BESIDE);
+                () -> agents.modify(victim.agent(), a -> a.withHold(hold).withLeaseChanged(leaseId, l -> l.withStop(stop))), BESIDE);
         boolean asked = false;
         try {
             asked = askToStop(entry, victim, job, deadline, now);
         } finally {
             Agent holding = held.join();
             if (!asked) {
-                agents.modify(holding, a -> hold.equals(a.heldFor()) ? a.withHold(null) : a);
+                agents.modify(holding, a -> (hold.equals(a.heldFor()) ? a.withHold(null) : a)
+                        .withLeaseChanged(leaseId, l -> stop.equals(l.stop()) ? l.withStop(null) : l));
             }
         }
         if (!asked) {

@@ -221,13 +221,13 @@ public final class Reconcile {
     private boolean reconcileLease(Agent agent, AgentLease lease, Instant now, Tally tally) {
         Optional<Job> job = jobs.find(lease.tenantId(), lease.jobId());
         boolean held = job.isPresent() && job.get().holdsLease(lease.leaseId());
-        if (held && job.get().isStopping() && stopOverdue(job.get(), now)) {
+        if (held && job.get().isStopping() && stopOverdue(job.get(), job.get().leaseExpiry(lease), now)) {
             // Asked to stop and neither released in time nor kept its lease alive.
             if (revokeStop(job.get())) {
                 tally.revoked++;
                 return true;
             }
-        } else if (held && job.get().leaseExpiresAt().isBefore(now)) {
+        } else if (held && job.get().leaseExpiry(lease).isBefore(now)) {
             if (requeueExpired(job.get(), agent.id())) {
                 tally.expired++;
                 return true;
@@ -240,8 +240,9 @@ public final class Reconcile {
         return false;
     }
 
-    private static boolean stopOverdue(Job job, Instant now) {
-        return (job.stopDeadline() != null && job.stopDeadline().isBefore(now)) || job.leaseExpiresAt().isBefore(now);
+    /** Asked to stop, and past the stop's deadline or the lease's expiry ({@code expiry}, as the agent's record keeps it). */
+    private static boolean stopOverdue(Job job, Instant expiry, Instant now) {
+        return (job.stopDeadline() != null && job.stopDeadline().isBefore(now)) || expiry.isBefore(now);
     }
 
     /**
@@ -303,25 +304,42 @@ public final class Reconcile {
                 return;
             }
             Job held = job.get();
-            if (held.isStopping() && stopOverdue(held, now)) {
+            // The agent's heartbeats extend the lease on its record: that (or this instance's copy
+            // of it, when the copy shows the lease holding) says until when.
+            Instant expiry = held.leaseExpiry(agents.leaseOnRecord(region, held.agentId(), due.leaseId(), now,
+                    settings.agentRecordReuse()).orElse(null));
+            if (held.isStopping() && stopOverdue(held, expiry, now)) {
                 if (revokeStop(held)) {
                     tally.revoked++;
                     expiries.remove(due);
+                    dropFromRecord(region, held.agentId(), due.leaseId());
                 }
-            } else if (held.leaseExpiresAt().isBefore(now)) {
+            } else if (expiry.isBefore(now)) {
                 if (requeueExpired(held, held.agentId())) {
                     tally.expired++;
                     expiries.remove(due);
+                    dropFromRecord(region, held.agentId(), due.leaseId());
                 }
             } else {
                 Instant next = held.isStopping() && held.stopDeadline() != null
-                        && held.stopDeadline().isBefore(held.leaseExpiresAt()) ? held.stopDeadline() : held.leaseExpiresAt();
+                        && held.stopDeadline().isBefore(expiry) ? held.stopDeadline() : expiry;
                 expiries.move(due, next);
             }
         } catch (RuntimeException e) {
             throwIfUnreachable(e);
             LOG.error("event=reconcile_lease_failed region={} jobId={} tenant={} error={}", region, due.jobId(),
                     due.tenantId(), e.toString(), e);
+        }
+    }
+
+    /** A lease taken back: its slot on the agent's record is freed (the record's sweep would do it later). */
+    private void dropFromRecord(String region, String agentId, String leaseId) {
+        try {
+            agents.recentIn(region, agentId, settings.agentRecordReuse())
+                    .ifPresent(agent -> agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
+        } catch (RuntimeException e) {
+            throwIfUnreachable(e);
+            LOG.warn("event=reconcile_agent_failed region={} agentId={} error={}", region, agentId, e.toString());
         }
     }
 

@@ -121,14 +121,17 @@ public final class ReportProgress implements AutoCloseable {
         }
     }
 
-    /** Stores progress if the lease still holds; starts an Assigned job. */
+    /**
+     * Stores progress if the lease still holds (a lease past its expiry is the reconcile pass's to
+     * take back: a late flush must not write, or start, it); starts an Assigned job.
+     */
     private void write(Job read, String leaseId, Progress progress, boolean strict) {
         String tenantId = read.tenantId();
         String jobId = read.id();
         for (int attempt = 0; attempt < AgentRecords.MAX_ATTEMPTS; attempt++) {
             Optional<Job> found = attempt == 0 ? Optional.of(read) : jobs.find(tenantId, jobId);
             Instant now = clock.instant();
-            if (found.isEmpty() || !found.get().holdsLease(leaseId) || expired(found.get(), now)) {
+            if (found.isEmpty() || !leases.holds(found.get(), leaseId, now)) {
                 if (strict) {
                     throw LeaseAccess.lost();
                 }
@@ -149,11 +152,6 @@ public final class ReportProgress implements AutoCloseable {
             }
         }
         throw new ConcurrencyConflictException("Job " + jobId + " kept changing; progress not stored, report again.");
-    }
-
-    /** A lease past its expiry is the reconcile pass's to take back: a late flush must not write (or start) it. */
-    private static boolean expired(Job job, Instant now) {
-        return job.leaseExpiresAt() == null || job.leaseExpiresAt().isBefore(now);
     }
 
     private void sweep() {

@@ -98,7 +98,8 @@ public record UseCases(
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
         Pools pools = new Pools(stores.tenants(), clock);
         DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
-        LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, telemetry, clock);
+        LeaseStops stops = new LeaseStops(agents, settings.agentRecordReuse());
+        LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, telemetry, clock, settings.agentRecordReuse());
         ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
         SlotRelease slots = new SlotRelease(agents, stores.leases(), signal, settings);
@@ -115,7 +116,7 @@ public record UseCases(
                 new SubmitJob(requeue, dispatcher::placeNew, stores.jobs(), pools, tenancy.requireEntitlement(), new JobIdGenerator(clock), telemetry,
                         clock),
                 queries,
-                new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock),
+                new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock, stops),
                 new RegisterAgent(agents, clock),
                 new AgentHeartbeat(agents, stores.jobs(), settings, clock, leases, pushed),
                 new LeaseWork(agents, dispatcher, settings, clock, telemetry, longPolls),
@@ -128,7 +129,7 @@ public record UseCases(
                 new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), telemetry, clock),
                 new SaveCheckpoint(stores.jobs(), leases, clock),
                 new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock, slots),
-                new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock),
+                new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock, stops),
                 preemption,
                 signal,
                 settings,

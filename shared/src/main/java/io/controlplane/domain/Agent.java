@@ -109,6 +109,19 @@ public record Agent(
         return withLeases(leases.stream().filter(l -> !l.leaseId().equals(leaseId)).toList());
     }
 
+    /** The lease changed by {@code change}, if the record lists it (else the record as it is). */
+    public Agent withLeaseChanged(String leaseId, java.util.function.UnaryOperator<AgentLease> change) {
+        java.util.Optional<AgentLease> listed = lease(leaseId);
+        if (listed.isEmpty()) {
+            return this;
+        }
+        AgentLease changed = change.apply(listed.get());
+        if (changed.equals(listed.get())) {
+            return this;
+        }
+        return withLeases(leases.stream().map(l -> l.leaseId().equals(leaseId) ? changed : l).toList());
+    }
+
     public Agent withLeases(List<AgentLease> newLeases) {
         return new Agent(id, region, pool, capabilities, slots, draining, principalTenant, principalSubject,
                 registeredAt, lastHeartbeatAt, newLeases, etag, heldFor);

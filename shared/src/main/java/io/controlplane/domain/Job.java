@@ -101,6 +101,19 @@ public record Job(
         return to(JobState.Assigned, at, "leased to " + agent + " (epoch " + (epoch + 1) + ")", "control-plane", b);
     }
 
+    /**
+     * Until when the lease holds: the later of this row's expiry (set by the claim) and the expiry
+     * the agent's record keeps for it ({@code onRecord}, moved on by the agent's heartbeats; null
+     * when the record does not list the lease). Null when the job holds no lease.
+     */
+    public Instant leaseExpiry(AgentLease onRecord) {
+        Instant extended = onRecord != null && onRecord.leaseId().equals(leaseId) ? onRecord.expiresAt() : null;
+        if (leaseExpiresAt == null || extended == null) {
+            return leaseExpiresAt;
+        }
+        return extended.isAfter(leaseExpiresAt) ? extended : leaseExpiresAt;
+    }
+
     /** The lease runs until {@code expiresAt} (heartbeat); no state change, no history. */
     public Job extendLease(Instant expiresAt, Instant at) {
         Builder b = copy();

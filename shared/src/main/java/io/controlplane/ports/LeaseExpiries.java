@@ -31,8 +31,14 @@ public interface LeaseExpiries {
     /** Removes the entry (no error when it is gone). */
     void remove(Due due);
 
-    /** The entry due later instead: added at its new time first, so a crash in between keeps one. */
+    /**
+     * The entry due later instead: added at its new time first, so a crash in between keeps one.
+     * Due at the same time: nothing to do (adding the same entry and removing it would remove it).
+     */
     default void move(Due due, Instant later) {
+        if (later.equals(due.at())) {
+            return;
+        }
         add(due.at(later));
         remove(due);
     }

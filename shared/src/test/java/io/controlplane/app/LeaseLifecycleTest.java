@@ -51,30 +51,39 @@ abstract class LeaseLifecycleTest {
         });
         Job running = f.job(job);
         assertThat(running.state()).isEqualTo(JobState.Running);
-        assertThat(running.leaseExpiresAt()).isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
-        assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().lastHeartbeatAt()).isEqualTo(f.clock.instant());
+        var record = f.agents.find("westeurope", "agent-1").orElseThrow();
+        assertThat(record.lease(grant.leaseId()).orElseThrow().expiresAt()).as("extended on the agent's record")
+                .isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
+        assertThat(running.leaseExpiry(record.lease(grant.leaseId()).orElseThrow()))
+                .isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
+        assertThat(record.lastHeartbeatAt()).isEqualTo(f.clock.instant());
     }
 
     @Test
-    void aHeartbeatWithTimeEnoughLeftOnTheLeaseWritesNoJobRowAndTheNextDueOneExtendsIt() {
-        Job job = f.submit("contoso", aJobSpec().build());
-        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
-        leasedTo("agent-1", job);
-        f.app.heartbeat().beat(agent1, "agent-1"); // Assigned → Running, extended
-        Job started = f.job(job);
+    void afterTheStartABusyAgentsHeartbeatWritesNoJobRowOnlyItsRecordWithTheLeasesExtended() {
+        Job first = f.submit("contoso", aJobSpec().build());
+        Job second = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 2, "azure-devops");
+        LeaseGrant a = f.lease("agent-1").orElseThrow();
+        LeaseGrant b = f.lease("agent-1").orElseThrow();
+        f.app.heartbeat().beat(agent1, "agent-1", List.of(a.leaseId(), b.leaseId())); // Assigned → Running, both
+        String firstEtag = f.job(first).etag();
+        String secondEtag = f.job(second).etag();
 
-        f.clock.advance(f.settings.heartbeatInterval());
-        AgentHeartbeat.Beat early = f.app.heartbeat().beat(agent1, "agent-1");
+        for (int beat = 0; beat < 6; beat++) {
+            f.clock.advance(f.settings.heartbeatInterval());
+            AgentHeartbeat.Beat answer = f.app.heartbeat().beat(agent1, "agent-1", List.of(a.leaseId(), b.leaseId()));
+            assertThat(answer.commands()).extracting(AgentCommand::type).containsExactly("continue", "continue");
+        }
 
-        assertThat(early.commands()).singleElement().satisfies(c -> assertThat(c.type()).isEqualTo("continue"));
-        assertThat(f.job(job).etag()).as("no write of the job row one beat after its extension").isEqualTo(started.etag());
-        assertThat(f.job(job).leaseExpiresAt()).isEqualTo(started.leaseExpiresAt());
-
-        f.clock.advance(f.settings.heartbeatInterval());
-        f.app.heartbeat().beat(agent1, "agent-1");
-
-        assertThat(f.job(job).leaseExpiresAt()).as("two beats on: extended, two beats still to spare before")
-                .isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
+        assertThat(f.job(first).etag()).as("no job row written by heartbeats").isEqualTo(firstEtag);
+        assertThat(f.job(second).etag()).isEqualTo(secondEtag);
+        var record = f.agents.find("westeurope", "agent-1").orElseThrow();
+        assertThat(record.leases()).extracting(io.controlplane.domain.AgentLease::expiresAt)
+                .containsOnly(f.clock.instant().plus(f.settings.leaseDuration()));
+        // Six beats (1.5 leases' length) on, the leases hold: the agent's writes go through.
+        f.app.reportProgress().report(agent1, a.leaseId(), 50, Map.of(), "half");
+        assertThat(f.job(a.job()).progress().percent()).isEqualTo(50);
     }
 
     @Test
@@ -324,6 +333,7 @@ abstract class LeaseLifecycleTest {
         }
 
         assertThat(f.job(job).holdsLease(grant.leaseId())).isTrue();
-        assertThat(f.job(job).leaseExpiresAt()).isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
+        assertThat(f.agents.find("westeurope", "agent-1").orElseThrow().lease(grant.leaseId()).orElseThrow().expiresAt())
+                .isEqualTo(f.clock.instant().plus(f.settings.leaseDuration()));
     }
 }

@@ -60,6 +60,17 @@ public abstract class LeaseExpiriesContractTest {
     }
 
     @Test
+    void anEntryMovedToTheTimeItIsDueAtStays() {
+        // A lease not extended since its entry was written comes due at the same time again.
+        Due entry = due("contoso", "j-same", 1, 10);
+        index.add(entry);
+
+        index.move(entry, entry.at());
+
+        assertThat(index.due(region, T0.plusSeconds(10), 10)).containsExactly(entry);
+    }
+
+    @Test
     void twoLeasesOfOneJobAreTwoEntries() {
         index.add(due("contoso", "j-1", 1, 10));
         index.add(due("contoso", "j-1", 2, 10));
