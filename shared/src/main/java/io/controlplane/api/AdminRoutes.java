@@ -70,10 +70,11 @@ final class AdminRoutes {
     }
 
     record EntitlementView(String tenantId, String tier, List<String> regions, String dedicatedPool, int maxConcurrentJobs,
-                           List<String> keyVaults, List<String> envPools) {
+                           List<String> keyVaults, List<String> envPools, int weight) {
         static EntitlementView of(TenantEntitlement e) {
             return new EntitlementView(e.tenantId(), e.maxTier().name(), e.regions().stream().sorted().toList(), e.dedicatedPool(),
-                    e.maxConcurrentJobs(), e.keyVaults().stream().sorted().toList(), e.envPools().stream().sorted().toList());
+                    e.maxConcurrentJobs(), e.keyVaults().stream().sorted().toList(), e.envPools().stream().sorted().toList(),
+                    e.weight());
         }
     }
 
@@ -97,12 +98,13 @@ final class AdminRoutes {
         int max = (int) f.integer("maxConcurrentJobs", false, 1, 100_000, 100);
         Set<String> keyVaults = f.names("keyVaults", 64, KEY_VAULT_SCOPE);
         Set<String> envPools = f.names("envPools", 64, AgentRoutes.NAME);
+        int weight = (int) f.integer("weight", false, 1, TenantEntitlement.MAX_WEIGHT, TenantEntitlement.DEFAULT_WEIGHT);
         errors.addAll(f.errors());
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
         TenantEntitlement stored = app.admin().entitle(new TenantEntitlement(tenantId, tier, regions, pool, max, keyVaults,
-                envPools));
+                envPools, weight));
         return responses.json(200, EntitlementView.of(stored));
     }
 

@@ -299,6 +299,24 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     }
 
     /**
+     * The region's running jobs per tenant, from the leases of the agents as this instance last saw
+     * them (fair share between tenants: {@link Matching#assign}). No storage call.
+     */
+    private Map<String, Integer> running(String region) {
+        Map<String, Agent> fleet = fleets.get(region);
+        if (fleet == null) {
+            return Map.of();
+        }
+        Map<String, Integer> running = new HashMap<>();
+        for (Agent agent : fleet.values()) {
+            for (io.controlplane.domain.AgentLease lease : agent.leases()) {
+                running.merge(lease.tenantId(), 1, Integer::sum);
+            }
+        }
+        return running;
+    }
+
+    /**
      * The Platinum and Premium jobs this instance's view holds, up to {@code perTier} of each from
      * the head; empty when the region's view is not loaded here (then read the heads).
      */
@@ -702,7 +720,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             List<Agent> waiting = available(view);
             PoolDirectory directory = pools.directory();
             List<Matching.Assignment> assignments = matching.assign(view.ready.values(), waiting, directory, now,
-                    MAX_CLAIMS_PER_RUN - claimed);
+                    MAX_CLAIMS_PER_RUN - claimed, running(view.region));
             if (assignments.isEmpty()) {
                 return false;
             }
@@ -800,7 +818,8 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             ReadyEntry entry = ReadyEntry.of(submitted.job(), null, now);
             List<ReadyEntry> ready = new ArrayList<>(view.ready.values());
             ready.add(entry);
-            Optional<Agent> chosen = matching.assign(ready, waiting, pools.directory(), now, MAX_CLAIMS_PER_RUN).stream()
+            Optional<Agent> chosen = matching.assign(ready, waiting, pools.directory(), now, MAX_CLAIMS_PER_RUN,
+                    running(region)).stream()
                     .filter(a -> a.entry() == entry).map(Matching.Assignment::agent).findFirst();
             if (chosen.isEmpty()) {
                 return Optional.empty();

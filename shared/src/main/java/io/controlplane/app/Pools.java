@@ -51,15 +51,17 @@ public final class Pools {
         Map<String, String> poolByTenant = new HashMap<>();
         Map<String, TenantEntitlement> entitlements = new HashMap<>();
         Map<String, java.util.Set<String>> envPools = new HashMap<>();
+        Map<String, Integer> weights = new HashMap<>();
         for (TenantEntitlement t : tenants.list()) {
             entitlements.put(t.tenantId(), t);
+            weights.put(t.tenantId(), t.weight());
             envPools.put(t.tenantId(), t.envPools());
             if (t.dedicatedPool() != null) {
                 ownerByPool.put(t.dedicatedPool(), t.tenantId());
                 poolByTenant.put(t.tenantId(), t.dedicatedPool());
             }
         }
-        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools), Map.copyOf(entitlements));
+        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools, weights), Map.copyOf(entitlements));
         loadedAt = now;
         return cached;
     }

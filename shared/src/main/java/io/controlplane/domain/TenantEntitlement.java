@@ -22,15 +22,36 @@ import java.util.stream.Collectors;
  *
  * @param keyVaults {@code <vault>} or {@code <vault>/<secret-name-prefix>}, any case (kept lower case)
  * @param envPools the agent pools that may resolve this tenant's {@code env:} references
+ * @param weight the tenant's share of a region's running jobs against the other tenants of its
+ *     tier (1 to {@value #MAX_WEIGHT}): a tenant of weight 3 runs about three jobs for every one
+ *     of a tenant of weight 1 while both have jobs waiting
  */
 public record TenantEntitlement(String tenantId, Tier maxTier, Set<String> regions, String dedicatedPool, int maxConcurrentJobs,
-                                Set<String> keyVaults, Set<String> envPools) {
+                                Set<String> keyVaults, Set<String> envPools, int weight) {
+
+    /** The weight of a tenant that was given none: tenants of one tier share alike. */
+    public static final int DEFAULT_WEIGHT = 1;
+    public static final int MAX_WEIGHT = 1000;
 
     public TenantEntitlement {
+        if (weight < 1 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight must be 1 to " + MAX_WEIGHT + ", was " + weight);
+        }
         regions = Set.copyOf(regions);
         keyVaults = keyVaults == null ? Set.of()
                 : keyVaults.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         envPools = envPools == null ? Set.of() : Set.copyOf(envPools);
+    }
+
+    /** The default weight. */
+    public TenantEntitlement(String tenantId, Tier maxTier, Set<String> regions, String dedicatedPool, int maxConcurrentJobs,
+                             Set<String> keyVaults, Set<String> envPools) {
+        this(tenantId, maxTier, regions, dedicatedPool, maxConcurrentJobs, keyVaults, envPools, DEFAULT_WEIGHT);
+    }
+
+    /** The same grant with another weight. */
+    public TenantEntitlement withWeight(int newWeight) {
+        return new TenantEntitlement(tenantId, maxTier, regions, dedicatedPool, maxConcurrentJobs, keyVaults, envPools, newWeight);
     }
 
     /** No Key Vault and no {@code env:} reference allowed. */

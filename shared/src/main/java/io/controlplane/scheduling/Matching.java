@@ -19,8 +19,9 @@ import java.util.Set;
  * Which waiting agent gets which ready job, from a region's view: a pure function, no I/O.
  *
  * <ul>
- *   <li>Jobs go in dispatch order ({@link DispatchPolicy#order}: effective tier, then age); a job
- *       held back for a retry is skipped, never in the way of the ones behind it.</li>
+ *   <li>Jobs go in dispatch order: effective tier ({@link DispatchPolicy#effectiveRank}), then,
+ *       within a tier, fair share between tenants ({@link FairOrder}), then age; a job held back
+ *       for a retry is skipped, never in the way of the ones behind it.</li>
  *   <li>An agent held for a job (its slot was freed by preemption for it) takes that job and no
  *       other until its hold ends.</li>
  *   <li>Of the agents that may take a job ({@link DispatchPolicy#admits}), the one that has waited
@@ -52,6 +53,16 @@ public final class Matching {
      * @param limit at most this many assignments
      */
     public List<Assignment> assign(Collection<ReadyEntry> ready, List<Agent> waiting, PoolDirectory pools, Instant now, int limit) {
+        return assign(ready, waiting, pools, now, limit, Map.of());
+    }
+
+    /**
+     * @param running the region's running jobs (leases held) per tenant: within an effective tier
+     *     the tenant furthest below its share goes first ({@link FairOrder}), each assignment of
+     *     this round counted
+     */
+    public List<Assignment> assign(Collection<ReadyEntry> ready, List<Agent> waiting, PoolDirectory pools, Instant now, int limit,
+                                   Map<String, Integer> running) {
         Map<String, Agent> heldFor = new HashMap<>();
         Map<Kind, Deque<Waiter>> kinds = new LinkedHashMap<>();
         int order = 0;
@@ -71,7 +82,8 @@ public final class Matching {
             return assignments;
         }
         List<ReadyEntry> eligible = ready.stream().filter(e -> !e.isHeldBack(now)).toList();
-        for (ReadyEntry entry : policy.order(eligible, now)) {
+        FairOrder fair = new FairOrder(policy, eligible, now, running, pools);
+        for (ReadyEntry entry = fair.next(); entry != null; entry = fair.next()) {
             if (assignments.size() >= limit || kinds.isEmpty() && heldFor.isEmpty()) {
                 break;
             }
@@ -79,6 +91,7 @@ public final class Matching {
             if (held != null && policy.admits(held, entry, pools, now)) {
                 heldFor.remove(entry.jobId());
                 assignments.add(new Assignment(held, entry));
+                fair.given(entry);
                 continue;
             }
             Deque<Waiter> best = null;
@@ -93,6 +106,7 @@ public final class Matching {
             }
             Waiter chosen = best.pollFirst();
             assignments.add(new Assignment(chosen.agent, entry));
+            fair.given(entry);
             if (--chosen.free > 0) {
                 best.addLast(chosen); // its other slots after the agents that have none yet
             }

@@ -6,19 +6,31 @@ import java.util.Set;
 
 /**
  * Which pools are dedicated to which tenant (every pool not listed is shared), and, for each
- * tenant with an entitlement, the pools that may run its jobs with {@code env:} references.
+ * tenant with an entitlement, the pools that may run its jobs with {@code env:} references and its
+ * fair-share weight.
  */
 public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
-                            Map<String, Set<String>> envPoolsByTenant) {
+                            Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant) {
 
     public PoolDirectory {
         ownerByPool = Map.copyOf(ownerByPool);
         poolByTenant = Map.copyOf(poolByTenant);
         envPoolsByTenant = Map.copyOf(envPoolsByTenant);
+        weightByTenant = Map.copyOf(weightByTenant);
+    }
+
+    public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
+                         Map<String, Set<String>> envPoolsByTenant) {
+        this(ownerByPool, poolByTenant, envPoolsByTenant, Map.of());
     }
 
     public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant) {
         this(ownerByPool, poolByTenant, Map.of());
+    }
+
+    /** The tenant's fair-share weight (its entitlement's; 1 without one). */
+    public int weightOf(String tenantId) {
+        return weightByTenant.getOrDefault(tenantId, io.controlplane.domain.TenantEntitlement.DEFAULT_WEIGHT);
     }
 
     public static PoolDirectory shared() {

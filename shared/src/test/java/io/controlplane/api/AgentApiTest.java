@@ -269,8 +269,15 @@ class AgentApiTest {
         ApiResponse entitled = api.call("PUT", "/api/admin/tenants/contoso", admin,
                 "{\"tier\":\"Platinum\",\"regions\":[\"westeurope\"],\"dedicatedPool\":\"contoso-platinum\",\"maxConcurrentJobs\":20}");
         assertThat(entitled.status()).as(entitled.bodyText()).isEqualTo(200);
+        assertThat(api.body(entitled).get("weight").asInt()).as("no weight given: 1").isEqualTo(1);
         assertProblem(api.call("PUT", "/api/admin/tenants/contoso", admin, "{\"tier\":\"Gold\",\"maxConcurrentJobs\":0}"),
                 400, "validation");
+        ApiResponse weighted = api.call("PUT", "/api/admin/tenants/contoso", admin, "{\"tier\":\"Premium\",\"weight\":3}");
+        assertThat(api.body(weighted).get("weight").asInt()).isEqualTo(3);
+        assertThat(api.body(api.call("GET", "/api/admin/tenants/contoso", admin, null)).get("weight").asInt()).isEqualTo(3);
+        ApiResponse tooHeavy = api.call("PUT", "/api/admin/tenants/contoso", admin, "{\"tier\":\"Premium\",\"weight\":0}");
+        assertProblem(tooHeavy, 400, "validation");
+        assertThat(api.body(tooHeavy).get("errors").get(0).get("field").asText()).isEqualTo("weight");
 
         assertProblem(api.call("GET", "/api/admin/agents", client, null), 403, "forbidden");
         assertProblem(api.call("GET", "/api/admin/queues", agent, null), 403, "forbidden");

@@ -462,7 +462,7 @@ class OpenApiDocumentTest {
         shapes.put("QueueDepth", written(queue));
         shapes.put("QueueList", written(Map.of("items", List.of(queue))));
         shapes.put("EntitlementView", written(new AdminRoutes.EntitlementView("tenant-a", "Platinum", List.of("westeurope"),
-                "contoso-platinum", 20, List.of("kv-contoso", "kv-shared/contoso-"), List.of("contoso-platinum"))));
+                "contoso-platinum", 20, List.of("kv-contoso", "kv-shared/contoso-"), List.of("contoso-platinum"), 2)));
         JobRoutes.CheckpointView checkpoint = JobRoutes.CheckpointView.of(new Checkpoint(leased.id(), "workitems",
                 Checkpoint.Kind.cursor, Map.of("lastId", 48213), 1, now));
         shapes.put("CheckpointView", written(checkpoint));

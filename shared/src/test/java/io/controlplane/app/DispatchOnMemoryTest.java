@@ -46,4 +46,12 @@ class DispatchOnMemoryTest {
             return memory();
         }
     }
+
+    @Nested
+    class FairShare extends FairShareTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return memory();
+        }
+    }
 }

@@ -49,4 +49,12 @@ class DispatchOnTableStorageTest {
             return tables();
         }
     }
+
+    @Nested
+    class FairShare extends FairShareTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return tables();
+        }
+    }
 }

@@ -42,6 +42,15 @@ public abstract class TenantStoreContractTest {
     }
 
     @Test
+    void aTenantsFairShareWeightIsKept() {
+        TenantEntitlement weighted = new TenantEntitlement(tenant, Tier.Standard, Set.of(), null, 5).withWeight(7);
+        store.put(weighted);
+
+        assertThat(store.find(tenant)).map(TenantEntitlement::weight).contains(7);
+        assertThat(new TenantEntitlement(tenant, Tier.Standard, Set.of(), null, 5).weight()).as("none given").isEqualTo(1);
+    }
+
+    @Test
     void anUnknownTenantHasNoEntitlement() {
         assertThat(store.find(tenant)).isEmpty();
     }

@@ -51,6 +51,7 @@ final class TableTenantStore implements TenantStore {
         e.addProperty("MaxConcurrentJobs", entitlement.maxConcurrentJobs());
         e.addProperty("KeyVaults", json.write(entitlement.keyVaults().stream().sorted().toList()));
         e.addProperty("EnvPools", json.write(entitlement.envPools().stream().sorted().toList()));
+        e.addProperty("Weight", entitlement.weight());
         table.upsertEntityWithResponse(e, TableEntityUpdateMode.REPLACE, null, null);
         return entitlement;
     }
@@ -84,7 +85,8 @@ final class TableTenantStore implements TenantStore {
                 Set.copyOf(json.read((String) p.get("Regions"), new TypeReference<List<String>>() { })),
                 (String) p.get("DedicatedPool"),
                 ((Number) p.get("MaxConcurrentJobs")).intValue(),
-                names(p.get("KeyVaults")), names(p.get("EnvPools")));
+                names(p.get("KeyVaults")), names(p.get("EnvPools")),
+                p.get("Weight") instanceof Number w ? w.intValue() : TenantEntitlement.DEFAULT_WEIGHT); // none before fair share
     }
 
     /** A JSON list of names; absent in entitlements stored before credential binding (none allowed). */
