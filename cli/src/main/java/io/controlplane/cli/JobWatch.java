@@ -108,7 +108,8 @@ final class JobWatch {
         job.state = state;
         job.name = view.path("name").asText("");
         JsonNode progress = view.path("progress");
-        job.percent = progress.path("percent").asDouble(0);
+        // A completed job has done all its work, whatever its agent's last report said.
+        job.percent = "Completed".equals(state) ? 100 : progress.path("percent").asDouble(0);
         Map<String, Long> counters = new TreeMap<>();
         progress.path("counters").fields().forEachRemaining(e -> counters.put(e.getKey(), e.getValue().asLong()));
         job.counters = counters;

@@ -141,8 +141,9 @@ class CpctlProcessTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve("profiles.json")))).isEqualTo("rw-------");
         JsonNode profiles = json.readTree(ok("profiles", "list", "-o", "json").out());
-        assertThat(profiles.findValuesAsText("name")).containsExactlyInAnyOrder("default", "ops");
+        assertThat(profiles.findValuesAsText("name")).contains("default", "ops");
         assertThat(profiles.findValuesAsText("url")).containsOnly(url);
+        assertThat(ok("profiles", "list").out()).containsPattern("(?m)^\\*\\s+default\\s+" + java.util.regex.Pattern.quote(url) + "\\s+true");
     }
 
     @Test
