@@ -12,4 +12,14 @@ abstract class Base {
     Cpctl cli() {
         return (Cpctl) spec.root().userObject();
     }
+
+    /** DELETE {@code path} once confirmed with --yes (erasing cannot be undone; {@code hint} says what to do first). */
+    int erase(boolean yes, String hint, String path, String what) {
+        if (!yes) {
+            throw new CliException(ExitCodes.USAGE, "erasing cannot be undone: " + hint + "add --yes");
+        }
+        cli().client().delete(path);
+        cli().err.println("Erased " + what + ".");
+        return ExitCodes.OK;
+    }
 }

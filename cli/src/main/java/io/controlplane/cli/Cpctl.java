@@ -63,6 +63,10 @@ public final class Cpctl implements Runnable {
     }
 
     public static void main(String[] args) {
+        // azure-identity logs through SLF4J; a command line keeps its output to what it says itself.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));

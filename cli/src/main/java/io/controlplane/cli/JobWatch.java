@@ -111,7 +111,7 @@ final class JobWatch {
         // A completed job has done all its work, whatever its agent's last report said.
         job.percent = "Completed".equals(state) ? 100 : progress.path("percent").asDouble(0);
         Map<String, Long> counters = new TreeMap<>();
-        progress.path("counters").fields().forEachRemaining(e -> counters.put(e.getKey(), e.getValue().asLong()));
+        progress.path("counters").properties().forEach(e -> counters.put(e.getKey(), e.getValue().asLong()));
         job.counters = counters;
         Instant at = parse(progress.path("updatedAt").asText(null)).orElse(Instant.now(clock));
         if ("Running".equals(state)) {

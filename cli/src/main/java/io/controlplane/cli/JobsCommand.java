@@ -178,12 +178,7 @@ final class JobsCommand extends Base {
     @Command(name = "erase", description = "Erase a finished job with its history, checkpoints and mappings, for good.")
     int erase(@Parameters(paramLabel = "ID") String id,
               @Option(names = "--yes", description = "Confirm: the job cannot be brought back.") boolean yes) {
-        if (!yes) {
-            throw new CliException(ExitCodes.USAGE, "erasing cannot be undone: add --yes");
-        }
-        cli().client().delete(jobPath(id));
-        cli().err.println("Erased job " + id + ".");
-        return ExitCodes.OK;
+        return erase(yes, "", jobPath(id), "job " + id);
     }
 
     @Command(name = "watch", description = {"Follow jobs until each has finished: state changes, a progress bar, counters, ETA.",

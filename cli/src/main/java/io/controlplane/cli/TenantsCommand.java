@@ -90,12 +90,7 @@ final class TenantsCommand extends Base {
     @Command(name = "erase", description = "Erase everything stored for the tenant (GDPR/CCPA erasure), for good.")
     int erase(@Parameters(paramLabel = "TENANT") String tenant,
               @Option(names = "--yes", description = "Confirm: nothing of the tenant can be brought back.") boolean yes) {
-        if (!yes) {
-            throw new CliException(ExitCodes.USAGE, "erasing cannot be undone: export first if the data is to be handed over, then add --yes");
-        }
-        cli().client().delete(path(tenant));
-        cli().err.println("Erased tenant " + tenant + ".");
-        return ExitCodes.OK;
+        return erase(yes, "export first if the data is to be handed over, then ", path(tenant), "tenant " + tenant);
     }
 
     private void show(JsonNode entitlement) {
