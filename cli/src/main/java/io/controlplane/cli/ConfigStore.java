@@ -155,7 +155,9 @@ final class ConfigStore {
         Path file = dir.resolve(relative);
         try {
             ownerOnlyDirectory(dir);
-            ownerOnlyDirectory(file.getParent());
+            if (!file.getParent().equals(dir)) {
+                ownerOnlyDirectory(file.getParent());
+            }
             Path temp = Files.createTempFile(file.getParent(), ".cpctl", ".tmp");
             try {
                 ownerOnly(temp, "rw-------");
@@ -174,11 +176,17 @@ final class ConfigStore {
         }
     }
 
-    private static void ownerOnlyDirectory(Path directory) throws IOException {
+    /**
+     * Creates the folder owner-only. One that exists keeps its permissions unless it is cpctl's own
+     * tokens folder: a configuration folder named by the user may be shared with other files.
+     */
+    private void ownerOnlyDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory);
+            ownerOnly(directory, "rwx------");
+        } else if (directory.equals(dir.resolve("tokens"))) {
+            ownerOnly(directory, "rwx------");
         }
-        ownerOnly(directory, "rwx------");
     }
 
     private static void ownerOnly(Path path, String permissions) throws IOException {
