@@ -64,17 +64,43 @@ final class JobRoutes {
     }
 
     private ApiResponse submit(ApiRequest request, Caller caller, Map<String, String> params) {
+        List<FieldError> errors = new ArrayList<>();
         String key = request.header("Idempotency-Key");
         if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-            throw new ValidationException(List.of(new FieldError("Idempotency-Key",
-                    "must be 1 to 128 letters, digits, '.', '_', ':' or '-' (a UUID is a good choice)")));
+            errors.add(new FieldError("Idempotency-Key",
+                    "must be 1 to 128 letters, digits, '.', '_', ':' or '-' (a UUID is a good choice)"));
+        }
+        boolean dryRun = dryRun(request.queryParam("dryRun"), errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
         }
         JsonNode body = bodies.read(request, true);
         JobSpec spec = validator.validate(body);
+        if (dryRun) {
+            // The same validation and entitlement checks as a submission, and nothing stored.
+            submit.check(caller, spec);
+            return responses.json(200, new DryRun(true, "The spec is valid and the tenant may submit it; nothing was stored."));
+        }
         SubmitJob.Submitted submitted = submit.submit(caller, spec, key, key == null ? null : fingerprint(spec));
         Job job = submitted.job();
         ApiResponse response = responses.json(201, JobView.of(job)).withHeader("Location", "/api/jobs/" + job.id());
         return submitted.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
+    }
+
+    /** {@code ?dryRun=true|false}; absent is false, anything else a field error. */
+    static boolean dryRun(String value, List<FieldError> errors) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        errors.add(new FieldError("dryRun", "must be true or false"));
+        return false;
+    }
+
+    /** The answer to a dry run that found nothing wrong. */
+    record DryRun(boolean valid, String detail) {
     }
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");

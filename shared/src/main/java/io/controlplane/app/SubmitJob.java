@@ -86,6 +86,15 @@ public final class SubmitJob {
         return submitted;
     }
 
+    /**
+     * A dry run of {@link #submit}: the entitlement checks a submission of {@code spec} would make
+     * (tier, region, credential references), storing nothing. The quota of unfinished jobs is
+     * counted only by a real submission, in its creation transaction.
+     */
+    public void check(Caller caller, JobSpec spec) {
+        admit(caller.tenantId(), spec);
+    }
+
     private Submitted create(Caller caller, JobSpec spec, String key, String fingerprint) {
         if (key != null) {
             Optional<Submitted> earlier = earlier(caller, key, fingerprint);

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1 and a free port, its output in a file, stopped by its PID: {@link #terminate()} is the
  * SIGTERM Container Apps, Kubernetes and Ctrl-C send.
  */
-final class HostProcess implements AutoCloseable {
+public final class HostProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -33,7 +33,7 @@ final class HostProcess implements AutoCloseable {
     }
 
     /** Started on {@code azurite} with tables and queues named by {@code prefix}, ready (health/ready 200) when returned. */
-    static HostProcess start(Path work, Azurite azurite, String prefix, Path keyFile, Map<String, String> extra) {
+    public static HostProcess start(Path work, Azurite azurite, String prefix, Path keyFile, Map<String, String> extra) {
         int port = Azurite.freePort();
         try {
             // Kept under target/ after the test, for a look at what the host did.
@@ -95,15 +95,15 @@ final class HostProcess implements AutoCloseable {
         throw new IllegalStateException("the host was not ready within " + timeout + ": " + Files.readString(log));
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -112,21 +112,21 @@ final class HostProcess implements AutoCloseable {
     }
 
     /** SIGTERM, by PID (the shutdown hook runs). */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
     /** SIGKILL, by PID: no shutdown hook, no lease handed back (a crash, an OOM kill). */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
     }
 
     /** Waits for the process to exit; true when it did within {@code timeout}. */
-    boolean awaitExit(Duration timeout) throws InterruptedException {
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

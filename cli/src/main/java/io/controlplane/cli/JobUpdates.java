@@ -1,0 +1,18 @@
+package io.controlplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * Where {@code jobs watch} learns of changes: the jobs' current views ({@code JobView} documents of
+ * {@code GET /api/jobs/{id}}). {@link PollingJobUpdates} reads them at an interval; a server event
+ * stream can take its place behind this interface.
+ */
+interface JobUpdates extends AutoCloseable {
+
+    /** Waits for the next views of some of the watched jobs and returns them (every watched job's first time). */
+    List<JsonNode> next() throws InterruptedException;
+
+    @Override
+    void close();
+}
