@@ -298,6 +298,25 @@ final class CountingStores {
             t.count(TENANTS, ONE, "delete", 1);
             return d.delete(tenantId);
         }
+
+        @Override
+        public io.controlplane.domain.OrganisationLimit putOrganisation(io.controlplane.domain.OrganisationLimit limit) {
+            t.count(TENANTS, ONE, "putOrganisation", 1);
+            return d.putOrganisation(limit);
+        }
+
+        @Override
+        public List<io.controlplane.domain.OrganisationLimit> organisations() {
+            List<io.controlplane.domain.OrganisationLimit> found = d.organisations();
+            t.count(TENANTS, ONE, "organisations", Math.max(1, found.size()));
+            return found;
+        }
+
+        @Override
+        public boolean deleteOrganisation(String key) {
+            t.count(TENANTS, ONE, "deleteOrganisation", 1);
+            return d.deleteOrganisation(key);
+        }
     }
 
     private static final class Mappings extends Counting<MappingStore> implements MappingStore {

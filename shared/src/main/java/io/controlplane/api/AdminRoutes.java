@@ -42,7 +42,11 @@ final class AdminRoutes {
                 Route.secured("PUT", "/api/admin/tenants/{tenantId}", ADMIN, this::entitle),
                 Route.secured("GET", "/api/admin/tenants/{tenantId}", ADMIN, this::tenant),
                 Route.secured("GET", "/api/admin/tenants/{tenantId}/export", ADMIN, this::export),
-                Route.secured("DELETE", "/api/admin/tenants/{tenantId}", ADMIN, this::erase));
+                Route.secured("DELETE", "/api/admin/tenants/{tenantId}", ADMIN, this::erase),
+                Route.secured("GET", "/api/admin/organisations", ADMIN, this::organisations),
+                Route.secured("PUT", "/api/admin/organisations/{key}", ADMIN, this::limitOrganisation),
+                Route.secured("GET", "/api/admin/organisations/{key}", ADMIN, this::organisation),
+                Route.secured("DELETE", "/api/admin/organisations/{key}", ADMIN, this::unlimitOrganisation));
     }
 
     private ApiResponse agents(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -106,6 +110,52 @@ final class AdminRoutes {
         TenantEntitlement stored = app.admin().entitle(new TenantEntitlement(tenantId, tier, regions, pool, max, keyVaults,
                 envPools, weight));
         return responses.json(200, EntitlementView.of(stored));
+    }
+
+    /** The organisation key of the path, lower-cased; a 400 naming {@code key} when it is not one. */
+    private static String organisationKey(Map<String, String> params) {
+        String key = lowerCase(params.get("key"));
+        if (!io.controlplane.domain.Organisations.isKey(key)) {
+            throw new ValidationException(List.of(new FieldError("key",
+                    "must be an organisation key: the host, then ':' and the organisation, collection or owner "
+                            + "(dev.azure.com:contoso, tfs.contoso.local:defaultcollection, github.com:fabrikam)")));
+        }
+        return key;
+    }
+
+    private ApiResponse organisations(ApiRequest request, Caller caller, Map<String, String> params) {
+        return responses.json(200, Map.of("items", app.admin().organisationLimits()));
+    }
+
+    private ApiResponse limitOrganisation(ApiRequest request, Caller caller, Map<String, String> params) {
+        List<FieldError> errors = new ArrayList<>();
+        String key = null;
+        try {
+            key = organisationKey(params);
+        } catch (ValidationException e) {
+            errors.addAll(e.errors());
+        }
+        BodyFields f = new BodyFields(bodies.read(request, true));
+        int max = (int) f.integer("maxConcurrentJobs", true, 1, io.controlplane.domain.OrganisationLimit.MAX, 0);
+        errors.addAll(f.errors());
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return responses.json(200, app.admin().limit(new io.controlplane.domain.OrganisationLimit(key, max)));
+    }
+
+    private ApiResponse organisation(ApiRequest request, Caller caller, Map<String, String> params) {
+        String key = organisationKey(params);
+        return responses.json(200, app.admin().organisationLimits().stream().filter(o -> o.key().equals(key)).findFirst()
+                .orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "Organisation " + key + " has no limit.")));
+    }
+
+    private ApiResponse unlimitOrganisation(ApiRequest request, Caller caller, Map<String, String> params) {
+        String key = organisationKey(params);
+        if (!app.admin().unlimit(key)) {
+            throw new ApiException(ProblemType.NOT_FOUND, "Organisation " + key + " has no limit.");
+        }
+        return ApiResponse.empty(204);
     }
 
     private ApiResponse tenant(ApiRequest request, Caller caller, Map<String, String> params) {

@@ -79,6 +79,26 @@ public final class AgentAdmin {
         return tenants.find(tenantId);
     }
 
+    /** Sets an organisation's limit on concurrent jobs (every instance's dispatcher keeps it within the entitlement cache's TTL). */
+    public io.controlplane.domain.OrganisationLimit limit(io.controlplane.domain.OrganisationLimit limit) {
+        io.controlplane.domain.OrganisationLimit stored = tenants.putOrganisation(limit);
+        pools.invalidate();
+        return stored;
+    }
+
+    /** Every organisation's limit, by key. */
+    public List<io.controlplane.domain.OrganisationLimit> organisationLimits() {
+        return tenants.organisations().stream().sorted(java.util.Comparator.comparing(io.controlplane.domain.OrganisationLimit::key))
+                .toList();
+    }
+
+    /** Lifts an organisation's limit; false when it had none. */
+    public boolean unlimit(String key) {
+        boolean had = tenants.deleteOrganisation(key);
+        pools.invalidate();
+        return had;
+    }
+
     /** The head of a region's queue, in stored order (diagnostics). */
     public List<ReadyEntry> head(String region, int perTier) {
         return ready.heads(region, perTier);

@@ -169,7 +169,8 @@ final class Claims {
         long epoch = job.epoch() + 1;
         String leaseId = LeaseIds.newLeaseId(job.tenantId(), job.id(), epoch);
         Instant expiresAt = now.plus(settings.leaseDuration());
-        AgentLease reservation = new AgentLease(leaseId, job.tenantId(), job.id(), epoch, now, expiresAt);
+        AgentLease reservation = new AgentLease(leaseId, job.tenantId(), job.id(), epoch, now, expiresAt,
+                io.controlplane.domain.Organisations.of(job.spec()));
         // Indexed before the job is leased, so no lease is ever without its entry (the reconcile
         // backstop finds an expired lease there, whatever the agent records say); written while
         // the slot is reserved. An entry of a claim that then fails is a hint the backstop drops.

@@ -299,21 +299,24 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     }
 
     /**
-     * The region's running jobs per tenant, from the leases of the agents as this instance last saw
-     * them (fair share between tenants: {@link Matching#assign}). No storage call.
+     * The region's running jobs per tenant and per organisation, from the leases of the agents as
+     * this instance last saw them (fair share, organisation limits: {@link Matching#assign}). No
+     * storage call.
      */
-    private Map<String, Integer> running(String region) {
+    io.controlplane.scheduling.Running running(String region) {
         Map<String, Agent> fleet = fleets.get(region);
         if (fleet == null) {
-            return Map.of();
+            return io.controlplane.scheduling.Running.none();
         }
-        Map<String, Integer> running = new HashMap<>();
+        Map<String, Integer> byTenant = new HashMap<>();
+        Map<String, Integer> byOrganisation = new HashMap<>();
         for (Agent agent : fleet.values()) {
             for (io.controlplane.domain.AgentLease lease : agent.leases()) {
-                running.merge(lease.tenantId(), 1, Integer::sum);
+                byTenant.merge(lease.tenantId(), 1, Integer::sum);
+                lease.organisations().forEach(o -> byOrganisation.merge(o, 1, Integer::sum));
             }
         }
-        return running;
+        return new io.controlplane.scheduling.Running(byTenant, byOrganisation);
     }
 
     /**

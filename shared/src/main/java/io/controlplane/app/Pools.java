@@ -61,9 +61,15 @@ public final class Pools {
                 poolByTenant.put(t.tenantId(), t.dedicatedPool());
             }
         }
-        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools, weights), Map.copyOf(entitlements));
+        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools, weights, organisationLimits()), Map.copyOf(entitlements));
         loadedAt = now;
         return cached;
+    }
+
+    private Map<String, Integer> organisationLimits() {
+        Map<String, Integer> limits = new HashMap<>();
+        tenants.organisations().forEach(o -> limits.put(o.key(), o.maxConcurrentJobs()));
+        return limits;
     }
 
     /** Forget the cache (after an operator changed an entitlement here). */

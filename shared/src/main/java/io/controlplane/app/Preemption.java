@@ -102,9 +102,12 @@ public final class Preemption {
     private List<Decision> check(String region, List<ReadyEntry> waiting, Instant now) {
         List<Agent> fleet = new ArrayList<>(dispatcher.fleet(region));
         PoolDirectory directory = pools.directory();
+        java.util.Map<String, Integer> byOrganisation = dispatcher.running(region).byOrganisation();
         List<Decision> decisions = new ArrayList<>();
         for (ReadyEntry entry : policy.order(waiting, now)) {
-            if (waitedTooLittle(entry, now) || placeable(entry, fleet, directory, now) || alreadyHeld(entry, fleet, now)) {
+            if (waitedTooLittle(entry, now) || placeable(entry, fleet, directory, now) || alreadyHeld(entry, fleet, now)
+                    || io.controlplane.scheduling.Matching.atLimit(entry, directory, byOrganisation, java.util.Map.of())) {
+                // (a job waiting for its organisation's limit would not run on a freed slot either)
                 continue;
             }
             Optional<Job> job = jobs.find(entry.tenantId(), entry.jobId());

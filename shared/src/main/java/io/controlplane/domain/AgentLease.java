@@ -12,9 +12,15 @@ import java.time.Instant;
  * @param expiresAt until when the lease holds: the claim's expiry, then each extension
  * @param started whether the job was moved from Assigned to Running (by the first heartbeat)
  * @param stop the stop asked of the lease, or null
+ * @param organisations the organisations the job touches (the dispatcher counts running jobs per
+ *     organisation from these)
  */
 public record AgentLease(String leaseId, String tenantId, String jobId, long epoch, Instant reservedAt, Instant expiresAt,
-                         boolean started, Stop stop) {
+                         boolean started, Stop stop, java.util.List<String> organisations) {
+
+    public AgentLease {
+        organisations = organisations == null ? java.util.List.of() : java.util.List.copyOf(organisations);
+    }
 
     /** A stop asked of a lease: {@code preempt} or {@code pause} by {@code deadline}, or {@code cancel} at once. */
     public record Stop(String command, Instant deadline, String reason) {
@@ -26,19 +32,25 @@ public record AgentLease(String leaseId, String tenantId, String jobId, long epo
 
     /** A new lease: not started, nothing asked. */
     public AgentLease(String leaseId, String tenantId, String jobId, long epoch, Instant reservedAt, Instant expiresAt) {
-        this(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, false, null);
+        this(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, false, null, java.util.List.of());
+    }
+
+    /** A new lease of a job touching {@code organisations}. */
+    public AgentLease(String leaseId, String tenantId, String jobId, long epoch, Instant reservedAt, Instant expiresAt,
+                      java.util.List<String> organisations) {
+        this(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, false, null, organisations);
     }
 
     public AgentLease extendedTo(Instant until) {
-        return new AgentLease(leaseId, tenantId, jobId, epoch, reservedAt, until, started, stop);
+        return new AgentLease(leaseId, tenantId, jobId, epoch, reservedAt, until, started, stop, organisations);
     }
 
     public AgentLease asStarted() {
-        return new AgentLease(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, true, stop);
+        return new AgentLease(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, true, stop, organisations);
     }
 
     public AgentLease withStop(Stop asked) {
-        return new AgentLease(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, started, asked);
+        return new AgentLease(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, started, asked, organisations);
     }
 
     /** Whether the lease holds at {@code now} by this record. */

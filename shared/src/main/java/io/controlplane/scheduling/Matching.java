@@ -24,6 +24,8 @@ import java.util.Set;
  *       for a retry is skipped, never in the way of the ones behind it.</li>
  *   <li>An agent held for a job (its slot was freed by preemption for it) takes that job and no
  *       other until its hold ends.</li>
+ *   <li>A job touching an organisation that runs its limit of jobs ({@link PoolDirectory#limitOf})
+ *       waits; the jobs behind it go on.</li>
  *   <li>Of the agents that may take a job ({@link DispatchPolicy#admits}), the one that has waited
  *       longest gets it; an agent with several free slots may get several jobs.</li>
  * </ul>
@@ -53,16 +55,17 @@ public final class Matching {
      * @param limit at most this many assignments
      */
     public List<Assignment> assign(Collection<ReadyEntry> ready, List<Agent> waiting, PoolDirectory pools, Instant now, int limit) {
-        return assign(ready, waiting, pools, now, limit, Map.of());
+        return assign(ready, waiting, pools, now, limit, Running.none());
     }
 
     /**
-     * @param running the region's running jobs (leases held) per tenant: within an effective tier
-     *     the tenant furthest below its share goes first ({@link FairOrder}), each assignment of
-     *     this round counted
+     * @param running the region's running jobs (leases held): per tenant, so that within an
+     *     effective tier the tenant furthest below its share goes first ({@link FairOrder}); per
+     *     organisation, so that a job touching an organisation at its limit waits; each assignment
+     *     of this round counted
      */
     public List<Assignment> assign(Collection<ReadyEntry> ready, List<Agent> waiting, PoolDirectory pools, Instant now, int limit,
-                                   Map<String, Integer> running) {
+                                   Running running) {
         Map<String, Agent> heldFor = new HashMap<>();
         Map<Kind, Deque<Waiter>> kinds = new LinkedHashMap<>();
         int order = 0;
@@ -82,16 +85,21 @@ public final class Matching {
             return assignments;
         }
         List<ReadyEntry> eligible = ready.stream().filter(e -> !e.isHeldBack(now)).toList();
-        FairOrder fair = new FairOrder(policy, eligible, now, running, pools);
+        FairOrder fair = new FairOrder(policy, eligible, now, running.byTenant(), pools);
+        Map<String, Integer> givenByOrganisation = new HashMap<>();
         for (ReadyEntry entry = fair.next(); entry != null; entry = fair.next()) {
             if (assignments.size() >= limit || kinds.isEmpty() && heldFor.isEmpty()) {
                 break;
+            }
+            if (atLimit(entry, pools, running.byOrganisation(), givenByOrganisation)) {
+                continue; // an organisation it touches runs as many jobs as it may: it waits, the others go on
             }
             Agent held = heldFor.get(entry.jobId());
             if (held != null && policy.admits(held, entry, pools, now)) {
                 heldFor.remove(entry.jobId());
                 assignments.add(new Assignment(held, entry));
                 fair.given(entry);
+                entry.organisations().forEach(o -> givenByOrganisation.merge(o, 1, Integer::sum));
                 continue;
             }
             Deque<Waiter> best = null;
@@ -107,6 +115,7 @@ public final class Matching {
             Waiter chosen = best.pollFirst();
             assignments.add(new Assignment(chosen.agent, entry));
             fair.given(entry);
+            entry.organisations().forEach(o -> givenByOrganisation.merge(o, 1, Integer::sum));
             if (--chosen.free > 0) {
                 best.addLast(chosen); // its other slots after the agents that have none yet
             }
@@ -115,6 +124,18 @@ public final class Matching {
             }
         }
         return assignments;
+    }
+
+    /** Whether an organisation the job touches already runs its limit of jobs (those given this round counted). */
+    public static boolean atLimit(ReadyEntry entry, PoolDirectory pools, Map<String, Integer> running, Map<String, Integer> given) {
+        for (String organisation : entry.organisations()) {
+            java.util.OptionalInt limit = pools.limitOf(organisation);
+            if (limit.isPresent()
+                    && running.getOrDefault(organisation, 0) + given.getOrDefault(organisation, 0) >= limit.getAsInt()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An agent with its free slots left in this round, and its place in the waiting order. */

@@ -7,21 +7,34 @@ import java.util.Set;
 /**
  * Which pools are dedicated to which tenant (every pool not listed is shared), and, for each
  * tenant with an entitlement, the pools that may run its jobs with {@code env:} references and its
- * fair-share weight.
+ * fair-share weight; and the organisations' limits on concurrent jobs.
  */
 public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
-                            Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant) {
+                            Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant,
+                            Map<String, Integer> limitByOrganisation) {
 
     public PoolDirectory {
         ownerByPool = Map.copyOf(ownerByPool);
         poolByTenant = Map.copyOf(poolByTenant);
         envPoolsByTenant = Map.copyOf(envPoolsByTenant);
         weightByTenant = Map.copyOf(weightByTenant);
+        limitByOrganisation = Map.copyOf(limitByOrganisation);
+    }
+
+    public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
+                         Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant) {
+        this(ownerByPool, poolByTenant, envPoolsByTenant, weightByTenant, Map.of());
+    }
+
+    /** The most jobs that may run at once against the organisation (an operator's limit), if any. */
+    public java.util.OptionalInt limitOf(String organisation) {
+        Integer limit = limitByOrganisation.get(organisation);
+        return limit == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(limit);
     }
 
     public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
                          Map<String, Set<String>> envPoolsByTenant) {
-        this(ownerByPool, poolByTenant, envPoolsByTenant, Map.of());
+        this(ownerByPool, poolByTenant, envPoolsByTenant, Map.of(), Map.of());
     }
 
     public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant) {

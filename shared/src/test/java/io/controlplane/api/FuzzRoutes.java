@@ -41,6 +41,8 @@ public final class FuzzRoutes {
     static final String ENTITLEMENT = "{\"tier\":\"Premium\",\"regions\":[\"westeurope\",\"northeurope\"],"
             + "\"dedicatedPool\":\"contoso-pool\",\"maxConcurrentJobs\":10,\"keyVaults\":[\"kv-contoso\"],\"envPools\":[\"contoso-pool\"]}";
 
+    static final String ORGANISATION_LIMIT = "{\"maxConcurrentJobs\":2}";
+
     /** A valid body per route that takes one ("{}" for the rest). */
     static final Map<String, String> VALID_BODIES = Map.ofEntries(
             Map.entry("POST /api/jobs", JobSpecs.API_EXAMPLE),
@@ -52,7 +54,8 @@ public final class FuzzRoutes {
             Map.entry("POST /api/leases/{leaseId}/mappings", MAPPINGS),
             Map.entry("POST /api/leases/{leaseId}/release", RELEASE),
             Map.entry("POST /api/leases/{leaseId}/fail", FAIL),
-            Map.entry("PUT /api/admin/tenants/{tenantId}", ENTITLEMENT));
+            Map.entry("PUT /api/admin/tenants/{tenantId}", ENTITLEMENT),
+            Map.entry("PUT /api/admin/organisations/{key}", ORGANISATION_LIMIT));
 
     /**
      * Routes whose success changes the scene so much (job or lease gone, agent moved, tenant erased)
@@ -203,6 +206,11 @@ public final class FuzzRoutes {
                 Tuple.of(2, route("DELETE /api/admin/tenants/{tenantId}", List.of(tenantId), noQuery(), optionalBody("{}", maxBodyBytes))),
                 Tuple.of(2, route("POST /api/admin/agents/{agentId}/drain", List.of(pathId(FuzzScene.AGENT)), noQuery(),
                         optionalBody("{}", maxBodyBytes))),
+                Tuple.of(2, route("PUT /api/admin/organisations/{key}", List.of(paramOf("{key}")), noQuery(),
+                        bodyFor(ORGANISATION_LIMIT, maxBodyBytes))),
+                Tuple.of(1, route("GET /api/admin/organisations/{key}", List.of(paramOf("{key}")), noQuery(), noBody())),
+                Tuple.of(1, route("DELETE /api/admin/organisations/{key}", List.of(paramOf("{key}")), noQuery(), noBody())),
+                Tuple.of(1, route("GET /api/admin/organisations", List.of(), noQuery(), noBody())),
                 Tuple.of(1, route("GET /api/admin/agents", List.of(), query(JOB_LIST_QUERY), noBody())),
                 Tuple.of(1, route("GET /api/admin/queues", List.of(), query(JOB_LIST_QUERY), noBody())));
     }
@@ -246,6 +254,7 @@ public final class FuzzRoutes {
             case "{agentId}" -> pathId(FuzzScene.AGENT);
             case "{tenantId}" -> pathId(FuzzScene.TENANT, FuzzScene.OTHER_TENANT);
             case "{name}" -> pathId("cursor");
+            case "{key}" -> pathId("dev.azure.com:contoso", "github.com:fabrikam");
             default -> throw new IllegalStateException("FuzzRoutes knows no path parameter " + segment + ": add a generator");
         };
     }

@@ -54,4 +54,12 @@ class DispatchOnMemoryTest {
             return memory();
         }
     }
+
+    @Nested
+    class OrganisationLimits extends OrganisationLimitTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return memory();
+        }
+    }
 }

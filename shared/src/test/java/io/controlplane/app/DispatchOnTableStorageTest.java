@@ -57,4 +57,12 @@ class DispatchOnTableStorageTest {
             return tables();
         }
     }
+
+    @Nested
+    class OrganisationLimits extends OrganisationLimitTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return tables();
+        }
+    }
 }

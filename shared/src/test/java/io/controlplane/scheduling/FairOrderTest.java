@@ -43,7 +43,7 @@ class FairOrderTest {
     }
 
     private List<String> tenantsGiven(List<ReadyEntry> ready, int slots, Map<String, Integer> running, PoolDirectory pools) {
-        return matching.assign(ready, List.of(agent(slots)), pools, NOW, 100, running).stream()
+        return matching.assign(ready, List.of(agent(slots)), pools, NOW, 100, new Running(running, Map.of())).stream()
                 .map(a -> a.entry().tenantId()).toList();
     }
 
@@ -72,7 +72,8 @@ class FairOrderTest {
     void fairShareNeverPutsALowerTierAheadAndEachTenantsJobsGoOldestFirst() {
         List<ReadyEntry> ready = new ArrayList<>(aFloodThenAFew());
         ready.add(entry("c", "c-premium", Tier.Premium, 1));
-        List<String> jobs = matching.assign(ready, List.of(agent(5)), PoolDirectory.shared(), NOW, 100, Map.of("c", 50)).stream()
+        List<String> jobs = matching.assign(ready, List.of(agent(5)), PoolDirectory.shared(), NOW, 100,
+                new Running(Map.of("c", 50), Map.of())).stream()
                 .map(a -> a.entry().jobId()).toList();
         assertThat(jobs).containsExactly("c-premium", "a-0", "b-0", "a-1", "b-1");
     }

@@ -142,6 +142,9 @@ final class TableReadyQueue implements ReadyQueue {
         if (entry.envCredentials()) {
             e.addProperty("EnvCredentials", true);
         }
+        if (!entry.organisations().isEmpty()) {
+            e.addProperty("Organisations", json.write(entry.organisations()));
+        }
         return e;
     }
 
@@ -154,6 +157,9 @@ final class TableReadyQueue implements ReadyQueue {
                 EdmDateTime.instant(p.get("NotBefore")),
                 EdmDateTime.instant(p.get("InsertedAt")),
                 e.getETag(),
-                Boolean.TRUE.equals(p.get("EnvCredentials")));
+                Boolean.TRUE.equals(p.get("EnvCredentials")),
+                // absent in entries written before organisation limits: none known
+                p.get("Organisations") == null ? List.of()
+                        : json.read((String) p.get("Organisations"), new TypeReference<List<String>>() { }));
     }
 }

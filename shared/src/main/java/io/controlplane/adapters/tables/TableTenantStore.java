@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Entitlements in one small partition ("tenant"), RowKey = tenant id. */
+/**
+ * Entitlements in one small partition ("tenant"), RowKey = tenant id; organisations' limits in
+ * another ("organisation"), RowKey = organisation key.
+ */
 final class TableTenantStore implements TenantStore {
 
     private static final String PARTITION = "tenant";
+    private static final String ORGANISATIONS = "organisation";
 
     private final TableClient table;
     private final EntityJson json;
@@ -71,6 +75,37 @@ final class TableTenantStore implements TenantStore {
         try {
             // The SDK answers a delete of a missing entity with its 404 status rather than an exception.
             return table.deleteEntityWithResponse(new TableEntity(PARTITION, tenantId), false, null, null).getStatusCode() / 100 == 2;
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public io.controlplane.domain.OrganisationLimit putOrganisation(io.controlplane.domain.OrganisationLimit limit) {
+        TableEntity e = new TableEntity(ORGANISATIONS, limit.key());
+        e.addProperty("MaxConcurrentJobs", limit.maxConcurrentJobs());
+        table.upsertEntityWithResponse(e, TableEntityUpdateMode.REPLACE, null, null);
+        return limit;
+    }
+
+    @Override
+    public List<io.controlplane.domain.OrganisationLimit> organisations() {
+        List<io.controlplane.domain.OrganisationLimit> all = new ArrayList<>();
+        for (TableEntity e : table.listEntities(new ListEntitiesOptions()
+                .setFilter("PartitionKey eq " + OData.quote(ORGANISATIONS)), null, null)) {
+            all.add(new io.controlplane.domain.OrganisationLimit(e.getRowKey(),
+                    ((Number) e.getProperties().get("MaxConcurrentJobs")).intValue()));
+        }
+        return all;
+    }
+
+    @Override
+    public boolean deleteOrganisation(String key) {
+        try {
+            return table.deleteEntityWithResponse(new TableEntity(ORGANISATIONS, key), false, null, null).getStatusCode() / 100 == 2;
         } catch (TableServiceException e) {
             if (TableErrors.isNotFound(e)) {
                 return false;

@@ -33,6 +33,24 @@ public final class InMemoryTenantStore implements TenantStore {
         return tenants.remove(tenantId) != null;
     }
 
+    private final Map<String, io.controlplane.domain.OrganisationLimit> organisations = new ConcurrentHashMap<>();
+
+    @Override
+    public io.controlplane.domain.OrganisationLimit putOrganisation(io.controlplane.domain.OrganisationLimit limit) {
+        organisations.put(limit.key(), limit);
+        return limit;
+    }
+
+    @Override
+    public List<io.controlplane.domain.OrganisationLimit> organisations() {
+        return List.copyOf(organisations.values());
+    }
+
+    @Override
+    public boolean deleteOrganisation(String key) {
+        return organisations.remove(key) != null;
+    }
+
     /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
     public Map<String, TenantEntitlement> contents() {
         return Map.copyOf(tenants);
