@@ -51,7 +51,7 @@ public final class FinishJob {
         LeaseAccess.Applied<Job> done = leases.apply(caller, leaseId, job -> {
             Instant now = clock.instant();
             List<HistoryEntry> entries = new ArrayList<>();
-            Job current = job;
+            Job current = progress.withLastReport(job, now);
             if (current.state() == JobState.Assigned) {
                 Job.Transition started = current.start(now);
                 entries.add(started.entry());
@@ -73,7 +73,7 @@ public final class FinishJob {
     public Job fail(Caller caller, String leaseId, String error, boolean retryable) {
         LeaseAccess.Applied<Job> failed = leases.apply(caller, leaseId, job -> {
             Instant now = clock.instant();
-            Job.Transition transition = job.fail(now, error, retryable);
+            Job.Transition transition = progress.withLastReport(job, now).fail(now, error, retryable);
             if (transition.job().state() == JobState.Queued) {
                 Instant notBefore = now.plus(settings.backoff(transition.job().failures()));
                 return requeue.enqueue(transition, notBefore);

@@ -42,7 +42,8 @@ public final class ReleaseLease {
 
     public Job release(Caller caller, String leaseId, String reason) {
         LeaseAccess.Applied<Job> released = leases.apply(caller, leaseId, job -> {
-            Job.Transition transition = job.release(clock.instant(), reason);
+            java.time.Instant now = clock.instant();
+            Job.Transition transition = progress.withLastReport(job, now).release(now, reason);
             return transition.job().state() == JobState.Queued
                     ? requeue.enqueue(transition, null)
                     : jobs.update(transition.job(), List.of(transition.entry()));

@@ -38,6 +38,8 @@ public final class ReportProgress implements AutoCloseable {
     private static final class Window {
         private Instant lastWrite;
         private Pending pending;
+        /** The report a flush is writing now: still shown until the write is done. */
+        private Pending writing;
         private boolean flushScheduled;
     }
 
@@ -91,8 +93,27 @@ public final class ReportProgress implements AutoCloseable {
             return Optional.empty();
         }
         synchronized (window) {
-            return Optional.ofNullable(window.pending).map(Pending::progress);
+            Pending shown = window.pending != null ? window.pending : window.writing;
+            return Optional.ofNullable(shown).map(Pending::progress);
         }
+    }
+
+    /**
+     * The job with the agent's last progress report, if that is still waiting to be written
+     * (coalesced): a job that ends or is released keeps what its agent last reported, not the
+     * report before it.
+     */
+    public Job withLastReport(Job job, Instant now) {
+        Window window = windows.get(key(job.tenantId(), job.id()));
+        if (window == null) {
+            return job;
+        }
+        Pending last;
+        synchronized (window) {
+            last = window.pending != null ? window.pending : window.writing;
+        }
+        // Only a report made with the lease the job holds (not one left from an earlier lease).
+        return last != null && last.leaseId().equals(job.leaseId()) ? job.withProgress(last.progress(), now) : job;
     }
 
     /** Drops what is pending for a job that ends (completion writes its own final state). */
@@ -109,6 +130,8 @@ public final class ReportProgress implements AutoCloseable {
         synchronized (window) {
             pending = window.pending;
             window.pending = null;
+            // Shown until it is stored: a view read meanwhile must not fall back to the older stored report.
+            window.writing = pending;
             window.flushScheduled = false;
             window.lastWrite = clock.instant();
         }
@@ -117,6 +140,12 @@ public final class ReportProgress implements AutoCloseable {
                 jobs.find(tenantId, jobId).ifPresent(job -> write(job, pending.leaseId(), pending.progress(), false));
             } catch (RuntimeException e) {
                 LOG.warn("event=progress_flush_failed jobId={} tenant={} error={}", jobId, tenantId, e.toString());
+            } finally {
+                synchronized (window) {
+                    if (window.writing == pending) {
+                        window.writing = null;
+                    }
+                }
             }
         }
     }

@@ -109,6 +109,24 @@ abstract class LeaseLifecycleTest {
     }
 
     @Test
+    void theReportCoalescedLastIsWhatTheEndedJobKeeps() {
+        // Found from the CLI's watch: a job completed right after a coalesced report showed the
+        // report before it (fewer items done than the agent said), for good.
+        Job job = f.submit("contoso", aJobSpec().build());
+        f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
+        LeaseGrant grant = leasedTo("agent-1", job);
+        f.app.reportProgress().report(agent1, grant.leaseId(), 10, Map.of("workItems", 100L), "stage 1");
+        assertThat(f.app.reportProgress().report(agent1, grant.leaseId(), 95, Map.of("workItems", 950L), "stage 2").coalesced())
+                .isTrue();
+
+        Job done = f.app.finishJob().complete(agent1, grant.leaseId());
+
+        assertThat(done.progress().percent()).isEqualTo(95);
+        assertThat(f.job(job).progress().counters()).containsEntry("workItems", 950L);
+        assertThat(f.job(job).state()).isEqualTo(JobState.Completed);
+    }
+
+    @Test
     void completingFreesTheSlotAndEndsTheLease() {
         Job job = f.submit("contoso", aJobSpec().build());
         f.register("agent-1", "westeurope", "shared", 1, "azure-devops");
