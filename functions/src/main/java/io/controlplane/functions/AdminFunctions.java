@@ -79,4 +79,35 @@ public class AdminFunctions {
             HttpRequestMessage<Optional<byte[]>> request) {
         return FunctionsApi.serve(request);
     }
+    @FunctionName("ListOrganisationLimits")
+    public HttpResponseMessage organisations(
+            @HttpTrigger(name = "request", route = ADMIN + "/organisations", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("LimitOrganisation")
+    public HttpResponseMessage limitOrganisation(
+            @HttpTrigger(name = "request", route = ADMIN + "/organisations/{key}", methods = {HttpMethod.PUT},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("GetOrganisationLimit")
+    public HttpResponseMessage organisation(
+            @HttpTrigger(name = "request", route = ADMIN + "/organisations/{key}", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("UnlimitOrganisation")
+    public HttpResponseMessage unlimitOrganisation(
+            @HttpTrigger(name = "request", route = ADMIN + "/organisations/{key}", methods = {HttpMethod.DELETE},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
 }

@@ -13,6 +13,8 @@ import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.DispatchPolicy;
 import io.controlplane.scheduling.PoolDirectory;
+import io.controlplane.scheduling.PreemptionPolicy;
+import io.controlplane.scheduling.PreemptionPolicy.Candidate;
 import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetryAttributes;
 import io.opentelemetry.api.common.AttributeKey;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * period), and that agent is held for the waiting job. Victim: lowest tier first, then the least
  * work lost since its last checkpoint. Platinum may preempt Premium and Standard, Premium only
  * Standard; jobs with {@code preemptible: false} or preempted {@code preemptionLimit} times are
- * never victims. One victim per waiting job at a time.
+ * never victims. One victim per waiting job at a time. The rules are pure policy ({@link
+ * PreemptionPolicy}) over the dispatcher's view; this reads the candidates' jobs and writes the stop.
  */
 public final class Preemption {
 
@@ -44,8 +47,6 @@ public final class Preemption {
     public record Decision(String waitingJobId, Tier waitingTier, String victimJobId, Tier victimTier, String agentId) {
     }
 
-    private record Candidate(Agent agent, AgentLease lease, Job job) {
-    }
 
     private final AgentRecords agents;
     private final JobStore jobs;
@@ -65,6 +66,8 @@ public final class Preemption {
 
     private final Dispatcher dispatcher;
     private final LeaseAccess leases;
+    /** Whether room is needed, and which job makes it: the pure part. */
+    private final PreemptionPolicy rules;
 
     /** @param dispatcher its view of the region (the fleet, the ready heads) spares reading them on every check */
     public Preemption(AgentRecords agents, JobStore jobs, ReadyQueue ready, DispatchPolicy policy, Pools pools,
@@ -72,6 +75,8 @@ public final class Preemption {
                       LeaseAccess leases) {
         this.dispatcher = dispatcher;
         this.leases = leases;
+        this.rules = new PreemptionPolicy(policy, settings.agentOfflineAfter(), settings.preemptAfter(),
+                settings.preemptionLimit());
         this.telemetry = telemetry;
         this.agents = agents;
         this.jobs = jobs;
@@ -105,9 +110,7 @@ public final class Preemption {
         java.util.Map<String, Integer> byOrganisation = dispatcher.running(region).byOrganisation();
         List<Decision> decisions = new ArrayList<>();
         for (ReadyEntry entry : policy.order(waiting, now)) {
-            if (waitedTooLittle(entry, now) || placeable(entry, fleet, directory, now) || alreadyHeld(entry, fleet, now)
-                    || io.controlplane.scheduling.Matching.atLimit(entry, directory, byOrganisation, java.util.Map.of())) {
-                // (a job waiting for its organisation's limit would not run on a freed slot either)
+            if (!rules.needsRoom(entry, fleet, directory, byOrganisation, now)) {
                 continue;
             }
             Optional<Job> job = jobs.find(entry.tenantId(), entry.jobId());
@@ -124,50 +127,15 @@ public final class Preemption {
         return decisions;
     }
 
-    private boolean waitedTooLittle(ReadyEntry entry, Instant now) {
-        Instant since = entry.insertedAt() == null ? entry.enqueuedAt() : entry.insertedAt();
-        return since.plus(settings.preemptAfter()).isAfter(now);
-    }
-
-    /** Some healthy agent with a free slot may take it: it will be placed without preempting anyone. */
-    private boolean placeable(ReadyEntry entry, List<Agent> fleet, PoolDirectory directory, Instant now) {
-        return fleet.stream().anyMatch(a -> a.canTakeWork(now, settings.agentOfflineAfter()) && a.hold(now).isEmpty()
-                && policy.admits(a, entry, directory, now));
-    }
-
-    private static boolean alreadyHeld(ReadyEntry entry, List<Agent> fleet, Instant now) {
-        return fleet.stream().anyMatch(a -> a.hold(now).filter(h -> h.jobId().equals(entry.jobId())).isPresent());
-    }
-
+    /** The candidates' jobs read (the view does not hold them), the victim chosen by the policy. */
     private Optional<Candidate> victimFor(ReadyEntry entry, List<Agent> fleet, PoolDirectory directory, Instant now) {
         List<Candidate> candidates = new ArrayList<>();
-        for (Agent agent : fleet) {
-            if (agent.draining() || !agent.isHealthy(now, settings.agentOfflineAfter()) || agent.hold(now).isPresent()
-                    || !admitsIgnoringSlots(agent, entry, directory, now)) {
-                continue;
-            }
+        for (Agent agent : rules.candidateAgents(entry, fleet, directory, now)) {
             for (AgentLease lease : agent.leases()) {
-                jobs.find(lease.tenantId(), lease.jobId())
-                        .filter(j -> j.holdsLease(lease.leaseId()))
-                        .filter(j -> j.state() == JobState.Running || j.state() == JobState.Assigned)
-                        .filter(j -> j.spec().tier().rank() < entry.tier().rank())
-                        .filter(j -> j.spec().policy().preemptible() && j.preemptions() < settings.preemptionLimit())
-                        .ifPresent(j -> candidates.add(new Candidate(agent, lease, j)));
+                jobs.find(lease.tenantId(), lease.jobId()).ifPresent(j -> candidates.add(new Candidate(agent, lease, j)));
             }
         }
-        return candidates.stream().min(Comparator
-                .<Candidate>comparingInt(c -> c.job().spec().tier().rank())
-                .thenComparing(c -> workAtRisk(c.job(), now)));
-    }
-
-    /** Time since the victim's last checkpoint (or since it was leased): the work a stop would lose. */
-    private static Duration workAtRisk(Job job, Instant now) {
-        Instant since = job.lastCheckpointAt() != null ? job.lastCheckpointAt() : job.updatedAt();
-        return Duration.between(since, now);
-    }
-
-    private boolean admitsIgnoringSlots(Agent agent, ReadyEntry entry, PoolDirectory directory, Instant now) {
-        return policy.admits(agent, entry, directory, now);
+        return rules.victim(entry, candidates, now);
     }
 
     /** One span per victim: the victim job (id, tenant, tier, region, agent) and the job it makes room for. */

@@ -69,7 +69,8 @@ public final class AuthMatrix {
             "PUT /api/leases/{leaseId}/checkpoints/{name}", "{\"kind\":\"cursor\",\"data\":{\"at\":1}}",
             "POST /api/leases/{leaseId}/release", "{\"reason\":\"shutdown\"}",
             "POST /api/leases/{leaseId}/mappings", "{\"items\":[{\"type\":\"workitem\",\"sourceId\":\"1\",\"targetId\":\"2\"}]}",
-            "PUT /api/admin/tenants/{tenantId}", "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"],\"keyVaults\":[\"kv-contoso\"]}");
+            "PUT /api/admin/tenants/{tenantId}", "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"],\"keyVaults\":[\"kv-contoso\"]}",
+            "PUT /api/admin/organisations/{key}", "{\"maxConcurrentJobs\":2}");
 
     /** One key for "signed by someone else": RSA key generation is slow. */
     private static final DevIssuer STRANGER = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
@@ -112,7 +113,8 @@ public final class AuthMatrix {
     public record Scene(DevIssuer issuer, String jobId, String queuedJobId, String leaseId, String jobName) {
 
         Map<String, String> pathParameters() {
-            return Map.of("{jobId}", jobId, "{leaseId}", leaseId, "{agentId}", AGENT, "{tenantId}", OWNER, "{name}", "c");
+            return Map.of("{jobId}", jobId, "{leaseId}", leaseId, "{agentId}", AGENT, "{tenantId}", OWNER, "{name}", "c",
+                    "{key}", "dev.azure.com:contoso");
         }
 
         public List<String> privateValues() {
