@@ -51,6 +51,23 @@ public abstract class TenantStoreContractTest {
     }
 
     @Test
+    void anOrganisationsLimitIsStoredReplacedListedAndLiftedApartFromEntitlements() {
+        String key = "dev.azure.com:" + tenant;
+        store.putOrganisation(new io.controlplane.domain.OrganisationLimit(key, 3));
+        store.putOrganisation(new io.controlplane.domain.OrganisationLimit(key, 5));
+        store.put(new TenantEntitlement(tenant, Tier.Standard, Set.of(), null, 5));
+
+        assertThat(store.organisations()).filteredOn(o -> o.key().equals(key))
+                .containsExactly(new io.controlplane.domain.OrganisationLimit(key, 5));
+        assertThat(store.list()).extracting(TenantEntitlement::tenantId).contains(tenant).doesNotContain(key);
+
+        assertThat(store.deleteOrganisation(key)).isTrue();
+        assertThat(store.deleteOrganisation(key)).isFalse();
+        assertThat(store.organisations()).noneMatch(o -> o.key().equals(key));
+        assertThat(store.find(tenant)).isPresent();
+    }
+
+    @Test
     void anUnknownTenantHasNoEntitlement() {
         assertThat(store.find(tenant)).isEmpty();
     }

@@ -72,9 +72,14 @@ final class TableTenantStore implements TenantStore {
 
     @Override
     public boolean delete(String tenantId) {
+        return deleteRow(PARTITION, tenantId);
+    }
+
+    /** Deletes one row; false when it was not there. */
+    private boolean deleteRow(String partition, String rowKey) {
         try {
             // The SDK answers a delete of a missing entity with its 404 status rather than an exception.
-            return table.deleteEntityWithResponse(new TableEntity(PARTITION, tenantId), false, null, null).getStatusCode() / 100 == 2;
+            return table.deleteEntityWithResponse(new TableEntity(partition, rowKey), false, null, null).getStatusCode() / 100 == 2;
         } catch (TableServiceException e) {
             if (TableErrors.isNotFound(e)) {
                 return false;
@@ -104,14 +109,7 @@ final class TableTenantStore implements TenantStore {
 
     @Override
     public boolean deleteOrganisation(String key) {
-        try {
-            return table.deleteEntityWithResponse(new TableEntity(ORGANISATIONS, key), false, null, null).getStatusCode() / 100 == 2;
-        } catch (TableServiceException e) {
-            if (TableErrors.isNotFound(e)) {
-                return false;
-            }
-            throw e;
-        }
+        return deleteRow(ORGANISATIONS, key);
     }
 
     private TenantEntitlement toEntitlement(TableEntity e) {
