@@ -118,19 +118,13 @@ public final class AgentHeartbeat implements AutoCloseable {
         // A record changed elsewhere since (a stop asked, a claim) fails the write, and the beat is
         // made again on the record as read. One or two requests, whatever the number of leases. An
         // idle agent is answered from this instance's copy.
-        Agent recent = named == null ? agents.own(caller, agentId) : agents.ownRecent(caller, agentId, settings.agentRecordReuse());
-        boolean busy = !recent.leases().isEmpty() || named != null && !named.isEmpty();
-        Agent agent = named == null || !busy ? recent
-                : named.stream().allMatch(id -> recent.lease(id).isPresent())
-                        ? agents.ownRecent(caller, agentId, settings.heartbeatInterval().multipliedBy(3).dividedBy(2))
-                        : agents.own(caller, agentId);
+        Agent agent = record(caller, agentId, named);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.leaseDuration());
         // A lease's first beat confirms it with its job (and starts the job): once per lease.
         java.util.Map<String, Confirmed> confirmed = new java.util.HashMap<>();
         for (AgentLease lease : agent.leases()) {
-            if ((named == null || named.contains(lease.leaseId())) && !lease.started() && lease.holdsAt(now)
-                    && (lease.stop() == null || !AgentLease.Stop.CANCEL.equals(lease.stop().command()))) {
+            if ((named == null || named.contains(lease.leaseId())) && !lease.started() && lease.holdsAt(now) && !lease.cancelled()) {
                 confirmed.put(lease.leaseId(), confirm(lease, now));
             }
         }
@@ -144,8 +138,7 @@ public final class AgentHeartbeat implements AutoCloseable {
                 if (named != null && !named.contains(id)) {
                     // Not worked on: left to expire like a silent agent's lease (the reconcile pass
                     // requeues its job from the expiry index); once expired, it frees its slot here.
-                    boolean cancelled = lease.stop() != null && AgentLease.Stop.CANCEL.equals(lease.stop().command());
-                    if (cancelled || !lease.holdsAt(now) && lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
+                    if (lease.cancelled() || !lease.holdsAt(now) && lease.reservedAt().plus(settings.staleEntryGrace()).isBefore(now)) {
                         next = next.withoutLease(id);
                     }
                     continue;
@@ -153,7 +146,7 @@ public final class AgentHeartbeat implements AutoCloseable {
                 if (seen == Confirmed.LOST) {
                     next = next.withoutLease(id); // a reservation its job never confirmed: the claim failed
                     answer.add(AgentCommand.cancel(id, lease.jobId(), "lease-lost"));
-                } else if (lease.stop() != null && AgentLease.Stop.CANCEL.equals(lease.stop().command())) {
+                } else if (lease.cancelled()) {
                     next = next.withoutLease(id);
                     answer.add(AgentCommand.cancel(id, lease.jobId(), "cancelled"));
                 } else if (!lease.holdsAt(now)) {
@@ -187,6 +180,24 @@ public final class AgentHeartbeat implements AutoCloseable {
             return next.withHeartbeat(now);
         });
         return new Beat(List.copyOf(answer), settings.heartbeatInterval().toSeconds(), settings.leaseDuration().toSeconds());
+    }
+
+    /**
+     * The record the beat is made on. Without a lease list: read. An idle agent: this instance's
+     * copy. A busy one: the copy only while it is this instance's own write of the agent's previous
+     * beat (younger than one and a half beats) and lists every lease named, else read.
+     */
+    private Agent record(Caller caller, String agentId, List<String> named) {
+        if (named == null) {
+            return agents.own(caller, agentId);
+        }
+        Agent recent = agents.ownRecent(caller, agentId, settings.agentRecordReuse());
+        if (recent.leases().isEmpty() && named.isEmpty()) {
+            return recent;
+        }
+        return named.stream().allMatch(id -> recent.lease(id).isPresent())
+                ? agents.ownRecent(caller, agentId, settings.heartbeatInterval().multipliedBy(3).dividedBy(2))
+                : agents.own(caller, agentId);
     }
 
     /** What a lease's first beat found in its job. */

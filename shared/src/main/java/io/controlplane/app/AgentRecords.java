@@ -150,11 +150,7 @@ public final class AgentRecords {
 
     /** The agent's record in {@code region}: this instance's copy if younger than {@code maxAge}, else read. */
     public Optional<Agent> recentIn(String region, String agentId, java.time.Duration maxAge) {
-        Known known = recent.get(agentId);
-        if (known != null && region.equals(known.agent().region()) && System.nanoTime() - known.at() < maxAge.toNanos()) {
-            return Optional.of(known.agent());
-        }
-        return agents.find(region, agentId).map(this::remember);
+        return copyIn(region, agentId, maxAge).or(() -> agents.find(region, agentId).map(this::remember));
     }
 
     /**
@@ -164,14 +160,15 @@ public final class AgentRecords {
      */
     public Optional<AgentLease> leaseOnRecord(String region, String agentId, String leaseId, Instant now,
                                               java.time.Duration maxAge) {
+        return copyIn(region, agentId, maxAge).flatMap(a -> a.lease(leaseId)).filter(l -> l.holdsAt(now))
+                .or(() -> agents.find(region, agentId).map(this::remember).flatMap(a -> a.lease(leaseId)));
+    }
+
+    /** This instance's copy of the agent's record in {@code region}, if younger than {@code maxAge}. */
+    private Optional<Agent> copyIn(String region, String agentId, java.time.Duration maxAge) {
         Known known = recent.get(agentId);
-        if (known != null && region.equals(known.agent().region()) && System.nanoTime() - known.at() < maxAge.toNanos()) {
-            Optional<AgentLease> copy = known.agent().lease(leaseId);
-            if (copy.isPresent() && copy.get().holdsAt(now)) {
-                return copy;
-            }
-        }
-        return agents.find(region, agentId).map(this::remember).flatMap(a -> a.lease(leaseId));
+        return known != null && region.equals(known.agent().region()) && System.nanoTime() - known.at() < maxAge.toNanos()
+                ? Optional.of(known.agent()) : Optional.empty();
     }
 
     /**

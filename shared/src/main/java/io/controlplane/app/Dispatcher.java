@@ -739,14 +739,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 }
                 Claims.Claim claim = c.claim();
                 String agentId = c.assignment().agent().id();
-                Waiter waiter = view.waiting.get(agentId);
-                if (claim.agent() != null) {
-                    if (waiter != null) {
-                        waiter.agent = claim.agent();
-                    }
-                } else if (waiter != null) {
-                    view.waiting.remove(agentId); // unregistered meanwhile
-                }
+                afterClaim(view, agentId, claim);
                 switch (claim.outcome()) {
                     case LEASED -> {
                         LeaseGrant grant = claim.grant().orElseThrow();
@@ -770,6 +763,19 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             }
         }
         return false;
+    }
+
+    /** The waiter's record as the claim left it (the agent gone: it waits no more). */
+    private static void afterClaim(View view, String agentId, Claims.Claim claim) {
+        Waiter waiter = view.waiting.get(agentId);
+        if (waiter == null) {
+            return;
+        }
+        if (claim.agent() != null) {
+            waiter.agent = claim.agent();
+        } else {
+            view.waiting.remove(agentId); // unregistered meanwhile
+        }
     }
 
     /**
@@ -843,11 +849,8 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         } finally {
             synchronized (view) {
                 view.claiming.remove(agent.id());
-                Waiter waiter = view.waiting.get(agent.id());
-                if (claim != null && waiter != null && claim.agent() != null) {
-                    waiter.agent = claim.agent();
-                } else if (claim != null && waiter != null) {
-                    view.waiting.remove(agent.id()); // unregistered meanwhile
+                if (claim != null) {
+                    afterClaim(view, agent.id(), claim);
                 }
                 if (claim != null && claim.outcome() == Claims.Outcome.LEASED) {
                     offer(view, agent.id(), claim.grant().orElseThrow(), now, woken, posts);

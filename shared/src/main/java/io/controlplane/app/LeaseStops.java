@@ -31,7 +31,7 @@ final class LeaseStops {
             return;
         }
         try {
-            agents.findRecent(leased.agentId(), recordReuse).ifPresent(agent -> agents.modify(agent,
+            agents.recentIn(leased.spec().region(), leased.agentId(), recordReuse).ifPresent(agent -> agents.modify(agent,
                     a -> a.withLeaseChanged(leased.leaseId(), l -> l.withStop(stop))));
         } catch (RuntimeException e) {
             LOG.warn("event=lease_stop_unrecorded jobId={} tenant={} agentId={} stop={} error={}", leased.id(), leased.tenantId(),

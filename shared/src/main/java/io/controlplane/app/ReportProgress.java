@@ -92,9 +92,13 @@ public final class ReportProgress implements AutoCloseable {
         if (window == null) {
             return Optional.empty();
         }
+        return Optional.ofNullable(last(window)).map(Pending::progress);
+    }
+
+    /** The report waiting to be written, or the one being written, or null. */
+    private static Pending last(Window window) {
         synchronized (window) {
-            Pending shown = window.pending != null ? window.pending : window.writing;
-            return Optional.ofNullable(shown).map(Pending::progress);
+            return window.pending != null ? window.pending : window.writing;
         }
     }
 
@@ -108,10 +112,7 @@ public final class ReportProgress implements AutoCloseable {
         if (window == null) {
             return job;
         }
-        Pending last;
-        synchronized (window) {
-            last = window.pending != null ? window.pending : window.writing;
-        }
+        Pending last = last(window);
         // Only a report made with the lease the job holds (not one left from an earlier lease).
         return last != null && last.leaseId().equals(job.leaseId()) ? job.withProgress(last.progress(), now) : job;
     }

@@ -31,7 +31,7 @@ final class SlotRelease {
 
     /** {@code job}: the job as the lease check saw it (it names the agent). */
     void free(Job job, String leaseId) {
-        agents.findRecent(job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
+        agents.recentIn(job.spec().region(), job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
             // The entry goes beside the slot's write, so the freed slot reaches the dispatcher one
             // round trip sooner; the caller is answered once both are done.
             java.util.concurrent.CompletableFuture<Void> forgotten = agent.lease(leaseId)

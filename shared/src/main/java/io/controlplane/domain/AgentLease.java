@@ -53,6 +53,11 @@ public record AgentLease(String leaseId, String tenantId, String jobId, long epo
         return new AgentLease(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, started, asked, organisations);
     }
 
+    /** Whether the lease's job was cancelled (the record says so). */
+    public boolean cancelled() {
+        return stop != null && Stop.CANCEL.equals(stop.command());
+    }
+
     /** Whether the lease holds at {@code now} by this record. */
     public boolean holdsAt(Instant now) {
         return expiresAt != null && !expiresAt.isBefore(now);
