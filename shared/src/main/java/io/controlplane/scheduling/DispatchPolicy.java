@@ -44,10 +44,16 @@ public final class DispatchPolicy {
 
     /** Candidates best first. */
     public List<ReadyEntry> order(List<ReadyEntry> candidates, Instant now) {
+        // Each entry's rank once, not once per comparison: a deep ready set is ordered on every
+        // match (a submission's, a dispatch run's).
+        record Ranked(ReadyEntry entry, int rank) {
+        }
         return candidates.stream()
-                .sorted(Comparator.<ReadyEntry>comparingInt(e -> -effectiveRank(e, now))
-                        .thenComparing(ReadyEntry::enqueuedAt)
-                        .thenComparing(ReadyEntry::jobId))
+                .map(e -> new Ranked(e, effectiveRank(e, now)))
+                .sorted(Comparator.<Ranked>comparingInt(r -> -r.rank())
+                        .thenComparing(r -> r.entry().enqueuedAt())
+                        .thenComparing(r -> r.entry().jobId()))
+                .map(Ranked::entry)
                 .toList();
     }
 

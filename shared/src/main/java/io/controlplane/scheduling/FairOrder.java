@@ -86,9 +86,11 @@ final class FairOrder {
         }
         int rank = policy.effectiveRank(ordered.get(next), now);
         Map<String, Line> byTenant = new LinkedHashMap<>();
-        while (next < ordered.size() && policy.effectiveRank(ordered.get(next), now) == rank) {
-            ReadyEntry entry = ordered.get(next++);
+        for (ReadyEntry entry = ordered.get(next); ; entry = ordered.get(next)) {
             byTenant.computeIfAbsent(entry.tenantId(), Line::new).entries.add(entry);
+            if (++next >= ordered.size() || policy.effectiveRank(ordered.get(next), now) != rank) {
+                break;
+            }
         }
         for (Line line : byTenant.values()) {
             line.load = load(line.tenantId);
