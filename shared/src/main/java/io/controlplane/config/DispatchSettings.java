@@ -25,7 +25,8 @@ public record DispatchSettings(
         Duration preemptAfter,
         Duration stopGrace,
         int preemptionLimit,
-        Leadership leadership) {
+        Leadership leadership,
+        boolean fairShare) {
 
     /**
      * Where a region's dispatcher runs ({@code DISPATCH_LEADERSHIP}): {@code lease}, the instance
@@ -58,6 +59,8 @@ public record DispatchSettings(
     public static final String STOP_GRACE_SECONDS = "STOP_GRACE_SECONDS";
     public static final String PREEMPTION_LIMIT = "PREEMPTION_LIMIT";
     public static final String DISPATCH_LEADERSHIP = "DISPATCH_LEADERSHIP";
+    /** Fair share between the tenants of one tier (true, the default); false: oldest first within a tier. */
+    public static final String FAIR_SHARE = "FAIR_SHARE";
 
     public static DispatchSettings defaults() {
         return from(Map.of());
@@ -81,7 +84,8 @@ public record DispatchSettings(
                 seconds(values, PREEMPT_AFTER_SECONDS, 5, 0, 3600, problems),
                 seconds(values, STOP_GRACE_SECONDS, 120, 1, 86_400, problems),
                 (int) number(values, PREEMPTION_LIMIT, 3, 0, 1000, problems),
-                leadership(values.get(DISPATCH_LEADERSHIP), problems));
+                leadership(values.get(DISPATCH_LEADERSHIP), problems),
+                SettingValues.flag(values, FAIR_SHARE, true, problems));
         if (problems.isEmpty() && s.heartbeatInterval.compareTo(s.leaseDuration) >= 0) {
             problems.add(HEARTBEAT_SECONDS + " must be shorter than " + LEASE_SECONDS + " (heartbeats extend leases)");
         }
@@ -126,7 +130,7 @@ public record DispatchSettings(
     public DispatchSettings withLeadership(Leadership leadership) {
         return new DispatchSettings(leaseDuration, heartbeatInterval, agentOfflineAfter, progressMinInterval, retryBackoffBase,
                 retryBackoffMax, agingStep, dedicatedPoolPreference, staleEntryGrace, pollInterval, reconcileInterval, headsPerTier,
-                preemptAfter, stopGrace, preemptionLimit, java.util.Objects.requireNonNull(leadership));
+                preemptAfter, stopGrace, preemptionLimit, java.util.Objects.requireNonNull(leadership), fairShare);
     }
 
     private static Leadership leadership(String value, List<String> problems) {

@@ -44,13 +44,19 @@ final class FairOrder {
     private final List<ReadyEntry> ordered;
     private final Map<String, Integer> running;
     private final PoolDirectory pools;
+    private final boolean fair;
     private final Map<String, Integer> given = new HashMap<>();
     private final PriorityQueue<Line> lines = new PriorityQueue<>(FAIREST);
     private int next;
     private Line taken;
 
-    /** @param running the region's running jobs per tenant (absent: none) */
-    FairOrder(DispatchPolicy policy, List<ReadyEntry> eligible, Instant now, Map<String, Integer> running, PoolDirectory pools) {
+    /**
+     * @param running the region's running jobs per tenant (absent: none)
+     * @param fair false: the dispatch order as it is (oldest first within an effective tier)
+     */
+    FairOrder(DispatchPolicy policy, List<ReadyEntry> eligible, Instant now, Map<String, Integer> running, PoolDirectory pools,
+              boolean fair) {
+        this.fair = fair;
         this.policy = policy;
         this.now = now;
         this.ordered = policy.order(eligible, now);
@@ -60,6 +66,9 @@ final class FairOrder {
 
     /** The next job to offer, or null when every one was offered. */
     ReadyEntry next() {
+        if (!fair) {
+            return next < ordered.size() ? ordered.get(next++) : null;
+        }
         if (taken != null) {
             if (!taken.entries.isEmpty()) {
                 taken.load = load(taken.tenantId);

@@ -42,10 +42,17 @@ public final class Matching {
 
     private final DispatchPolicy policy;
     private final Duration offlineAfter;
+    private final boolean fairShare;
 
     public Matching(DispatchPolicy policy, Duration offlineAfter) {
+        this(policy, offlineAfter, true);
+    }
+
+    /** @param fairShare false: within an effective tier oldest first, whatever the tenant (no {@link FairOrder}) */
+    public Matching(DispatchPolicy policy, Duration offlineAfter, boolean fairShare) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.offlineAfter = Objects.requireNonNull(offlineAfter, "offlineAfter");
+        this.fairShare = fairShare;
     }
 
     /**
@@ -85,7 +92,7 @@ public final class Matching {
             return assignments;
         }
         List<ReadyEntry> eligible = ready.stream().filter(e -> !e.isHeldBack(now)).toList();
-        FairOrder fair = new FairOrder(policy, eligible, now, running.byTenant(), pools);
+        FairOrder fair = new FairOrder(policy, eligible, now, running.byTenant(), pools, fairShare);
         Map<String, Integer> givenByOrganisation = new HashMap<>();
         for (ReadyEntry entry = fair.next(); entry != null; entry = fair.next()) {
             if (assignments.size() >= limit || kinds.isEmpty() && heldFor.isEmpty()) {

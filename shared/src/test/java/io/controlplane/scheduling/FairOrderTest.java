@@ -77,4 +77,12 @@ class FairOrderTest {
                 .map(a -> a.entry().jobId()).toList();
         assertThat(jobs).containsExactly("c-premium", "a-0", "b-0", "a-1", "b-1");
     }
+
+    @Test
+    void withFairShareOffTheOldestGoFirstWhateverTheTenant() {
+        Matching oldestFirst = new Matching(policy, Duration.ofSeconds(60), false);
+        List<String> given = oldestFirst.assign(aFloodThenAFew(), List.of(agent(6)), PoolDirectory.shared(), NOW, 100,
+                new Running(Map.of("a", 3), Map.of())).stream().map(a -> a.entry().jobId()).toList();
+        assertThat(given).containsExactly("a-0", "a-1", "a-2", "a-3", "a-4", "a-5");
+    }
 }
