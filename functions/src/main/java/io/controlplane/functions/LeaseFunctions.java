@@ -8,7 +8,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
 
-/** The routes an agent calls on a lease it holds: progress, checkpoints, mappings, release, complete, fail (fencing is the api's). */
+/** The routes an agent calls on a lease it holds: progress, checkpoints, mappings, release, complete, fail, throttle (fencing is the api's). */
 public class LeaseFunctions {
 
     @FunctionName("ReportProgress")
@@ -62,6 +62,14 @@ public class LeaseFunctions {
     @FunctionName("FindLeaseMappings")
     public HttpResponseMessage findMappings(
             @HttpTrigger(name = "request", route = "leases/{leaseId}/mappings", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    @FunctionName("ReportThrottle")
+    public HttpResponseMessage throttle(
+            @HttpTrigger(name = "request", route = "leases/{leaseId}/throttle", methods = {HttpMethod.POST},
                     authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
             HttpRequestMessage<Optional<byte[]>> request) {
         return FunctionsApi.serve(request);

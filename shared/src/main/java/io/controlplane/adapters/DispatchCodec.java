@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * The one wire form of {@link DispatchEvent}s and {@link OfferNote}s: compact UTF-8 JSON, the same on
  * Storage Queues and Service Bus. An event carries its kind in {@code "type"} ({@code asks},
- * {@code ready}, {@code agentChanged}, {@code tick}); unknown fields are ignored.
+ * {@code ready}, {@code agentChanged}, {@code tick}, {@code throttled}); unknown fields are ignored.
  */
 public final class DispatchCodec {
 
@@ -22,7 +22,8 @@ public final class DispatchCodec {
             @JsonSubTypes.Type(value = DispatchEvent.Asks.class, name = "asks"),
             @JsonSubTypes.Type(value = DispatchEvent.Ready.class, name = "ready"),
             @JsonSubTypes.Type(value = DispatchEvent.AgentChanged.class, name = "agentChanged"),
-            @JsonSubTypes.Type(value = DispatchEvent.Tick.class, name = "tick")})
+            @JsonSubTypes.Type(value = DispatchEvent.Tick.class, name = "tick"),
+            @JsonSubTypes.Type(value = DispatchEvent.Throttled.class, name = "throttled")})
     private interface EventMixin {
     }
 

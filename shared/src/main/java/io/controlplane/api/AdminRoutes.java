@@ -57,6 +57,10 @@ final class AdminRoutes {
         return responses.json(200, AgentViews.of(app.admin().drain(AgentRoutes.agentId(params))));
     }
 
+    /** A limit on the jobs running at once against an organisation (an operator's, or a tenant's on its own jobs). */
+    record OrganisationLimitView(String key, int maxConcurrentJobs) {
+    }
+
     record QueueView(String region, String tier, long depth, Instant oldestEnqueuedAt, Long oldestAgeSeconds) {
     }
 
@@ -70,7 +74,16 @@ final class AdminRoutes {
                         d.oldestEnqueuedAt() == null ? null : Duration.between(d.oldestEnqueuedAt(), now).toSeconds()));
             }
         });
-        return responses.json(200, Map.of("items", items));
+        List<ThrottledView> throttled = app.admin().throttled().stream().map(t -> ThrottledView.of(t, now)).toList();
+        return responses.json(200, Map.of("items", items, "throttledOrganisations", throttled));
+    }
+
+    /** An organisation that asked for a back-off, while its throttle lasts: no job against it starts before {@code until}. */
+    record ThrottledView(String organisation, Instant until, Integer allowedJobs, Integer remaining, Instant reportedAt) {
+        static ThrottledView of(io.controlplane.domain.OrganisationThrottle t, Instant now) {
+            var allowed = t.allowedAt(now);
+            return new ThrottledView(t.key(), t.until(), allowed.isPresent() ? allowed.getAsInt() : null, t.remaining(), t.reportedAt());
+        }
     }
 
     record EntitlementView(String tenantId, String tier, List<String> regions, String dedicatedPool, int maxConcurrentJobs,
@@ -113,7 +126,7 @@ final class AdminRoutes {
     }
 
     /** The organisation key of the path, lower-cased; a 400 naming {@code key} when it is not one. */
-    private static String organisationKey(Map<String, String> params) {
+    static String organisationKey(Map<String, String> params) {
         String key = lowerCase(params.get("key"));
         if (!io.controlplane.domain.Organisations.isKey(key)) {
             throw new ValidationException(List.of(new FieldError("key",
@@ -128,6 +141,12 @@ final class AdminRoutes {
     }
 
     private ApiResponse limitOrganisation(ApiRequest request, Caller caller, Map<String, String> params) {
+        OrganisationLimitView limit = limitRequest(request, params, bodies);
+        return responses.json(200, app.admin().limit(new io.controlplane.domain.OrganisationLimit(limit.key(), limit.maxConcurrentJobs())));
+    }
+
+    /** The organisation of the path and the {@code maxConcurrentJobs} of the body, every problem of both at once. */
+    static OrganisationLimitView limitRequest(ApiRequest request, Map<String, String> params, RequestBodies bodies) {
         List<FieldError> errors = new ArrayList<>();
         String key = null;
         try {
@@ -141,7 +160,7 @@ final class AdminRoutes {
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        return responses.json(200, app.admin().limit(new io.controlplane.domain.OrganisationLimit(key, max)));
+        return new OrganisationLimitView(key, max);
     }
 
     private ApiResponse organisation(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -177,7 +196,8 @@ final class AdminRoutes {
     }
 
     record TenantExport(String tenantId, Instant exportedAt, EntitlementView entitlement, List<JobExport> jobs,
-                        List<IdempotencyKeyExport> idempotencyKeys, List<MappingExport> mappings, List<Object> agents) {
+                        List<IdempotencyKeyExport> idempotencyKeys, List<MappingExport> mappings, List<Object> agents,
+                        List<OrganisationLimitView> organisationLimits) {
     }
 
     private ApiResponse export(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -189,7 +209,8 @@ final class AdminRoutes {
                         r.checkpoints().stream().map(JobRoutes.CheckpointView::of).toList())).toList(),
                 data.idempotencyKeys().stream().map(k -> new IdempotencyKeyExport(k.key(), k.jobId())).toList(),
                 data.mappings().stream().map(m -> new MappingExport(m.scope(), m.items())).toList(),
-                data.agents().stream().map(a -> (Object) AgentViews.of(a, null)).toList()));
+                data.agents().stream().map(a -> (Object) AgentViews.of(a, null)).toList(),
+                data.organisationLimits().stream().map(l -> new OrganisationLimitView(l.key(), l.maxConcurrentJobs())).toList()));
     }
 
     private ApiResponse erase(ApiRequest request, Caller caller, Map<String, String> params) {

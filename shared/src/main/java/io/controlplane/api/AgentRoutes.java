@@ -42,7 +42,8 @@ final class AgentRoutes {
                 Route.secured("POST", "/api/leases/{leaseId}/complete", AGENTS, this::complete),
                 Route.secured("POST", "/api/leases/{leaseId}/fail", AGENTS, this::fail),
                 Route.secured("PUT", "/api/leases/{leaseId}/checkpoints/{name}", AGENTS, this::checkpoint),
-                Route.secured("POST", "/api/leases/{leaseId}/release", AGENTS, this::release));
+                Route.secured("POST", "/api/leases/{leaseId}/release", AGENTS, this::release),
+                Route.secured("POST", "/api/leases/{leaseId}/throttle", AGENTS, this::throttle));
     }
 
     static String agentId(Map<String, String> params) {
@@ -209,5 +210,24 @@ final class AgentRoutes {
         }
         Job job = app.finishJob().fail(caller, params.get("leaseId"), BodyFields.sanitized(error, 2000), retryable);
         return responses.json(200, new AgentViews.JobOutcome(job.id(), job.state().name(), job.failures()));
+    }
+
+    /** What an organisation the lease's job touches told the agent: HTTP 429 with Retry-After, X-RateLimit-Remaining. */
+    private ApiResponse throttle(ApiRequest request, Caller caller, Map<String, String> params) {
+        BodyFields f = new BodyFields(bodies.read(request, true));
+        String given = f.text("organisation", true, 200, null, null);
+        String organisation = given == null ? null : given.trim().toLowerCase(java.util.Locale.ROOT);
+        long retryAfter = f.integer("retryAfterSeconds", true, 0, io.controlplane.domain.OrganisationThrottle.MAX_RETRY_AFTER_SECONDS, 0);
+        Integer remaining = f.has("remaining") ? (int) f.integer("remaining", false, 0, Integer.MAX_VALUE, 0) : null;
+        if (organisation != null && !io.controlplane.domain.Organisations.isKey(organisation)) {
+            f.errors().add(new FieldError("organisation", "must be an organisation key, as the job view's organisations name it "
+                    + "(dev.azure.com:contoso, tfs.contoso.local:defaultcollection, github.com:fabrikam)"));
+        }
+        if (!f.errors().isEmpty()) {
+            throw new ValidationException(f.errors());
+        }
+        var outcome = app.throttleReports().report(caller, params.get("leaseId"), organisation,
+                java.time.Duration.ofSeconds(retryAfter), remaining);
+        return responses.json(200, outcome);
     }
 }

@@ -32,6 +32,12 @@ final class BodyFields {
         return body == null || !body.isObject() ? null : body.get(field);
     }
 
+    /** Whether the body has the field with a value other than null. */
+    boolean has(String field) {
+        JsonNode n = node(field);
+        return n != null && !n.isNull();
+    }
+
     String text(String field, boolean required, int maxChars, Pattern pattern, String fallback) {
         JsonNode n = node(field);
         if (n == null || n.isNull()) {

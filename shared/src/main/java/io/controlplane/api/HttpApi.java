@@ -85,6 +85,7 @@ public final class HttpApi {
         routes.addAll(new AgentRoutes(d.app(), bodies, responses).routes());
         routes.addAll(new MappingRoutes(d.app(), bodies, responses).routes());
         routes.addAll(new AdminRoutes(d.app(), bodies, responses, d.clock()).routes());
+        routes.addAll(new OrganisationRoutes(d.app(), bodies, responses).routes());
         return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes(), d.telemetry());
     }
 

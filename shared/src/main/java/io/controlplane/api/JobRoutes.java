@@ -134,7 +134,8 @@ final class JobRoutes {
     }
 
     private ApiResponse get(ApiRequest request, Caller caller, Map<String, String> params) {
-        return responses.json(200, JobView.of(queries.get(caller, jobId(params))));
+        Job job = queries.get(caller, jobId(params));
+        return responses.json(200, JobView.of(job, app.dispatcher().whyWaiting(job).orElse(null)));
     }
 
     private ApiResponse erase(ApiRequest request, Caller caller, Map<String, String> params) {

@@ -99,6 +99,13 @@ public final class AgentAdmin {
         return had;
     }
 
+    /** The organisations whose throttle is not over, by key, as this instance holds them (within {@link Pools#TTL}). */
+    public List<io.controlplane.domain.OrganisationThrottle> throttled() {
+        java.time.Instant now = clock.instant();
+        return pools.directory().throttleByOrganisation().values().stream().filter(t -> !t.overAt(now))
+                .sorted(java.util.Comparator.comparing(io.controlplane.domain.OrganisationThrottle::key)).toList();
+    }
+
     /** The head of a region's queue, in stored order (diagnostics). */
     public List<ReadyEntry> head(String region, int perTier) {
         return ready.heads(region, perTier);

@@ -63,9 +63,11 @@ public final class AgentHeartbeat implements AutoCloseable {
 
     private final LeaseAccess leases;
     private final PushedCommands pushed;
+    private final Pools pools;
 
     public AgentHeartbeat(AgentRecords agents, JobStore jobs, DispatchSettings settings, Clock clock, LeaseAccess leases,
-                          PushedCommands pushed) {
+                          PushedCommands pushed, Pools pools) {
+        this.pools = pools;
         this.leases = leases;
         this.pushed = pushed;
         this.agents = agents;
@@ -129,6 +131,7 @@ public final class AgentHeartbeat implements AutoCloseable {
             }
         }
         List<AgentCommand> answer = new ArrayList<>();
+        io.controlplane.scheduling.PoolDirectory directory = pools.directory();
         agents.modify(agent, a -> {
             answer.clear();
             Agent next = a;
@@ -165,7 +168,7 @@ public final class AgentHeartbeat implements AutoCloseable {
                     }
                     AgentLease changed = extended;
                     next = next.withLeaseChanged(id, l -> changed);
-                    answer.add(commandFor(changed, expiresAt));
+                    answer.add(backOff(commandFor(changed, expiresAt), changed, directory, now));
                 }
             }
             for (String leaseId : named == null ? List.<String>of() : named) {
@@ -250,6 +253,26 @@ public final class AgentHeartbeat implements AutoCloseable {
 
     static final String PREEMPT_REASON = "a higher-tier job needs this agent: write a final checkpoint and release (reason preempted)";
     static final String PAUSE_REASON = "paused by an operator: write a final checkpoint and release (reason paused)";
+
+    /**
+     * A lease that goes on against an organisation backing off (it answered HTTP 429 to one of the
+     * agents) is told until when: the longest back-off of its organisations.
+     */
+    private static AgentCommand backOff(AgentCommand command, AgentLease lease, io.controlplane.scheduling.PoolDirectory directory,
+                                        Instant now) {
+        if (!AgentCommand.CONTINUE.equals(command.type())) {
+            return command;
+        }
+        AgentCommand.BackOff longest = null;
+        for (String organisation : lease.organisations()) {
+            var throttle = directory.throttleOf(organisation).filter(t -> t.backingOff(now));
+            if (throttle.isPresent() && (longest == null || throttle.get().until().isAfter(longest.until()))) {
+                longest = new AgentCommand.BackOff(organisation, throttle.get().until(),
+                        (java.time.Duration.between(now, throttle.get().until()).toMillis() + 999) / 1000);
+            }
+        }
+        return longest == null ? command : command.withBackOff(longest);
+    }
 
     private static AgentCommand commandFor(AgentLease lease, Instant expiresAt) {
         AgentLease.Stop stop = lease.stop();

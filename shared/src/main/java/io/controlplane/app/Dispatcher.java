@@ -75,6 +75,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     private final ReadyQueue ready;
     private final Claims claims;
     private final Matching matching;
+    private final io.controlplane.scheduling.WaitReasons waitReasons;
     private final Pools pools;
     private final DispatchSettings settings;
     private final Clock clock;
@@ -101,6 +102,9 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         this.ready = ready;
         this.claims = claims;
         this.matching = matching;
+        this.waitReasons = new io.controlplane.scheduling.WaitReasons(
+                new io.controlplane.scheduling.DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference()),
+                settings.agentOfflineAfter(), settings.fairShare());
         this.pools = pools;
         this.settings = settings;
         this.clock = clock;
@@ -310,13 +314,48 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         }
         Map<String, Integer> byTenant = new HashMap<>();
         Map<String, Integer> byOrganisation = new HashMap<>();
+        Map<String, Integer> byTenantOrganisation = new HashMap<>();
         for (Agent agent : fleet.values()) {
             for (io.controlplane.domain.AgentLease lease : agent.leases()) {
                 byTenant.merge(lease.tenantId(), 1, Integer::sum);
-                lease.organisations().forEach(o -> byOrganisation.merge(o, 1, Integer::sum));
+                for (String o : lease.organisations()) {
+                    byOrganisation.merge(o, 1, Integer::sum);
+                    byTenantOrganisation.merge(io.controlplane.scheduling.Running.tenantOrganisation(lease.tenantId(), o), 1, Integer::sum);
+                }
             }
         }
-        return new io.controlplane.scheduling.Running(byTenant, byOrganisation);
+        return new io.controlplane.scheduling.Running(byTenant, byOrganisation, byTenantOrganisation);
+    }
+
+    /**
+     * Why a queued job is not running now ({@link io.controlplane.scheduling.WaitReasons}), as the
+     * region's dispatcher sees it: from its view where it runs here (no storage call), else from
+     * the job's ready entry and the heads of the region's queue (four reads) and the agents this
+     * instance has seen. Empty for a job that is not queued.
+     */
+    public Optional<io.controlplane.scheduling.WaitReasons.Waiting> whyWaiting(Job job) {
+        if (job.state() != io.controlplane.domain.JobState.Queued || !regions.contains(job.spec().region())) {
+            return Optional.empty();
+        }
+        String region = job.spec().region();
+        Instant now = clock.instant();
+        ReadyEntry probe = ReadyEntry.of(job, null, now);
+        View view = views.get(region);
+        ReadyEntry entry = null;
+        java.util.Collection<ReadyEntry> known = null;
+        if (view != null && view.loaded && dispatches(region)) {
+            synchronized (view) {
+                drain(view);
+                entry = view.ready.get(probe.key());
+                known = List.copyOf(view.ready.values());
+            }
+        }
+        if (known == null) {
+            entry = ready.find(region, probe.key()).orElse(null);
+            known = ready.heads(region, settings.headsPerTier());
+        }
+        return Optional.of(waitReasons.explain(entry == null ? probe : entry, known, fleet(region), pools.directory(), running(region),
+                now));
     }
 
     /**
@@ -375,6 +414,24 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         }
         view.events.add(v -> v.refresh(stored));
         schedule(view, false);
+    }
+
+    /**
+     * An organisation touched by a job of {@code region} asked for a back-off, reported (and stored)
+     * here: the region's dispatcher, here or elsewhere, stops starting jobs against it.
+     */
+    public void throttled(String region, String organisation, Instant until) {
+        if (!regions.contains(region)) {
+            return;
+        }
+        if (!dispatches(region)) {
+            bus.send(new io.controlplane.ports.DispatchEvent.Throttled(region, organisation, until));
+            return;
+        }
+        View view = views.get(region);
+        if (view != null) {
+            schedule(view, false);
+        }
     }
 
     @Override
@@ -533,6 +590,9 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 agents.atLeast(changed.region(), changed.agentId(), changed.agentEtag())
                         .ifPresent(a -> view.events.add(v -> v.refresh(a)));
             }
+            schedule(view, mandated);
+        } else if (event instanceof io.controlplane.ports.DispatchEvent.Throttled) {
+            pools.invalidate(); // the throttle as stored is read with the next look
             schedule(view, mandated);
         } else {
             schedule(view, mandated); // a tick

@@ -10,9 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Tenants' entitlements and the pool directory made from them, cached briefly (they change only by
- * operator action; this instance forgets them at once when its operator changes one, other
- * instances within the TTL).
+ * Tenants' entitlements and the pool directory made from them, with the organisations' limits and
+ * throttles, cached briefly (they change by operator or tenant action, and throttles by agents'
+ * reports; this instance forgets them at once when one is changed here, the region's dispatcher
+ * when it hears of a throttle, other instances within the TTL).
  */
 public final class Pools {
 
@@ -61,7 +62,13 @@ public final class Pools {
                 poolByTenant.put(t.tenantId(), t.dedicatedPool());
             }
         }
-        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools, weights, organisationLimits()), Map.copyOf(entitlements));
+        Map<String, Integer> tenantLimits = new HashMap<>();
+        tenants.tenantLimits().forEach(l -> tenantLimits.put(io.controlplane.scheduling.Running.tenantOrganisation(l.tenantId(), l.key()),
+                l.maxConcurrentJobs()));
+        Map<String, io.controlplane.domain.OrganisationThrottle> throttles = new HashMap<>();
+        tenants.throttles().stream().filter(t -> !t.overAt(now)).forEach(t -> throttles.put(t.key(), t));
+        cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools, weights, organisationLimits(), tenantLimits,
+                throttles), Map.copyOf(entitlements));
         loadedAt = now;
         return cached;
     }

@@ -107,10 +107,10 @@ public final class Preemption {
     private List<Decision> check(String region, List<ReadyEntry> waiting, Instant now) {
         List<Agent> fleet = new ArrayList<>(dispatcher.fleet(region));
         PoolDirectory directory = pools.directory();
-        java.util.Map<String, Integer> byOrganisation = dispatcher.running(region).byOrganisation();
+        io.controlplane.scheduling.Running running = dispatcher.running(region);
         List<Decision> decisions = new ArrayList<>();
         for (ReadyEntry entry : policy.order(waiting, now)) {
-            if (!rules.needsRoom(entry, fleet, directory, byOrganisation, now)) {
+            if (!rules.needsRoom(entry, fleet, directory, running, now)) {
                 continue;
             }
             Optional<Job> job = jobs.find(entry.tenantId(), entry.jobId());

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * A tenant's data as a whole, for GDPR/CCPA requests: everything stored for it, exported as one
  * document, and erased from every table: jobs with their history, checkpoints and
  * Idempotency-Keys, ID mappings of every scope, ready entries, the agents its identities
- * registered, its entitlement, and its leases and slot holds on other identities' agents.
+ * registered, its entitlement, its own organisation limits, and its leases and slot holds on other
+ * identities' agents.
  *
  * <p>Caches of other instances: the entitlement is cached for at most {@link Pools#TTL} (another
  * instance may admit a submission of the erased tenant, as entitled before, within that time; it is
@@ -52,7 +53,8 @@ public final class TenantData {
 
     /** Everything stored for a tenant. */
     public record Export(String tenantId, Instant exportedAt, TenantEntitlement entitlement, List<JobRecord> jobs,
-                         List<IdempotencyKey> idempotencyKeys, List<ScopeMappings> mappings, List<Agent> agents) {
+                         List<IdempotencyKey> idempotencyKeys, List<ScopeMappings> mappings, List<Agent> agents,
+                         List<io.controlplane.domain.TenantOrganisationLimit> organisationLimits) {
     }
 
     private final JobStore jobs;
@@ -97,7 +99,7 @@ public final class TenantData {
             }
         }
         return new Export(tenantId, clock.instant(), tenants.find(tenantId).orElse(null), records,
-                jobs.idempotencyKeys(tenantId), mapped, registeredBy(tenantId));
+                jobs.idempotencyKeys(tenantId), mapped, registeredBy(tenantId), ownLimits(tenantId));
     }
 
     /**
@@ -132,6 +134,7 @@ public final class TenantData {
         for (Agent agent : own) {
             deleteAgent(agent);
         }
+        ownLimits(tenantId).forEach(l -> tenants.deleteTenantLimit(tenantId, l.key()));
         tenants.delete(tenantId);
         pools.invalidate();
         LOG.info("event=tenant_erased tenant={} by={} jobs={} agents={} leasesReleased={}", tenantId, by, erased, own.size(),
@@ -209,5 +212,11 @@ public final class TenantData {
             agents.store().list(region).stream().filter(a -> tenantId.equals(a.principalTenant())).forEach(own::add);
         }
         return own;
+    }
+
+    /** The limits the tenant set on its own jobs against organisations. */
+    private List<io.controlplane.domain.TenantOrganisationLimit> ownLimits(String tenantId) {
+        return tenants.tenantLimits().stream().filter(l -> l.tenantId().equals(tenantId))
+                .sorted(java.util.Comparator.comparing(io.controlplane.domain.TenantOrganisationLimit::key)).toList();
     }
 }

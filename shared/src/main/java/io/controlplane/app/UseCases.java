@@ -41,7 +41,9 @@ public record UseCases(
         TenantData tenantData,
         Retention retention,
         LongPolls longPolls,
-        Dispatcher dispatcher) implements AutoCloseable {
+        Dispatcher dispatcher,
+        ThrottleReports throttleReports,
+        TenantOrganisations tenantOrganisations) implements AutoCloseable {
 
     /** The stores a control plane runs on. */
     public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings,
@@ -118,7 +120,7 @@ public record UseCases(
                 queries,
                 new CancelJob(stores.jobs(), stores.ready(), channel, telemetry, clock, stops),
                 new RegisterAgent(agents, clock),
-                new AgentHeartbeat(agents, stores.jobs(), settings, clock, leases, pushed),
+                new AgentHeartbeat(agents, stores.jobs(), settings, clock, leases, pushed, pools),
                 new LeaseWork(agents, dispatcher, settings, clock, telemetry, longPolls),
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
@@ -138,7 +140,9 @@ public record UseCases(
                         stores.leases()),
                 new Retention(stores.jobs(), eraseJob, tenancy, clock),
                 longPolls,
-                dispatcher);
+                dispatcher,
+                new ThrottleReports(stores.tenants(), leases, pools, dispatcher, agents.regions(), settings.throttleIncreaseEvery(), clock),
+                new TenantOrganisations(stores.tenants(), pools, clock));
     }
 
     /** Threads that answer woken long polls (never a wait). */

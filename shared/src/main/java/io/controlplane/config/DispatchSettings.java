@@ -26,7 +26,8 @@ public record DispatchSettings(
         Duration stopGrace,
         int preemptionLimit,
         Leadership leadership,
-        boolean fairShare) {
+        boolean fairShare,
+        Duration throttleIncreaseEvery) {
 
     /**
      * Where a region's dispatcher runs ({@code DISPATCH_LEADERSHIP}): {@code lease}, the instance
@@ -61,6 +62,8 @@ public record DispatchSettings(
     public static final String DISPATCH_LEADERSHIP = "DISPATCH_LEADERSHIP";
     /** Fair share between the tenants of one tier (true, the default); false: oldest first within a tier. */
     public static final String FAIR_SHARE = "FAIR_SHARE";
+    /** After an organisation's back-off, one more job allowed against it per this many seconds (additive increase). */
+    public static final String THROTTLE_INCREASE_SECONDS = "THROTTLE_INCREASE_SECONDS";
 
     public static DispatchSettings defaults() {
         return from(Map.of());
@@ -85,7 +88,8 @@ public record DispatchSettings(
                 seconds(values, STOP_GRACE_SECONDS, 120, 1, 86_400, problems),
                 (int) number(values, PREEMPTION_LIMIT, 3, 0, 1000, problems),
                 leadership(values.get(DISPATCH_LEADERSHIP), problems),
-                SettingValues.flag(values, FAIR_SHARE, true, problems));
+                SettingValues.flag(values, FAIR_SHARE, true, problems),
+                seconds(values, THROTTLE_INCREASE_SECONDS, 30, 1, 3600, problems));
         if (problems.isEmpty() && s.heartbeatInterval.compareTo(s.leaseDuration) >= 0) {
             problems.add(HEARTBEAT_SECONDS + " must be shorter than " + LEASE_SECONDS + " (heartbeats extend leases)");
         }
@@ -130,7 +134,8 @@ public record DispatchSettings(
     public DispatchSettings withLeadership(Leadership leadership) {
         return new DispatchSettings(leaseDuration, heartbeatInterval, agentOfflineAfter, progressMinInterval, retryBackoffBase,
                 retryBackoffMax, agingStep, dedicatedPoolPreference, staleEntryGrace, pollInterval, reconcileInterval, headsPerTier,
-                preemptAfter, stopGrace, preemptionLimit, java.util.Objects.requireNonNull(leadership), fairShare);
+                preemptAfter, stopGrace, preemptionLimit, java.util.Objects.requireNonNull(leadership), fairShare,
+                throttleIncreaseEvery);
     }
 
     private static Leadership leadership(String value, List<String> problems) {

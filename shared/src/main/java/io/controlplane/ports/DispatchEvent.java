@@ -75,6 +75,23 @@ public sealed interface DispatchEvent {
         }
     }
 
+    /**
+     * An organisation asked for a back-off ({@code until}), reported on another instance: the
+     * region's dispatcher reads the organisations' throttles again.
+     */
+    record Throttled(String region, String organisation, Instant until) implements DispatchEvent {
+        public Throttled {
+            Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(organisation, "organisation");
+            Objects.requireNonNull(until, "until");
+        }
+
+        @Override
+        public String messageId() {
+            return "throttled:" + organisation + ":" + until.toEpochMilli();
+        }
+    }
+
     /** The timer: look again (back-offs that ended, work whose event was lost). */
     record Tick(String region, Instant at) implements DispatchEvent {
         public Tick {

@@ -24,4 +24,34 @@ public interface TenantStore {
 
     /** Lifts an organisation's limit; false when it had none. */
     boolean deleteOrganisation(String key);
+
+    /** Sets (or replaces) a tenant's own limit on its jobs against an organisation. */
+    io.controlplane.domain.TenantOrganisationLimit putTenantLimit(io.controlplane.domain.TenantOrganisationLimit limit);
+
+    /** Every tenant's own organisation limits (a small list: the ones tenants set). */
+    List<io.controlplane.domain.TenantOrganisationLimit> tenantLimits();
+
+    /** Lifts a tenant's own limit; false when it had none. */
+    boolean deleteTenantLimit(String tenantId, String key);
+
+    /** A throttle as stored, with the version a conditional write names. */
+    record StoredThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag) {
+    }
+
+    /** The organisation's throttle, if one was ever reported (it may be over). */
+    Optional<StoredThrottle> throttle(String key);
+
+    /**
+     * Writes the organisation's throttle if the stored one is still version {@code etag} (null: none
+     * is stored yet).
+     *
+     * @throws io.controlplane.domain.ConcurrencyConflictException when it changed (or was created) meanwhile
+     */
+    StoredThrottle putThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag);
+
+    /** Every organisation's throttle as stored, over or not (a small list: the organisations that throttled). */
+    List<io.controlplane.domain.OrganisationThrottle> throttles();
+
+    /** Deletes a throttle that is over, if it is still version {@code etag}; false when it was not there or changed. */
+    boolean deleteThrottle(String key, String etag);
 }

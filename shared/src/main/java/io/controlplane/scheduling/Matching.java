@@ -24,8 +24,8 @@ import java.util.Set;
  *       for a retry is skipped, never in the way of the ones behind it.</li>
  *   <li>An agent held for a job (its slot was freed by preemption for it) takes that job and no
  *       other until its hold ends.</li>
- *   <li>A job touching an organisation that runs its limit of jobs ({@link PoolDirectory#limitOf})
- *       waits; the jobs behind it go on.</li>
+ *   <li>A job touching an organisation that runs its limit of jobs, or that asked for a back-off
+ *       ({@link OrganisationGate}), waits; the jobs behind it go on.</li>
  *   <li>Of the agents that may take a job ({@link DispatchPolicy#admits}), the one that has waited
  *       longest gets it; an agent with several free slots may get several jobs.</li>
  * </ul>
@@ -94,19 +94,20 @@ public final class Matching {
         List<ReadyEntry> eligible = ready.stream().filter(e -> !e.isHeldBack(now)).toList();
         FairOrder fair = new FairOrder(policy, eligible, now, running.byTenant(), pools, fairShare);
         Map<String, Integer> givenByOrganisation = new HashMap<>();
+        Map<String, Integer> givenByTenantOrganisation = new HashMap<>();
         for (ReadyEntry entry = fair.next(); entry != null; entry = fair.next()) {
             if (assignments.size() >= limit || kinds.isEmpty() && heldFor.isEmpty()) {
                 break;
             }
-            if (atLimit(entry, pools, running.byOrganisation(), givenByOrganisation)) {
-                continue; // an organisation it touches runs as many jobs as it may: it waits, the others go on
+            if (OrganisationGate.held(entry, pools, running, givenByOrganisation, givenByTenantOrganisation, now).isPresent()) {
+                continue; // an organisation it touches runs as many jobs as it may (or backs off): it waits, the others go on
             }
             Agent held = heldFor.get(entry.jobId());
             if (held != null && policy.admits(held, entry, pools, now)) {
                 heldFor.remove(entry.jobId());
                 assignments.add(new Assignment(held, entry));
                 fair.given(entry);
-                entry.organisations().forEach(o -> givenByOrganisation.merge(o, 1, Integer::sum));
+                OrganisationGate.given(entry, givenByOrganisation, givenByTenantOrganisation);
                 continue;
             }
             Deque<Waiter> best = null;
@@ -122,7 +123,7 @@ public final class Matching {
             Waiter chosen = best.pollFirst();
             assignments.add(new Assignment(chosen.agent, entry));
             fair.given(entry);
-            entry.organisations().forEach(o -> givenByOrganisation.merge(o, 1, Integer::sum));
+            OrganisationGate.given(entry, givenByOrganisation, givenByTenantOrganisation);
             if (--chosen.free > 0) {
                 best.addLast(chosen); // its other slots after the agents that have none yet
             }
@@ -131,18 +132,6 @@ public final class Matching {
             }
         }
         return assignments;
-    }
-
-    /** Whether an organisation the job touches already runs its limit of jobs (those given this round counted). */
-    public static boolean atLimit(ReadyEntry entry, PoolDirectory pools, Map<String, Integer> running, Map<String, Integer> given) {
-        for (String organisation : entry.organisations()) {
-            java.util.OptionalInt limit = pools.limitOf(organisation);
-            if (limit.isPresent()
-                    && running.getOrDefault(organisation, 0) + given.getOrDefault(organisation, 0) >= limit.getAsInt()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** An agent with its free slots left in this round, and its place in the waiting order. */

@@ -7,11 +7,14 @@ import java.util.Set;
 /**
  * Which pools are dedicated to which tenant (every pool not listed is shared), and, for each
  * tenant with an entitlement, the pools that may run its jobs with {@code env:} references and its
- * fair-share weight; and the organisations' limits on concurrent jobs.
+ * fair-share weight; and the organisations' limits on concurrent jobs: the operators' (whoever's
+ * jobs), the tenants' own ({@link Running#tenantOrganisation} keys) and the throttles the
+ * organisations asked for ({@link OrganisationGate} applies them).
  */
 public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
                             Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant,
-                            Map<String, Integer> limitByOrganisation) {
+                            Map<String, Integer> limitByOrganisation, Map<String, Integer> limitByTenantOrganisation,
+                            Map<String, io.controlplane.domain.OrganisationThrottle> throttleByOrganisation) {
 
     public PoolDirectory {
         ownerByPool = Map.copyOf(ownerByPool);
@@ -19,6 +22,25 @@ public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String>
         envPoolsByTenant = Map.copyOf(envPoolsByTenant);
         weightByTenant = Map.copyOf(weightByTenant);
         limitByOrganisation = Map.copyOf(limitByOrganisation);
+        limitByTenantOrganisation = Map.copyOf(limitByTenantOrganisation);
+        throttleByOrganisation = Map.copyOf(throttleByOrganisation);
+    }
+
+    public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
+                         Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant,
+                         Map<String, Integer> limitByOrganisation) {
+        this(ownerByPool, poolByTenant, envPoolsByTenant, weightByTenant, limitByOrganisation, Map.of(), Map.of());
+    }
+
+    /** The most of the tenant's own jobs that may run at once against the organisation (the tenant's limit), if any. */
+    public java.util.OptionalInt tenantLimitOf(String tenantId, String organisation) {
+        Integer limit = limitByTenantOrganisation.get(Running.tenantOrganisation(tenantId, organisation));
+        return limit == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(limit);
+    }
+
+    /** The organisation's throttle, if it reported one that is not over. */
+    public Optional<io.controlplane.domain.OrganisationThrottle> throttleOf(String organisation) {
+        return Optional.ofNullable(throttleByOrganisation.get(organisation));
     }
 
     public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,

@@ -48,8 +48,7 @@ public final class PreemptionPolicy {
     }
 
     /** Whether room must be made for {@code waiting} (a Platinum or Premium entry) in this fleet now. */
-    public boolean needsRoom(ReadyEntry waiting, List<Agent> fleet, PoolDirectory pools, Map<String, Integer> runningByOrganisation,
-                             Instant now) {
+    public boolean needsRoom(ReadyEntry waiting, List<Agent> fleet, PoolDirectory pools, Running running, Instant now) {
         Instant since = waiting.insertedAt() == null ? waiting.enqueuedAt() : waiting.insertedAt();
         if (since.plus(preemptAfter).isAfter(now)) {
             return false;
@@ -57,7 +56,7 @@ public final class PreemptionPolicy {
         boolean placeable = fleet.stream().anyMatch(a -> a.canTakeWork(now, offlineAfter) && a.hold(now).isEmpty()
                 && policy.admits(a, waiting, pools, now));
         boolean held = fleet.stream().anyMatch(a -> a.hold(now).filter(h -> h.jobId().equals(waiting.jobId())).isPresent());
-        return !placeable && !held && !Matching.atLimit(waiting, pools, runningByOrganisation, Map.of());
+        return !placeable && !held && OrganisationGate.held(waiting, pools, running, Map.of(), Map.of(), now).isEmpty();
     }
 
     /** The agents whose leases are candidates for {@code waiting}. */

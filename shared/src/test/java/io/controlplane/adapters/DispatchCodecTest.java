@@ -21,7 +21,8 @@ class DispatchCodecTest {
         Instant at = Instant.parse("2026-12-02T03:04:05.678Z");
         List<DispatchEvent> events = List.of(new DispatchEvent.Asks("westeurope", "a1", "W/\"x\"", "instance-1", at),
                 new DispatchEvent.Ready("westeurope", Tier.Platinum, "t1", "j1", 4),
-                new DispatchEvent.AgentChanged("westeurope", "a1", null), new DispatchEvent.Tick("westeurope", at));
+                new DispatchEvent.AgentChanged("westeurope", "a1", null), new DispatchEvent.Tick("westeurope", at),
+                new DispatchEvent.Throttled("westeurope", "dev.azure.com:contoso", at));
         for (DispatchEvent event : events) {
             byte[] body = codec.encode(event);
             assertThat(codec.decodeEvent(body)).isEqualTo(event);

@@ -70,7 +70,8 @@ public final class AuthMatrix {
             "POST /api/leases/{leaseId}/release", "{\"reason\":\"shutdown\"}",
             "POST /api/leases/{leaseId}/mappings", "{\"items\":[{\"type\":\"workitem\",\"sourceId\":\"1\",\"targetId\":\"2\"}]}",
             "PUT /api/admin/tenants/{tenantId}", "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"],\"keyVaults\":[\"kv-contoso\"]}",
-            "PUT /api/admin/organisations/{key}", "{\"maxConcurrentJobs\":2}");
+            "PUT /api/admin/organisations/{key}", "{\"maxConcurrentJobs\":2}",
+            "POST /api/leases/{leaseId}/throttle", "{\"organisation\":\"dev.azure.com:contoso\",\"retryAfterSeconds\":1}");
 
     /** One key for "signed by someone else": RSA key generation is slow. */
     private static final DevIssuer STRANGER = DevIssuer.generate(DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
@@ -199,6 +200,22 @@ public final class AuthMatrix {
             } else if (key(route).equals("GET /api/jobs")) {
                 status = 200; // its own (empty) list
                 problem = null;
+            } else if (template.startsWith("/api/organisations")) {
+                // Its own limits: listed and read (none), none to lift; "{}" sets none (a valid body would set its own).
+                switch (route.method()) {
+                    case "DELETE" -> {
+                        status = 404;
+                        problem = ProblemType.NOT_FOUND.slug();
+                    }
+                    case "PUT" -> {
+                        status = 400;
+                        problem = ProblemType.VALIDATION.slug();
+                    }
+                    default -> {
+                        status = 200;
+                        problem = null;
+                    }
+                }
             } else if (key(route).equals("POST /api/jobs")) {
                 status = 400; // "{}" is no job; a valid one would be the caller's own
                 problem = ProblemType.VALIDATION.slug();

@@ -68,6 +68,50 @@ public abstract class TenantStoreContractTest {
     }
 
     @Test
+    void aTenantsOwnOrganisationLimitsAreKeptApartFromTheOperatorsAndFromOtherTenants() {
+        String key = "dev.azure.com:" + tenant;
+        String other = "o" + UUID.randomUUID();
+        store.putTenantLimit(new io.controlplane.domain.TenantOrganisationLimit(tenant, key, 3));
+        store.putTenantLimit(new io.controlplane.domain.TenantOrganisationLimit(tenant, key, 2));
+        store.putTenantLimit(new io.controlplane.domain.TenantOrganisationLimit(other, key, 5));
+
+        assertThat(store.tenantLimits()).filteredOn(l -> l.key().equals(key)).containsExactlyInAnyOrder(
+                new io.controlplane.domain.TenantOrganisationLimit(tenant, key, 2),
+                new io.controlplane.domain.TenantOrganisationLimit(other, key, 5));
+        assertThat(store.organisations()).noneMatch(o -> o.key().equals(key));
+
+        assertThat(store.deleteTenantLimit(tenant, key)).isTrue();
+        assertThat(store.deleteTenantLimit(tenant, key)).isFalse();
+        assertThat(store.tenantLimits()).filteredOn(l -> l.key().equals(key)).extracting(l -> l.tenantId()).containsExactly(other);
+    }
+
+    @Test
+    void aThrottleIsWrittenOnlyOverTheVersionItWasReadAt() {
+        String key = "dev.azure.com:" + tenant;
+        java.time.Instant now = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        var first = io.controlplane.domain.OrganisationThrottle.reported(null, key, now, java.time.Duration.ofSeconds(60), 0, 8,
+                java.time.Duration.ofSeconds(30));
+        assertThat(store.throttle(key)).isEmpty();
+
+        TenantStore.StoredThrottle stored = store.putThrottle(first, null);
+        assertThat(store.throttle(key)).map(TenantStore.StoredThrottle::throttle).contains(first);
+        assertThat(store.throttles()).contains(first);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putThrottle(first, null))
+                .as("created meanwhile").isInstanceOf(io.controlplane.domain.ConcurrencyConflictException.class);
+
+        var second = io.controlplane.domain.OrganisationThrottle.reported(first, key, now.plusSeconds(40),
+                java.time.Duration.ofSeconds(120), null, 8, java.time.Duration.ofSeconds(30));
+        TenantStore.StoredThrottle replaced = store.putThrottle(second, stored.etag());
+        assertThat(store.throttle(key)).map(TenantStore.StoredThrottle::throttle).contains(second);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putThrottle(second, stored.etag()))
+                .as("a stale version").isInstanceOf(io.controlplane.domain.ConcurrencyConflictException.class);
+
+        assertThat(store.deleteThrottle(key, stored.etag())).as("a stale version").isFalse();
+        assertThat(store.deleteThrottle(key, replaced.etag())).isTrue();
+        assertThat(store.throttle(key)).isEmpty();
+    }
+
+    @Test
     void anUnknownTenantHasNoEntitlement() {
         assertThat(store.find(tenant)).isEmpty();
     }

@@ -73,14 +73,14 @@ class PreemptionPolicyTest {
         ReadyEntry fresh = waiting(Tier.Platinum, 1);
         ReadyEntry waited = waiting(Tier.Platinum, 10);
 
-        assertThat(rules.needsRoom(fresh, busy, PoolDirectory.shared(), Map.of(), NOW)).as("waited too little").isFalse();
-        assertThat(rules.needsRoom(waited, busy, PoolDirectory.shared(), Map.of(), NOW)).isTrue();
-        assertThat(rules.needsRoom(waited, List.of(agent("free", 1, List.of())), PoolDirectory.shared(), Map.of(), NOW))
+        assertThat(rules.needsRoom(fresh, busy, PoolDirectory.shared(), Running.none(), NOW)).as("waited too little").isFalse();
+        assertThat(rules.needsRoom(waited, busy, PoolDirectory.shared(), Running.none(), NOW)).isTrue();
+        assertThat(rules.needsRoom(waited, List.of(agent("free", 1, List.of())), PoolDirectory.shared(), Running.none(), NOW))
                 .as("a free slot will take it").isFalse();
         ReadyEntry touching = new ReadyEntry("westeurope", "fabrikam", "w", Tier.Platinum, List.of(), NOW.minusSeconds(10), null,
                 NOW.minusSeconds(10), "e", false, List.of("dev.azure.com:contoso"));
         PoolDirectory limited = new PoolDirectory(Map.of(), Map.of(), Map.of(), Map.of(), Map.of("dev.azure.com:contoso", 1));
-        assertThat(rules.needsRoom(touching, busy, limited, Map.of("dev.azure.com:contoso", 1), NOW))
+        assertThat(rules.needsRoom(touching, busy, limited, new Running(Map.of(), Map.of("dev.azure.com:contoso", 1)), NOW))
                 .as("its organisation is at its limit: a freed slot would not run it").isFalse();
     }
 }

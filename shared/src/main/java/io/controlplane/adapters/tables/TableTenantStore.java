@@ -6,7 +6,10 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.OrganisationThrottle;
 import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.TenantOrganisationLimit;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.TenantStore;
 import java.util.ArrayList;
@@ -17,12 +20,17 @@ import java.util.Set;
 
 /**
  * Entitlements in one small partition ("tenant"), RowKey = tenant id; organisations' limits in
- * another ("organisation"), RowKey = organisation key.
+ * another ("organisation"), RowKey = organisation key; tenants' own organisation limits in
+ * "tenant-organisation", RowKey = {@code <tenant>|<organisation>}; organisations' throttles in
+ * "throttle", RowKey = organisation key, written conditionally on their ETag (several agents may
+ * report one organisation's throttling at once).
  */
 final class TableTenantStore implements TenantStore {
 
     private static final String PARTITION = "tenant";
     private static final String ORGANISATIONS = "organisation";
+    private static final String TENANT_ORGANISATIONS = "tenant-organisation";
+    private static final String THROTTLES = "throttle";
 
     private final TableClient table;
     private final EntityJson json;
@@ -110,6 +118,113 @@ final class TableTenantStore implements TenantStore {
     @Override
     public boolean deleteOrganisation(String key) {
         return deleteRow(ORGANISATIONS, key);
+    }
+
+    @Override
+    public TenantOrganisationLimit putTenantLimit(TenantOrganisationLimit limit) {
+        TableEntity e = new TableEntity(TENANT_ORGANISATIONS, limit.tenantId() + "|" + limit.key());
+        e.addProperty("TenantId", limit.tenantId());
+        e.addProperty("Organisation", limit.key());
+        e.addProperty("MaxConcurrentJobs", limit.maxConcurrentJobs());
+        table.upsertEntityWithResponse(e, TableEntityUpdateMode.REPLACE, null, null);
+        return limit;
+    }
+
+    @Override
+    public List<TenantOrganisationLimit> tenantLimits() {
+        List<TenantOrganisationLimit> all = new ArrayList<>();
+        for (TableEntity e : partition(TENANT_ORGANISATIONS)) {
+            all.add(new TenantOrganisationLimit((String) e.getProperty("TenantId"), (String) e.getProperty("Organisation"),
+                    ((Number) e.getProperty("MaxConcurrentJobs")).intValue()));
+        }
+        return all;
+    }
+
+    @Override
+    public boolean deleteTenantLimit(String tenantId, String key) {
+        return deleteRow(TENANT_ORGANISATIONS, tenantId + "|" + key);
+    }
+
+    @Override
+    public Optional<StoredThrottle> throttle(String key) {
+        try {
+            TableEntity e = table.getEntity(THROTTLES, key);
+            return Optional.of(new StoredThrottle(toThrottle(e), e.getETag()));
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public StoredThrottle putThrottle(OrganisationThrottle throttle, String etag) {
+        TableEntity e = new TableEntity(THROTTLES, throttle.key());
+        e.addProperty("Until", EdmDateTime.of(throttle.until()));
+        e.addProperty("Ceiling", throttle.ceiling());
+        e.addProperty("RecoverAt", throttle.recoverAt());
+        e.addProperty("IncreaseEveryMs", throttle.increaseEvery().toMillis());
+        e.addProperty("DecreasedAt", EdmDateTime.of(throttle.decreasedAt()));
+        e.addProperty("ReportedAt", EdmDateTime.of(throttle.reportedAt()));
+        if (throttle.remaining() != null) {
+            e.addProperty("Remaining", throttle.remaining());
+        }
+        try {
+            if (etag == null) {
+                var created = table.createEntityWithResponse(e, null, null);
+                return new StoredThrottle(kept(throttle), Etags.from(created.getHeaders()));
+            }
+            e.addProperty("odata.etag", etag);
+            var updated = table.updateEntityWithResponse(e, TableEntityUpdateMode.REPLACE, true, null, null);
+            return new StoredThrottle(kept(throttle), Etags.from(updated.getHeaders()));
+        } catch (TableServiceException x) {
+            if (TableErrors.isAlreadyExists(x) || TableErrors.isPreconditionFailed(x) || TableErrors.isNotFound(x)) {
+                throw new ConcurrencyConflictException("The throttle of " + throttle.key() + " changed concurrently.", x);
+            }
+            throw x;
+        }
+    }
+
+    @Override
+    public List<OrganisationThrottle> throttles() {
+        List<OrganisationThrottle> all = new ArrayList<>();
+        for (TableEntity e : partition(THROTTLES)) {
+            all.add(toThrottle(e));
+        }
+        return all;
+    }
+
+    @Override
+    public boolean deleteThrottle(String key, String etag) {
+        TableEntity entity = new TableEntity(THROTTLES, key);
+        entity.addProperty("odata.etag", etag);
+        try {
+            return table.deleteEntityWithResponse(entity, true, null, null).getStatusCode() / 100 == 2;
+        } catch (TableServiceException e) {
+            if (TableErrors.isNotFound(e) || TableErrors.isPreconditionFailed(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private Iterable<TableEntity> partition(String partition) {
+        return table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + OData.quote(partition)), null, null);
+    }
+
+    /** The throttle as read back: its times at the table's precision. */
+    private static OrganisationThrottle kept(OrganisationThrottle t) {
+        return new OrganisationThrottle(t.key(), EdmDateTime.kept(t.until()), t.ceiling(), t.recoverAt(), t.increaseEvery(),
+                EdmDateTime.kept(t.decreasedAt()), EdmDateTime.kept(t.reportedAt()), t.remaining());
+    }
+
+    private static OrganisationThrottle toThrottle(TableEntity e) {
+        Map<String, Object> p = e.getProperties();
+        return new OrganisationThrottle(e.getRowKey(), EdmDateTime.instant(p.get("Until")), ((Number) p.get("Ceiling")).intValue(),
+                ((Number) p.get("RecoverAt")).intValue(), java.time.Duration.ofMillis(((Number) p.get("IncreaseEveryMs")).longValue()),
+                EdmDateTime.instant(p.get("DecreasedAt")), EdmDateTime.instant(p.get("ReportedAt")),
+                p.get("Remaining") instanceof Number n ? n.intValue() : null);
     }
 
     private TenantEntitlement toEntitlement(TableEntity e) {
