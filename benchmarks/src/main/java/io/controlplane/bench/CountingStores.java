@@ -317,6 +317,44 @@ final class CountingStores {
             t.count(TENANTS, ONE, "deleteOrganisation", 1);
             return d.deleteOrganisation(key);
         }
+
+        @Override
+        public io.controlplane.domain.TenantOrganisationLimit putTenantLimit(io.controlplane.domain.TenantOrganisationLimit limit) {
+            t.count(TENANTS, ONE, "putTenantLimit", 1);
+            return d.putTenantLimit(limit);
+        }
+
+        @Override
+        public List<io.controlplane.domain.TenantOrganisationLimit> tenantLimits() {
+            List<io.controlplane.domain.TenantOrganisationLimit> found = d.tenantLimits();
+            t.count(TENANTS, ONE, "tenantLimits", Math.max(1, found.size()));
+            return found;
+        }
+
+        @Override
+        public boolean deleteTenantLimit(String tenantId, String key) {
+            t.count(TENANTS, ONE, "deleteTenantLimit", 1);
+            return d.deleteTenantLimit(tenantId, key);
+        }
+
+        @Override
+        public Optional<StoredThrottle> throttle(String key) {
+            t.count(TENANTS, ONE, "throttle", 1);
+            return d.throttle(key);
+        }
+
+        @Override
+        public StoredThrottle putThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag) {
+            t.count(TENANTS, ONE, "putThrottle", 1);
+            return d.putThrottle(throttle, etag);
+        }
+
+        @Override
+        public List<io.controlplane.domain.OrganisationThrottle> throttles() {
+            List<io.controlplane.domain.OrganisationThrottle> found = d.throttles();
+            t.count(TENANTS, ONE, "throttles", Math.max(1, found.size()));
+            return found;
+        }
     }
 
     private static final class Mappings extends Counting<MappingStore> implements MappingStore {

@@ -51,7 +51,4 @@ public interface TenantStore {
 
     /** Every organisation's throttle as stored, over or not (a small list: the organisations that throttled). */
     List<io.controlplane.domain.OrganisationThrottle> throttles();
-
-    /** Deletes a throttle that is over, if it is still version {@code etag}; false when it was not there or changed. */
-    boolean deleteThrottle(String key, String etag);
 }

@@ -62,4 +62,12 @@ class DispatchOnMemoryTest {
             return memory();
         }
     }
+
+    @Nested
+    class OrganisationThrottles extends OrganisationThrottleScenarioTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return memory();
+        }
+    }
 }

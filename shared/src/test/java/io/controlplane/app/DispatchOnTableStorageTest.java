@@ -65,4 +65,12 @@ class DispatchOnTableStorageTest {
             return tables();
         }
     }
+
+    @Nested
+    class OrganisationThrottles extends OrganisationThrottleScenarioTest {
+        @Override
+        protected UseCases.Stores stores() {
+            return tables();
+        }
+    }
 }

@@ -103,4 +103,38 @@ abstract class OrganisationLimitTest {
         assertThat(limited).allSatisfy(j -> assertThat(f.job(j).state()).isEqualTo(JobState.Completed));
         assertThat(mostAtOnce(limited)).as("never more than two running at once, by their histories").isEqualTo(2);
     }
+
+    @Test
+    void aTenantsOwnLimitHoldsOnlyItsJobsAndTheOperatorsLimitStillBindsEveryone() {
+        f.app.tenantOrganisations().limit(DispatchFixture.client("contoso"), "dev.azure.com:northwind", 1);
+        List<Job> own = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            own.add(submit("northwind", "fabrikam"));
+        }
+        Job another = f.submit("adatum-corp", aJobSpec().withSource(ado("northwind")).withTarget(ado("fabrikam")).build());
+        f.clock.advance(Duration.ofMillis(1));
+        Job anotherToo = f.submit("adatum-corp", aJobSpec().withSource(ado("northwind")).withTarget(ado("fabrikam")).build());
+        f.register("agent-1", "westeurope", "shared", 10, "azure-devops");
+
+        List<String> leased = new ArrayList<>();
+        for (Optional<LeaseGrant> g = f.lease("agent-1"); g.isPresent(); g = f.lease("agent-1")) {
+            leased.add(g.get().job().id());
+        }
+        assertThat(leased).as("one of contoso's (its own limit), every one of the other tenant's")
+                .containsExactlyInAnyOrder(own.get(0).id(), another.id(), anotherToo.id());
+        assertThat(f.app.dispatcher().whyWaiting(f.job(own.get(1))).orElseThrow())
+                .satisfies(w -> {
+                    assertThat(w.reason()).isEqualTo("tenant-organisation-limit");
+                    assertThat(w.organisation()).isEqualTo("dev.azure.com:northwind");
+                    assertThat(w.limit()).isEqualTo(1);
+                });
+
+        assertThat(f.app.tenantOrganisations().list(DispatchFixture.client("contoso")))
+                .containsExactly(new TenantOrganisations.Status("dev.azure.com:northwind", 1, null));
+        assertThat(f.app.tenantOrganisations().list(DispatchFixture.client("adatum-corp"))).as("its own only").isEmpty();
+        assertThat(f.app.tenantOrganisations().lift(DispatchFixture.client("adatum-corp"), "dev.azure.com:northwind"))
+                .as("another tenant cannot lift it").isFalse();
+        assertThat(f.app.tenantOrganisations().lift(DispatchFixture.client("contoso"), "dev.azure.com:northwind")).isTrue();
+        assertThat(f.lease("agent-1")).as("lifted: the next of its jobs starts").map(g -> g.job().id()).contains(own.get(1).id());
+    }
 }

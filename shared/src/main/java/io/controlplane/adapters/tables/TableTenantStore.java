@@ -195,20 +195,6 @@ final class TableTenantStore implements TenantStore {
         return all;
     }
 
-    @Override
-    public boolean deleteThrottle(String key, String etag) {
-        TableEntity entity = new TableEntity(THROTTLES, key);
-        entity.addProperty("odata.etag", etag);
-        try {
-            return table.deleteEntityWithResponse(entity, true, null, null).getStatusCode() / 100 == 2;
-        } catch (TableServiceException e) {
-            if (TableErrors.isNotFound(e) || TableErrors.isPreconditionFailed(e)) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     private Iterable<TableEntity> partition(String partition) {
         return table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + OData.quote(partition)), null, null);
     }

@@ -93,12 +93,6 @@ public final class InMemoryTenantStore implements TenantStore {
         return throttles.values().stream().map(StoredThrottle::throttle).toList();
     }
 
-    @Override
-    public synchronized boolean deleteThrottle(String key, String etag) {
-        StoredThrottle stored = throttles.get(key);
-        return stored != null && stored.etag().equals(etag) && throttles.remove(key, stored);
-    }
-
     /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
     public Map<String, TenantEntitlement> contents() {
         return Map.copyOf(tenants);
