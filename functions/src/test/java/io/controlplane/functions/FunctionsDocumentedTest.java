@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class FunctionsDocumentedTest {
 
     private static final List<Class<?>> FUNCTION_CLASSES = List.of(JobFunctions.class, AgentFunctions.class, LeaseFunctions.class,
-            AdminFunctions.class, HealthFunctions.class, IntakeFunctions.class, ReconcileFunction.class,
+            AdminFunctions.class, OrganisationFunctions.class, HealthFunctions.class, IntakeFunctions.class, ReconcileFunction.class,
             DispatchFunction.class);
 
     @Test
