@@ -34,6 +34,9 @@ final class JobsCommand extends Base {
             new Output.Column("progress", j -> String.format(java.util.Locale.ROOT, "%.1f%% %s%s", j.path("progress").path("percent").asDouble(),
                     Output.text(j.path("progress").path("counters")), j.path("progress").hasNonNull("message")
                             ? " " + j.path("progress").get("message").asText() : "")),
+            // A queued job says why it is not running now (the dispatcher's reason).
+            new Output.Column("waiting", j -> j.hasNonNull("waitingFor")
+                    ? j.path("waitingFor").path("reason").asText() + ": " + j.path("waitingFor").path("message").asText() : ""),
             Output.Column.of("created", "createdAt"), Output.Column.of("updated", "updatedAt"));
 
     @Command(name = "submit", description = "Submit a job spec (JSON file, - for stdin): prints the new job.")
@@ -104,7 +107,7 @@ final class JobsCommand extends Base {
         return items;
     }
 
-    @Command(name = "get", description = "One job: state, tier, region, progress.")
+    @Command(name = "get", description = "One job: state, tier, region, progress; a queued job, why it waits.")
     int get(@Parameters(paramLabel = "ID") String id) {
         cli().output().object(cli().format, cli().client().get(jobPath(id)).body(), JOB_FIELDS);
         return ExitCodes.OK;

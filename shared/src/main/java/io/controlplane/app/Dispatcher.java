@@ -350,12 +350,13 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 known = List.copyOf(view.ready.values());
             }
         }
+        boolean local = known != null;
         if (known == null) {
             entry = ready.find(region, probe.key()).orElse(null);
             known = ready.heads(region, settings.headsPerTier());
         }
-        return Optional.of(waitReasons.explain(entry == null ? probe : entry, known, fleet(region), pools.directory(), running(region),
-                now));
+        return Optional.of(waitReasons.explain(entry == null ? probe : entry, known, fleet(region), local, pools.directory(),
+                running(region), now));
     }
 
     /**

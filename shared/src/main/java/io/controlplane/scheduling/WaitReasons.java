@@ -53,10 +53,12 @@ public final class WaitReasons {
     /**
      * @param entry the job's ready entry
      * @param ready the region's ready jobs as known (the job's own entry among them or not)
-     * @param fleet the region's agents as known; empty when not known here (no agent reason is then given)
+     * @param fleet the region's agents as known
+     * @param fleetKnown whether {@code fleet} is every agent of the region (the dispatcher's own view);
+     *     when not, an empty fleet gives no agent reason
      */
-    public Waiting explain(ReadyEntry entry, Collection<ReadyEntry> ready, List<Agent> fleet, PoolDirectory pools, Running running,
-                           Instant now) {
+    public Waiting explain(ReadyEntry entry, Collection<ReadyEntry> ready, List<Agent> fleet, boolean fleetKnown, PoolDirectory pools,
+                           Running running, Instant now) {
         if (entry.isHeldBack(now)) {
             return new Waiting("retry-back-off", null, entry.notBefore(), null, null,
                     "It failed and waits before its retry, until " + entry.notBefore() + ".");
@@ -65,7 +67,7 @@ public final class WaitReasons {
         if (held.isPresent()) {
             return organisation(held.get());
         }
-        if (!fleet.isEmpty() && fleet.stream().noneMatch(a -> !a.draining() && a.isHealthy(now, offlineAfter)
+        if ((fleetKnown || !fleet.isEmpty()) && fleet.stream().noneMatch(a -> !a.draining() && a.isHealthy(now, offlineAfter)
                 && policy.admits(a, entry, pools, now))) {
             return new Waiting("no-capable-agent", null, null, null, null, "No online agent in region " + entry.region()
                     + " may take it (its pool, capabilities " + entry.requiredCapabilities() + " or credentials).");

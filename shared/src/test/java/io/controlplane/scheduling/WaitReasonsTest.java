@@ -43,7 +43,7 @@ class WaitReasonsTest {
     }
 
     private WaitReasons.Waiting why(ReadyEntry e, List<ReadyEntry> ready, List<Agent> fleet, PoolDirectory pools, Running running) {
-        return reasons.explain(e, ready, fleet, pools, running, NOW);
+        return reasons.explain(e, ready, fleet, false, pools, running, NOW);
     }
 
     @Test
@@ -89,6 +89,8 @@ class WaitReasonsTest {
                 .isEqualTo("no-capable-agent");
         assertThat(why(e, List.of(e), List.of(), PoolDirectory.shared(), Running.none()).reason())
                 .as("the fleet not known here: no agent reason").isEqualTo("no-free-agent");
+        assertThat(reasons.explain(e, List.of(e), List.of(), true, PoolDirectory.shared(), Running.none(), NOW).reason())
+                .as("the dispatcher's own view: no agent at all").isEqualTo("no-capable-agent");
     }
 
     @Test
@@ -109,7 +111,7 @@ class WaitReasonsTest {
         assertThat(fair.reason()).isEqualTo("fair-share");
         assertThat(fair.jobsAhead()).isEqualTo(1);
         WaitReasons oldestFirst = new WaitReasons(policy, Duration.ofSeconds(60), false);
-        assertThat(oldestFirst.explain(mine, List.of(mine, youngerOther), busy, PoolDirectory.shared(), aRuns, NOW).reason())
+        assertThat(oldestFirst.explain(mine, List.of(mine, youngerOther), busy, false, PoolDirectory.shared(), aRuns, NOW).reason())
                 .as("fair share off: it is next").isEqualTo("no-free-agent");
 
         WaitReasons.Waiting queued = why(mine, List.of(mine, olderOwn), busy, PoolDirectory.shared(), Running.none());
