@@ -73,24 +73,30 @@ public final class InMemoryTenantStore implements TenantStore {
     private final java.util.concurrent.atomic.AtomicLong versions = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
-    public Optional<StoredThrottle> throttle(String key) {
-        return Optional.ofNullable(throttles.get(key));
+    public Optional<StoredThrottle> throttle(String tenantId, String key) {
+        return Optional.ofNullable(throttles.get(tenantId + "|" + key));
     }
 
     @Override
     public synchronized StoredThrottle putThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag) {
-        StoredThrottle stored = throttles.get(throttle.key());
+        String row = throttle.tenantId() + "|" + throttle.key();
+        StoredThrottle stored = throttles.get(row);
         if (etag == null ? stored != null : stored == null || !stored.etag().equals(etag)) {
             throw new io.controlplane.domain.ConcurrencyConflictException("The throttle of " + throttle.key() + " changed concurrently.");
         }
         StoredThrottle next = new StoredThrottle(throttle, "v" + versions.incrementAndGet());
-        throttles.put(throttle.key(), next);
+        throttles.put(row, next);
         return next;
     }
 
     @Override
     public List<io.controlplane.domain.OrganisationThrottle> throttles() {
         return throttles.values().stream().map(StoredThrottle::throttle).toList();
+    }
+
+    @Override
+    public boolean deleteThrottle(String tenantId, String key) {
+        return throttles.remove(tenantId + "|" + key) != null;
     }
 
     /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
