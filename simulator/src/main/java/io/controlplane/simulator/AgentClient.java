@@ -43,6 +43,8 @@ public final class AgentClient {
 
     /** The long poll waits at most 30 seconds (docs/openapi.yaml). */
     public static final int MAX_WAIT_SECONDS = 30;
+    /** A throttle report's {@code retryAfterSeconds} is at most a day (docs/openapi.yaml). */
+    public static final long MAX_RETRY_AFTER_SECONDS = 86_400;
     /** One mappings call carries at most 1,000 items (docs/openapi.yaml). */
     public static final int MAX_MAPPINGS_PER_CALL = 1000;
     /** How long a request may take beyond the server's long-poll wait before the client gives up. */
@@ -129,7 +131,8 @@ public final class AgentClient {
                 timeout.compareTo(requestTimeout) < 0 ? requestTimeout : timeout);
         List<Command> commands = new ArrayList<>();
         for (JsonNode command : answer.path("commands")) {
-            commands.add(Command.of(text(command, "type"), text(command, "leaseId"), instant(command, "deadline")));
+            commands.add(Command.of(text(command, "type"), text(command, "leaseId"), instant(command, "deadline"),
+                    backOff(command.path("backOff"))));
         }
         return List.copyOf(commands);
     }
@@ -224,6 +227,36 @@ public final class AgentClient {
         return new MappingPage(items, text(answer, "continuationToken"));
     }
 
+    /**
+     * {@code POST /api/leases/{leaseId}/throttle} with {@code { organisation, retryAfterSeconds, remaining }}:
+     * an organisation the lease's job touches answered HTTP 429. The control plane starts no job
+     * against it before the answer's {@code until}, lowers how many run against it at once, and tells
+     * the other agents working against it to back off. The report carries no epoch: it is about the
+     * organisation, not a write to the job.
+     *
+     * @param organisation      its key (see {@link Organisations}); a key the job does not touch is a 400
+     * @param retryAfterSeconds its {@code Retry-After}, 0..86400 (0: it asked none but is near its limit)
+     * @param remaining         its {@code X-RateLimit-Remaining}, at least 0; null when it sent none
+     */
+    public ThrottleOutcome throttle(String leaseId, String organisation, long retryAfterSeconds, Integer remaining) {
+        Objects.requireNonNull(organisation, "organisation");
+        if (retryAfterSeconds < 0 || retryAfterSeconds > MAX_RETRY_AFTER_SECONDS) {
+            throw new IllegalArgumentException("retryAfterSeconds must be 0.." + MAX_RETRY_AFTER_SECONDS + ", was "
+                    + retryAfterSeconds);
+        }
+        if (remaining != null && remaining < 0) {
+            throw new IllegalArgumentException("remaining must be at least 0, was " + remaining);
+        }
+        ObjectNode body = json.createObjectNode().put("organisation", organisation)
+                .put("retryAfterSeconds", retryAfterSeconds);
+        if (remaining != null) {
+            body.put("remaining", remaining);
+        }
+        JsonNode answer = call("POST", leasePath(leaseId) + "/throttle", body, requestTimeout);
+        return new ThrottleOutcome(text(answer, "organisation"), instant(answer, "until"),
+                integer(answer, "allowedJobs"), integer(answer, "remaining"));
+    }
+
     /** {@code POST /api/leases/{leaseId}/release} with {@code { reason, epoch }}, after the final checkpoint. */
     public void release(String leaseId, long epoch, ReleaseReason reason) {
         ObjectNode body = json.createObjectNode().put("reason", reason.wireName()).put("epoch", epoch);
@@ -313,6 +346,16 @@ public final class AgentClient {
                 instant(node, "expiresAt"), node.path("spec"), checkpoints, node.path("resumed").asBoolean(false));
     }
 
+    /** A command's {@code backOff}; null when absent or without the organisation and instant to act on. */
+    private static Command.BackOff backOff(JsonNode node) {
+        String organisation = text(node, "organisation");
+        Instant until = instant(node, "until");
+        if (!node.isObject() || organisation == null || until == null) {
+            return null;
+        }
+        return new Command.BackOff(organisation, until, node.path("retryAfterSeconds").asLong(0));
+    }
+
     private String write(JsonNode body) {
         try {
             return json.writeValueAsString(body);
@@ -367,6 +410,11 @@ public final class AgentClient {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static Integer integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.canConvertToInt() ? null : value.asInt();
     }
 
     private static Instant instant(JsonNode node, String field) {

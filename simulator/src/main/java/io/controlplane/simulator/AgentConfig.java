@@ -3,6 +3,7 @@ package io.controlplane.simulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -20,11 +21,12 @@ import java.util.regex.Pattern;
  * @param failure            which share of jobs fail, and whether retryably
  * @param errorBackoff       the pause after a call failed for a reason other than the job (network, 5xx)
  * @param seed               seed for the failure draw, so a run can be repeated; null for a random one
+ * @param throttle           which organisation answers HTTP 429 to the agent's jobs, and how
  */
 public record AgentConfig(String agentId, String region, String pool, List<String> capabilities, int slots,
                           Duration jobDuration, boolean specDurationWins, Duration progressInterval,
                           Duration heartbeatInterval, Duration checkpointInterval, int leaseWaitSeconds,
-                          FailureMode failure, Duration errorBackoff, Long seed) {
+                          FailureMode failure, Duration errorBackoff, Long seed, Throttle throttle) {
 
     private static final Pattern KEY_SAFE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
@@ -36,6 +38,46 @@ public record AgentConfig(String agentId, String region, String pool, List<Strin
         public FailureMode {
             if (!(fraction >= 0 && fraction <= 1)) {
                 throw new IllegalArgumentException("failure fraction must be 0..1, was " + fraction);
+            }
+        }
+    }
+
+    /**
+     * A simulated throttled organisation: {@code after} into a job touching {@code organisation}
+     * (working time, a back-off not counted), the organisation "answers HTTP 429" with
+     * {@code Retry-After: retryAfterSeconds} (and {@code X-RateLimit-Remaining: remaining} when not
+     * null); the job reports it once and backs off. A job's spec may name its own
+     * ({@code config.simulation.throttleOrganisation}, ...); these values are its defaults.
+     *
+     * @param organisation      an organisation key (see {@link Organisations}), lower-cased here; null for none
+     * @param after             zero or more
+     * @param retryAfterSeconds 0..86400
+     * @param remaining         null or at least 0
+     */
+    public record Throttle(String organisation, Duration after, long retryAfterSeconds, Integer remaining) {
+
+        /** No organisation throttles; a spec naming one throttles after a second, for 60 seconds. */
+        public static final Throttle NONE = new Throttle(null, Duration.ofSeconds(1), 60, null);
+
+        public Throttle {
+            if (organisation != null) {
+                organisation = organisation.trim().toLowerCase(Locale.ROOT);
+                if (!Organisations.isKey(organisation)) {
+                    throw new IllegalArgumentException("throttle organisation must be an organisation key like "
+                            + "dev.azure.com:contoso or github.com:fabrikam, was '" + organisation + "'");
+                }
+            }
+            Objects.requireNonNull(after, "throttle after");
+            if (after.isNegative()) {
+                throw new IllegalArgumentException("throttle after must be zero or more, was " + after.toMillis()
+                        + " ms");
+            }
+            if (retryAfterSeconds < 0 || retryAfterSeconds > AgentClient.MAX_RETRY_AFTER_SECONDS) {
+                throw new IllegalArgumentException("throttle retryAfterSeconds must be 0.."
+                        + AgentClient.MAX_RETRY_AFTER_SECONDS + ", was " + retryAfterSeconds);
+            }
+            if (remaining != null && remaining < 0) {
+                throw new IllegalArgumentException("throttle remaining must be at least 0, was " + remaining);
             }
         }
     }
@@ -64,6 +106,7 @@ public record AgentConfig(String agentId, String region, String pool, List<Strin
         }
         Objects.requireNonNull(failure, "failure");
         requirePositive(errorBackoff, "errorBackoff");
+        Objects.requireNonNull(throttle, "throttle");
     }
 
     public static Builder builder(String agentId) {
@@ -75,7 +118,8 @@ public record AgentConfig(String agentId, String region, String pool, List<Strin
         return new Builder(agentId).region(region).pool(pool).capabilities(capabilities).slots(slots)
                 .jobDuration(jobDuration).specDurationWins(specDurationWins).progressInterval(progressInterval)
                 .heartbeatInterval(heartbeatInterval).checkpointInterval(checkpointInterval)
-                .leaseWaitSeconds(leaseWaitSeconds).failure(failure).errorBackoff(errorBackoff).seed(seed);
+                .leaseWaitSeconds(leaseWaitSeconds).failure(failure).errorBackoff(errorBackoff).seed(seed)
+                .throttle(throttle);
     }
 
     /** What the agent registers. */
@@ -99,6 +143,7 @@ public record AgentConfig(String agentId, String region, String pool, List<Strin
         private FailureMode failure = FailureMode.NONE;
         private Duration errorBackoff = Duration.ofSeconds(1);
         private Long seed;
+        private Throttle throttle = Throttle.NONE;
 
         private Builder(String agentId) {
             this.agentId = agentId;
@@ -178,11 +223,21 @@ public record AgentConfig(String agentId, String region, String pool, List<Strin
             return this;
         }
 
+        public Builder throttle(Throttle value) {
+            this.throttle = value;
+            return this;
+        }
+
+        /** The agent's jobs touching {@code organisation} get HTTP 429 {@code after} into their run; see {@link Throttle}. */
+        public Builder throttling(String organisation, Duration after, long retryAfterSeconds, Integer remaining) {
+            return throttle(new Throttle(organisation, after, retryAfterSeconds, remaining));
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public AgentConfig build() {
             return new AgentConfig(agentId, region, pool, capabilities, slots, jobDuration, specDurationWins,
                     progressInterval, heartbeatInterval, checkpointInterval, leaseWaitSeconds, failure, errorBackoff,
-                    seed);
+                    seed, throttle);
         }
     }
 

@@ -25,7 +25,11 @@ public final class AgentLog {
     /** What happened. The wire name is what {@link Event#toLine()} prints. */
     public enum EventType {
         REGISTERED, LEASE, PROGRESS, CHECKPOINT, MAPPINGS, COMMAND, RELEASED, COMPLETED, FAILED, CANCELLED, LEASE_LOST,
-        REFUSED, ERROR, SILENT, SPEAKING, HEARTBEAT_STOPPED, HEARTBEAT_RESUMED, KILLED, STOPPED;
+        REFUSED, ERROR, SILENT, SPEAKING, HEARTBEAT_STOPPED, HEARTBEAT_RESUMED, KILLED, STOPPED,
+        /** A job's organisation answered HTTP 429 (simulated); the job reported it and backs off until {@code until}. */
+        THROTTLED,
+        /** A heartbeat answer told a job to back off from an organisation until a later {@code until} than it had. */
+        BACKING_OFF;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

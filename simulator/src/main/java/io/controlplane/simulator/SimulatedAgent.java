@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * The reference agent: registers, long-polls for a lease per free slot, runs each job in a worker
  * thread (progress, checkpoints, completion or failure), heartbeats and obeys the commands the
- * heartbeat answers carry. Everything it does goes to its {@link AgentLog}.
+ * heartbeat answers carry (a {@code continue} with a {@code backOff} pauses the lease's job until
+ * the back-off ends). Everything it does goes to its {@link AgentLog}.
  *
  * <p>For tests it can be made to misbehave: {@link #stopHeartbeating()} (jobs go on, the lease is no
  * longer extended), {@link #goSilent()} (it keeps its jobs but makes no call at all until
@@ -346,11 +347,14 @@ public final class SimulatedAgent implements Runnable, AutoCloseable {
     }
 
     private void obey(Command command) {
+        SimulatedJob job = command.leaseId() == null ? null : jobs.get(command.leaseId());
         if (command.type() == Command.Type.CONTINUE) {
+            if (job != null && command.backOff() != null) {
+                job.backOff(command.backOff()); // the job logs it when it backs off longer than it did
+            }
             return; // the usual answer: not worth an event
         }
         log.command(command);
-        SimulatedJob job = command.leaseId() == null ? null : jobs.get(command.leaseId());
         if (job != null) {
             job.command(command);
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -27,6 +28,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * what a finished job must have stored is known exactly, which crash tests check.
  * {@code config.simulation.failAtPercent} (with {@code failRetryable}, default false) makes the job
  * fail there, whatever the agent's failure draw.
+ *
+ * <p>A job can be throttled. When it touches the organisation the agent's {@link AgentConfig.Throttle}
+ * or its spec names ({@code config.simulation.throttleOrganisation}, with {@code throttleAfterMs},
+ * {@code throttleRetryAfterSeconds}, {@code throttleRemaining}; each defaults to the agent's), it
+ * "gets HTTP 429" that long into its working time, reports it once
+ * ({@code POST /api/leases/{leaseId}/throttle}) and backs off until the answer's {@code until} (or
+ * its own {@code Retry-After}, if later). A heartbeat answer's {@code backOff} for its lease makes
+ * it back off likewise; the longest back-off wins. Backing off, the job does no work: its percent
+ * stands still and it reports no progress and writes no checkpoint, while the agent's heartbeats
+ * keep its lease. A stop command is still obeyed. Then it goes on where it stood.
  */
 final class SimulatedJob implements Runnable {
 
@@ -40,13 +51,19 @@ final class SimulatedJob implements Runnable {
     private final Lease lease;
     private final AgentConfig config;
     private final AgentLog log;
+    /** When the lease arrived: the job's working time counts from here. */
+    private final Instant started;
     private final int startPercent;
     private final Duration duration;
     private final int failAtPercent;
     private final boolean failRetryable;
     private final int workItems;
     private final Duration tick;
+    /** The simulated HTTP 429 this job gets; null when it touches no throttled organisation. */
+    private final AgentConfig.Throttle throttle;
     private final AtomicReference<Command> pending = new AtomicReference<>();
+    /** The job makes no requests to its organisations before this: the longest back-off it took or was told. */
+    private final AtomicReference<Instant> backOffUntil = new AtomicReference<>(Instant.MIN);
     private volatile boolean shutdown;
 
     /** Consecutive failures per operation, so a write that keeps failing is not masked by one that works. */
@@ -55,12 +72,17 @@ final class SimulatedJob implements Runnable {
     private boolean finalCheckpointWritten;
     /** Work items 1..recorded are stored as mappings (the control plane answered 200). */
     private int recorded;
+    private boolean throttleReported;
+    /** Since when the job backs off (null: it works), and how long its finished back-offs took. */
+    private Instant backingOffSince;
+    private Duration backedOff = Duration.ZERO;
 
     SimulatedJob(SimulatedAgent agent, Lease lease, AgentConfig config, Random random, AgentLog log) {
         this.agent = agent;
         this.lease = lease;
         this.config = config;
         this.log = log;
+        this.started = agent.clock().instant();
         this.startPercent = lease.resumed() ? resumePercent(lease) : 0;
         this.duration = duration(lease, config);
         this.workItems = Math.max(0, lease.config("simulation", "workItems").asInt(0));
@@ -79,6 +101,7 @@ final class SimulatedJob implements Runnable {
             shortest = config.checkpointInterval();
         }
         this.tick = clamp(shortest.dividedBy(4), Duration.ofMillis(5), Duration.ofMillis(100));
+        this.throttle = throttle(lease, config).orElse(null);
         log.leaseReceived(lease, startPercent);
     }
 
@@ -91,6 +114,14 @@ final class SimulatedJob implements Runnable {
         pending.set(command);
     }
 
+    /** A heartbeat answer's back-off for this lease (heartbeat thread): no work before its {@code until}. */
+    void backOff(Command.BackOff backOff) {
+        if (backOff.until().isAfter(agent.clock().instant()) && backOffTo(backOff.until())) {
+            log.event(EventType.BACKING_OFF, lease, AgentLog.fields("organisation", backOff.organisation(),
+                    "until", backOff.until(), "retryAfterSeconds", backOff.retryAfterSeconds()));
+        }
+    }
+
     /** The agent is closing: checkpoint and release with reason {@code shutdown}. */
     void shutdown() {
         shutdown = true;
@@ -98,7 +129,6 @@ final class SimulatedJob implements Runnable {
 
     @Override
     public void run() {
-        Instant started = agent.clock().instant();
         Instant lastProgress = started;
         Instant lastCheckpoint = started;
         ReleaseReason leaving = null;
@@ -109,7 +139,9 @@ final class SimulatedJob implements Runnable {
                     continue;
                 }
                 Instant now = agent.clock().instant();
-                int percent = percentAt(started, now);
+                Instant until = backOffUntil.get();
+                Duration worked = worked(now, until);
+                int percent = percentAt(worked);
                 Command command = pending.getAndSet(null);
                 if (command != null) {
                     switch (command.type()) {
@@ -152,6 +184,10 @@ final class SimulatedJob implements Runnable {
                         log.completed(lease);
                         return;
                     }
+                } else if (now.isBefore(until)) {
+                    // backing off: no work, so nothing to report; the agent's heartbeats keep the lease
+                } else if (throttle != null && !throttleReported && worked.compareTo(throttle.after()) >= 0) {
+                    reportThrottle(now);
                 } else {
                     if (due(lastProgress, now, config.progressInterval())) {
                         recordWorkItems(percent);
@@ -173,6 +209,55 @@ final class SimulatedJob implements Runnable {
         } finally {
             agent.jobEnded(this);
         }
+    }
+
+    /**
+     * The job's working time at {@code now}: the time since the lease arrived less the time it backed
+     * off. While it backs off ({@code now} before {@code until}) that is the time it had worked when
+     * the back-off began.
+     */
+    private Duration worked(Instant now, Instant until) {
+        if (now.isBefore(until)) {
+            if (backingOffSince == null) {
+                backingOffSince = now;
+            }
+            return Duration.between(started, backingOffSince).minus(backedOff);
+        }
+        if (backingOffSince != null) {
+            backedOff = backedOff.plus(Duration.between(backingOffSince, until));
+            backingOffSince = null;
+        }
+        return Duration.between(started, now).minus(backedOff);
+    }
+
+    /**
+     * The organisation "answered HTTP 429": the job backs off for its {@code Retry-After} and reports
+     * it, once; the control plane's {@code until}, when later, wins. A report that fails (other than
+     * for a lost lease) is logged and not repeated: the job backs off all the same.
+     */
+    private void reportThrottle(Instant now) {
+        throttleReported = true;
+        backOffTo(now.plusSeconds(throttle.retryAfterSeconds()));
+        AtomicReference<ThrottleOutcome> answer = new AtomicReference<>();
+        if (write("throttle", () -> answer.set(agent.client().throttle(lease.leaseId(), throttle.organisation(),
+                throttle.retryAfterSeconds(), throttle.remaining()))) && answer.get().until() != null) {
+            backOffTo(answer.get().until());
+        }
+        if (backOffUntil.get().isAfter(now)) {
+            backingOffSince = now; // the back-off starts with the 429, not at the next tick
+        }
+        Map<String, Object> fields = AgentLog.fields("organisation", throttle.organisation(),
+                "retryAfterSeconds", throttle.retryAfterSeconds(), "remaining", throttle.remaining(),
+                "until", backOffUntil.get());
+        if (answer.get() != null) {
+            fields.put("allowedJobs", answer.get().allowedJobs());
+        }
+        log.event(EventType.THROTTLED, lease, fields);
+    }
+
+    /** Backs off until {@code until} unless already until later; true when it lengthened the back-off. */
+    private boolean backOffTo(Instant until) {
+        return until.isAfter(backOffUntil.getAndAccumulate(until, (a, b) -> a.isAfter(b) ? a : b));
     }
 
     /** Final checkpoint, then release: the order the agent API asks for. False: try again at the next tick. */
@@ -286,8 +371,8 @@ final class SimulatedJob implements Runnable {
         log.event(EventType.ERROR, lease, fields);
     }
 
-    private int percentAt(Instant started, Instant now) {
-        long elapsed = Math.max(0, Duration.between(started, now).toMillis());
+    private int percentAt(Duration worked) {
+        long elapsed = Math.max(0, worked.toMillis());
         long total = Math.max(1, duration.toMillis());
         return (int) Math.min(100, startPercent + elapsed * 100 / total);
     }
@@ -327,6 +412,32 @@ final class SimulatedJob implements Runnable {
             return Duration.ofMillis(fromSpec.asLong());
         }
         return config.jobDuration();
+    }
+
+    /**
+     * The job's simulated HTTP 429: the spec's {@code config.simulation.throttleOrganisation},
+     * {@code throttleAfterMs}, {@code throttleRetryAfterSeconds} and {@code throttleRemaining}, each
+     * where present and valid, else the agent's; empty when that names no organisation or one the
+     * job's source and target do not touch.
+     */
+    static Optional<AgentConfig.Throttle> throttle(Lease lease, AgentConfig config) {
+        AgentConfig.Throttle agents = config.throttle();
+        JsonNode organisation = lease.config("simulation", "throttleOrganisation");
+        JsonNode afterMs = lease.config("simulation", "throttleAfterMs");
+        JsonNode retryAfter = lease.config("simulation", "throttleRetryAfterSeconds");
+        JsonNode remaining = lease.config("simulation", "throttleRemaining");
+        String key = organisation.isTextual() ? organisation.asText().trim().toLowerCase(Locale.ROOT) : null;
+        AgentConfig.Throttle throttle = new AgentConfig.Throttle(
+                Organisations.isKey(key) ? key : agents.organisation(),
+                afterMs.isIntegralNumber() && afterMs.canConvertToLong() && afterMs.asLong() >= 0
+                        ? Duration.ofMillis(afterMs.asLong()) : agents.after(),
+                retryAfter.isIntegralNumber() && retryAfter.canConvertToLong() && retryAfter.asLong() >= 0
+                        && retryAfter.asLong() <= AgentClient.MAX_RETRY_AFTER_SECONDS
+                        ? retryAfter.asLong() : agents.retryAfterSeconds(),
+                remaining.isIntegralNumber() && remaining.canConvertToInt() && remaining.asInt() >= 0
+                        ? Integer.valueOf(remaining.asInt()) : agents.remaining());
+        return throttle.organisation() != null && Organisations.of(lease.spec()).contains(throttle.organisation())
+                ? Optional.of(throttle) : Optional.empty();
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {

@@ -34,6 +34,15 @@ record SimulatorOptions(URI url, int agents, String idPrefix, String tokenComman
                                       (default "%s")
               --token T               one fixed token for every agent instead of a command
               --run-seconds N         stop after N seconds (default: until Ctrl-C)
+              --throttle-organisation KEY
+                                      jobs touching this organisation (e.g. dev.azure.com:contoso) get
+                                      HTTP 429: they report it and back off (default none)
+              --throttle-after-ms MS  working time into such a job before its 429 (default 1000)
+              --throttle-retry-after-seconds N
+                                      the 429's Retry-After, 0..86400 (default 60)
+              --throttle-remaining N  the 429's X-RateLimit-Remaining, at least 0 (default: not sent)
+            A spec's config.simulation.throttleOrganisation (throttleAfterMs, throttleRetryAfterSeconds,
+            throttleRemaining) throttles its job the same way; the --throttle options are its defaults.
             An option given twice takes its last value.
             """.formatted(DEFAULT_TOKEN_COMMAND);
 
@@ -47,6 +56,10 @@ record SimulatorOptions(URI url, int agents, String idPrefix, String tokenComman
         AgentConfig.Builder template = AgentConfig.builder("template");
         double failFraction = 0;
         boolean failRetryable = true;
+        String throttleOrganisation = AgentConfig.Throttle.NONE.organisation();
+        Duration throttleAfter = AgentConfig.Throttle.NONE.after();
+        long throttleRetryAfter = AgentConfig.Throttle.NONE.retryAfterSeconds();
+        Integer throttleRemaining = AgentConfig.Throttle.NONE.remaining();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -78,6 +91,10 @@ record SimulatorOptions(URI url, int agents, String idPrefix, String tokenComman
                     case "--token-command" -> tokenCommand = value;
                     case "--token" -> token = value;
                     case "--run-seconds" -> runFor = Duration.ofSeconds(Long.parseLong(value));
+                    case "--throttle-organisation" -> throttleOrganisation = value;
+                    case "--throttle-after-ms" -> throttleAfter = Duration.ofMillis(Long.parseLong(value));
+                    case "--throttle-retry-after-seconds" -> throttleRetryAfter = Long.parseLong(value);
+                    case "--throttle-remaining" -> throttleRemaining = Integer.valueOf(value);
                     default -> throw new UsageException("unknown option " + option);
                 }
             } catch (NumberFormatException e) {
@@ -91,7 +108,8 @@ record SimulatorOptions(URI url, int agents, String idPrefix, String tokenComman
             throw new UsageException("--url must be an http(s) URL, got '" + url + "'");
         }
         try {
-            template.failing(failFraction, failRetryable);
+            template.failing(failFraction, failRetryable)
+                    .throttling(throttleOrganisation, throttleAfter, throttleRetryAfter, throttleRemaining);
             AgentConfig config = template.agentId(idPrefix + "-" + agents).build(); // checks the prefix too
             return new SimulatorOptions(url, agents, idPrefix, tokenCommand, token, runFor,
                     config.toBuilder().agentId(idPrefix + "-1").build());

@@ -88,6 +88,72 @@ class AgentClientTest {
     }
 
     @Test
+    void heartbeat_reads_the_back_off_of_a_continue() {
+        server.on("POST", "/api/agents/agent-1/heartbeat", request -> Answer.json("""
+                {"commands":[
+                  {"type":"continue","leaseId":"L1","deadline":"2030-01-01T00:01:00Z",
+                   "backOff":{"organisation":"dev.azure.com:contoso","until":"2030-01-01T00:00:42Z","retryAfterSeconds":42}},
+                  {"type":"continue","leaseId":"L2","deadline":"2030-01-01T00:01:00Z"},
+                  {"type":"continue","leaseId":"L3","backOff":{"organisation":"dev.azure.com:contoso"}}]}"""));
+
+        List<Command> commands = client.heartbeat("agent-1", List.of(new HeldLease("L1", 1), new HeldLease("L2", 1)));
+
+        assertThat(commands.get(0).type()).isEqualTo(Command.Type.CONTINUE);
+        assertThat(commands.get(0).backOff()).isEqualTo(new Command.BackOff("dev.azure.com:contoso",
+                Instant.parse("2030-01-01T00:00:42Z"), 42));
+        assertThat(commands.get(1).backOff()).isNull();
+        assertThat(commands.get(2).backOff()).as("no until, nothing to act on").isNull();
+    }
+
+    @Test
+    void throttle_posts_organisation_retry_after_and_remaining_and_reads_the_outcome() {
+        server.on("POST", "/api/leases/L1/throttle", request -> Answer.json("""
+                {"organisation":"dev.azure.com:contoso","until":"2026-12-02T10:01:00Z","allowedJobs":0,"remaining":0}"""));
+
+        ThrottleOutcome outcome = client.throttle("L1", "dev.azure.com:contoso", 60, 0);
+
+        Recorded post = server.only("POST", "/api/leases/L1/throttle");
+        assertThat(post.header("Authorization")).isEqualTo("Bearer token-1");
+        assertThat(post.json()).isEqualTo(json("""
+                {"organisation":"dev.azure.com:contoso","retryAfterSeconds":60,"remaining":0}"""));
+        assertThat(outcome).isEqualTo(new ThrottleOutcome("dev.azure.com:contoso",
+                Instant.parse("2026-12-02T10:01:00Z"), 0, 0));
+    }
+
+    @Test
+    void throttle_leaves_out_an_unknown_remaining_and_reads_null_allowed_jobs() {
+        server.on("POST", "/api/leases/L1/throttle", request -> Answer.json("""
+                {"organisation":"github.com:fabrikam","until":"2026-12-02T10:00:00Z","allowedJobs":null,"remaining":null}"""));
+
+        ThrottleOutcome outcome = client.throttle("L1", "github.com:fabrikam", 0, null);
+
+        assertThat(server.only("POST", "/api/leases/L1/throttle").json()).isEqualTo(json("""
+                {"organisation":"github.com:fabrikam","retryAfterSeconds":0}"""));
+        assertThat(outcome.allowedJobs()).isNull();
+        assertThat(outcome.remaining()).isNull();
+        assertThat(outcome.until()).isEqualTo(Instant.parse("2026-12-02T10:00:00Z"));
+    }
+
+    @Test
+    void throttle_refuses_bad_values_before_any_call_and_a_lost_lease_is_lease_lost() {
+        assertThatThrownBy(() -> client.throttle("L1", "dev.azure.com:contoso", 86_401, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retryAfterSeconds");
+        assertThatThrownBy(() -> client.throttle("L1", "dev.azure.com:contoso", -1, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.throttle("L1", "dev.azure.com:contoso", 60, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remaining");
+        assertThat(server.requests()).isEmpty();
+
+        server.on("POST", "/api/leases/L1/throttle", request -> Answer.leaseLost());
+        assertThatThrownBy(() -> client.throttle("L1", "dev.azure.com:contoso", 60, null))
+                .isInstanceOf(LeaseLostException.class);
+        server.on("POST", "/api/leases/L1/throttle",
+                request -> Answer.problem(400, "urn:controlplane:problem:validation", "Invalid"));
+        assertThatThrownBy(() -> client.throttle("L1", "github.com:someone-else", 60, null))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
+    @Test
     void heartbeat_without_commands_is_an_empty_list() {
         server.on("POST", "/api/agents/agent-1/heartbeat", request -> Answer.json("{}"));
 

@@ -108,7 +108,7 @@ final class FakeControlPlane implements AutoCloseable {
         on("PUT", "/api/agents/[^/]+", request -> Answer.json("{}"));
         on("POST", "/api/agents/[^/]+/heartbeat", request -> Answer.json("{\"commands\":[]}"));
         on("POST", "/api/agents/[^/]+/lease", request -> Answer.noContent(Duration.ofMillis(50)));
-        on("POST", "/api/leases/[^/]+/(progress|mappings|release|complete|fail)", request -> Answer.json("{}"));
+        on("POST", "/api/leases/[^/]+/(progress|mappings|release|complete|fail|throttle)", request -> Answer.json("{}"));
         on("PUT", "/api/leases/[^/]+/checkpoints/[^/]+", request -> Answer.json("{}"));
         server.start();
     }

@@ -6,8 +6,11 @@ import io.controlplane.simulator.AgentLog.EventType;
 import io.controlplane.simulator.FakeControlPlane.Answer;
 import io.controlplane.simulator.FakeControlPlane.Recorded;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,8 @@ class SimulatedAgentTest {
 
     private FakeControlPlane server;
     private SimulatedAgent agent;
+    /** Agents a test starts beside {@link #agent}, on a clock of its own. */
+    private final List<SimulatedAgent> others = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -39,6 +44,7 @@ class SimulatedAgentTest {
         if (agent != null) {
             agent.kill();
         }
+        others.forEach(SimulatedAgent::kill);
         server.close();
     }
 
@@ -398,5 +404,124 @@ class SimulatedAgentTest {
         assertThat(fail.json().path("retryable").asBoolean(true)).isFalse();
         assertThat(fail.json().path("error").asText()).isEqualTo("simulated failure at 50%");
         assertThat(server.requests("POST", "/api/leases/W3/complete")).isEmpty();
+    }
+
+    // --- a throttled organisation; the clock is the test's, so "no progress before until" is exact ---
+
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    private SimulatedAgent startAgent(AgentConfig config, MutableClock clock) {
+        SimulatedAgent started = new SimulatedAgent(config, new AgentClient(server.uri(), () -> "agent-token"), clock);
+        others.add(started);
+        started.start();
+        return started;
+    }
+
+    /** The lease's progress reports after {@code since} (a request's nanoTime), by percent. */
+    private List<Integer> progressSince(String leaseId, long since) {
+        return server.requests("POST", "/api/leases/" + leaseId + "/progress").stream()
+                .filter(r -> r.nanoTime() > since).map(r -> r.json().path("percent").asInt()).toList();
+    }
+
+    @Test
+    void a_job_touching_the_throttled_organisation_reports_once_backs_off_until_the_answer_then_completes()
+            throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        Instant until = T0.plus(Duration.ofMinutes(10)); // later than the job's own Retry-After: the answer wins
+        server.on("POST", "/api/agents/sim-1/lease", FakeControlPlane.leaseOnce(FakeControlPlane.leaseJson("T1", "JT1", 2, """
+                {"simulation":{"durationMs":1000,"throttleOrganisation":"dev.azure.com:contoso","throttleAfterMs":300,
+                               "throttleRetryAfterSeconds":60,"throttleRemaining":0}}""", false, "[]")));
+        server.on("POST", "/api/leases/T1/throttle", request -> Answer.json("""
+                {"organisation":"dev.azure.com:contoso","until":"%s","allowedJobs":0,"remaining":0}""".formatted(until)));
+        SimulatedAgent throttled = startAgent(config().build(), clock);
+        assertThat(throttled.log().awaitUntil(log -> log.leases().size() == 1, WAIT)).isTrue();
+
+        clock.advance(Duration.ofMillis(100));
+        server.await("POST", "/api/leases/T1/progress", WAIT);
+        clock.advance(Duration.ofMillis(250)); // 350 ms worked: past the throttle point
+        Recorded report = server.await("POST", "/api/leases/T1/throttle", WAIT);
+        assertThat(report.json()).isEqualTo(Jackson.MAPPER.readTree("""
+                {"organisation":"dev.azure.com:contoso","retryAfterSeconds":60,"remaining":0}"""));
+        assertThat(throttled.log().awaitUntil(log -> !log.events(EventType.THROTTLED).isEmpty(), WAIT)).isTrue();
+        assertThat(throttled.log().events(EventType.THROTTLED).get(0).toLine())
+                .contains("event=throttled", "organisation=dev.azure.com:contoso", "until=" + until, "allowedJobs=0");
+
+        long heartbeats = throttled.log().heartbeats();
+        clock.advance(Duration.ofMinutes(5));
+        Thread.sleep(150);
+        clock.advance(Duration.between(clock.instant(), until).minusMillis(1));
+        Thread.sleep(150);
+        assertThat(progressSince("T1", report.nanoTime())).as("no progress while backing off").isEmpty();
+        assertThat(server.requests("PUT", "/api/leases/T1/checkpoints/.*")).isEmpty();
+        assertThat(throttled.log().heartbeats()).as("it heartbeats all along").isGreaterThan(heartbeats);
+        assertThat(throttled.runningLeases()).containsExactly("T1");
+
+        clock.advance(Duration.ofMillis(101)); // until + 100 ms: 450 ms worked
+        Recorded resumed = server.await(r -> r.is("POST", "/api/leases/T1/progress") && r.nanoTime() > report.nanoTime(),
+                WAIT);
+        assertThat(resumed.json().path("percent").asInt()).as("it goes on where it stood").isEqualTo(45);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(throttled.log().awaitUntil(log -> log.completedJobs().contains("JT1"), WAIT)).isTrue();
+        assertThat(server.requests("POST", "/api/leases/T1/throttle")).hasSize(1);
+        assertThat(throttled.log().events(EventType.BACKING_OFF)).isEmpty();
+    }
+
+    @Test
+    void a_back_off_in_a_heartbeat_answer_pauses_the_job_of_another_agent_until_it_ends() throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        Instant until = T0.plus(Duration.ofMinutes(2));
+        AtomicReference<Instant> backingOff = new AtomicReference<>();
+        for (String n : List.of("1", "2")) {
+            server.on("POST", "/api/agents/sim-" + n + "/lease", FakeControlPlane.leaseOnce(FakeControlPlane.leaseJson(
+                    "B" + n, "JB" + n, 1, "{\"simulation\":{\"durationMs\":1000}}", false, "[]")));
+        }
+        server.on("POST", "/api/leases/B1/throttle", request -> {
+            backingOff.set(until);
+            return Answer.json("{\"organisation\":\"dev.azure.com:contoso\",\"until\":\"" + until
+                    + "\",\"allowedJobs\":0,\"remaining\":null}");
+        });
+        // like the control plane: every held lease goes on, with the back-off once its organisation asked for one
+        server.on("POST", "/api/agents/[^/]+/heartbeat", request -> {
+            StringBuilder commands = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonNode held : request.json().path("leases")) {
+                commands.append(commands.length() == 0 ? "" : ",").append("{\"type\":\"continue\",\"leaseId\":\"")
+                        .append(held.path("leaseId").asText()).append("\"");
+                if (backingOff.get() != null) {
+                    commands.append(",\"backOff\":{\"organisation\":\"dev.azure.com:contoso\",\"until\":\"")
+                            .append(backingOff.get()).append("\",\"retryAfterSeconds\":120}");
+                }
+                commands.append('}');
+            }
+            return Answer.json("{\"commands\":[" + commands + "]}");
+        });
+        SimulatedAgent reporter = startAgent(config().agentId("sim-1")
+                .throttling("Dev.Azure.com:Contoso", Duration.ofMillis(200), 30, null).build(), clock);
+        SimulatedAgent other = startAgent(config().agentId("sim-2").build(), clock);
+        assertThat(reporter.log().awaitUntil(log -> log.leases().size() == 1, WAIT)).isTrue();
+        assertThat(other.log().awaitUntil(log -> log.leases().size() == 1, WAIT)).isTrue();
+
+        clock.advance(Duration.ofMillis(250));
+        server.await("POST", "/api/leases/B1/throttle", WAIT);
+        assertThat(other.log().awaitUntil(log -> !log.events(EventType.BACKING_OFF).isEmpty(), WAIT)).isTrue();
+        assertThat(other.log().events(EventType.BACKING_OFF).get(0).toLine()).contains("event=backing-off",
+                "leaseId=B2", "organisation=dev.azure.com:contoso", "until=" + until, "retryAfterSeconds=120");
+        Thread.sleep(100); // a progress report of 250 ms that was on its way may still land
+        long pausedAt = System.nanoTime();
+        clock.advance(Duration.ofMinutes(1));
+        Thread.sleep(200);
+        assertThat(progressSince("B2", pausedAt)).as("no progress while backing off").isEmpty();
+        assertThat(other.runningLeases()).containsExactly("B2");
+
+        clock.advance(Duration.between(clock.instant(), until).plusMillis(100)); // 350 ms worked
+        Recorded resumed = server.await(r -> r.is("POST", "/api/leases/B2/progress") && r.nanoTime() > pausedAt, WAIT);
+        assertThat(resumed.json().path("percent").asInt()).isEqualTo(35);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(other.log().awaitUntil(log -> log.completedJobs().contains("JB2"), WAIT)).isTrue();
+        assertThat(reporter.log().awaitUntil(log -> log.completedJobs().contains("JB1"), WAIT)).isTrue();
+        assertThat(server.requests("POST", "/api/leases/B2/throttle")).as("only the throttled agent reports").isEmpty();
+        assertThat(other.log().events(EventType.BACKING_OFF)).as("the same back-off, heard again, is logged once")
+                .hasSize(1);
+        assertThat(reporter.log().events(EventType.THROTTLED)).singleElement()
+                .satisfies(e -> assertThat(e.fields()).containsEntry("until", until.toString()));
     }
 }

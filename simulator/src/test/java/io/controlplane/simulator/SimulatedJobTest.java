@@ -38,6 +38,71 @@ class SimulatedJobTest {
         assertThat(SimulatedJob.resumePercent(lease(cursor("simulation", 250, 1)))).isEqualTo(100);
     }
 
+    @Test
+    void organisation_keys_are_the_ones_the_control_plane_derives() {
+        assertThat(key("AzureDevOps", "https://dev.azure.com/Contoso/Alpha")).contains("dev.azure.com:contoso");
+        assertThat(key("AzureDevOps", "https://Contoso.visualstudio.com/DefaultCollection"))
+                .contains("dev.azure.com:contoso");
+        assertThat(key("TeamFoundationServer", "https://tfs.contoso.local:8080/tfs/DefaultCollection/Alpha"))
+                .contains("tfs.contoso.local:defaultcollection");
+        assertThat(key("TeamFoundationServer", "https://tfs.contoso.local/Fabrikam")).contains("tfs.contoso.local:fabrikam");
+        assertThat(key("Git", "https://github.com/Fabrikam/repo.git")).contains("github.com:fabrikam");
+        assertThat(key("Git", "https://git.example.com")).contains("git.example.com");
+        assertThat(key("Simulated", "https://contoso.visualstudio.com/x")).as("only an AzureDevOps endpoint is renamed")
+                .contains("contoso.visualstudio.com:x");
+        assertThat(key("Git", "not a url")).isEmpty();
+        assertThat(Organisations.keyOf(Jackson.MAPPER.createObjectNode())).isEmpty();
+        assertThat(Organisations.of(spec("{\"simulation\":{}}"))).containsExactly("dev.azure.com:contoso",
+                "dev.azure.com:fabrikam");
+    }
+
+    @Test
+    void a_job_is_throttled_only_when_it_touches_the_organisation() {
+        AgentConfig throttling = config.toBuilder()
+                .throttling("dev.azure.com:contoso", Duration.ofMillis(500), 30, null).build();
+
+        assertThat(SimulatedJob.throttle(lease("{}"), throttling)).contains(throttling.throttle());
+        assertThat(SimulatedJob.throttle(lease("{}"), config)).as("the agent throttles nothing").isEmpty();
+        assertThat(SimulatedJob.throttle(lease("{}"), config.toBuilder()
+                .throttling("github.com:contoso", Duration.ZERO, 30, null).build())).isEmpty();
+    }
+
+    @Test
+    void the_spec_names_its_own_throttle_with_the_agents_settings_as_defaults() {
+        AgentConfig throttling = config.toBuilder()
+                .throttling("dev.azure.com:contoso", Duration.ofMillis(500), 30, 5).build();
+
+        assertThat(SimulatedJob.throttle(lease("""
+                {"simulation":{"throttleOrganisation":"Dev.Azure.com:Fabrikam","throttleAfterMs":200,
+                               "throttleRetryAfterSeconds":90,"throttleRemaining":0}}"""), config))
+                .contains(new AgentConfig.Throttle("dev.azure.com:fabrikam", Duration.ofMillis(200), 90, 0));
+        assertThat(SimulatedJob.throttle(lease("{\"simulation\":{\"throttleOrganisation\":\"dev.azure.com:fabrikam\"}}"),
+                throttling)).contains(new AgentConfig.Throttle("dev.azure.com:fabrikam", Duration.ofMillis(500), 30, 5));
+        assertThat(SimulatedJob.throttle(lease("""
+                {"simulation":{"throttleOrganisation":"not a key","throttleAfterMs":-1,
+                               "throttleRetryAfterSeconds":86401,"throttleRemaining":"none"}}"""), throttling))
+                .as("what the spec says wrong is the agent's").contains(throttling.throttle());
+        assertThat(SimulatedJob.throttle(lease("{\"simulation\":{\"throttleOrganisation\":\"github.com:x\"}}"),
+                throttling)).as("a spec naming an organisation its job does not touch").isEmpty();
+    }
+
+    private static java.util.Optional<String> key(String type, String url) {
+        return Organisations.keyOf(Jackson.MAPPER.createObjectNode().put("type", type).put("url", url));
+    }
+
+    /** The fake's spec (source dev.azure.com/contoso, target dev.azure.com/fabrikam) with this config. */
+    private static com.fasterxml.jackson.databind.JsonNode spec(String config) {
+        try {
+            return Jackson.MAPPER.readTree(FakeControlPlane.leaseJson("L", "J", 1, config, false, "[]")).path("spec");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Lease lease(String config) {
+        return new Lease("L", "J", 1, null, spec(config), List.of(), false);
+    }
+
     private static Checkpoint cursor(String name, int percent, long epoch) {
         return new Checkpoint(name, CheckpointKind.CURSOR, Jackson.MAPPER.createObjectNode().put("percent", percent),
                 epoch, Instant.parse("2030-01-01T00:00:00Z"));

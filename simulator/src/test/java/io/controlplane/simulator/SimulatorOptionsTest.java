@@ -49,6 +49,48 @@ class SimulatorOptionsTest {
     }
 
     @Test
+    void throttle_options_reach_the_agent_config() {
+        AgentConfig config = SimulatorOptions.parse("--throttle-organisation", "Dev.Azure.com:Contoso",
+                "--throttle-after-ms", "1500", "--throttle-retry-after-seconds", "30", "--throttle-remaining", "0")
+                .agent(2);
+
+        assertThat(config.throttle()).isEqualTo(new AgentConfig.Throttle("dev.azure.com:contoso",
+                Duration.ofMillis(1500), 30, 0));
+        assertThat(SimulatorOptions.parse().agent(1).throttle()).isEqualTo(AgentConfig.Throttle.NONE);
+        assertThat(SimulatorOptions.parse("--throttle-after-ms", "0").agent(1).throttle())
+                .as("defaults for the jobs whose spec names an organisation")
+                .isEqualTo(new AgentConfig.Throttle(null, Duration.ZERO, 60, null));
+    }
+
+    @Test
+    void bad_throttle_values_say_which_and_why() {
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-organisation", "https://dev.azure.com/contoso"))
+                .isInstanceOf(SimulatorOptions.UsageException.class).hasMessageContaining("organisation key")
+                .hasMessageContaining("'https://dev.azure.com/contoso'");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-after-ms", "-1"))
+                .isInstanceOf(SimulatorOptions.UsageException.class).hasMessage("throttle after must be zero or more, was -1 ms");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-after-ms", "soon"))
+                .isInstanceOf(SimulatorOptions.UsageException.class)
+                .hasMessage("--throttle-after-ms needs a number, got 'soon'");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-retry-after-seconds", "86401"))
+                .isInstanceOf(SimulatorOptions.UsageException.class)
+                .hasMessage("throttle retryAfterSeconds must be 0..86400, was 86401");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-retry-after-seconds", "-5"))
+                .isInstanceOf(SimulatorOptions.UsageException.class).hasMessageContaining("0..86400");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-remaining", "-1"))
+                .isInstanceOf(SimulatorOptions.UsageException.class)
+                .hasMessage("throttle remaining must be at least 0, was -1");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-remaining", "some"))
+                .isInstanceOf(SimulatorOptions.UsageException.class)
+                .hasMessage("--throttle-remaining needs a number, got 'some'");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--throttle-organisation"))
+                .isInstanceOf(SimulatorOptions.UsageException.class)
+                .hasMessage("--throttle-organisation needs a value");
+        assertThat(SimulatorOptions.USAGE).contains("--throttle-organisation", "--throttle-after-ms",
+                "--throttle-retry-after-seconds", "--throttle-remaining", "config.simulation.throttleOrganisation");
+    }
+
+    @Test
     void bad_command_lines_say_what_is_wrong() {
         for (List<String> args : List.of(List.of("--agents", "x"), List.of("--agents", "0"), List.of("--slots"),
                 List.of("--bogus", "1"), List.of("--url", "ftp://x"), List.of("--id-prefix", "a b"),
