@@ -68,6 +68,9 @@ public final class DispatchBenchmark {
         if ("scale".equals(opts.get("only"))) {
             System.exit(ScaleModel.run(opts)); // in memory: no Azurite
         }
+        if ("fairness".equals(opts.get("only"))) {
+            System.exit(FairShareBenchmark.run(opts)); // in memory: no Azurite
+        }
         DispatchBenchmark bench = new DispatchBenchmark(Files.createTempDirectory("cp-bench"));
         try {
             if ("mappings".equals(opts.get("only"))) {
