@@ -31,15 +31,16 @@ final class AgentViews {
         return of(status.agent(), status.healthy());
     }
 
+    /** @param organisations the organisation keys the job touches: what a throttle report names */
     record LeaseView(String leaseId, String jobId, String tenantId, long epoch, Instant expiresAt, JobSpec spec,
-                     List<JobRoutes.CheckpointView> checkpoints, boolean resumed, int attempt, JobView.ProgressView progress,
+                     List<String> organisations, List<JobRoutes.CheckpointView> checkpoints, boolean resumed, int attempt, JobView.ProgressView progress,
                      long heartbeatIntervalSeconds) {
     }
 
     static LeaseView of(LeaseGrant g, long heartbeatIntervalSeconds) {
         var p = g.job().progress();
         return new LeaseView(g.leaseId(), g.job().id(), g.job().tenantId(), g.epoch(), g.expiresAt(), g.job().spec(),
-                g.checkpoints().stream().map(JobRoutes.CheckpointView::of).toList(), g.resumed(), g.job().attempt(),
+                io.controlplane.domain.Organisations.of(g.job().spec()), g.checkpoints().stream().map(JobRoutes.CheckpointView::of).toList(), g.resumed(), g.job().attempt(),
                 new JobView.ProgressView(p.percent(), p.counters(), p.message(), p.updatedAt()), heartbeatIntervalSeconds);
     }
 

@@ -342,8 +342,14 @@ public final class AgentClient {
             checkpoints.add(new Checkpoint(text(c, "name"), CheckpointKind.fromWire(text(c, "kind")), c.path("data"),
                     c.path("epoch").asLong(0), instant(c, "updatedAt")));
         }
+        List<String> organisations = new ArrayList<>();
+        node.path("organisations").forEach(o -> {
+            if (o.isTextual()) {
+                organisations.add(o.asText());
+            }
+        });
         return new Lease(text(node, "leaseId"), text(node, "jobId"), node.path("epoch").asLong(0),
-                instant(node, "expiresAt"), node.path("spec"), checkpoints, node.path("resumed").asBoolean(false));
+                instant(node, "expiresAt"), node.path("spec"), organisations, checkpoints, node.path("resumed").asBoolean(false));
     }
 
     /** A command's {@code backOff}; null when absent or without the organisation and instant to act on. */

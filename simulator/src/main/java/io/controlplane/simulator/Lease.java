@@ -8,18 +8,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A job leased to this agent: {@code { leaseId, jobId, epoch, expiresAt, spec, checkpoints, resumed }}.
+ * A job leased to this agent: {@code { leaseId, jobId, epoch, expiresAt, spec, organisations, checkpoints, resumed }}.
  *
  * @param epoch       the fencing token; a newer lease of the same job has a higher one
  * @param spec        the job spec as submitted (its {@code config} is opaque to the control plane)
+ * @param organisations the organisation keys the job touches, as the control plane derives them
+ *                    (what a throttle report names)
  * @param checkpoints the job's checkpoints so far (non-empty when the job comes back)
  * @param resumed     true when the job ran before (preempted, paused, lease lost) and should resume
  */
-public record Lease(String leaseId, String jobId, long epoch, Instant expiresAt, JsonNode spec,
+public record Lease(String leaseId, String jobId, long epoch, Instant expiresAt, JsonNode spec, List<String> organisations,
                     List<Checkpoint> checkpoints, boolean resumed) {
 
     public Lease {
         spec = spec == null ? MissingNode.getInstance() : spec;
+        organisations = organisations == null ? List.of() : List.copyOf(organisations);
         checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
     }
 

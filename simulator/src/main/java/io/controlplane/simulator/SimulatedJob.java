@@ -436,7 +436,7 @@ final class SimulatedJob implements Runnable {
                         ? retryAfter.asLong() : agents.retryAfterSeconds(),
                 remaining.isIntegralNumber() && remaining.canConvertToInt() && remaining.asInt() >= 0
                         ? Integer.valueOf(remaining.asInt()) : agents.remaining());
-        return throttle.organisation() != null && Organisations.of(lease.spec()).contains(throttle.organisation())
+        return throttle.organisation() != null && lease.organisations().contains(throttle.organisation())
                 ? Optional.of(throttle) : Optional.empty();
     }
 

@@ -30,7 +30,7 @@ class AgentLogTest {
 
     @Test
     void typed_views_follow_the_events() {
-        Lease lease = new Lease("L1", "J1", 3, null, null, null, false);
+        Lease lease = new Lease("L1", "J1", 3, null, null, null, null, false);
         log.leaseReceived(lease, 0);
         log.refused(lease, "progress", new LeaseLostException(409, "urn:controlplane:problem:lease-lost", null, null, ""));
         log.completed(lease);
@@ -44,7 +44,7 @@ class AgentLogTest {
 
     @Test
     void await_until_returns_when_the_condition_holds_or_times_out() throws Exception {
-        Lease lease = new Lease("L1", "J1", 1, null, null, null, false);
+        Lease lease = new Lease("L1", "J1", 1, null, null, null, null, false);
         Thread writer = new Thread(() -> {
             try {
                 Thread.sleep(50);

@@ -215,6 +215,7 @@ final class FakeControlPlane implements AutoCloseable {
                          "source":{"type":"Simulated","url":"https://dev.azure.com/contoso","project":"Alpha"},
                          "target":{"type":"Simulated","url":"https://dev.azure.com/fabrikam","project":"Beta"},
                          "config":%s,"policy":{"maxRetries":3,"preemptible":true}},
+                 "organisations":["dev.azure.com:contoso","dev.azure.com:fabrikam"],
                  "checkpoints":%s,"resumed":%s}
                 """.formatted(leaseId, jobId, epoch, config, checkpoints, resumed);
     }

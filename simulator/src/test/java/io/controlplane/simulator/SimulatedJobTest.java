@@ -16,12 +16,12 @@ class SimulatedJobTest {
     void the_spec_duration_wins_unless_told_otherwise() {
         ObjectNode spec = Jackson.MAPPER.createObjectNode();
         spec.putObject("config").putObject("simulation").put("durationMs", 1234);
-        Lease lease = new Lease("L", "J", 1, null, spec, List.of(), false);
+        Lease lease = new Lease("L", "J", 1, null, spec, List.of(), List.of(), false);
 
         assertThat(SimulatedJob.duration(lease, config)).isEqualTo(Duration.ofMillis(1234));
         assertThat(SimulatedJob.duration(lease, config.toBuilder().specDurationWins(false).build()))
                 .isEqualTo(Duration.ofSeconds(3));
-        assertThat(SimulatedJob.duration(new Lease("L", "J", 1, null, null, null, false), config))
+        assertThat(SimulatedJob.duration(new Lease("L", "J", 1, null, null, null, null, false), config))
                 .isEqualTo(Duration.ofSeconds(3));
     }
 
@@ -36,24 +36,6 @@ class SimulatedJobTest {
         assertThat(SimulatedJob.resumePercent(lease(other, git))).isEqualTo(70);
         assertThat(SimulatedJob.resumePercent(lease(git))).isZero();
         assertThat(SimulatedJob.resumePercent(lease(cursor("simulation", 250, 1)))).isEqualTo(100);
-    }
-
-    @Test
-    void organisation_keys_are_the_ones_the_control_plane_derives() {
-        assertThat(key("AzureDevOps", "https://dev.azure.com/Contoso/Alpha")).contains("dev.azure.com:contoso");
-        assertThat(key("AzureDevOps", "https://Contoso.visualstudio.com/DefaultCollection"))
-                .contains("dev.azure.com:contoso");
-        assertThat(key("TeamFoundationServer", "https://tfs.contoso.local:8080/tfs/DefaultCollection/Alpha"))
-                .contains("tfs.contoso.local:defaultcollection");
-        assertThat(key("TeamFoundationServer", "https://tfs.contoso.local/Fabrikam")).contains("tfs.contoso.local:fabrikam");
-        assertThat(key("Git", "https://github.com/Fabrikam/repo.git")).contains("github.com:fabrikam");
-        assertThat(key("Git", "https://git.example.com")).contains("git.example.com");
-        assertThat(key("Simulated", "https://contoso.visualstudio.com/x")).as("only an AzureDevOps endpoint is renamed")
-                .contains("contoso.visualstudio.com:x");
-        assertThat(key("Git", "not a url")).isEmpty();
-        assertThat(Organisations.keyOf(Jackson.MAPPER.createObjectNode())).isEmpty();
-        assertThat(Organisations.of(spec("{\"simulation\":{}}"))).containsExactly("dev.azure.com:contoso",
-                "dev.azure.com:fabrikam");
     }
 
     @Test
@@ -86,10 +68,6 @@ class SimulatedJobTest {
                 throttling)).as("a spec naming an organisation its job does not touch").isEmpty();
     }
 
-    private static java.util.Optional<String> key(String type, String url) {
-        return Organisations.keyOf(Jackson.MAPPER.createObjectNode().put("type", type).put("url", url));
-    }
-
     /** The fake's spec (source dev.azure.com/contoso, target dev.azure.com/fabrikam) with this config. */
     private static com.fasterxml.jackson.databind.JsonNode spec(String config) {
         try {
@@ -100,7 +78,7 @@ class SimulatedJobTest {
     }
 
     private static Lease lease(String config) {
-        return new Lease("L", "J", 1, null, spec(config), List.of(), false);
+        return new Lease("L", "J", 1, null, spec(config), List.of("dev.azure.com:contoso", "dev.azure.com:fabrikam"), List.of(), false);
     }
 
     private static Checkpoint cursor(String name, int percent, long epoch) {
@@ -109,6 +87,6 @@ class SimulatedJobTest {
     }
 
     private static Lease lease(Checkpoint... checkpoints) {
-        return new Lease("L", "J", 4, null, null, List.of(checkpoints), true);
+        return new Lease("L", "J", 4, null, null, List.of(), List.of(checkpoints), true);
     }
 }
