@@ -338,15 +338,9 @@ final class CountingStores {
         }
 
         @Override
-        public Optional<StoredThrottle> throttle(String tenantId, String key) {
+        public Optional<StoredThrottle> throttle(String key) {
             t.count(TENANTS, ONE, "throttle", 1);
-            return d.throttle(tenantId, key);
-        }
-
-        @Override
-        public boolean deleteThrottle(String tenantId, String key) {
-            t.count(TENANTS, ONE, "deleteThrottle", 1);
-            return d.deleteThrottle(tenantId, key);
+            return d.throttle(key);
         }
 
         @Override

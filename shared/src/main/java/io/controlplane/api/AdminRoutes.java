@@ -78,11 +78,11 @@ final class AdminRoutes {
         return responses.json(200, Map.of("items", items, "throttledOrganisations", throttled));
     }
 
-    /** An organisation that asked a tenant's jobs for a back-off, while it lasts: none of them starts before {@code until}. */
-    record ThrottledView(String organisation, String tenantId, Instant until, Integer allowedJobs, Integer remaining, Instant reportedAt) {
+    /** An organisation that asked for a back-off, while its throttle lasts: no job against it starts before {@code until}. */
+    record ThrottledView(String organisation, Instant until, Integer allowedJobs, Integer remaining, Instant reportedAt) {
         static ThrottledView of(io.controlplane.domain.OrganisationThrottle t, Instant now) {
             var allowed = t.allowedAt(now);
-            return new ThrottledView(t.key(), t.tenantId(), t.until(), allowed.isPresent() ? allowed.getAsInt() : null, t.remaining(), t.reportedAt());
+            return new ThrottledView(t.key(), t.until(), allowed.isPresent() ? allowed.getAsInt() : null, t.remaining(), t.reportedAt());
         }
     }
 

@@ -99,12 +99,11 @@ public final class AgentAdmin {
         return had;
     }
 
-    /** The throttles that are not over, by organisation and tenant, as this instance holds them (within {@link Pools#TTL}). */
+    /** The organisations whose throttle is not over, by key, as this instance holds them (within {@link Pools#TTL}). */
     public List<io.controlplane.domain.OrganisationThrottle> throttled() {
         java.time.Instant now = clock.instant();
-        return pools.directory().throttleByTenantOrganisation().values().stream().filter(t -> !t.overAt(now))
-                .sorted(java.util.Comparator.comparing(io.controlplane.domain.OrganisationThrottle::key)
-                        .thenComparing(io.controlplane.domain.OrganisationThrottle::tenantId)).toList();
+        return pools.directory().throttleByOrganisation().values().stream().filter(t -> !t.overAt(now))
+                .sorted(java.util.Comparator.comparing(io.controlplane.domain.OrganisationThrottle::key)).toList();
     }
 
     /** The head of a region's queue, in stored order (diagnostics). */

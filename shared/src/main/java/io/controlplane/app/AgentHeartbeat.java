@@ -265,7 +265,7 @@ public final class AgentHeartbeat implements AutoCloseable {
         }
         AgentCommand.BackOff longest = null;
         for (String organisation : lease.organisations()) {
-            var throttle = directory.throttleOf(lease.tenantId(), organisation).filter(t -> t.backingOff(now));
+            var throttle = directory.throttleOf(organisation).filter(t -> t.backingOff(now));
             if (throttle.isPresent() && (longest == null || throttle.get().until().isAfter(longest.until()))) {
                 longest = new AgentCommand.BackOff(organisation, throttle.get().until(),
                         (java.time.Duration.between(now, throttle.get().until()).toMillis() + 999) / 1000);

@@ -66,8 +66,7 @@ public final class Pools {
         tenants.tenantLimits().forEach(l -> tenantLimits.put(io.controlplane.scheduling.Running.tenantOrganisation(l.tenantId(), l.key()),
                 l.maxConcurrentJobs()));
         Map<String, io.controlplane.domain.OrganisationThrottle> throttles = new HashMap<>();
-        tenants.throttles().stream().filter(t -> !t.overAt(now))
-                .forEach(t -> throttles.put(io.controlplane.scheduling.Running.tenantOrganisation(t.tenantId(), t.key()), t));
+        tenants.throttles().stream().filter(t -> !t.overAt(now)).forEach(t -> throttles.put(t.key(), t));
         cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools, weights, organisationLimits(), tenantLimits,
                 throttles), Map.copyOf(entitlements));
         loadedAt = now;

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * A tenant's data as a whole, for GDPR/CCPA requests: everything stored for it, exported as one
  * document, and erased from every table: jobs with their history, checkpoints and
  * Idempotency-Keys, ID mappings of every scope, ready entries, the agents its identities
- * registered, its entitlement, its own organisation limits and throttles, and its leases and slot holds on other
+ * registered, its entitlement, its own organisation limits, and its leases and slot holds on other
  * identities' agents.
  *
  * <p>Caches of other instances: the entitlement is cached for at most {@link Pools#TTL} (another
@@ -135,7 +135,6 @@ public final class TenantData {
             deleteAgent(agent);
         }
         ownLimits(tenantId).forEach(l -> tenants.deleteTenantLimit(tenantId, l.key()));
-        tenants.throttles().stream().filter(t -> t.tenantId().equals(tenantId)).forEach(t -> tenants.deleteThrottle(tenantId, t.key()));
         tenants.delete(tenantId);
         pools.invalidate();
         LOG.info("event=tenant_erased tenant={} by={} jobs={} agents={} leasesReleased={}", tenantId, by, erased, own.size(),

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * The organisations as a tenant sees them: the limits it sets on its own jobs against each, and
- * the operator's limit beside it (whether an organisation throttled its jobs shows in its queued
- * jobs' {@code waitingFor}). Its own limits are applied by the dispatcher beside the operator's ({@link
+ * the operator's limit beside it. (Whether an organisation is throttled is shown to a tenant only
+ * in its own queued jobs' {@code waitingFor}: asking about any organisation must not tell who else
+ * works against it.) Its own limits are applied by the dispatcher beside the operator's ({@link
  * io.controlplane.scheduling.OrganisationGate}); every instance's within {@link Pools#TTL}, this
  * one's at once.
  */

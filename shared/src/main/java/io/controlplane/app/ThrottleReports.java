@@ -18,15 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An agent reports what an organisation its lease's job touches told it (HTTP 429 with
- * {@code Retry-After}, {@code X-RateLimit-Remaining}): the organisation's throttle of the job's
- * tenant is updated
+ * {@code Retry-After}, {@code X-RateLimit-Remaining}): the organisation's throttle is updated
  * ({@link OrganisationThrottle#reported}, written conditionally on its ETag, so reports of several
  * agents at once each count), this instance forgets its cached throttles, and the region's
- * dispatcher hears of it. From then on none of the tenant's jobs touching the organisation starts
- * until the back-off ends, and fewer run at once while its budget recovers; the agents of the
- * tenant's jobs running against it are told in their heartbeat answers to back off until then.
- * Other tenants' jobs are not held up: the organisation limits each identity on its own, and a
- * tenant's agents must never hold back another tenant's work.
+ * dispatcher hears of it. From then on no job touching the organisation starts until the back-off
+ * ends, and fewer run at once while its budget recovers; the agents of the jobs running against it
+ * are told in their heartbeat answers to back off until then.
  *
  * <p>Only an organisation the lease's job touches may be reported (an agent cannot hold back other
  * tenants' work against organisations it does not work with), and only by the lease's holder.
@@ -74,9 +71,9 @@ public final class ThrottleReports {
         OrganisationThrottle stored = null;
         for (int attempt = 0; ; attempt++) {
             Instant now = clock.instant();
-            Optional<TenantStore.StoredThrottle> current = tenants.throttle(job.tenantId(), organisation);
+            Optional<TenantStore.StoredThrottle> current = tenants.throttle(organisation);
             OrganisationThrottle next = OrganisationThrottle.reported(current.map(TenantStore.StoredThrottle::throttle).orElse(null),
-                    job.tenantId(), organisation, now, retryAfter, remaining, running(job.tenantId(), organisation), increaseEvery);
+                    organisation, now, retryAfter, remaining, running(organisation), increaseEvery);
             try {
                 stored = tenants.putThrottle(next, current.map(TenantStore.StoredThrottle::etag).orElse(null)).throttle();
                 break;
@@ -94,15 +91,11 @@ public final class ThrottleReports {
         return new Outcome(organisation, stored.until(), allowed.isPresent() ? allowed.getAsInt() : null, stored.remaining());
     }
 
-    /**
-     * The tenant's jobs running against the organisation in the regions served here, as this
-     * instance sees them (at least the reporter's).
-     */
-    private int running(String tenantId, String organisation) {
+    /** The jobs running against the organisation in the regions served here, as this instance sees them (at least the reporter's). */
+    private int running(String organisation) {
         int running = 0;
-        String key = io.controlplane.scheduling.Running.tenantOrganisation(tenantId, organisation);
         for (String region : regions) {
-            running += dispatcher.running(region).byTenantOrganisation().getOrDefault(key, 0);
+            running += dispatcher.running(region).byOrganisation().getOrDefault(organisation, 0);
         }
         return Math.max(1, running);
     }

@@ -6,12 +6,9 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * What an organisation told the agents working against it for one tenant's jobs (HTTP 429,
- * {@code Retry-After}, {@code X-RateLimit-Remaining}), and the concurrency the dispatcher allows
- * that tenant's jobs against it because of that: a pure value, its budget a function of time, so
- * nothing needs writing while it recovers. Per tenant and organisation: the organisation's rate
- * limits bind each identity (each tenant's credentials) on their own, and one tenant's agents can
- * never hold back another tenant's work.
+ * What an organisation told the agents working against it (HTTP 429, {@code Retry-After},
+ * {@code X-RateLimit-Remaining}), and the concurrency the dispatcher allows it because of that: a
+ * pure value, its budget a function of time, so nothing needs writing while it recovers.
  *
  * <p>Like TCP's congestion control: a throttle report halves the jobs allowed to run against the
  * organisation (multiplicative decrease, at most once per {@code increaseEvery}: several agents
@@ -22,7 +19,6 @@ import java.util.OptionalInt;
  * Jobs already running are never stopped by it; their agents are told to back off until
  * {@code until}.
  *
- * @param tenantId the tenant whose jobs it throttled
  * @param key the organisation ({@link Organisations})
  * @param until no new job touching it starts before this
  * @param ceiling the jobs allowed to run against it at {@code until}
@@ -32,16 +28,13 @@ import java.util.OptionalInt;
  * @param reportedAt the latest report
  * @param remaining the requests the organisation said are left ({@code X-RateLimit-Remaining}), if it said
  */
-public record OrganisationThrottle(String tenantId, String key, Instant until, int ceiling, int recoverAt, Duration increaseEvery,
+public record OrganisationThrottle(String key, Instant until, int ceiling, int recoverAt, Duration increaseEvery,
                                    Instant decreasedAt, Instant reportedAt, Integer remaining) {
 
     /** The longest back-off a report may ask (a day). */
     public static final long MAX_RETRY_AFTER_SECONDS = 86_400;
 
     public OrganisationThrottle {
-        if (!KeySafety.isTenantId(tenantId)) {
-            throw new IllegalArgumentException("not a tenant id");
-        }
         if (!Organisations.isKey(key)) {
             throw new IllegalArgumentException("not an organisation key: " + key);
         }
@@ -63,12 +56,12 @@ public record OrganisationThrottle(String tenantId, String key, Instant until, i
     /**
      * The state after a report.
      *
-     * @param previous the tenant's throttle of the organisation as stored, or null
+     * @param previous the organisation's throttle as stored, or null
      * @param retryAfter how long the organisation asked to wait (zero: it did not ask, it said it is near its limit)
      * @param remaining the requests it said are left, or null
-     * @param running the tenant's jobs running against it now
+     * @param running the jobs running against it now
      */
-    public static OrganisationThrottle reported(OrganisationThrottle previous, String tenantId, String key, Instant now, Duration retryAfter,
+    public static OrganisationThrottle reported(OrganisationThrottle previous, String key, Instant now, Duration retryAfter,
                                                 Integer remaining, int running, Duration increaseEvery) {
         if (retryAfter.isNegative() || retryAfter.toSeconds() > MAX_RETRY_AFTER_SECONDS) {
             throw new IllegalArgumentException("retryAfter must be 0 to " + MAX_RETRY_AFTER_SECONDS + " s");
@@ -80,13 +73,13 @@ public record OrganisationThrottle(String tenantId, String key, Instant until, i
         }
         if (ongoing && previous.decreasedAt.plus(previous.increaseEvery).isAfter(now)) {
             // The same throttling heard again (another agent, another request): one decrease per interval.
-            return new OrganisationThrottle(tenantId, key, until, previous.ceiling, previous.recoverAt, previous.increaseEvery,
+            return new OrganisationThrottle(key, until, previous.ceiling, previous.recoverAt, previous.increaseEvery,
                     previous.decreasedAt, now, remaining);
         }
         int current = Math.max(1, ongoing ? Math.min(running, previous.allowedOrCeiling(now)) : running);
         int recoverAt = ongoing ? previous.recoverAt : Math.max(1, running);
         int ceiling = Math.max(1, current / 2);
-        return new OrganisationThrottle(tenantId, key, until, ceiling, Math.max(ceiling, recoverAt), increaseEvery, now, now, remaining);
+        return new OrganisationThrottle(key, until, ceiling, Math.max(ceiling, recoverAt), increaseEvery, now, now, remaining);
     }
 
     /** Whether new jobs touching it must wait (it asked for a back-off that has not ended). */

@@ -38,20 +38,17 @@ public interface TenantStore {
     record StoredThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag) {
     }
 
-    /** The tenant's throttle of the organisation, if one was ever reported (it may be over). */
-    Optional<StoredThrottle> throttle(String tenantId, String key);
+    /** The organisation's throttle, if one was ever reported (it may be over). */
+    Optional<StoredThrottle> throttle(String key);
 
     /**
-     * Writes the tenant's throttle of the organisation if the stored one is still version
-     * {@code etag} (null: none is stored yet).
+     * Writes the organisation's throttle if the stored one is still version {@code etag} (null: none
+     * is stored yet).
      *
      * @throws io.controlplane.domain.ConcurrencyConflictException when it changed (or was created) meanwhile
      */
     StoredThrottle putThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag);
 
-    /** Every throttle as stored, over or not (a small list: a row per tenant and organisation that throttled). */
+    /** Every organisation's throttle as stored, over or not (a small list: the organisations that throttled). */
     List<io.controlplane.domain.OrganisationThrottle> throttles();
-
-    /** Deletes the tenant's throttle of the organisation (the tenant is erased); false when there was none. */
-    boolean deleteThrottle(String tenantId, String key);
 }

@@ -12,8 +12,8 @@ import java.util.OptionalInt;
  * why: a pure function of the limits ({@link PoolDirectory}), the jobs running and those given in
  * this round. Three limits apply to each organisation, the tightest first:
  * <ol>
- *   <li>its throttle of the job's tenant ({@link OrganisationThrottle}): none of the tenant's jobs
- *       starts while it asked for a back-off, then as many as the throttle budget allows;</li>
+ *   <li>its throttle ({@link OrganisationThrottle}): no new job while it asked for a back-off, then
+ *       the concurrency the throttle budget allows;</li>
  *   <li>the operator's limit ({@link io.controlplane.domain.OrganisationLimit}), whoever's jobs they are;</li>
  *   <li>the job's tenant's own limit ({@link io.controlplane.domain.TenantOrganisationLimit}), on that
  *       tenant's jobs only.</li>
@@ -25,7 +25,7 @@ public final class OrganisationGate {
     public enum Reason {
         /** It asked for a back-off that has not ended. */
         THROTTLED("organisation-throttled"),
-        /** It runs as many of the tenant's jobs as its throttle budget allows now (recovering). */
+        /** It runs as many jobs as its throttle budget allows now (recovering). */
         THROTTLE_BUDGET("organisation-throttle-budget"),
         /** It runs as many jobs as its operator allows. */
         LIMIT("organisation-limit"),
@@ -61,15 +61,13 @@ public final class OrganisationGate {
                                       Map<String, Integer> givenByTenantOrganisation, Instant now) {
         for (String organisation : entry.organisations()) {
             int busy = running.byOrganisation().getOrDefault(organisation, 0) + givenByOrganisation.getOrDefault(organisation, 0);
-            String mine = Running.tenantOrganisation(entry.tenantId(), organisation);
-            int busyOfTenant = running.byTenantOrganisation().getOrDefault(mine, 0) + givenByTenantOrganisation.getOrDefault(mine, 0);
-            Optional<OrganisationThrottle> throttle = pools.throttleOf(entry.tenantId(), organisation);
+            Optional<OrganisationThrottle> throttle = pools.throttleOf(organisation);
             if (throttle.isPresent()) {
                 if (throttle.get().backingOff(now)) {
                     return Optional.of(new Held(Reason.THROTTLED, organisation, 0, throttle.get().until()));
                 }
                 OptionalInt budget = throttle.get().allowedAt(now);
-                if (budget.isPresent() && busyOfTenant >= budget.getAsInt()) {
+                if (budget.isPresent() && busy >= budget.getAsInt()) {
                     return Optional.of(new Held(Reason.THROTTLE_BUDGET, organisation, budget.getAsInt(), null));
                 }
             }
@@ -78,7 +76,9 @@ public final class OrganisationGate {
                 return Optional.of(new Held(Reason.LIMIT, organisation, limit.getAsInt(), null));
             }
             OptionalInt own = pools.tenantLimitOf(entry.tenantId(), organisation);
-            if (own.isPresent() && busyOfTenant >= own.getAsInt()) {
+            String mine = Running.tenantOrganisation(entry.tenantId(), organisation);
+            if (own.isPresent() && running.byTenantOrganisation().getOrDefault(mine, 0)
+                    + givenByTenantOrganisation.getOrDefault(mine, 0) >= own.getAsInt()) {
                 return Optional.of(new Held(Reason.TENANT_LIMIT, organisation, own.getAsInt(), null));
             }
         }

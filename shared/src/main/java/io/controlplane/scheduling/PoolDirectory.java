@@ -9,12 +9,12 @@ import java.util.Set;
  * tenant with an entitlement, the pools that may run its jobs with {@code env:} references and its
  * fair-share weight; and the organisations' limits on concurrent jobs: the operators' (whoever's
  * jobs), the tenants' own ({@link Running#tenantOrganisation} keys) and the throttles the
- * organisations asked of each tenant's jobs (same keys; {@link OrganisationGate} applies them).
+ * organisations asked for ({@link OrganisationGate} applies them).
  */
 public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
                             Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant,
                             Map<String, Integer> limitByOrganisation, Map<String, Integer> limitByTenantOrganisation,
-                            Map<String, io.controlplane.domain.OrganisationThrottle> throttleByTenantOrganisation) {
+                            Map<String, io.controlplane.domain.OrganisationThrottle> throttleByOrganisation) {
 
     public PoolDirectory {
         ownerByPool = Map.copyOf(ownerByPool);
@@ -23,7 +23,7 @@ public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String>
         weightByTenant = Map.copyOf(weightByTenant);
         limitByOrganisation = Map.copyOf(limitByOrganisation);
         limitByTenantOrganisation = Map.copyOf(limitByTenantOrganisation);
-        throttleByTenantOrganisation = Map.copyOf(throttleByTenantOrganisation);
+        throttleByOrganisation = Map.copyOf(throttleByOrganisation);
     }
 
     public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
@@ -38,9 +38,9 @@ public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String>
         return limit == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(limit);
     }
 
-    /** The organisation's throttle of the tenant's jobs, if one was reported that is not over. */
-    public Optional<io.controlplane.domain.OrganisationThrottle> throttleOf(String tenantId, String organisation) {
-        return Optional.ofNullable(throttleByTenantOrganisation.get(Running.tenantOrganisation(tenantId, organisation)));
+    /** The organisation's throttle, if it reported one that is not over. */
+    public Optional<io.controlplane.domain.OrganisationThrottle> throttleOf(String organisation) {
+        return Optional.ofNullable(throttleByOrganisation.get(organisation));
     }
 
     public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,

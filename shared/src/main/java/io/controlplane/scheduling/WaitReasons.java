@@ -110,10 +110,9 @@ public final class WaitReasons {
         String org = held.organisation();
         return switch (held.reason()) {
             case THROTTLED -> new Waiting(held.reason().code(), org, held.until(), 0, null,
-                    "Organisation " + org + " asked your jobs to back off (HTTP 429): none of them against it starts before "
-                            + held.until() + ".");
+                    "Organisation " + org + " asked for a back-off (HTTP 429): no job against it starts before " + held.until() + ".");
             case THROTTLE_BUDGET -> new Waiting(held.reason().code(), org, null, held.limit(), null,
-                    "Organisation " + org + " throttled your jobs and recovers: " + held.limit() + " of them may run against it now.");
+                    "Organisation " + org + " was throttled and recovers: " + held.limit() + " job(s) may run against it now.");
             case LIMIT -> new Waiting(held.reason().code(), org, null, held.limit(), null,
                     "Organisation " + org + " runs its limit of " + held.limit() + " job(s) at once (set by the operator).");
             case TENANT_LIMIT -> new Waiting(held.reason().code(), org, null, held.limit(), null,

@@ -466,7 +466,7 @@ class OpenApiDocumentTest {
         shapes.put("ProgressOutcome", written(new ReportProgress.Outcome(true, false)));
         shapes.put("JobOutcome", written(new AgentViews.JobOutcome(leased.id(), "Completed", 0)));
         shapes.put("QueueDepth", written(queue));
-        io.controlplane.domain.OrganisationThrottle throttle = io.controlplane.domain.OrganisationThrottle.reported(null, "tenant-a",
+        io.controlplane.domain.OrganisationThrottle throttle = io.controlplane.domain.OrganisationThrottle.reported(null,
                 "dev.azure.com:contoso", now, java.time.Duration.ofSeconds(60), 0, 4, java.time.Duration.ofSeconds(30));
         shapes.put("QueueList", written(Map.of("items", List.of(queue), "throttledOrganisations",
                 List.of(AdminRoutes.ThrottledView.of(throttle, now)))));

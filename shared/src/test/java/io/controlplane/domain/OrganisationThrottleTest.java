@@ -16,7 +16,7 @@ class OrganisationThrottleTest {
     private static final String ORG = "dev.azure.com:contoso";
 
     private static OrganisationThrottle first(int running, long retryAfter) {
-        return OrganisationThrottle.reported(null, "contoso", ORG, T0, Duration.ofSeconds(retryAfter), 0, running, STEP);
+        return OrganisationThrottle.reported(null, ORG, T0, Duration.ofSeconds(retryAfter), 0, running, STEP);
     }
 
     @Test
@@ -37,8 +37,8 @@ class OrganisationThrottleTest {
     @Test
     void theSameThrottlingReportedByManyAgentsHalvesOnceAndTakesTheLongestBackOff() {
         OrganisationThrottle t = first(10, 60);
-        OrganisationThrottle again = OrganisationThrottle.reported(t, "contoso", ORG, T0.plusSeconds(5), Duration.ofSeconds(120), 3, 10, STEP);
-        OrganisationThrottle shorter = OrganisationThrottle.reported(again, "contoso", ORG, T0.plusSeconds(6), Duration.ofSeconds(10), null, 10, STEP);
+        OrganisationThrottle again = OrganisationThrottle.reported(t, ORG, T0.plusSeconds(5), Duration.ofSeconds(120), 3, 10, STEP);
+        OrganisationThrottle shorter = OrganisationThrottle.reported(again, ORG, T0.plusSeconds(6), Duration.ofSeconds(10), null, 10, STEP);
 
         assertThat(shorter.ceiling()).isEqualTo(5);
         assertThat(shorter.until()).isEqualTo(T0.plusSeconds(125));
@@ -50,7 +50,7 @@ class OrganisationThrottleTest {
     void throttledAgainAfterAStepItHalvesAgainFromWhatItAllowsNow() {
         OrganisationThrottle t = first(16, 10);                 // 8 allowed from T0+10
         Instant later = T0.plusSeconds(10 + 30);                // 9 allowed now
-        OrganisationThrottle again = OrganisationThrottle.reported(t, "contoso", ORG, later, Duration.ofSeconds(20), null, 9, STEP);
+        OrganisationThrottle again = OrganisationThrottle.reported(t, ORG, later, Duration.ofSeconds(20), null, 9, STEP);
 
         assertThat(again.ceiling()).isEqualTo(4);
         assertThat(again.recoverAt()).as("the episode's starting concurrency").isEqualTo(16);
@@ -62,7 +62,7 @@ class OrganisationThrottleTest {
     void aReportAfterTheThrottleIsOverStartsANewEpisode() {
         OrganisationThrottle t = first(2, 10);                  // 1 allowed from T0+10, 2 from T0+40, over from T0+70
         Instant later = T0.plusSeconds(100);
-        OrganisationThrottle next = OrganisationThrottle.reported(t, "contoso", ORG, later, Duration.ofSeconds(5), null, 6, STEP);
+        OrganisationThrottle next = OrganisationThrottle.reported(t, ORG, later, Duration.ofSeconds(5), null, 6, STEP);
 
         assertThat(next.recoverAt()).isEqualTo(6);
         assertThat(next.ceiling()).isEqualTo(3);
@@ -78,7 +78,7 @@ class OrganisationThrottleTest {
 
     @Test
     void aReportWithoutRetryAfterHalvesTheConcurrencyWithoutABackOff() {
-        OrganisationThrottle t = OrganisationThrottle.reported(null, "contoso", ORG, T0, Duration.ZERO, 5, 8, STEP);
+        OrganisationThrottle t = OrganisationThrottle.reported(null, ORG, T0, Duration.ZERO, 5, 8, STEP);
 
         assertThat(t.backingOff(T0)).isFalse();
         assertThat(t.allowedAt(T0)).hasValue(4);

@@ -89,35 +89,24 @@ public abstract class TenantStoreContractTest {
     void aThrottleIsWrittenOnlyOverTheVersionItWasReadAt() {
         String key = "dev.azure.com:" + tenant;
         java.time.Instant now = java.time.Instant.parse("2026-12-02T10:00:00Z");
-        var first = io.controlplane.domain.OrganisationThrottle.reported(null, tenant, key, now, java.time.Duration.ofSeconds(60), 0, 8,
+        var first = io.controlplane.domain.OrganisationThrottle.reported(null, key, now, java.time.Duration.ofSeconds(60), 0, 8,
                 java.time.Duration.ofSeconds(30));
-        assertThat(store.throttle(tenant, key)).isEmpty();
+        assertThat(store.throttle(key)).isEmpty();
 
         TenantStore.StoredThrottle stored = store.putThrottle(first, null);
-        assertThat(store.throttle(tenant, key)).map(TenantStore.StoredThrottle::throttle).contains(first);
+        assertThat(store.throttle(key)).map(TenantStore.StoredThrottle::throttle).contains(first);
         assertThat(store.throttles()).contains(first);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putThrottle(first, null))
                 .as("created meanwhile").isInstanceOf(io.controlplane.domain.ConcurrencyConflictException.class);
 
-        var second = io.controlplane.domain.OrganisationThrottle.reported(first, tenant, key, now.plusSeconds(40),
+        var second = io.controlplane.domain.OrganisationThrottle.reported(first, key, now.plusSeconds(40),
                 java.time.Duration.ofSeconds(120), null, 8, java.time.Duration.ofSeconds(30));
         store.putThrottle(second, stored.etag());
-        assertThat(store.throttle(tenant, key)).map(TenantStore.StoredThrottle::throttle).contains(second);
+        assertThat(store.throttle(key)).map(TenantStore.StoredThrottle::throttle).contains(second);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putThrottle(second, stored.etag()))
                 .as("a stale version").isInstanceOf(io.controlplane.domain.ConcurrencyConflictException.class);
 
         assertThat(store.throttles()).filteredOn(t -> t.key().equals(key)).containsExactly(second);
-
-        String other = "o" + UUID.randomUUID();
-        var others = io.controlplane.domain.OrganisationThrottle.reported(null, other, key, now, java.time.Duration.ofSeconds(5), null, 1,
-                java.time.Duration.ofSeconds(30));
-        store.putThrottle(others, null);
-        assertThat(store.throttle(other, key)).map(TenantStore.StoredThrottle::throttle).as("another tenant's, apart").contains(others);
-        assertThat(store.throttle(tenant, key)).map(TenantStore.StoredThrottle::throttle).contains(second);
-        assertThat(store.deleteThrottle(tenant, key)).isTrue();
-        assertThat(store.deleteThrottle(tenant, key)).isFalse();
-        assertThat(store.throttle(tenant, key)).isEmpty();
-        assertThat(store.throttle(other, key)).isPresent();
     }
 
     @Test

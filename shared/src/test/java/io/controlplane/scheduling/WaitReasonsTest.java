@@ -56,16 +56,13 @@ class WaitReasonsTest {
 
     @Test
     void aThrottledOrganisationIsNamedWithTheEndOfItsBackOff() {
-        OrganisationThrottle throttle = OrganisationThrottle.reported(null, "a", ORG, NOW, Duration.ofSeconds(60), 0, 4, Duration.ofSeconds(30));
-        PoolDirectory pools = new PoolDirectory(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(Running.tenantOrganisation("a", ORG), throttle));
+        OrganisationThrottle throttle = OrganisationThrottle.reported(null, ORG, NOW, Duration.ofSeconds(60), 0, 4, Duration.ofSeconds(30));
+        PoolDirectory pools = new PoolDirectory(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(ORG, throttle));
         ReadyEntry e = entry("a", "j", Tier.Standard, 10);
         WaitReasons.Waiting w = why(e, List.of(e), List.of(agent(1, 0)), pools, Running.none());
         assertThat(w.reason()).isEqualTo("organisation-throttled");
         assertThat(w.organisation()).isEqualTo(ORG);
         assertThat(w.until()).isEqualTo(NOW.plusSeconds(60));
-        ReadyEntry others = entry("b", "k", Tier.Standard, 10);
-        assertThat(why(others, List.of(others), List.of(agent(1, 0)), pools, Running.none()).reason())
-                .as("another tenant's jobs against it are not throttled").isEqualTo("no-free-agent");
     }
 
     @Test

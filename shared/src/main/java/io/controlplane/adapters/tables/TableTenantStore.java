@@ -21,8 +21,8 @@ import java.util.Set;
 /**
  * Entitlements in one small partition ("tenant"), RowKey = tenant id; organisations' limits in
  * another ("organisation"), RowKey = organisation key; tenants' own organisation limits in
- * "tenant-organisation", RowKey = {@code <tenant>|<organisation>}; throttles in "throttle",
- * RowKey = {@code <tenant>|<organisation>}, written conditionally on their ETag (several agents may
+ * "tenant-organisation", RowKey = {@code <tenant>|<organisation>}; organisations' throttles in
+ * "throttle", RowKey = organisation key, written conditionally on their ETag (several agents may
  * report one organisation's throttling at once).
  */
 final class TableTenantStore implements TenantStore {
@@ -146,9 +146,9 @@ final class TableTenantStore implements TenantStore {
     }
 
     @Override
-    public Optional<StoredThrottle> throttle(String tenantId, String key) {
+    public Optional<StoredThrottle> throttle(String key) {
         try {
-            TableEntity e = table.getEntity(THROTTLES, tenantId + "|" + key);
+            TableEntity e = table.getEntity(THROTTLES, key);
             return Optional.of(new StoredThrottle(toThrottle(e), e.getETag()));
         } catch (TableServiceException e) {
             if (TableErrors.isNotFound(e)) {
@@ -160,9 +160,7 @@ final class TableTenantStore implements TenantStore {
 
     @Override
     public StoredThrottle putThrottle(OrganisationThrottle throttle, String etag) {
-        TableEntity e = new TableEntity(THROTTLES, throttle.tenantId() + "|" + throttle.key());
-        e.addProperty("TenantId", throttle.tenantId());
-        e.addProperty("Organisation", throttle.key());
+        TableEntity e = new TableEntity(THROTTLES, throttle.key());
         e.addProperty("Until", EdmDateTime.of(throttle.until()));
         e.addProperty("Ceiling", throttle.ceiling());
         e.addProperty("RecoverAt", throttle.recoverAt());
@@ -197,24 +195,19 @@ final class TableTenantStore implements TenantStore {
         return all;
     }
 
-    @Override
-    public boolean deleteThrottle(String tenantId, String key) {
-        return deleteRow(THROTTLES, tenantId + "|" + key);
-    }
-
     private Iterable<TableEntity> partition(String partition) {
         return table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + OData.quote(partition)), null, null);
     }
 
     /** The throttle as read back: its times at the table's precision. */
     private static OrganisationThrottle kept(OrganisationThrottle t) {
-        return new OrganisationThrottle(t.tenantId(), t.key(), EdmDateTime.kept(t.until()), t.ceiling(), t.recoverAt(), t.increaseEvery(),
+        return new OrganisationThrottle(t.key(), EdmDateTime.kept(t.until()), t.ceiling(), t.recoverAt(), t.increaseEvery(),
                 EdmDateTime.kept(t.decreasedAt()), EdmDateTime.kept(t.reportedAt()), t.remaining());
     }
 
     private static OrganisationThrottle toThrottle(TableEntity e) {
         Map<String, Object> p = e.getProperties();
-        return new OrganisationThrottle((String) p.get("TenantId"), (String) p.get("Organisation"), EdmDateTime.instant(p.get("Until")), ((Number) p.get("Ceiling")).intValue(),
+        return new OrganisationThrottle(e.getRowKey(), EdmDateTime.instant(p.get("Until")), ((Number) p.get("Ceiling")).intValue(),
                 ((Number) p.get("RecoverAt")).intValue(), java.time.Duration.ofMillis(((Number) p.get("IncreaseEveryMs")).longValue()),
                 EdmDateTime.instant(p.get("DecreasedAt")), EdmDateTime.instant(p.get("ReportedAt")),
                 p.get("Remaining") instanceof Number n ? n.intValue() : null);

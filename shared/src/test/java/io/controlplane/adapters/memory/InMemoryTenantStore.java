@@ -73,30 +73,24 @@ public final class InMemoryTenantStore implements TenantStore {
     private final java.util.concurrent.atomic.AtomicLong versions = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
-    public Optional<StoredThrottle> throttle(String tenantId, String key) {
-        return Optional.ofNullable(throttles.get(tenantId + "|" + key));
+    public Optional<StoredThrottle> throttle(String key) {
+        return Optional.ofNullable(throttles.get(key));
     }
 
     @Override
     public synchronized StoredThrottle putThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag) {
-        String row = throttle.tenantId() + "|" + throttle.key();
-        StoredThrottle stored = throttles.get(row);
+        StoredThrottle stored = throttles.get(throttle.key());
         if (etag == null ? stored != null : stored == null || !stored.etag().equals(etag)) {
             throw new io.controlplane.domain.ConcurrencyConflictException("The throttle of " + throttle.key() + " changed concurrently.");
         }
         StoredThrottle next = new StoredThrottle(throttle, "v" + versions.incrementAndGet());
-        throttles.put(row, next);
+        throttles.put(throttle.key(), next);
         return next;
     }
 
     @Override
     public List<io.controlplane.domain.OrganisationThrottle> throttles() {
         return throttles.values().stream().map(StoredThrottle::throttle).toList();
-    }
-
-    @Override
-    public boolean deleteThrottle(String tenantId, String key) {
-        return throttles.remove(tenantId + "|" + key) != null;
     }
 
     /** Everything stored, as comparable immutable values (for tests that assert "nothing changed"). */
