@@ -315,12 +315,17 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         Map<String, Integer> byTenant = new HashMap<>();
         Map<String, Integer> byOrganisation = new HashMap<>();
         Map<String, Integer> byTenantOrganisation = new HashMap<>();
+        // Per tenant and organisation only while a tenant limits its own jobs somewhere (a key made per lease).
+        boolean tenantLimits = !pools.directory().limitByTenantOrganisation().isEmpty();
         for (Agent agent : fleet.values()) {
             for (io.controlplane.domain.AgentLease lease : agent.leases()) {
                 byTenant.merge(lease.tenantId(), 1, Integer::sum);
                 for (String o : lease.organisations()) {
                     byOrganisation.merge(o, 1, Integer::sum);
-                    byTenantOrganisation.merge(io.controlplane.scheduling.Running.tenantOrganisation(lease.tenantId(), o), 1, Integer::sum);
+                    if (tenantLimits) {
+                        byTenantOrganisation.merge(io.controlplane.scheduling.Running.tenantOrganisation(lease.tenantId(), o), 1,
+                                Integer::sum);
+                    }
                 }
             }
         }

@@ -59,6 +59,7 @@ public final class OrganisationGate {
     /** What holds the job back, the first organisation of it that does; empty when none does. */
     public static Optional<Held> held(ReadyEntry entry, PoolDirectory pools, Running running, Map<String, Integer> givenByOrganisation,
                                       Map<String, Integer> givenByTenantOrganisation, Instant now) {
+        boolean tenantLimits = !pools.limitByTenantOrganisation().isEmpty();
         for (String organisation : entry.organisations()) {
             int busy = running.byOrganisation().getOrDefault(organisation, 0) + givenByOrganisation.getOrDefault(organisation, 0);
             Optional<OrganisationThrottle> throttle = pools.throttleOf(organisation);
@@ -74,6 +75,9 @@ public final class OrganisationGate {
             OptionalInt limit = pools.limitOf(organisation);
             if (limit.isPresent() && busy >= limit.getAsInt()) {
                 return Optional.of(new Held(Reason.LIMIT, organisation, limit.getAsInt(), null));
+            }
+            if (!tenantLimits) {
+                continue; // no tenant limits its own jobs anywhere: no key to make
             }
             OptionalInt own = pools.tenantLimitOf(entry.tenantId(), organisation);
             String mine = Running.tenantOrganisation(entry.tenantId(), organisation);
