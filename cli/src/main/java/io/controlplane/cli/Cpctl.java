@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cpctl", mixinStandardHelpOptions = true, versionProvider = Cpctl.Version.class,
         description = "The migration control plane's command-line client: submit, follow and steer jobs; operate agents, queues and tenants.",
         subcommands = {LoginCommand.class, LogoutCommand.class, ProfilesCommand.class, JobsCommand.class, ValidateCommand.class,
-                AgentsCommand.class, QueuesCommand.class, TenantsCommand.class, CompletionCommand.class,
+                AgentsCommand.class, QueuesCommand.class, TenantsCommand.class, OrganisationsCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a job did not complete, 2 usage, 3 invalid request, 4 auth, 5 not found, 6 conflict, 7 server."})
 public final class Cpctl implements Runnable {

@@ -361,10 +361,22 @@ class CpctlProcessTest {
         assertThat(premium.exit()).as("the example is Premium, above the entitlement: " + premium).isEqualTo(ExitCodes.AUTH);
         assertThat(premium.err()).contains("Premium").contains("Standard");
 
+        ok("--profile", "fabrikam", "orgs", "limit", "dev.azure.com:contoso", "2");
+        ok("--profile", "ops", "organisations", "--operator", "limit", "dev.azure.com:contoso", "5");
+        assertThat(ok("--profile", "fabrikam", "orgs", "list").out())
+                .as("its own limit beside the operator's").containsPattern("(?m)^dev\\.azure\\.com:contoso\\s+2\\s+5$");
+        assertThat(ok("--profile", "ops", "orgs", "--operator", "get", "dev.azure.com:contoso").out())
+                .containsPattern("(?m)^MAX-CONCURRENT-JOBS:\\s+5$");
+        Run badLimit = cpctl("--profile", "fabrikam", "orgs", "limit", "Not A Key", "0");
+        assertThat(badLimit.exit()).as(badLimit.toString()).isEqualTo(ExitCodes.INVALID);
+        assertThat(badLimit.err()).contains("key").contains("maxConcurrentJobs");
+        ok("--profile", "ops", "orgs", "--operator", "lift", "dev.azure.com:contoso");
+
         Path export = work.resolve("fabrikam-export.json");
         ok("--profile", "ops", "tenants", "export", "fabrikam", "--file", export.toString());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(export))).isEqualTo("rw-------");
         assertThat(json.readTree(export.toFile()).get("entitlement").get("tier").asText()).isEqualTo("Standard");
+        assertThat(json.readTree(export.toFile()).at("/organisationLimits/0/key").asText()).isEqualTo("dev.azure.com:contoso");
         ok("--profile", "ops", "tenants", "erase", "fabrikam", "--yes");
         assertThat(cpctl("--profile", "ops", "tenants", "get", "fabrikam").exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
