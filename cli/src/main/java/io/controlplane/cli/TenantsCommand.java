@@ -29,7 +29,8 @@ final class TenantsCommand extends Base {
             @Option(names = "--max-concurrent-jobs", paramLabel = "N", description = "Its quota of unfinished jobs.") Integer maxConcurrentJobs,
             @Option(names = "--dedicated-pool", paramLabel = "POOL", description = "A pool of agents that run only its jobs.") String dedicatedPool,
             @Option(names = "--key-vaults", split = ",", paramLabel = "VAULT", description = "The Key Vaults its credential references may name.") List<String> keyVaults,
-            @Option(names = "--env-pools", split = ",", paramLabel = "POOL", description = "The pools whose agents may resolve its env: references.") List<String> envPools) {
+            @Option(names = "--env-pools", split = ",", paramLabel = "POOL", description = "The pools whose agents may resolve its env: references.") List<String> envPools,
+            @Option(names = "--weight", paramLabel = "N", description = "Its fair-share weight among the tenants of its tier (default 1).") Integer weight) {
         byte[] body;
         if (file != null) {
             try {
@@ -56,6 +57,9 @@ final class TenantsCommand extends Base {
             }
             if (envPools != null) {
                 entitlement.set("envPools", cli().json.valueToTree(envPools));
+            }
+            if (weight != null) {
+                entitlement.put("weight", weight);
             }
             body = cli().client().toJson(entitlement);
         }

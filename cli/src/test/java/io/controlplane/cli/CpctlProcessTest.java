@@ -351,10 +351,12 @@ class CpctlProcessTest {
         JsonNode queues = json.readTree(ok("--profile", "ops", "queues", "-o", "json").out());
         assertThat(queues.findValuesAsText("tier")).containsExactly("Platinum", "Premium", "Standard");
 
-        ok("--profile", "ops", "tenants", "set", "fabrikam", "--tier", "Standard", "--regions", "westeurope", "--max-concurrent-jobs", "3");
+        ok("--profile", "ops", "tenants", "set", "fabrikam", "--tier", "Standard", "--regions", "westeurope", "--max-concurrent-jobs", "3",
+                "--weight", "4");
         JsonNode entitlement = json.readTree(ok("--profile", "ops", "tenants", "get", "fabrikam", "-o", "json").out());
         assertThat(entitlement.get("tier").asText()).isEqualTo("Standard");
         assertThat(entitlement.get("maxConcurrentJobs").asInt()).isEqualTo(3);
+        assertThat(entitlement.get("weight").asInt()).isEqualTo(4);
 
         ok("--profile", "fabrikam", "--url", url, "login", "--dev", "--tenant", "fabrikam");
         Run premium = cpctl("--profile", "fabrikam", "validate", spec("premium", simulated(1000, 0)).toString());
