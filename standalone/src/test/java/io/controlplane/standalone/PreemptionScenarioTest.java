@@ -15,12 +15,8 @@ import io.controlplane.simulator.Registration;
 import io.controlplane.simulator.ReleaseReason;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +34,20 @@ class PreemptionScenarioTest {
     Path work;
 
     private final ObjectMapper json = Json.mapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void aStandardJobIsPreemptedForPlatinumAndResumesFromItsCheckpointWithItsMappings() throws Exception {
         try (ControlPlaneCluster cluster = new ControlPlaneCluster(1, work.resolve("key.json"), "pre" + System.nanoTime(),
                 Map.of("PREEMPT_AFTER_SECONDS", "0", "RECONCILE_SECONDS", "1", "STOP_GRACE_SECONDS", "60"))) {
             URI base = cluster.uri(0);
+            ApiCalls api = new ApiCalls(base);
             String client = cluster.token("contoso", "client", "Jobs.Submit", "Jobs.Read", "Jobs.Manage");
             AgentClient agent = new AgentClient(base, () -> cluster.token("provider", "agent-1", "Agents.Run"));
             agent.register("agent-1", new Registration("westeurope", "shared", List.of("azure-devops"), 1));
 
             ObjectNode standardSpec = JobSpecs.validSpecJson();
             standardSpec.put("tier", "Standard");
-            String standardId = id(send(base, "POST", "/api/jobs", client, standardSpec.toString()));
+            String standardId = api.id(api.send("POST", "/api/jobs", client, standardSpec.toString()));
             Lease first = agent.lease("agent-1", 5).orElseThrow();
             assertThat(first.jobId()).isEqualTo(standardId);
             agent.progress(first.leaseId(), first.epoch(), new io.controlplane.simulator.ProgressReport(40, Map.of(), "40%"));
@@ -64,7 +60,7 @@ class PreemptionScenarioTest {
 
             ObjectNode platinumSpec = JobSpecs.validSpecJson();
             platinumSpec.put("tier", "Platinum");
-            String platinumId = id(send(base, "POST", "/api/jobs", client, platinumSpec.toString()));
+            String platinumId = api.id(api.send("POST", "/api/jobs", client, platinumSpec.toString()));
 
             Command preempt = null;
             for (int i = 0; i < 100 && preempt == null; i++) {
@@ -75,7 +71,7 @@ class PreemptionScenarioTest {
             }
             assertThat(preempt).as("the Standard job's agent is asked to preempt").isNotNull();
             assertThat(preempt.leaseId()).isEqualTo(first.leaseId());
-            assertThat(state(base, client, standardId)).isEqualTo("Preempting");
+            assertThat(api.state(client, standardId)).isEqualTo("Preempting");
 
             agent.cursorCheckpoint(first.leaseId(), first.epoch(), "work-items", json.createObjectNode().put("percent", 40));
             agent.release(first.leaseId(), first.epoch(), ReleaseReason.PREEMPTED);
@@ -92,38 +88,20 @@ class PreemptionScenarioTest {
                 assertThat(c.name()).isEqualTo("work-items");
                 assertThat(c.data().get("percent").asInt()).isEqualTo(40);
             });
-            JsonNode view = json.readTree(send(base, "GET", "/api/jobs/" + standardId, client, null).body());
+            JsonNode view = json.readTree(api.send("GET", "/api/jobs/" + standardId, client, null).body());
             assertThat(view.get("preemptions").asInt()).isEqualTo(1);
             assertThat(view.get("progress").get("percent").asDouble()).isEqualTo(40);
 
             for (IdMapping m : mappings) {
                 assertThat(agent.findMappings(resumed.leaseId(), "workitem", m.sourceId(), null).items())
                         .containsExactly(m);
-                JsonNode byTarget = json.readTree(send(base, "GET", "/api/jobs/" + standardId + "/mappings?type=workitem&targetId="
+                JsonNode byTarget = json.readTree(api.send("GET", "/api/jobs/" + standardId + "/mappings?type=workitem&targetId="
                         + URLEncoder.encode(m.targetId(), StandardCharsets.UTF_8), client, null).body());
                 assertThat(byTarget.get("items").get(0).get("sourceId").asText()).isEqualTo(m.sourceId());
             }
             agent.complete(resumed.leaseId(), resumed.epoch());
-            assertThat(state(base, client, standardId)).isEqualTo("Completed");
+            assertThat(api.state(client, standardId)).isEqualTo("Completed");
         }
     }
 
-    private String state(URI base, String token, String jobId) throws Exception {
-        return json.readTree(send(base, "GET", "/api/jobs/" + jobId, token, null).body()).get("state").asText();
-    }
-
-    private String id(HttpResponse<String> created) throws Exception {
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json.readTree(created.body()).get("id").asText();
-    }
-
-    private HttpResponse<String> send(URI base, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

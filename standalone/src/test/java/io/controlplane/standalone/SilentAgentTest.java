@@ -11,8 +11,6 @@ import io.controlplane.simulator.AgentConfig;
 import io.controlplane.simulator.AgentLog;
 import io.controlplane.simulator.SimulatedAgent;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +30,6 @@ class SilentAgentTest {
     Path work;
 
     private final ObjectMapper json = Json.mapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void aSilentAgentsJobIsRequeuedCompletedByAnotherAndItsLateWritesChangeNothing() throws Exception {
@@ -40,8 +37,9 @@ class SilentAgentTest {
                 Map.of("LEASE_SECONDS", "5", "HEARTBEAT_SECONDS", "1", "RECONCILE_SECONDS", "1",
                         "AGENT_OFFLINE_SECONDS", "3", "PROGRESS_MIN_INTERVAL_MS", "0"))) {
             URI base = cluster.uri(0);
+            ApiCalls api = new ApiCalls(base);
             String client = cluster.token("contoso", "client", "Jobs.Submit", "Jobs.Read");
-            HttpResponse<String> created = send(base, "POST", "/api/jobs", client, JobSpecs.API_EXAMPLE);
+            HttpResponse<String> created = api.send("POST", "/api/jobs", client, JobSpecs.API_EXAMPLE);
             String jobId = json.readTree(created.body()).get("id").asText();
 
             SimulatedAgent slow = agent(cluster, "agent-slow", Duration.ofMinutes(5));
@@ -59,8 +57,8 @@ class SilentAgentTest {
             assertThat(second.epoch()).isGreaterThan(first.epoch());
             assertThat(second.resumed()).isTrue();
 
-            JsonNode jobBefore = json.readTree(send(base, "GET", "/api/jobs/" + jobId, client, null).body());
-            JsonNode historyBefore = json.readTree(send(base, "GET", "/api/jobs/" + jobId + "/history", client, null).body());
+            JsonNode jobBefore = json.readTree(api.send("GET", "/api/jobs/" + jobId, client, null).body());
+            JsonNode historyBefore = json.readTree(api.send("GET", "/api/jobs/" + jobId + "/history", client, null).body());
             assertThat(jobBefore.get("state").asText()).isEqualTo("Completed");
 
             slow.speakAgain();
@@ -81,8 +79,8 @@ class SilentAgentTest {
                     Duration.ofSeconds(30))).as("the stale agent learns its lease is gone").isTrue();
             assertThat(slow.log().refusedWrites()).allSatisfy(w -> assertThat(w.status()).isEqualTo(409));
 
-            assertThat(json.readTree(send(base, "GET", "/api/jobs/" + jobId, client, null).body())).isEqualTo(jobBefore);
-            assertThat(json.readTree(send(base, "GET", "/api/jobs/" + jobId + "/history", client, null).body()))
+            assertThat(json.readTree(api.send("GET", "/api/jobs/" + jobId, client, null).body())).isEqualTo(jobBefore);
+            assertThat(json.readTree(api.send("GET", "/api/jobs/" + jobId + "/history", client, null).body()))
                     .isEqualTo(historyBefore);
             List<String> transitions = historyBefore.get("items").findValuesAsText("to");
             // The silent agent may or may not have reported before going quiet (Running is optional there).
@@ -100,12 +98,4 @@ class SilentAgentTest {
         return new SimulatedAgent(config, cluster.uri(0), () -> token);
     }
 
-    private HttpResponse<String> send(URI base, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

@@ -10,9 +10,6 @@ import io.controlplane.domain.JobSpecs;
 import io.controlplane.simulator.AgentConfig;
 import io.controlplane.simulator.SimulatedAgent;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +29,6 @@ class ThrottledOrganisationTest {
     Path work;
 
     private final ObjectMapper json = Json.mapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void aJobAgainstAThrottledOrganisationWaitsForTheBackOffAndSaysSo() throws Exception {
@@ -43,6 +39,7 @@ class ThrottledOrganisationTest {
                      .heartbeatInterval(Duration.ofMillis(500)).checkpointInterval(Duration.ofMinutes(10)).leaseWaitSeconds(2).build(),
                      cluster.uri(0), () -> cluster.token("provider", "sim-1", "Agents.Run"))) {
             URI base = cluster.uri(0);
+            ApiCalls api = new ApiCalls(base);
             String client = cluster.token("contoso", "client", "Jobs.Submit", "Jobs.Read", "Jobs.Manage");
             String admin = cluster.token("provider", "operator", "ControlPlane.Admin");
             Thread running = new Thread(agent, "sim-1");
@@ -52,11 +49,11 @@ class ThrottledOrganisationTest {
             ObjectNode throttling = JobSpecs.validSpecJson();
             ((ObjectNode) throttling.path("config")).putObject("simulation").put("durationMs", 2000)
                     .put("throttleOrganisation", "dev.azure.com:contoso").put("throttleAfterMs", 300).put("throttleRetryAfterSeconds", 3);
-            String first = id(send(base, "POST", "/api/jobs", client, throttling.toString()));
+            String first = api.id(api.send("POST", "/api/jobs", client, throttling.toString()));
 
             JsonNode throttled = null;
             for (int i = 0; i < 100 && throttled == null; i++) {
-                JsonNode listed = json.readTree(send(base, "GET", "/api/admin/queues", admin, null).body()).path("throttledOrganisations");
+                JsonNode listed = json.readTree(api.send("GET", "/api/admin/queues", admin, null).body()).path("throttledOrganisations");
                 throttled = listed.isEmpty() ? null : listed.get(0);
                 Thread.sleep(50);
             }
@@ -64,19 +61,19 @@ class ThrottledOrganisationTest {
             assertThat(throttled.get("organisation").asText()).isEqualTo("dev.azure.com:contoso");
             Instant until = Instant.parse(throttled.get("until").asText());
 
-            String second = id(send(base, "POST", "/api/jobs", client, JobSpecs.validSpecJson().toString()));
-            JsonNode waiting = json.readTree(send(base, "GET", "/api/jobs/" + second, client, null).body());
+            String second = api.id(api.send("POST", "/api/jobs", client, JobSpecs.validSpecJson().toString()));
+            JsonNode waiting = json.readTree(api.send("GET", "/api/jobs/" + second, client, null).body());
             assertThat(waiting.get("state").asText()).as("a free slot, yet it waits").isEqualTo("Queued");
             assertThat(waiting.at("/waitingFor/reason").asText()).isEqualTo("organisation-throttled");
             assertThat(Instant.parse(waiting.at("/waitingFor/until").asText())).isEqualTo(until);
 
             Instant started = null;
-            for (int i = 0; i < 300 && !done(base, client, first, second); i++) {
+            for (int i = 0; i < 300 && !done(api, client, first, second); i++) {
                 Thread.sleep(100);
             }
-            assertThat(state(base, client, first)).isEqualTo("Completed");
-            assertThat(state(base, client, second)).isEqualTo("Completed");
-            for (JsonNode entry : json.readTree(send(base, "GET", "/api/jobs/" + second + "/history", client, null).body()).path("items")) {
+            assertThat(api.state(client, first)).isEqualTo("Completed");
+            assertThat(api.state(client, second)).isEqualTo("Completed");
+            for (JsonNode entry : json.readTree(api.send("GET", "/api/jobs/" + second + "/history", client, null).body()).path("items")) {
                 if ("Assigned".equals(entry.path("to").asText()) && started == null) {
                     started = Instant.parse(entry.path("at").asText());
                 }
@@ -85,31 +82,13 @@ class ThrottledOrganisationTest {
         }
     }
 
-    private boolean done(URI base, String client, String... jobs) throws Exception {
+    private static boolean done(ApiCalls api, String client, String... jobs) throws Exception {
         for (String job : jobs) {
-            if (!"Completed".equals(state(base, client, job))) {
+            if (!"Completed".equals(api.state(client, job))) {
                 return false;
             }
         }
         return true;
     }
 
-    private String state(URI base, String token, String jobId) throws Exception {
-        return json.readTree(send(base, "GET", "/api/jobs/" + jobId, token, null).body()).get("state").asText();
-    }
-
-    private String id(HttpResponse<String> created) throws Exception {
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json.readTree(created.body()).get("id").asText();
-    }
-
-    private HttpResponse<String> send(URI base, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
 }
