@@ -92,8 +92,9 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     /** Told of every event this instance's dispatcher handled as the region's (the host schedules preemption checks). */
     private volatile Consumer<io.controlplane.ports.DispatchEvent> handled = e -> { };
 
-    Dispatcher(AgentRecords agents, JobStore jobs, ReadyQueue ready, Claims claims, Matching matching, Pools pools,
-               DispatchSettings settings, Clock clock, Executor background, LongPolls polls, Dispatching dispatching) {
+    Dispatcher(AgentRecords agents, JobStore jobs, ReadyQueue ready, Claims claims, Matching matching,
+               io.controlplane.scheduling.WaitReasons waitReasons, Pools pools, DispatchSettings settings, Clock clock,
+               Executor background, LongPolls polls, Dispatching dispatching) {
         this.leadership = dispatching.leadership();
         this.bus = dispatching.bus();
         this.inbox = dispatching.inbox();
@@ -102,9 +103,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         this.ready = ready;
         this.claims = claims;
         this.matching = matching;
-        this.waitReasons = new io.controlplane.scheduling.WaitReasons(
-                new io.controlplane.scheduling.DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference()),
-                settings.agentOfflineAfter(), settings.fairShare());
+        this.waitReasons = waitReasons;
         this.pools = pools;
         this.settings = settings;
         this.clock = clock;

@@ -99,7 +99,7 @@ public final class TenantData {
             }
         }
         return new Export(tenantId, clock.instant(), tenants.find(tenantId).orElse(null), records,
-                jobs.idempotencyKeys(tenantId), mapped, registeredBy(tenantId), ownLimits(tenantId));
+                jobs.idempotencyKeys(tenantId), mapped, registeredBy(tenantId), tenants.tenantLimits(tenantId));
     }
 
     /**
@@ -134,7 +134,7 @@ public final class TenantData {
         for (Agent agent : own) {
             deleteAgent(agent);
         }
-        ownLimits(tenantId).forEach(l -> tenants.deleteTenantLimit(tenantId, l.key()));
+        tenants.tenantLimits(tenantId).forEach(l -> tenants.deleteTenantLimit(tenantId, l.key()));
         tenants.delete(tenantId);
         pools.invalidate();
         LOG.info("event=tenant_erased tenant={} by={} jobs={} agents={} leasesReleased={}", tenantId, by, erased, own.size(),
@@ -212,11 +212,5 @@ public final class TenantData {
             agents.store().list(region).stream().filter(a -> tenantId.equals(a.principalTenant())).forEach(own::add);
         }
         return own;
-    }
-
-    /** The limits the tenant set on its own jobs against organisations. */
-    private List<io.controlplane.domain.TenantOrganisationLimit> ownLimits(String tenantId) {
-        return tenants.tenantLimits().stream().filter(l -> l.tenantId().equals(tenantId))
-                .sorted(java.util.Comparator.comparing(io.controlplane.domain.TenantOrganisationLimit::key)).toList();
     }
 }

@@ -4,7 +4,6 @@ import io.controlplane.domain.TenantOrganisationLimit;
 import io.controlplane.ports.TenantStore;
 import io.controlplane.scheduling.PoolDirectory;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -40,9 +39,7 @@ public final class TenantOrganisations {
     public List<Status> list(Caller caller) {
         String tenantId = tenantOf(caller);
         PoolDirectory directory = pools.directory();
-        return tenants.tenantLimits().stream().filter(l -> l.tenantId().equals(tenantId))
-                .sorted(Comparator.comparing(TenantOrganisationLimit::key))
-                .map(l -> status(directory, tenantId, l.key())).toList();
+        return tenants.tenantLimits(tenantId).stream().map(l -> status(directory, tenantId, l.key())).toList();
     }
 
     /** One organisation (answered whether or not anything limits it). */

@@ -85,10 +85,11 @@ public final class ThrottleReports {
         }
         pools.invalidate();
         dispatcher.throttled(job.spec().region(), organisation, stored.until());
-        LOG.info("event=organisation_throttled organisation={} tenant={} jobId={} retryAfterSeconds={} remaining={} until={} allowed={}",
-                organisation, job.tenantId(), job.id(), retryAfter.toSeconds(), remaining, stored.until(), stored.allowedAt(clock.instant()));
         var allowed = stored.allowedAt(clock.instant());
-        return new Outcome(organisation, stored.until(), allowed.isPresent() ? allowed.getAsInt() : null, stored.remaining());
+        Integer allowedJobs = allowed.isPresent() ? allowed.getAsInt() : null;
+        LOG.info("event=organisation_throttled organisation={} tenant={} jobId={} retryAfterSeconds={} remaining={} until={} allowed={}",
+                organisation, job.tenantId(), job.id(), retryAfter.toSeconds(), remaining, stored.until(), allowedJobs);
+        return new Outcome(organisation, stored.until(), allowedJobs, stored.remaining());
     }
 
     /** The jobs running against the organisation in the regions served here, as this instance sees them (at least the reporter's). */

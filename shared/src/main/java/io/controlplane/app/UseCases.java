@@ -108,7 +108,9 @@ public record UseCases(
         Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background,
                 leases);
         Dispatcher dispatcher = new Dispatcher(agents, stores.jobs(), stores.ready(), claims,
-                new io.controlplane.scheduling.Matching(policy, settings.agentOfflineAfter(), settings.fairShare()), pools, settings, clock, background,
+                new io.controlplane.scheduling.Matching(policy, settings.agentOfflineAfter(), settings.fairShare()),
+                new io.controlplane.scheduling.WaitReasons(policy, settings.agentOfflineAfter(), settings.fairShare()), pools, settings, clock,
+                background,
                 longPolls, dispatching);
         signal.addListener(dispatcher);
         Preemption preemption = new Preemption(agents, stores.jobs(), stores.ready(), policy, pools, channel, settings, telemetry, clock,

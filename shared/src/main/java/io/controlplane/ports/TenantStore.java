@@ -31,6 +31,12 @@ public interface TenantStore {
     /** Every tenant's own organisation limits (a small list: the ones tenants set). */
     List<io.controlplane.domain.TenantOrganisationLimit> tenantLimits();
 
+    /** One tenant's own organisation limits, by organisation key. */
+    default List<io.controlplane.domain.TenantOrganisationLimit> tenantLimits(String tenantId) {
+        return tenantLimits().stream().filter(l -> l.tenantId().equals(tenantId))
+                .sorted(java.util.Comparator.comparing(io.controlplane.domain.TenantOrganisationLimit::key)).toList();
+    }
+
     /** Lifts a tenant's own limit; false when it had none. */
     boolean deleteTenantLimit(String tenantId, String key);
 
