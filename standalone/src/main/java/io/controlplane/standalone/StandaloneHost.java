@@ -75,7 +75,8 @@ public final class StandaloneHost implements AutoCloseable {
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(http.maxConnections(), connector));
         // Counts requests in flight, so a stop waits for them (up to the stop timeout) and refuses new ones.
-        server.setHandler(new GracefulHandler(new ApiHandler(controlPlane.api(), http.bodyTimeout(), threads, deadlines)));
+        server.setHandler(new GracefulHandler(ConsoleHandler.wrap(new ApiHandler(controlPlane.api(), http.bodyTimeout(), threads, deadlines),
+                ConsoleSettings.from(values, settings)))); // the web console at /, the API under /api
         server.setErrorHandler(new ProblemErrorHandler(controlPlane.api()));
         server.setStopTimeout(http.stopTimeout().toMillis());
         server.setStopAtShutdown(false); // main's shutdown hook stops it, in the order a clean stop needs
