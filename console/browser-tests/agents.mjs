@@ -1,0 +1,36 @@
+// Operators: the queues page (depth and oldest age per region and tier, charts), and the agents page:
+// the simulated agent with its region, pool, slots and health; drained by keyboard from the page.
+import { CONSOLE_URL, check, env, run, screenshot, signIn, until } from './lib.mjs';
+
+await run('agents', async ({ page }) => {
+  const agentId = env('AGENT_ID');
+  await signIn(page);
+  await page.click('#nav >> text=Queues');
+  await page.locator('h1', { hasText: 'Queues' }).waitFor();
+  await until(async () => (await page.locator('#queues-table tbody tr').count()) === 3, 10000, 'one row per tier of westeurope');
+  check((await page.locator('#queue-charts svg').count()) === 2, 'depth and age charts');
+  await screenshot(page, 'queues');
+
+  await page.click('#nav >> text=Agents');
+  await page.locator('h1', { hasText: 'Agents' }).waitFor();
+  const row = page.locator(`tr[data-agent-id="${agentId}"]`);
+  await row.waitFor({ timeout: 10000 });
+  check((await row.locator('td[data-label=Region]').textContent()) === 'westeurope', 'region');
+  check((await row.locator('td[data-label=Pool]').textContent()) === 'shared', 'pool');
+  check((await row.locator('td[data-label=Slots]').textContent()).includes('of 1'), 'slots');
+  check((await row.locator('td.health').textContent()) === 'Healthy', 'healthy');
+  check((await row.locator('td.status').textContent()) === 'Active', 'not draining yet');
+  await row.locator('button.drain').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  check(await page.evaluate(() => document.activeElement?.id) === 'dialog-confirm', 'the dialog focuses its confirm button');
+  await page.keyboard.press('Enter');
+  await until(async () => (await row.locator('td.status').textContent()) === 'Draining', 10000, 'the agent shows as draining');
+  check(await row.locator('button.drain').isDisabled(), 'a drained agent cannot be drained again');
+  await screenshot(page, 'agents');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `nothing is wider than 390 px (overflow ${overflow} px)`);
+  await screenshot(page, 'agents-390');
+  return { agentId };
+});

@@ -1,0 +1,50 @@
+// A job submitted through the API shows on the jobs page, its progress bar moving as the simulated
+// agent works; the filters narrow the list; the page is readable 390 px wide.
+import { CONSOLE_URL, check, run, screenshot, signIn, simulatedSpec, submit, until, api } from './lib.mjs';
+
+await run('progress', async ({ page }) => {
+  await signIn(page);
+  // A job no agent can take (none has the capability): it stays Queued beside the running one.
+  const other = await submit(simulatedSpec('contoso/Gamma to fabrikam/Delta', 'Premium', 40000, { requiredCapabilities: ['tfs-onprem'] }));
+  const id = await submit(simulatedSpec('contoso/Alpha to fabrikam/Beta', 'Standard', 40000));
+  const bar = page.locator(`tr[data-job-id="${id}"] progress`);
+  await bar.waitFor({ timeout: 10000 });
+  const first = await until(async () => {
+    const v = await bar.evaluate((p) => p.value);
+    return v > 0 ? v : null;
+  }, 30000, 'the progress bar starts to move');
+  const second = await until(async () => {
+    const v = await bar.evaluate((p) => p.value);
+    return v > first ? v : null;
+  }, 20000, `the progress bar moves on from ${first}%`);
+  const row = page.locator(`tr[data-job-id="${id}"]`);
+  check((await row.getAttribute('data-state')) === 'Running', 'the job runs');
+  await until(async () => /\d+[smh]/.test(await row.locator('td.eta').textContent()), 15000, 'an ETA is shown');
+  const agent = (await row.locator('td[data-label=Agent]').textContent()).trim();
+  check(agent.startsWith('sim-'), `the agent is shown: ${agent}`);
+  await until(async () => (await page.locator(`tr[data-job-id="${other}"]`).count()) === 1, 5000, 'both jobs are listed');
+  await screenshot(page, 'jobs');
+
+  await page.selectOption('#filter-tier', 'Premium');
+  await until(async () => (await page.locator(`tr[data-job-id="${id}"]`).count()) === 0
+      && (await page.locator(`tr[data-job-id="${other}"]`).count()) === 1, 10000, 'the tier filter keeps the Premium job only');
+  check(page.url().includes('tier=Premium'), `the filter is in the address: ${page.url()}`);
+  await page.selectOption('#filter-tier', '');
+  await page.selectOption('#filter-state', 'Completed');
+  await until(async () => (await page.locator(`tr[data-job-id="${id}"]`).count()) === 0, 10000, 'the state filter hides running jobs');
+  await page.selectOption('#filter-state', '');
+  await page.fill('#filter-region', 'northeurope');
+  await page.keyboard.press('Enter');
+  await until(async () => (await page.locator('#jobs-summary').textContent()).includes('No job matches'), 10000, 'the region filter');
+  await page.fill('#filter-region', '');
+  await page.keyboard.press('Enter');
+  await until(async () => (await page.locator(`tr[data-job-id="${id}"]`).count()) === 1, 10000, 'all jobs again');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `nothing is wider than 390 px (overflow ${overflow} px)`);
+  await screenshot(page, 'jobs-390');
+  await page.setViewportSize({ width: 1280, height: 860 });
+  for (const j of [id, other]) await api('POST', `/api/jobs/${j}/cancel`, { reason: 'browser test done' });
+  return { jobId: id, first, second };
+});
