@@ -17,6 +17,11 @@ export const CONSOLE_URL = () => env('CONSOLE_URL');
 export const TOKEN = () => env('CONSOLE_TOKEN');
 
 export class Check extends Error {}
+
+/** URLs a scenario expects to fail (a refused token's 401). */
+export const allowedFailures = [];
+/** Jobs the scenario submitted: cancelled when it fails, so the next scenario finds the agent free. */
+const submitted = [];
 export function check(condition, message) {
   if (!condition) throw new Check(message);
 }
@@ -60,7 +65,9 @@ export function simulatedSpec(name, tier, durationMs, extra = {}) {
 }
 
 export async function submit(spec) {
-  return (await api('POST', '/api/jobs', spec)).id;
+  const id = (await api('POST', '/api/jobs', spec)).id;
+  submitted.push(id);
+  return id;
 }
 
 export async function launch({ width = 1280, height = 860 } = {}) {
@@ -72,10 +79,20 @@ export async function launch({ width = 1280, height = 860 } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  // The event stream may not exist on this host yet (404): the console then re-reads instead.
+  const expected = (url) => url.includes('/api/events');
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected(m.location()?.url || '')) problems.push(`console error: ${m.text()} (${m.location()?.url})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !expected(r.url()) && !allowedFailures.some((f) => r.url().includes(f))) {
+      problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
+    }
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
-    if (!r.url().includes('/api/events')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    // an answer still on its way when the page navigates (a reload, sign-out) is aborted: no fault
+    if (!expected(r.url()) && r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('request', (r) => {
     const u = new URL(r.url());
@@ -131,6 +148,9 @@ export async function run(name, body) {
     }
     console.error(`scenario ${name} failed: ${e instanceof Check ? e.message : e.stack || e}`);
     process.exitCode = 1;
+    for (const id of submitted) {
+      try { await api('POST', `/api/jobs/${id}/cancel`, { reason: 'browser test failed' }); } catch { /* finished already */ }
+    }
   } finally {
     await session?.browser.close();
   }

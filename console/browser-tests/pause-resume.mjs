@@ -25,9 +25,8 @@ await run('pause-resume', async ({ page }) => {
   check(entries.some((e) => e.from === 'Paused' && e.to === 'Queued'), `a resume entry: ${JSON.stringify(entries)}`);
   const before = await page.locator('#job-progress').evaluate((p) => p.value);
   await until(async () => (await page.locator('#job-progress').evaluate((p) => p.value)) > before, 20000, 'progress moves on after the resume');
-  await until(async () => (await page.locator('#mapping-counts').textContent()).includes('WorkItem'), 10000, 'mapping counts');
   await page.click('text=Count again');
-  await until(async () => /WorkItem: \d+/.test(await page.locator('#mapping-counts').textContent()), 10000, 'mappings counted again');
+  await until(async () => /WorkItem: [1-9]\d*/.test(await page.locator('#mapping-counts').textContent()), 10000, 'the mappings are counted by type');
   await page.fill('#lookup-id', '1');
   await page.keyboard.press('Enter');
   await until(async () => (await page.locator('#lookup-result').textContent()).includes('100001'), 10000, 'source 1 maps to target 100001');

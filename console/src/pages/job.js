@@ -17,7 +17,7 @@ export function jobPage(ctx, route) {
   let job = null;
   let serverEta = null;
   let refreshTimer = null;
-  let counted = false;
+  let countedAt = 0;
 
   const title = h('h1', { id: 'page-title', tabindex: '-1' }, 'Job');
   const error = h('div', { class: 'error', role: 'alert' });
@@ -38,7 +38,7 @@ export function jobPage(ctx, route) {
   const checkpoints = h('div', { id: 'checkpoints' });
   const mappingCounts = h('div', { id: 'mapping-counts' });
   const typeList = h('datalist', { id: 'mapping-types' });
-  const lookupType = h('input', { id: 'lookup-type', name: 'type', list: 'mapping-types', required: true, pattern: '[A-Za-z0-9._-]{1,64}', autocomplete: 'off' });
+  const lookupType = h('input', { id: 'lookup-type', name: 'type', list: 'mapping-types', required: true, pattern: '[A-Za-z0-9._\\-]{1,64}', autocomplete: 'off' });
   const lookupDirection = h('select', { id: 'lookup-direction', name: 'direction' },
     h('option', { value: 'sourceId' }, 'Source id → target id'), h('option', { value: 'targetId' }, 'Target id → source id'));
   const lookupId = h('input', { id: 'lookup-id', name: 'id', required: true, maxlength: 256, autocomplete: 'off' });
@@ -94,7 +94,7 @@ export function jobPage(ctx, route) {
   }
 
   function fact(name, value) {
-    return [h('dt', null, name), h('dd', null, value)];
+    return h('div', null, h('dt', null, name), h('dd', null, value));
   }
 
   function renderJob() {
@@ -149,7 +149,7 @@ export function jobPage(ctx, route) {
       const { items, truncated } = await ctx.api.all(`${path}/mappings?limit=500`, MAX_COUNTED);
       const byType = new Map();
       for (const m of items) byType.set(m.type, (byType.get(m.type) || 0) + 1);
-      counted = true;
+      countedAt = Date.now();
       replace(typeList, [...byType.keys()].map((t) => h('option', { value: t })));
       if (!lookupType.value && byType.size > 0) lookupType.value = [...byType.keys()][0];
       replace(mappingCounts, byType.size === 0 ? h('p', { class: 'muted' }, 'No mapping recorded yet.')
@@ -206,7 +206,8 @@ export function jobPage(ctx, route) {
       renderJob();
       renderHistory(history.items);
       renderCheckpoints(cps.items);
-      if (!counted) countMappings();
+      // counted on the first load, then again every 15 s while the job runs (mappings grow with it)
+      if (!countedAt || (Date.now() - countedAt > 15000 && !FINAL_STATES.has(job.state))) countMappings();
     } catch (e) {
       replace(error, e.status === 404 ? 'No such job in your tenant (or it was erased).' : `Could not read the job: ${e.message}`);
     }
