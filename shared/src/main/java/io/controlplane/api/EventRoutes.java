@@ -74,7 +74,7 @@ final class EventRoutes {
     }
 
     /** What the request asks: where to resume, how long a long poll waits, and whether it is one. */
-    private record Asked(String lastEventId, int waitSeconds, boolean longPoll) {
+    private record Asked(String lastEventId, Integer waitSeconds, boolean longPoll) {
     }
 
     private static Asked asked(ApiRequest request, List<FieldError> errors) {
@@ -84,11 +84,11 @@ final class EventRoutes {
             errors.add(new FieldError(header != null && !header.isBlank() ? "Last-Event-ID" : "lastEventId",
                     "must be an event id as the stream gave it (letters, digits and '-', at most 64)"));
         }
-        int wait = QueryParams.waitSeconds(request, MAX_WAIT_SECONDS, DEFAULT_WAIT_SECONDS, errors);
+        int wait = QueryParams.waitSeconds(request, MAX_WAIT_SECONDS, -1, errors);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        return new Asked(last, wait, wantsJson(request.header("Accept")));
+        return new Asked(last, wait < 0 ? null : wait, wantsJson(request.header("Accept")));
     }
 
     /** JSON when the client asks for it and not for an event stream. */
@@ -97,7 +97,10 @@ final class EventRoutes {
     }
 
     private CompletableFuture<ApiResponse> answer(Scope scope, Asked asked) {
-        Duration wait = Duration.ofSeconds(asked.waitSeconds());
+        // A long poll (and a stream a host cannot keep open) waits up to waitSeconds; an open stream
+        // lasts that long when it is given.
+        Duration wait = Duration.ofSeconds(asked.waitSeconds() == null ? DEFAULT_WAIT_SECONDS : asked.waitSeconds());
+        Duration lifetime = asked.waitSeconds() == null ? LIFETIME : wait;
         if (asked.longPoll()) {
             return EventStream.first(events, scope, asked.lastEventId(), wait).thenApply(batch -> {
                 String last = batch.isEmpty() ? (asked.lastEventId() == null ? events.latestId() : asked.lastEventId())
@@ -105,7 +108,7 @@ final class EventRoutes {
                 return responses.json(200, new Polled(batch.stream().map(EventView::of).toList(), last));
             });
         }
-        EventStream stream = new EventStream(events, scope, asked.lastEventId(), json, HEARTBEAT, LIFETIME, wait);
+        EventStream stream = new EventStream(events, scope, asked.lastEventId(), json, HEARTBEAT, lifetime, wait);
         return CompletableFuture.completedFuture(new ApiResponse(200, Map.of("Content-Type", EventStream.CONTENT_TYPE,
                 "X-Accel-Buffering", "no"), null, stream));
     }

@@ -40,11 +40,15 @@ final class EventStream implements ApiResponse.Stream {
     private ApiResponse.Transport transport;
     private Subscription subscription;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    /** A write is under way: nothing else may be written until it is done. */
     private boolean writing;
     private boolean wroteSinceBeat;
-    private boolean ended;
+    /** The stream is to end once the write under way (if any) is done. */
+    private boolean ending;
+    private boolean finished;
 
     /**
+     * @param lifetime how long an open stream lasts (zero: what is kept after the client's id, then the end)
      * @param wait how long {@link #collect()} waits for a first event
      */
     EventStream(JobEvents events, Scope scope, String lastEventId, ObjectMapper json, Duration heartbeat, Duration lifetime,
@@ -66,60 +70,79 @@ final class EventStream implements ApiResponse.Stream {
         }
         to.write(PREAMBLE, failure -> {
             if (failure != null) {
-                end();
+                written(failure);
+                return;
+            }
+            if (lifetime.isZero()) {
+                Subscription once = events.subscribe(scope, lastEventId, () -> { });
+                List<Delivered> kept = once.take();
+                once.close();
+                synchronized (this) {
+                    ending = true;
+                }
+                if (kept.isEmpty()) {
+                    written(null);
+                } else {
+                    to.write(frame(kept), this::written);
+                }
                 return;
             }
             Subscription s = events.subscribe(scope, lastEventId, this::pump);
             synchronized (this) {
                 subscription = s;
-                writing = false;
                 timers.add(events.every(this::beat, heartbeat));
                 timers.add(events.schedule(this::end, lifetime));
             }
-            pump();
+            written(null);
         });
     }
 
     /** Writes what is queued, unless a write is under way (its completion pumps again). */
     private void pump() {
-        List<Delivered> batch;
+        byte[] chunk;
         synchronized (this) {
-            if (writing || ended || subscription == null) {
+            if (writing || ending || subscription == null) {
                 return;
             }
-            batch = subscription.take();
+            List<Delivered> batch = subscription.take();
             if (batch.isEmpty()) {
-                if (subscription.isClosed()) {
-                    ended = true;
-                } else {
+                if (!subscription.isClosed()) {
                     return;
                 }
+                ending = true; // the host stops, or the client fell too far behind
             } else {
                 writing = true;
                 wroteSinceBeat = true;
             }
+            chunk = batch.isEmpty() ? null : frame(batch);
         }
-        if (batch.isEmpty()) {
+        if (chunk == null) {
             finish();
-            return;
+        } else {
+            transport.write(chunk, this::written);
         }
-        transport.write(frame(batch), this::written);
     }
 
+    /** A write is done: the stream ends if it was asked to (or the write failed), else writes on. */
     private void written(Throwable failure) {
-        if (failure != null) {
-            end();
-            return;
-        }
+        boolean end;
         synchronized (this) {
             writing = false;
+            if (failure != null) {
+                ending = true;
+            }
+            end = ending;
         }
-        pump();
+        if (end) {
+            finish();
+        } else {
+            pump();
+        }
     }
 
     private void beat() {
         synchronized (this) {
-            if (writing || ended) {
+            if (writing || ending) {
                 return;
             }
             if (wroteSinceBeat) {
@@ -134,10 +157,10 @@ final class EventStream implements ApiResponse.Stream {
     /** Ends the stream once the write under way (if any) is done. */
     private void end() {
         synchronized (this) {
-            if (ended) {
-                return;
+            ending = true;
+            if (writing) {
+                return; // written() finishes
             }
-            ended = true;
         }
         finish();
     }
@@ -146,6 +169,10 @@ final class EventStream implements ApiResponse.Stream {
         Subscription s;
         List<ScheduledFuture<?>> cancel;
         synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
             s = subscription;
             cancel = List.copyOf(timers);
         }
