@@ -368,12 +368,14 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * The first step of a stop: readiness answers 503 from now on, every parked long poll is
-     * answered empty at once and new ones are answered empty without waiting. Requests in flight
-     * go on; {@link #close()} comes after them.
+     * answered empty at once and new ones are answered empty without waiting, and every event
+     * stream ends (its clients reconnect elsewhere). Requests in flight go on; {@link #close()}
+     * comes after them.
      */
     public void beginStop() {
         stopping.set(true);
         app.longPolls().stop();
+        app.events().stop();
         app.heartbeat().stopWaiting();
     }
 

@@ -39,8 +39,11 @@ final class HttpConversion {
         for (Map.Entry<String, String> header : response.headers().entrySet()) {
             builder.header(header.getKey(), header.getValue());
         }
-        if (response.body().length > 0) {
-            builder.body(response.body());
+        // A function's answer cannot stay open: an event stream answers with its first events (or
+        // what came within its wait), and the client reconnects with Last-Event-ID for the next.
+        byte[] body = response.stream() != null ? response.stream().collect().join() : response.body();
+        if (body.length > 0) {
+            builder.body(body);
         }
         return builder.build();
     }

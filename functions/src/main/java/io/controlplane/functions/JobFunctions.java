@@ -86,6 +86,24 @@ public class JobFunctions {
         return FunctionsApi.serve(request);
     }
 
+    /** A function's answer cannot stay open: the events so far, or the first within waitSeconds; the client reconnects. */
+    @FunctionName("WatchJobEvents")
+    public HttpResponseMessage jobEvents(
+            @HttpTrigger(name = "request", route = "jobs/{jobId}/events", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
+    /** The caller's tenant's events, as {@link #jobEvents} answers them. */
+    @FunctionName("WatchEvents")
+    public HttpResponseMessage events(
+            @HttpTrigger(name = "request", route = "events", methods = {HttpMethod.GET},
+                    authLevel = AuthorizationLevel.ANONYMOUS, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request) {
+        return FunctionsApi.serve(request);
+    }
+
     @FunctionName("GetJobMappings")
     public HttpResponseMessage mappings(
             @HttpTrigger(name = "request", route = "jobs/{jobId}/mappings", methods = {HttpMethod.GET},

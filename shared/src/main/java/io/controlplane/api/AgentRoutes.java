@@ -9,6 +9,7 @@ import io.controlplane.domain.Agent;
 import io.controlplane.domain.FieldError;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.ValidationException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,18 +102,10 @@ final class AgentRoutes {
 
     /** The {@code waitSeconds} query parameter: 0 when absent; not an integer from 0 to {@code max} is a 400. */
     private static int waitSeconds(ApiRequest request, int max) {
-        String raw = request.queryParam("waitSeconds");
-        if (raw == null) {
-            return 0;
-        }
-        int wait;
-        try {
-            wait = Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            wait = -1;
-        }
-        if (wait < 0 || wait > max) {
-            throw new ValidationException(List.of(new FieldError("waitSeconds", "must be an integer from 0 to " + max)));
+        List<FieldError> errors = new ArrayList<>();
+        int wait = QueryParams.waitSeconds(request, max, 0, errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
         }
         return wait;
     }

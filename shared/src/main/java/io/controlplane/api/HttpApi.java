@@ -86,6 +86,7 @@ public final class HttpApi {
         routes.addAll(new MappingRoutes(d.app(), bodies, responses).routes());
         routes.addAll(new AdminRoutes(d.app(), bodies, responses, d.clock()).routes());
         routes.addAll(new OrganisationRoutes(d.app(), bodies, responses).routes());
+        routes.addAll(new EventRoutes(d.app(), d.json(), responses).routes());
         return new HttpApi(routes, d.tokens(), responses, d.maxBodyBytes(), d.telemetry());
     }
 
@@ -367,7 +368,7 @@ public final class HttpApi {
         headers.putIfAbsent("Referrer-Policy", "no-referrer");
         // Browsers ignore it over plain HTTP; behind TLS (every Azure deployment) it pins HTTPS.
         headers.putIfAbsent("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-        return new ApiResponse(response.status(), headers, response.body());
+        return response.withHeaders(headers);
     }
 
     /**

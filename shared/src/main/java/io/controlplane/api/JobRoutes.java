@@ -70,7 +70,7 @@ final class JobRoutes {
             errors.add(new FieldError("Idempotency-Key",
                     "must be 1 to 128 letters, digits, '.', '_', ':' or '-' (a UUID is a good choice)"));
         }
-        boolean dryRun = dryRun(request.queryParam("dryRun"), errors);
+        boolean dryRun = QueryParams.flag(request, "dryRun", errors);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
@@ -85,18 +85,6 @@ final class JobRoutes {
         Job job = submitted.job();
         ApiResponse response = responses.json(201, JobView.of(job)).withHeader("Location", "/api/jobs/" + job.id());
         return submitted.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
-    }
-
-    /** {@code ?dryRun=true|false}; absent is false, anything else a field error. */
-    static boolean dryRun(String value, List<FieldError> errors) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        errors.add(new FieldError("dryRun", "must be true or false"));
-        return false;
     }
 
     /** The answer to a dry run that found nothing wrong. */

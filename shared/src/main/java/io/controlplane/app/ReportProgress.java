@@ -2,6 +2,7 @@ package io.controlplane.app;
 
 import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.Job;
+import io.controlplane.domain.JobEvent;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.Progress;
 import io.controlplane.ports.JobStore;
@@ -47,6 +48,7 @@ public final class ReportProgress implements AutoCloseable {
     private final LeaseAccess leases;
     private final Duration minInterval;
     private final Clock clock;
+    private final JobEvents events;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "progress-flush");
@@ -54,8 +56,10 @@ public final class ReportProgress implements AutoCloseable {
         return t;
     });
 
-    public ReportProgress(JobStore jobs, LeaseAccess leases, Duration minInterval, Clock clock) {
+    /** @param events where each accepted report is published at once (stored or coalesced) */
+    public ReportProgress(JobStore jobs, LeaseAccess leases, Duration minInterval, Clock clock, JobEvents events) {
         this.jobs = jobs;
+        this.events = events;
         this.leases = leases;
         this.minInterval = minInterval;
         this.clock = clock;
@@ -78,11 +82,14 @@ public final class ReportProgress implements AutoCloseable {
                             Duration.between(now, window.lastWrite.plus(minInterval)).toMillis());
                     scheduler.schedule(() -> flush(job.tenantId(), job.id()), delay, TimeUnit.MILLISECONDS);
                 }
+                // Watchers see every accepted report, also one that is coalesced before it is stored.
+                events.publish(JobEvent.reported(job.tenantId(), job.id(), progress));
                 return new Outcome(false, true);
             }
             window.lastWrite = now;
         }
         write(job, leaseId, progress, true);
+        events.publish(JobEvent.reported(job.tenantId(), job.id(), progress));
         return new Outcome(true, false);
     }
 

@@ -43,7 +43,8 @@ public record UseCases(
         LongPolls longPolls,
         Dispatcher dispatcher,
         ThrottleReports throttleReports,
-        TenantOrganisations tenantOrganisations) implements AutoCloseable {
+        TenantOrganisations tenantOrganisations,
+        JobEvents events) implements AutoCloseable {
 
     /** The stores a control plane runs on. */
     public record Stores(JobStore jobs, AgentStore agents, ReadyQueue ready, TenantStore tenants, MappingStore mappings,
@@ -89,6 +90,10 @@ public record UseCases(
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
                                 TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
                                 io.controlplane.ports.AgentChannel channel, Telemetry telemetry, Dispatching dispatching) {
+        // Every committed job write publishes its state changes and checkpoints to the watchers.
+        JobEvents events = new JobEvents();
+        stores = new Stores(new PublishingJobStore(stores.jobs(), events), stores.agents(), stores.ready(), stores.tenants(),
+                stores.mappings(), stores.leases());
         ReadySignal signal = new ReadySignal();
         // Parked long polls, woken by the dispatcher when it offers their agent a lease.
         LongPolls longPolls = new LongPolls(LONG_POLL_THREADS);
@@ -102,7 +107,7 @@ public record UseCases(
         DispatchPolicy policy = new DispatchPolicy(settings.agingStep(), settings.dedicatedPoolPreference());
         LeaseStops stops = new LeaseStops(agents, settings.agentRecordReuse());
         LeaseAccess leases = new LeaseAccess(stores.jobs(), agents, telemetry, clock, settings.agentRecordReuse());
-        ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock);
+        ReportProgress progress = new ReportProgress(stores.jobs(), leases, settings.progressMinInterval(), clock, events);
         JobQueries queries = new JobQueries(stores.jobs(), progress);
         SlotRelease slots = new SlotRelease(agents, stores.leases(), signal, settings);
         Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background,
@@ -144,7 +149,8 @@ public record UseCases(
                 longPolls,
                 dispatcher,
                 new ThrottleReports(stores.tenants(), leases, pools, dispatcher, agents.regions(), settings.throttleIncreaseEvery(), clock),
-                new TenantOrganisations(stores.tenants(), pools, clock));
+                new TenantOrganisations(stores.tenants(), pools, clock),
+                events);
     }
 
     /** Threads that answer woken long polls (never a wait). */
@@ -154,6 +160,7 @@ public record UseCases(
     public void close() {
         dispatcher.close();
         longPolls.close();
+        events.close();
         heartbeat.close();
         reportProgress.close();
     }

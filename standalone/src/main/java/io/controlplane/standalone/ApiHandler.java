@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -23,6 +25,30 @@ import org.eclipse.jetty.util.Callback;
  * does storage round trips, so Jetty never runs it on a selector thread.)
  */
 final class ApiHandler extends Handler.Abstract {
+
+    /** A streamed answer's chunks, written through Jetty's asynchronous writes; the last one ends the exchange. */
+    private static final class JettyTransport implements ApiResponse.Transport {
+        private final Response response;
+        private final Callback callback;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        JettyTransport(Response response, Callback callback) {
+            this.response = response;
+            this.callback = callback;
+        }
+
+        @Override
+        public void write(byte[] chunk, Consumer<Throwable> done) {
+            response.write(false, ByteBuffer.wrap(chunk), Callback.from(() -> done.accept(null), done::accept));
+        }
+
+        @Override
+        public void end() {
+            if (ended.compareAndSet(false, true)) {
+                response.write(true, null, callback);
+            }
+        }
+    }
 
     private final HttpApi api;
     private final Duration bodyTimeout;
@@ -69,6 +95,11 @@ final class ApiHandler extends Handler.Abstract {
         }
         response.setStatus(answer.status());
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        if (answer.stream() != null && !"HEAD".equals(request.getMethod())) {
+            // An event stream: written as it comes (chunked), with no thread held between writes.
+            answer.stream().open(new JettyTransport(response, callback));
+            return;
+        }
         if (!bodyConsumed || answer.status() == 408 || answer.status() == 413) {
             // The body was not read (an unauthenticated caller, a refusal): the connection cannot
             // carry another request, and saying so keeps the client from reusing it.
