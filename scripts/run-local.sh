@@ -13,8 +13,8 @@ need java "a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
 need mvn "Apache Maven 3.8+ (e.g. apt-get install maven)"
 need npm "Node.js 20 with npm (e.g. apt-get install nodejs npm)"
 
-if [[ ! -x node_modules/.bin/azurite || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "run-local: installing Azurite (npm ci)"
+if [[ ! -x node_modules/.bin/azurite || ! -d node_modules/esbuild || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "run-local: installing Azurite and the console's build tools (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
@@ -35,5 +35,5 @@ if [[ -z "${AUTH_METADATA_URL:-}" && -z "${AUTH_JWKS_URL:-}" ]]; then
   export AUTH_DEV_ISSUER="${AUTH_DEV_ISSUER:-true}"
 fi
 export PORT="${PORT:-7071}"
-echo "run-local: control plane on http://127.0.0.1:$PORT/api (regions: $CONTROLPLANE_REGIONS); Ctrl-C stops it"
+echo "run-local: control plane on http://127.0.0.1:$PORT/api (regions: $CONTROLPLANE_REGIONS), its console on http://127.0.0.1:$PORT/ (token: scripts/dev-token.sh); Ctrl-C stops it"
 java ${JAVA_OPTS:-} -jar standalone/target/controlplane-standalone.jar

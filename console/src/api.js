@@ -29,6 +29,14 @@ export class Api {
     return { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra };
   }
 
+  /** The status a GET answers with this token (not the signed-in one): 200, 401, 403... */
+  async statusWith(token, path) {
+    const r = await fetch(this.url(path), { headers: { Accept: 'application/json', Authorization: `Bearer ${token}` }, cache: 'no-store' });
+    let problem = null;
+    try { problem = r.ok ? null : await r.json(); } catch { problem = null; }
+    return { status: r.status, problem };
+  }
+
   async request(method, path, body) {
     const headers = await this.headers(body === undefined ? {} : { 'Content-Type': 'application/json' });
     const response = await fetch(this.url(path), {

@@ -49,9 +49,10 @@ async function start() {
       announcer.textContent = '';
       setTimeout(() => { announcer.textContent = text; }, 50);
     },
-    signedIn() {
-      if (!location.hash || location.hash === '#/signin') location.hash = '#/jobs';
-      else show(true);
+    /** Keeps the token and shows the page the address names (the jobs when it names none). */
+    signedIn(token) {
+      if (!location.hash) history.replaceState(null, '', '#/jobs');
+      auth.signIn(token); // its change listener shows the page
     },
   };
 

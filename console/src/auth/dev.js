@@ -21,11 +21,16 @@ export function devAuth(config) {
     signedIn: () => Boolean(token),
     claims: () => (token ? jwtClaims(token) : null),
     token: async () => token,
-    /** Keeps a pasted token; throws with a reason when it is not a JWT or has expired. */
-    signIn(pasted) {
+    /** The pasted text as a token; throws with a reason when it is not a JWT or has expired. */
+    parse(pasted) {
       const t = String(pasted || '').trim().replace(/^Bearer\s+/i, '');
       if (!jwtClaims(t)) throw new Error('That is not a token: paste the whole output of the command (three parts separated by dots).');
       if (expired(t)) throw new Error('That token has expired: make a new one.');
+      return t;
+    },
+    /** Keeps a token (checked with parse). */
+    signIn(pasted) {
+      const t = this.parse(pasted);
       token = t;
       sessionStorage.setItem(KEY, t);
       listeners.forEach((l) => l());

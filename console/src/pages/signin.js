@@ -17,25 +17,29 @@ export function signInPage(ctx) {
   const form = h('form', { id: 'signin-form', onsubmit: async (e) => {
     e.preventDefault();
     replace(error);
+    let pasted;
     try {
-      ctx.auth.signIn(token.value);
+      pasted = ctx.auth.parse(token.value);
     } catch (err) {
       replace(error, err.message);
       token.focus();
       return;
     }
+    // Checked with the control plane before it is kept: a 401 means it does not trust the token.
+    // (A 403, a token without the jobs roles, may still open the operators' pages.)
+    let answer;
     try {
-      await ctx.api.get('/api/jobs?limit=1');
+      answer = await ctx.api.statusWith(pasted, '/api/jobs?limit=1');
     } catch (err) {
-      if (err.status === 401) {
-        ctx.auth.signOut();
-        replace(error, `The control plane refused that token: ${err.message}`);
-        token.focus();
-        return;
-      }
-      // 403: a token without the jobs roles (an operator's) may still use the queues and agents pages
+      replace(error, `The control plane did not answer: ${err.message}`);
+      return;
     }
-    ctx.signedIn();
+    if (answer.status === 401) {
+      replace(error, `The control plane refused that token: ${answer.problem?.detail || 'unauthenticated'}`);
+      token.focus();
+      return;
+    }
+    ctx.signedIn(pasted);
   } },
   h('label', { for: 'dev-token' }, 'Development token'),
   h('p', { id: 'dev-token-hint', class: 'muted' }, 'Make one on this machine with ', h('code', { id: 'dev-token-command' }, ctx.auth.hint),
