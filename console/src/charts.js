@@ -35,9 +35,9 @@ function el(name, attrs = {}, text) {
 
 /**
  * A line chart: series [{ name, className, points: [{x, y}] }] over [x0, x1]; y from 0 to yMax.
- * xLabel(x) and yLabel(y) format the axis ends. Returns an <svg> with a <title> for screen readers.
+ * xLabel(x) and yLabel(y) format the axis ends; integerTicks leaves out a middle tick that is not a whole number. Returns an <svg> with a <title> for screen readers.
  */
-export function lineChart({ title, series, x0, x1, yMax, xLabel, yLabel, width = 640, height = 200 }) {
+export function lineChart({ title, series, x0, x1, yMax, xLabel, yLabel, integerTicks = false, width = 640, height = 200 }) {
   const pad = { left: 44, right: 8, top: 8, bottom: 22 };
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
@@ -45,6 +45,7 @@ export function lineChart({ title, series, x0, x1, yMax, xLabel, yLabel, width =
   svg.append(el('title', {}, title));
   const g = el('g', { transform: `translate(${pad.left},${pad.top})` });
   for (const f of [0, 0.5, 1]) {
+    if (integerTicks && !Number.isInteger(f * yMax)) continue; // counts and seconds: no half ticks
     const y = h - f * h;
     g.append(el('line', { x1: 0, x2: w, y1: y, y2: y, class: 'grid' }));
     g.append(el('text', { x: -6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, yLabel(f * yMax)));

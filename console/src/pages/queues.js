@@ -58,10 +58,10 @@ export function queuesPage(ctx) {
       return h('figure', { class: 'panel' },
         h('figcaption', null, h('h3', null, region)),
         lineChart({ title: `Queue depth in ${region} by tier, last hour`, series: depth, x0: now - HOUR, x1: now, yMax: niceMax(max(depth)),
-          xLabel, yLabel: (y) => String(Math.round(y)) }),
+          xLabel, yLabel: (y) => String(y), integerTicks: true }),
         h('p', { class: 'muted' }, 'Depth (jobs waiting)'),
         lineChart({ title: `Oldest waiting job in ${region} by tier, last hour`, series: age, x0: now - HOUR, x1: now,
-          yMax: niceMax(max(age)), xLabel, yLabel: (y) => formatDuration(y * 1000) }),
+          yMax: niceMax(max(age)), xLabel, yLabel: (y) => formatDuration(y * 1000), integerTicks: true }),
         h('p', { class: 'muted' }, 'Oldest age'));
     }));
   }

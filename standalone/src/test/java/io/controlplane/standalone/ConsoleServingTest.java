@@ -115,6 +115,18 @@ class ConsoleServingTest {
         assertThatThrownBy(() -> ConsoleSettings.from(values, settings)).hasMessageContaining("CONSOLE_AUTHORITY");
     }
 
+    @Test
+    void theOperationsGuideListsEveryConsoleSetting() throws Exception {
+        String guide = java.nio.file.Files.readString(io.controlplane.testing.ProjectRoot.find().resolve("docs/operations.md"));
+        int start = guide.indexOf("### The web console");
+        assertThat(start).as("a '### The web console' section").isPositive();
+        String section = guide.substring(start, guide.indexOf("\n### ", start + 1));
+        for (String name : new String[] {ConsoleSettings.ENABLED, ConsoleSettings.API_BASE_URL, ConsoleSettings.CLIENT_ID,
+                ConsoleSettings.AUTHORITY, ConsoleSettings.API_SCOPE}) {
+            assertThat(section).as("the web console section documents %s", name).contains("| `" + name + "` |");
+        }
+    }
+
     private static JsonNode readJson(byte[] body) {
         try {
             return Json.mapper().readTree(body);
