@@ -1,6 +1,6 @@
 // Operators: the queues page (depth and oldest age per region and tier, charts), and the agents page:
 // the simulated agent with its region, pool, slots and health; drained by keyboard from the page.
-import { CONSOLE_URL, check, env, run, screenshot, signIn, until } from './lib.mjs';
+import { CONSOLE_URL, checkFits, check, env, run, screenshot, signIn, until } from './lib.mjs';
 
 await run('agents', async ({ page }) => {
   const agentId = env('AGENT_ID');
@@ -29,8 +29,7 @@ await run('agents', async ({ page }) => {
   check(await row.locator('button.drain').isDisabled(), 'a drained agent cannot be drained again');
   await screenshot(page, 'agents');
   await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(overflow <= 0, `nothing is wider than 390 px (overflow ${overflow} px)`);
+  await checkFits(page);
   await screenshot(page, 'agents-390');
   return { agentId };
 });

@@ -118,13 +118,19 @@ export async function signIn(page, token = TOKEN()) {
   await until(async () => (await page.locator('#jobs-summary').textContent()) !== 'Loading…', 15000, 'the jobs are listed');
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   const dir = env('SCREENSHOTS');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   console.log(`screenshot: ${file}`);
   return file;
+}
+
+/** Fails when the page is wider than its viewport (a horizontal scroll bar). */
+export async function checkFits(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `the page is ${overflow} px wider than its ${page.viewportSize().width} px viewport`);
 }
 
 /** The job page's state (data-state on the page section). */

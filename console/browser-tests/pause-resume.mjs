@@ -1,6 +1,6 @@
 // From the job page, by keyboard: pause a running job (its agent checkpoints and releases it), resume
 // it, see both in the timeline with actor and reason, then cancel it with a reason asked for.
-import { CONSOLE_URL, check, jobState, run, screenshot, signIn, simulatedSpec, submit, timeline, until } from './lib.mjs';
+import { CONSOLE_URL, checkFits, check, jobState, run, screenshot, signIn, simulatedSpec, submit, timeline, until } from './lib.mjs';
 
 await run('pause-resume', async ({ page }) => {
   await signIn(page);
@@ -34,6 +34,7 @@ await run('pause-resume', async ({ page }) => {
   await page.fill('#lookup-id', '100001');
   await page.keyboard.press('Enter');
   await until(async () => (await page.locator('#lookup-result').textContent()).includes('WorkItem 1 (source)'), 10000, 'target 100001 maps back to 1');
+  await checkFits(page);
   await screenshot(page, 'job');
 
   await page.focus('#action-cancel');
@@ -41,7 +42,7 @@ await run('pause-resume', async ({ page }) => {
   await page.locator('dialog[open]').waitFor();
   check(await page.evaluate(() => document.activeElement?.id) === 'dialog-reason', 'the dialog asks for the reason first');
   await page.keyboard.insertText('wrong target project');
-  await screenshot(page, 'job-cancel-dialog');
+  await screenshot(page, 'job-cancel-dialog', { fullPage: false }); // a modal covers the viewport
   await page.keyboard.press('Enter');
   await until(async () => (await jobState(page)) === 'Cancelled', 15000, 'the job is cancelled');
   entries = await timeline(page);

@@ -1,6 +1,6 @@
 // A Standard job runs on the only agent; a Platinum job arrives; the Standard job's timeline shows
 // its preemption for the Platinum job (Preempting, then back to the queue) and later its resumption.
-import { CONSOLE_URL, api, check, jobState, run, screenshot, signIn, simulatedSpec, submit, timeline, until } from './lib.mjs';
+import { CONSOLE_URL, checkFits, api, check, jobState, run, screenshot, signIn, simulatedSpec, submit, timeline, until } from './lib.mjs';
 
 await run('preemption', async ({ page }) => {
   await signIn(page);
@@ -17,6 +17,7 @@ await run('preemption', async ({ page }) => {
   check(p.state === 'Completed', `the Platinum job completed first: ${p.state}`);
   check((await page.locator('.facts').textContent()).includes('Preemptions1'), 'the facts count one preemption');
   await page.locator('#timeline li.preemption').scrollIntoViewIfNeeded();
+  await checkFits(page);
   await screenshot(page, 'preemption');
   await api('POST', `/api/jobs/${standard}/cancel`, { reason: 'browser test done' });
   return { standard, platinum };

@@ -1,6 +1,6 @@
 // A job submitted through the API shows on the jobs page, its progress bar moving as the simulated
 // agent works; the filters narrow the list; the page is readable 390 px wide.
-import { CONSOLE_URL, check, run, screenshot, signIn, simulatedSpec, submit, until, api } from './lib.mjs';
+import { CONSOLE_URL, checkFits, check, run, screenshot, signIn, simulatedSpec, submit, until, api } from './lib.mjs';
 
 await run('progress', async ({ page }) => {
   await signIn(page);
@@ -41,8 +41,7 @@ await run('progress', async ({ page }) => {
   await until(async () => (await page.locator(`tr[data-job-id="${id}"]`).count()) === 1, 10000, 'all jobs again');
 
   await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(overflow <= 0, `nothing is wider than 390 px (overflow ${overflow} px)`);
+  await checkFits(page);
   await screenshot(page, 'jobs-390');
   await page.setViewportSize({ width: 1280, height: 860 });
   for (const j of [id, other]) await api('POST', `/api/jobs/${j}/cancel`, { reason: 'browser test done' });

@@ -88,7 +88,9 @@ export function jobPage(ctx, route) {
     const x0 = samples.length ? Math.min(samples[0].at, now - 60000) : now - 60000;
     replace(chart, lineChart({
       title: `Progress of ${job.name} over time`,
-      series: [{ name: 'percent', className: 'series-progress', points: samples.map((s) => ({ x: s.at, y: s.percent })) }],
+      // the last report holds until the next one: the line runs on to now while the job is unfinished
+      series: [{ name: 'percent', className: 'series-progress', points: [...samples.map((s) => ({ x: s.at, y: s.percent })),
+        ...(samples.length && !FINAL_STATES.has(job.state) ? [{ x: now, y: samples[samples.length - 1].percent }] : [])] }],
       x0, x1: now, yMax: 100, xLabel: (x) => (x === now ? 'now' : `${formatDuration(now - x)} ago`), yLabel: (y) => `${Math.round(y)}%`,
     }));
   }

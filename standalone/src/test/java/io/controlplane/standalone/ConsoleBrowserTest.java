@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.controlplane.api.Json;
 import io.controlplane.api.auth.DevIssuer;
+import io.controlplane.simulator.AgentClient;
 import io.controlplane.simulator.AgentConfig;
+import io.controlplane.simulator.GitCommit;
+import io.controlplane.simulator.IdMapping;
+import io.controlplane.simulator.Lease;
+import io.controlplane.simulator.ProgressReport;
+import io.controlplane.simulator.Registration;
 import io.controlplane.simulator.SimulatedAgent;
 import io.controlplane.testing.Azurite;
 import io.controlplane.testing.ProjectRoot;
@@ -112,7 +118,37 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(5) // last: a drained agent takes no more jobs
+    @Order(5)
+    void aJobsGitAndCursorCheckpointsAndMappingsOnItsPage() throws Exception {
+        // An agent of its own ("git" capability, which sim-1 lacks) holds the job and writes what the page shows.
+        URI base = URI.create("http://127.0.0.1:" + host.port());
+        String gitAgentToken = issuer.token("provider", "git-1", List.of("Agents.Run"), Duration.ofHours(1));
+        AgentClient git = new AgentClient(base, () -> gitAgentToken);
+        git.register("git-1", new Registration("westeurope", "shared", List.of("git"), 1));
+        ApiCalls calls = new ApiCalls(base);
+        String spec = """
+                {"name": "contoso/alpha.git to fabrikam/alpha.git", "tier": "Premium", "region": "westeurope", "kind": "Migrate",
+                 "requiredCapabilities": ["git"],
+                 "source": {"type": "Simulated", "url": "sim://git.example.com/contoso/alpha"},
+                 "target": {"type": "Simulated", "url": "sim://git.example.com/fabrikam/alpha"}}""";
+        String jobId = calls.id(calls.send("POST", "/api/jobs", token, spec));
+        Lease lease = git.lease("git-1", 10).orElseThrow();
+        assertThat(lease.jobId()).isEqualTo(jobId);
+        git.progress(lease.leaseId(), lease.epoch(), new ProgressReport(55, Map.of("commits", 1234L), "pushing refs"));
+        git.gitCheckpoint(lease.leaseId(), lease.epoch(), "repository",
+                new GitCommit("https://git.example.com/contoso/alpha.git", "refs/heads/main", "3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39"));
+        git.cursorCheckpoint(lease.leaseId(), lease.epoch(), "work-items", Json.mapper().readTree("{\"lastId\":3,\"percent\":55}"));
+        git.mappings(lease.leaseId(), lease.epoch(), List.of(new IdMapping("workitem", "1", "70001"),
+                new IdMapping("workitem", "2", "70002"), new IdMapping("workitem", "3", "70003")));
+        try {
+            scenario("checkpoints", Map.of("JOB_ID", jobId));
+        } finally {
+            git.complete(lease.leaseId(), lease.epoch());
+        }
+    }
+
+    @Test
+    @Order(6) // last: a drained agent takes no more jobs
     void theAgentIsShownAndDrainedFromTheAgentsPage() throws Exception {
         scenario("agents");
         JsonNode agents = api("/api/admin/agents").get("items");
@@ -128,6 +164,10 @@ class ConsoleBrowserTest {
 
     /** Runs console/browser-tests/{name}.mjs; its `RESULT {...}` line when it passed. */
     private static JsonNode scenario(String name) throws Exception {
+        return scenario(name, Map.of());
+    }
+
+    private static JsonNode scenario(String name, Map<String, String> extra) throws Exception {
         Path logs = Files.createDirectories(Path.of("target", "console-browser"));
         Path log = logs.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder("node", root.resolve("console/browser-tests/" + name + ".mjs").toString())
@@ -138,6 +178,7 @@ class ConsoleBrowserTest {
         env.put("AGENT_ID", AGENT_ID);
         env.put("CHROMIUM", CHROMIUM.toString());
         env.put("SCREENSHOTS", Path.of("target", "console-screenshots").toAbsolutePath().toString());
+        env.putAll(extra);
         Process process = builder.start();
         if (!process.waitFor(240, TimeUnit.SECONDS)) {
             process.destroyForcibly();
