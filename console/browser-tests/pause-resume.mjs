@@ -45,7 +45,7 @@ await run('pause-resume', async ({ page }) => {
   await screenshot(page, 'job-cancel-dialog', { fullPage: false }); // a modal covers the viewport
   await page.keyboard.press('Enter');
   await until(async () => (await jobState(page)) === 'Cancelled', 15000, 'the job is cancelled');
-  entries = await timeline(page);
-  check(entries.some((e) => e.to === 'Cancelled' && e.reason === 'wrong target project'), `the reason is in the timeline: ${JSON.stringify(entries)}`);
+  await until(async () => (await timeline(page)).some((e) => e.to === 'Cancelled' && e.reason === 'wrong target project'
+      && e.actor === 'console-user'), 10000, 'the cancellation, its reason and its actor in the timeline');
   return { jobId: id };
 });

@@ -85,7 +85,7 @@ export function jobPage(ctx, route) {
     message.textContent = job.progress?.message || '';
     replace(counters, Object.entries(job.progress?.counters || {}).map(([k, v]) => h('li', null, h('span', { class: 'muted' }, k), ' ', String(v))));
     const now = Date.now();
-    const x0 = samples.length ? Math.min(samples[0].at, now - 60000) : now - 60000;
+    const x0 = samples.length ? Math.min(samples[0].at, now - 30000) : now - 30000; // at least the last 30 s
     replace(chart, lineChart({
       title: `Progress of ${job.name} over time`,
       // the last report holds until the next one: the line runs on to now while the job is unfinished
