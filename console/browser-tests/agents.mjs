@@ -5,13 +5,22 @@ import { CONSOLE_URL, checkFits, check, env, run, screenshot, signIn, until } fr
 await run('agents', async ({ page }) => {
   const agentId = env('AGENT_ID');
   await signIn(page);
-  await page.click('#nav >> text=Queues');
+  // By keyboard: the skip link comes first and moves the focus to the content; the navigation's links follow.
+  await page.reload(); // a fresh load (the tab keeps its token): the focus starts at the top
+  await page.locator('h1', { hasText: 'Jobs' }).waitFor();
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement?.id) === 'skip', 'the first Tab reaches the skip link');
+  await page.keyboard.press('Enter');
+  check(await page.evaluate(() => document.activeElement?.id) === 'main', 'the skip link moves the focus to the content');
+  await page.focus('#nav a[href="#/queues"]');
+  await page.keyboard.press('Enter');
   await page.locator('h1', { hasText: 'Queues' }).waitFor();
   await until(async () => (await page.locator('#queues-table tbody tr').count()) === 3, 10000, 'one row per tier of westeurope');
   check((await page.locator('#queue-charts svg').count()) === 2, 'depth and age charts');
   await screenshot(page, 'queues');
 
-  await page.click('#nav >> text=Agents');
+  await page.focus('#nav a[href="#/agents"]');
+  await page.keyboard.press('Enter');
   await page.locator('h1', { hasText: 'Agents' }).waitFor();
   const row = page.locator(`tr[data-agent-id="${agentId}"]`);
   await row.waitFor({ timeout: 10000 });

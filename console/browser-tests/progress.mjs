@@ -2,7 +2,7 @@
 // agent works; the filters narrow the list; the page is readable 390 px wide.
 import { CONSOLE_URL, checkFits, check, run, screenshot, signIn, simulatedSpec, submit, until, api } from './lib.mjs';
 
-await run('progress', async ({ page }) => {
+await run('progress', async ({ page, context }) => {
   await signIn(page);
   // A job no agent can take (none has the capability): it stays Queued beside the running one.
   const other = await submit(simulatedSpec('contoso/Gamma to fabrikam/Delta', 'Premium', 40000, { requiredCapabilities: ['tfs-onprem'] }));
@@ -39,6 +39,21 @@ await run('progress', async ({ page }) => {
   await page.fill('#filter-region', '');
   await page.keyboard.press('Enter');
   await until(async () => (await page.locator(`tr[data-job-id="${id}"]`).count()) === 1, 10000, 'all jobs again');
+
+  // Without an event stream (a host that answers 404 there) the page re-reads every few seconds: still live.
+  const polling = await context.newPage();
+  await polling.route('**/api/events*', (route) => route.fulfill({ status: 404, contentType: 'application/problem+json', body: '{}' }));
+  await polling.goto(`${CONSOLE_URL()}/#/jobs`); // the tab's token is per page: sign in again
+  await polling.focus('#dev-token');
+  await polling.keyboard.insertText(process.env.CONSOLE_TOKEN);
+  await polling.keyboard.press('Tab');
+  await polling.keyboard.press('Enter');
+  await until(async () => (await polling.locator('#live-status').getAttribute('data-mode')) === 'polling', 15000, 'the console falls back to re-reading');
+  const pollBar = polling.locator(`tr[data-job-id="${id}"] progress`);
+  await pollBar.waitFor({ timeout: 10000 });
+  const before = await pollBar.evaluate((p) => p.value);
+  await until(async () => (await pollBar.evaluate((p) => p.value)) > before, 20000, `the re-read progress bar moves on from ${before}%`);
+  await polling.close();
 
   await page.setViewportSize({ width: 390, height: 844 });
   await checkFits(page);
