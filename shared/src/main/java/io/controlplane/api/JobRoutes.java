@@ -138,30 +138,39 @@ final class JobRoutes {
 
     private ApiResponse cancel(ApiRequest request, Caller caller, Map<String, String> params) {
         String jobId = jobId(params);
-        JsonNode body = bodies.read(request, false);
-        String reason = null;
-        if (body != null) {
-            JsonNode given = body.isObject() ? body.get("reason") : null;
-            if (!body.isObject() || (given != null && (!given.isTextual() || given.asText().length() > 500
-                    || given.asText().chars().anyMatch(Character::isISOControl)))) {
-                throw new ValidationException(List.of(new FieldError("reason",
-                        "optional; a string of at most 500 characters without control characters")));
-            }
-            if (given != null && io.controlplane.validation.SecretScanner.secretIn(given.asText()).isPresent()) {
-                throw new ValidationException(List.of(new FieldError("reason",
-                        "contains what looks like a raw secret; the reason is stored in the job's history")));
-            }
-            reason = given == null ? null : given.asText();
-        }
-        return responses.json(200, JobView.of(cancel.cancel(caller, jobId, reason)));
+        return responses.json(200, JobView.of(cancel.cancel(caller, jobId, reason(request))));
     }
 
     private ApiResponse pause(ApiRequest request, Caller caller, Map<String, String> params) {
-        return responses.json(200, JobView.of(app.pauseResume().pause(caller, jobId(params))));
+        String jobId = jobId(params);
+        return responses.json(200, JobView.of(app.pauseResume().pause(caller, jobId, reason(request))));
     }
 
     private ApiResponse resume(ApiRequest request, Caller caller, Map<String, String> params) {
-        return responses.json(200, JobView.of(app.pauseResume().resume(caller, jobId(params))));
+        String jobId = jobId(params);
+        return responses.json(200, JobView.of(app.pauseResume().resume(caller, jobId, reason(request))));
+    }
+
+    /**
+     * The optional body of cancel, pause and resume: {@code { "reason": "..." }}, the caller's words
+     * for the job's history (at most 500 characters, no control characters, nothing like a secret).
+     */
+    private String reason(ApiRequest request) {
+        JsonNode body = bodies.read(request, false);
+        if (body == null) {
+            return null;
+        }
+        JsonNode given = body.isObject() ? body.get("reason") : null;
+        if (!body.isObject() || (given != null && (!given.isTextual() || given.asText().length() > 500
+                || given.asText().chars().anyMatch(Character::isISOControl)))) {
+            throw new ValidationException(List.of(new FieldError("reason",
+                    "optional; a string of at most 500 characters without control characters")));
+        }
+        if (given != null && io.controlplane.validation.SecretScanner.secretIn(given.asText()).isPresent()) {
+            throw new ValidationException(List.of(new FieldError("reason",
+                    "contains what looks like a raw secret; the reason is stored in the job's history")));
+        }
+        return given == null ? null : given.asText();
     }
 
     private ApiResponse checkpoints(ApiRequest request, Caller caller, Map<String, String> params) {
