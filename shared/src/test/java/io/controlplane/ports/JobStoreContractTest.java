@@ -357,6 +357,19 @@ public abstract class JobStoreContractTest {
     }
 
     @Test
+    void unfinishedJobsAreCountedUpToTheLimitAskedFor() {
+        assertThat(store.unfinishedJobs(tenant, 5)).isZero();
+        Job first = create(tenant, null, JobStore.UNLIMITED);
+        create(tenant, null, JobStore.UNLIMITED);
+        create(tenant, null, JobStore.UNLIMITED);
+        create("other-" + tenant, null, JobStore.UNLIMITED);
+        assertThat(store.unfinishedJobs(tenant, 5)).isEqualTo(3);
+        assertThat(store.unfinishedJobs(tenant, 2)).as("counted no further than asked").isEqualTo(2);
+        finish(first, JobState.Cancelled, T0.plusSeconds(1));
+        assertThat(store.unfinishedJobs(tenant, 5)).isEqualTo(2);
+    }
+
+    @Test
     void everyWayOfFinishingOrErasingAJobFreesItsSlotAndJobsCreatedWithoutALimitCount() {
         Job unlimited = create(tenant, null, JobStore.UNLIMITED);
         Job failed = create(tenant, null, 4);
