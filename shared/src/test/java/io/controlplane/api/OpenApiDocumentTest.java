@@ -18,6 +18,7 @@ import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.EndpointType;
+import io.controlplane.domain.Eta;
 import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobKind;
@@ -437,7 +438,11 @@ class OpenApiDocumentTest {
                 "organisation-throttled", "dev.azure.com:contoso", now, 0, 3, "Organisation dev.azure.com:contoso asked for a back-off")));
         shapes.put("JobView", waitingView);
         shapes.put("WaitingFor", waitingView.get("waitingFor"));
-        shapes.put("Progress", view.get("progress"));
+        // Written only when there is an estimate: every field of it set, to see them all.
+        JsonNode estimated = written(JobView.of(submitted.job(), null, new Eta(now.plusSeconds(600), now.plusSeconds(300),
+                now.plusSeconds(900), Eta.PROGRESS_RATE)));
+        shapes.put("Progress", estimated.get("progress"));
+        shapes.put("ProgressEta", estimated.get("progress").get("eta"));
         shapes.put("JobSpec", view.get("spec"));
         shapes.put("Endpoint", view.get("spec").get("source"));
         shapes.put("Policy", view.get("spec").get("policy"));
@@ -505,8 +510,9 @@ class OpenApiDocumentTest {
             }
         });
         // Jackson writes every field, null or not, so these schemas must require all of them: all but
-        // those written only when present (a job's waitingFor, a command's backOff).
+        // those written only when present (a job's waitingFor, a command's backOff, a progress's eta).
         shapes.put("JobView", view);
+        shapes.put("Progress", view.get("progress"));
         shapes.put("AgentCommand", beat.get("commands").get(0));
         for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage", "AgentView",
                 "AgentLeaseSummary", "AgentList", "LeaseView", "HeartbeatAnswer", "AgentCommand", "ProgressOutcome", "JobOutcome",
@@ -628,7 +634,7 @@ class OpenApiDocumentTest {
      * a command's {@code backOff}); every other field is written, null or not.
      */
     private static Set<String> optionalFields(JsonNode schema) {
-        Set<String> optional = new TreeSet<>(Set.of("waitingFor", "backOff"));
+        Set<String> optional = new TreeSet<>(Set.of("waitingFor", "backOff", "eta"));
         optional.retainAll(fieldNames(schema.path("properties")));
         optional.removeAll(texts(schema.path("required")));
         return optional;
