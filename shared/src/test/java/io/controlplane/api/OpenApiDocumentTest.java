@@ -471,6 +471,7 @@ class OpenApiDocumentTest {
         shapes.put("ProgressOutcome", written(new ReportProgress.Outcome(true, false)));
         shapes.put("JobOutcome", written(new AgentViews.JobOutcome(leased.id(), "Completed", 0)));
         shapes.put("QueueDepth", written(queue));
+        shapes.put("QueueDepthSample", written(new AdminRoutes.QueueSampleView(now, 2, 30L)));
         io.controlplane.domain.OrganisationThrottle throttle = io.controlplane.domain.OrganisationThrottle.reported(null,
                 "dev.azure.com:contoso", now, java.time.Duration.ofSeconds(60), 0, 4, java.time.Duration.ofSeconds(30));
         shapes.put("QueueList", written(Map.of("items", List.of(queue), "throttledOrganisations",
@@ -516,7 +517,7 @@ class OpenApiDocumentTest {
         shapes.put("AgentCommand", beat.get("commands").get(0));
         for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage", "AgentView",
                 "AgentLeaseSummary", "AgentList", "LeaseView", "HeartbeatAnswer", "AgentCommand", "ProgressOutcome", "JobOutcome",
-                "QueueDepth", "QueueList", "EntitlementView", "CheckpointView", "CheckpointPage", "MappingRecorded", "IdMapping",
+                "QueueDepth", "QueueDepthSample", "QueueList", "EntitlementView", "CheckpointView", "CheckpointPage", "MappingRecorded", "IdMapping",
                 "MappingPage", "JobExport", "IdempotencyKeyExport", "MappingExport", "TenantExport", "ThrottleOutcome", "OrganisationStatus")) {
             Set<String> required = new TreeSet<>(texts(schema("/components/schemas/" + schema).path("required")));
             if (!required.equals(fieldNames(shapes.get(schema)))) {
