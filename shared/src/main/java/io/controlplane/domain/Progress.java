@@ -25,13 +25,11 @@ public record Progress(double percent, Map<String, Long> counters, String messag
 
     /**
      * {@code report} as the job's new progress: this history with the report appended as a sample
-     * of the lease of fencing epoch {@code epoch}. A report without a time is taken as it is.
+     * of the lease of fencing epoch {@code epoch}. A report without a time adds no sample.
      */
     public Progress then(Progress report, long epoch) {
-        if (report.updatedAt() == null) {
-            return report;
-        }
-        ProgressHistory next = history.with(new ProgressSample(report.updatedAt(), report.percent(), epoch));
+        ProgressHistory next = report.updatedAt() == null ? history
+                : history.with(new ProgressSample(report.updatedAt(), report.percent(), epoch));
         return new Progress(report.percent(), report.counters(), report.message(), report.updatedAt(), next);
     }
 }
