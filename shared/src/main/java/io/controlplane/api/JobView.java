@@ -1,9 +1,11 @@
 package io.controlplane.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.controlplane.app.JobEstimates;
 import io.controlplane.domain.Eta;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobSpec;
+import io.controlplane.scheduling.WaitReasons;
 import java.time.Instant;
 import java.util.Map;
 
@@ -63,9 +65,9 @@ record JobView(
 
     /**
      * @param waiting why it waits (a queued job, when asked), or null
-     * @param eta its estimate ({@link io.controlplane.app.JobEstimates}), or null
+     * @param eta its estimate ({@link JobEstimates}), or null
      */
-    static JobView of(Job job, io.controlplane.scheduling.WaitReasons.Waiting waiting, Eta eta) {
+    static JobView of(Job job, WaitReasons.Waiting waiting, Eta eta) {
         return new JobView(job.id(), job.spec().name(), job.tenantId(), job.spec().tier().name(), job.spec().region(),
                 job.spec().kind().name(), job.state().name(), job.agentId(), job.attempt(), job.preemptions(),
                 new ProgressView(job.progress().percent(), job.progress().counters(), job.progress().message(),
