@@ -424,6 +424,12 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theEtaBasesAreTheOnesTheCodeGives() {
+        assertThat(enumOf(property("ProgressEta", "basis"))).as("ProgressEta.basis")
+                .containsExactly(Eta.PROGRESS_RATE, Eta.STALLED, Eta.QUEUE_POSITION);
+    }
+
+    @Test
     void schemasHaveExactlyTheFieldsTheApiWrites() throws IOException {
         JobSpec spec = validator().validate(doc.at("/components/examples/JobSpecMigrate/value"));
         Instant now = Instant.parse("2025-06-02T09:14:03.112Z");
