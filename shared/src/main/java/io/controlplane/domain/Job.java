@@ -237,6 +237,14 @@ public record Job(
         return b.build(state, historySequence);
     }
 
+    /**
+     * The agent's {@code report} as the job's progress, appended to its progress history as a
+     * sample of the lease it holds now (its epoch).
+     */
+    public Job withReport(Progress report, Instant at) {
+        return withProgress(progress.then(report, epoch), at);
+    }
+
     public Job withProgress(Progress newProgress, Instant at) {
         Builder b = copy();
         b.progress = newProgress;
