@@ -93,6 +93,12 @@ final class CountingStores {
         }
 
         @Override
+        public int unfinishedJobs(String tenantId, int atMost) {
+            t.count(JOBS, tenantId, "unfinishedJobs", 1 + Math.min(unfinished(tenantId).get(), atMost));
+            return d.unfinishedJobs(tenantId, atMost);
+        }
+
+        @Override
         public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
             t.count(JOBS, tenantId, "findIdempotencyKey", 1);
             return d.findIdempotencyKey(tenantId, key);

@@ -9,6 +9,7 @@ import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.ReadyQueue;
+import io.controlplane.scheduling.QueueDepthSeries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +62,20 @@ final class AdminRoutes {
     record OrganisationLimitView(String key, int maxConcurrentJobs) {
     }
 
-    record QueueView(String region, String tier, long depth, Instant oldestEnqueuedAt, Long oldestAgeSeconds) {
+    /** A queue's depth now, and its last hour ({@code series}, oldest first). */
+    record QueueView(String region, String tier, long depth, Instant oldestEnqueuedAt, Long oldestAgeSeconds,
+                     List<QueueSampleView> series) {
+
+        QueueView(String region, String tier, long depth, Instant oldestEnqueuedAt, Long oldestAgeSeconds) {
+            this(region, tier, depth, oldestEnqueuedAt, oldestAgeSeconds, List.of());
+        }
+    }
+
+    /** One sample of a queue's depth: when it was read, how many waited, how long the oldest had waited. */
+    record QueueSampleView(Instant at, long depth, Long oldestAgeSeconds) {
+        static QueueSampleView of(QueueDepthSeries.Sample s) {
+            return new QueueSampleView(s.at(), s.depth(), s.oldestAgeSeconds());
+        }
     }
 
     private ApiResponse queues(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -70,8 +84,9 @@ final class AdminRoutes {
         app.admin().queues().forEach((region, tiers) -> {
             for (Tier tier : new Tier[] {Tier.Platinum, Tier.Premium, Tier.Standard}) {
                 ReadyQueue.Depth d = tiers.get(tier);
+                List<QueueSampleView> series = app.admin().queueSeries(region, tier).stream().map(QueueSampleView::of).toList();
                 items.add(new QueueView(region, tier.name(), d.count(), d.oldestEnqueuedAt(),
-                        d.oldestEnqueuedAt() == null ? null : Duration.between(d.oldestEnqueuedAt(), now).toSeconds()));
+                        d.oldestEnqueuedAt() == null ? null : Duration.between(d.oldestEnqueuedAt(), now).toSeconds(), series));
             }
         });
         List<ThrottledView> throttled = app.admin().throttled().stream().map(t -> ThrottledView.of(t, now)).toList();

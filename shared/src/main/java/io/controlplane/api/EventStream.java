@@ -64,37 +64,38 @@ final class EventStream implements ApiResponse.Stream {
 
     @Override
     public void open(ApiResponse.Transport to) {
+        if (lifetime.isZero()) {
+            // What is kept after the client's id, then the end.
+            Subscription once = events.subscribe(scope, lastEventId, () -> { });
+            List<Delivered> kept = once.take();
+            once.close();
+            synchronized (this) {
+                transport = to;
+                writing = true;
+                ending = true;
+            }
+            to.write(kept.isEmpty() ? PREAMBLE : concat(PREAMBLE, frame(kept)), this::written);
+            return;
+        }
         synchronized (this) {
             transport = to;
-            writing = true;
+            writing = true; // the preamble first; what the subscription queues meanwhile follows it
         }
-        to.write(PREAMBLE, failure -> {
-            if (failure != null) {
-                written(failure);
-                return;
-            }
-            if (lifetime.isZero()) {
-                Subscription once = events.subscribe(scope, lastEventId, () -> { });
-                List<Delivered> kept = once.take();
-                once.close();
-                synchronized (this) {
-                    ending = true;
-                }
-                if (kept.isEmpty()) {
-                    written(null);
-                } else {
-                    to.write(frame(kept), this::written);
-                }
-                return;
-            }
-            Subscription s = events.subscribe(scope, lastEventId, this::pump);
-            synchronized (this) {
-                subscription = s;
-                timers.add(events.every(this::beat, heartbeat));
-                timers.add(events.schedule(this::end, lifetime));
-            }
-            written(null);
-        });
+        // Subscribed before anything is written: a client that has read the preamble misses nothing after it.
+        Subscription s = events.subscribe(scope, lastEventId, this::pump);
+        synchronized (this) {
+            subscription = s;
+            timers.add(events.every(this::beat, heartbeat));
+            timers.add(events.schedule(this::end, lifetime));
+        }
+        to.write(PREAMBLE, this::written);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** Writes what is queued, unless a write is under way (its completion pumps again). */

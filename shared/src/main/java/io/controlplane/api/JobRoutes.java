@@ -3,6 +3,7 @@ package io.controlplane.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.controlplane.app.CancelJob;
 import io.controlplane.app.Caller;
+import io.controlplane.app.JobEstimates;
 import io.controlplane.app.JobQueries;
 import io.controlplane.app.SubmitJob;
 import io.controlplane.domain.FieldError;
@@ -15,6 +16,7 @@ import io.controlplane.domain.Page;
 import io.controlplane.domain.Tier;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.JobFilter;
+import io.controlplane.scheduling.WaitReasons;
 import io.controlplane.validation.JobSpecValidator;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +38,7 @@ final class JobRoutes {
     private final SubmitJob submit;
     private final JobQueries queries;
     private final CancelJob cancel;
+    private final JobEstimates estimates;
     private final JobSpecValidator validator;
     private final RequestBodies bodies;
     private final Responses responses;
@@ -45,6 +48,7 @@ final class JobRoutes {
         this.submit = app == null ? null : app.submitJob();
         this.queries = app == null ? null : app.jobQueries();
         this.cancel = app == null ? null : app.cancelJob();
+        this.estimates = app == null ? null : new JobEstimates(app.dispatcher());
         this.validator = validator;
         this.bodies = bodies;
         this.responses = responses;
@@ -118,12 +122,15 @@ final class JobRoutes {
             throw new ValidationException(errors);
         }
         Page<Job> page = queries.list(caller, new JobFilter(state, tier, region), limit, request.queryParam("continuationToken"));
-        return responses.json(200, new JobPage(page.items().stream().map(JobView::of).toList(), page.continuationToken()));
+        // Finish estimates only: a queued job's start needs its place in the queue, worked out per job.
+        List<JobView> items = page.items().stream().map(j -> JobView.of(j, null, estimates.eta(j, null).orElse(null))).toList();
+        return responses.json(200, new JobPage(items, page.continuationToken()));
     }
 
     private ApiResponse get(ApiRequest request, Caller caller, Map<String, String> params) {
         Job job = queries.get(caller, jobId(params));
-        return responses.json(200, JobView.of(job, app.dispatcher().whyWaiting(job).orElse(null)));
+        WaitReasons.Waiting waiting = app.dispatcher().whyWaiting(job).orElse(null);
+        return responses.json(200, JobView.of(job, waiting, estimates.eta(job, waiting).orElse(null)));
     }
 
     private ApiResponse erase(ApiRequest request, Caller caller, Map<String, String> params) {
@@ -138,30 +145,39 @@ final class JobRoutes {
 
     private ApiResponse cancel(ApiRequest request, Caller caller, Map<String, String> params) {
         String jobId = jobId(params);
-        JsonNode body = bodies.read(request, false);
-        String reason = null;
-        if (body != null) {
-            JsonNode given = body.isObject() ? body.get("reason") : null;
-            if (!body.isObject() || (given != null && (!given.isTextual() || given.asText().length() > 500
-                    || given.asText().chars().anyMatch(Character::isISOControl)))) {
-                throw new ValidationException(List.of(new FieldError("reason",
-                        "optional; a string of at most 500 characters without control characters")));
-            }
-            if (given != null && io.controlplane.validation.SecretScanner.secretIn(given.asText()).isPresent()) {
-                throw new ValidationException(List.of(new FieldError("reason",
-                        "contains what looks like a raw secret; the reason is stored in the job's history")));
-            }
-            reason = given == null ? null : given.asText();
-        }
-        return responses.json(200, JobView.of(cancel.cancel(caller, jobId, reason)));
+        return responses.json(200, JobView.of(cancel.cancel(caller, jobId, reason(request))));
     }
 
     private ApiResponse pause(ApiRequest request, Caller caller, Map<String, String> params) {
-        return responses.json(200, JobView.of(app.pauseResume().pause(caller, jobId(params))));
+        String jobId = jobId(params);
+        return responses.json(200, JobView.of(app.pauseResume().pause(caller, jobId, reason(request))));
     }
 
     private ApiResponse resume(ApiRequest request, Caller caller, Map<String, String> params) {
-        return responses.json(200, JobView.of(app.pauseResume().resume(caller, jobId(params))));
+        String jobId = jobId(params);
+        return responses.json(200, JobView.of(app.pauseResume().resume(caller, jobId, reason(request))));
+    }
+
+    /**
+     * The optional body of cancel, pause and resume: {@code { "reason": "..." }}, the caller's words
+     * for the job's history (at most 500 characters, no control characters, nothing like a secret).
+     */
+    private String reason(ApiRequest request) {
+        JsonNode body = bodies.read(request, false);
+        if (body == null) {
+            return null;
+        }
+        JsonNode given = body.isObject() ? body.get("reason") : null;
+        if (!body.isObject() || (given != null && (!given.isTextual() || given.asText().length() > 500
+                || given.asText().chars().anyMatch(Character::isISOControl)))) {
+            throw new ValidationException(List.of(new FieldError("reason",
+                    "optional; a string of at most 500 characters without control characters")));
+        }
+        if (given != null && io.controlplane.validation.SecretScanner.secretIn(given.asText()).isPresent()) {
+            throw new ValidationException(List.of(new FieldError("reason",
+                    "contains what looks like a raw secret; the reason is stored in the job's history")));
+        }
+        return given == null ? null : given.asText();
     }
 
     private ApiResponse checkpoints(ApiRequest request, Caller caller, Map<String, String> params) {

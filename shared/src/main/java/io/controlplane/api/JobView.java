@@ -1,7 +1,11 @@
 package io.controlplane.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.controlplane.app.JobEstimates;
+import io.controlplane.domain.Eta;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobSpec;
+import io.controlplane.scheduling.WaitReasons;
 import java.time.Instant;
 import java.util.Map;
 
@@ -32,7 +36,22 @@ record JobView(
         }
     }
 
-    record ProgressView(double percent, Map<String, Long> counters, String message, Instant updatedAt) {
+    /** The latest report; {@code eta} only when there is an estimate. */
+    record ProgressView(double percent, Map<String, Long> counters, String message, Instant updatedAt,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) EtaView eta) {
+
+        /** A report without an estimate (what a lease shows its agent). */
+        ProgressView(double percent, Map<String, Long> counters, String message, Instant updatedAt) {
+            this(percent, counters, message, updatedAt, null);
+        }
+    }
+
+    /** An estimate ({@link Eta}): a stalled job's has no {@code at} and no {@code high}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record EtaView(Instant at, Instant low, Instant high, String basis) {
+        static EtaView of(Eta eta) {
+            return eta == null ? null : new EtaView(eta.at(), eta.low(), eta.high(), eta.basis());
+        }
     }
 
     static JobView of(Job job) {
@@ -41,10 +60,18 @@ record JobView(
 
     /** @param waiting why it waits (a queued job, when asked), or null */
     static JobView of(Job job, io.controlplane.scheduling.WaitReasons.Waiting waiting) {
+        return of(job, waiting, null);
+    }
+
+    /**
+     * @param waiting why it waits (a queued job, when asked), or null
+     * @param eta its estimate ({@link JobEstimates}), or null
+     */
+    static JobView of(Job job, WaitReasons.Waiting waiting, Eta eta) {
         return new JobView(job.id(), job.spec().name(), job.tenantId(), job.spec().tier().name(), job.spec().region(),
                 job.spec().kind().name(), job.state().name(), job.agentId(), job.attempt(), job.preemptions(),
                 new ProgressView(job.progress().percent(), job.progress().counters(), job.progress().message(),
-                        job.progress().updatedAt()),
+                        job.progress().updatedAt(), EtaView.of(eta)),
                 job.createdAt(), job.updatedAt(), WaitingView.of(waiting), job.spec());
     }
 }

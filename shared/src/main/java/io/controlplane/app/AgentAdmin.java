@@ -7,6 +7,7 @@ import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.ports.TenantStore;
+import io.controlplane.scheduling.QueueDepthSeries;
 import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +68,14 @@ public final class AgentAdmin {
             all.put(region, depths);
         }
         return all;
+    }
+
+    /**
+     * A queue's depth over the last hour, one sample a minute at most, from the depths this instance
+     * read ({@link #queues} and, while telemetry is on, the reconcile passes); oldest first.
+     */
+    public List<QueueDepthSeries.Sample> queueSeries(String region, Tier tier) {
+        return telemetry.metrics().queueSeries(region, tier);
     }
 
     public TenantEntitlement entitle(TenantEntitlement entitlement) {

@@ -11,6 +11,7 @@ import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.Matching;
 import io.controlplane.scheduling.PoolDirectory;
+import io.controlplane.scheduling.StartThroughput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -199,8 +200,12 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         boolean refreshNow;
         long sequence;
 
+        /** The jobs this view started lately: the queue's drain rate (start estimates). */
+        final StartThroughput starts;
+
         View(String region) {
             this.region = region;
+            this.starts = new StartThroughput(clock.instant());
         }
 
         void put(ReadyEntry entry) {
@@ -361,6 +366,23 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         }
         return Optional.of(waitReasons.explain(entry == null ? probe : entry, known, fleet(region), local, pools.directory(),
                 running(region), now));
+    }
+
+    /**
+     * The jobs a minute the region's dispatcher started over the last quarter hour, when it runs
+     * here and has seen enough starts ({@link StartThroughput}); no storage call.
+     */
+    public Optional<StartThroughput.Rate> startRate(String region) {
+        View view = views.get(region);
+        if (view == null || !view.loaded || !dispatches(region)) {
+            return Optional.empty();
+        }
+        return view.starts.rate(clock.instant());
+    }
+
+    /** The clock the dispatcher decides by. */
+    Clock clock() {
+        return clock;
     }
 
     /**
@@ -848,6 +870,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
      * another instance gets it posted there (the poll it answers asks again for more).
      */
     private void offer(View view, String agentId, LeaseGrant grant, Instant now, List<String> woken, List<Runnable> posts) {
+        view.starts.started(now);
         Waiter w = view.waiting.get(agentId);
         if (w != null && w.polls.isEmpty() && w.remote(now)) {
             String replyTo = w.replyTo;

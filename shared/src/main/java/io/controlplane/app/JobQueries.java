@@ -32,7 +32,7 @@ public final class JobQueries {
     private Job withPending(Job job) {
         return progress.pending(job.tenantId(), job.id())
                 .filter(p -> job.progress().updatedAt() == null || !p.updatedAt().isBefore(job.progress().updatedAt()))
-                .map(p -> job.withProgress(p, job.updatedAt()))
+                .map(p -> job.withReport(p, job.updatedAt()))
                 .orElse(job);
     }
 

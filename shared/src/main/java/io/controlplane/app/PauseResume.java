@@ -40,6 +40,11 @@ public final class PauseResume {
     }
 
     public Job pause(Caller caller, String jobId) {
+        return pause(caller, jobId, null);
+    }
+
+    /** @param reason the caller's words for the history (may be null) */
+    public Job pause(Caller caller, String jobId, String reason) {
         Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
         Instant now = clock.instant();
         if (job.state() == JobState.Queued) {
@@ -47,14 +52,16 @@ public final class PauseResume {
             // writes a new version, which must stay (deleting by key would strand the resumed job).
             ReadyEntry keyed = ReadyEntry.of(job, null, now);
             java.util.Optional<ReadyEntry> entry = ready.find(keyed.region(), keyed.key());
-            Job.Transition paused = job.transition(JobState.Paused, now, "paused by " + caller.subject(), caller.subject());
+            Job.Transition paused = job.transition(JobState.Paused, now, Job.withReason("paused by " + caller.subject(), reason),
+                    caller.subject());
             Job stored = jobs.update(paused.job(), List.of(paused.entry()));
             entry.ifPresent(ready::remove);
             return stored;
         }
         Instant deadline = now.plus(settings.stopGrace());
-        Job.Transition pausing = job.requestStop(JobState.Pausing, deadline, now, "pause requested by " + caller.subject()
-                + "; agent " + job.agentId() + " asked to checkpoint and release by " + deadline, caller.subject());
+        Job.Transition pausing = job.requestStop(JobState.Pausing, deadline, now, Job.withReason("pause requested by "
+                + caller.subject() + "; agent " + job.agentId() + " asked to checkpoint and release by " + deadline, reason),
+                caller.subject());
         Job stored = jobs.update(pausing.job(), List.of(pausing.entry()));
         channel.send(job.agentId(), new AgentCommand("pause", job.leaseId(), job.id(), deadline, "paused by operator"));
         stops.ask(job, new io.controlplane.domain.AgentLease.Stop(io.controlplane.domain.AgentLease.Stop.PAUSE, deadline,
@@ -63,8 +70,13 @@ public final class PauseResume {
     }
 
     public Job resume(Caller caller, String jobId) {
+        return resume(caller, jobId, null);
+    }
+
+    /** @param reason the caller's words for the history (may be null) */
+    public Job resume(Caller caller, String jobId, String reason) {
         Job job = jobs.find(caller.tenantId(), jobId).orElseThrow(() -> new JobNotFoundException(jobId));
-        Job.Transition resumed = job.resume(clock.instant(), caller.subject());
+        Job.Transition resumed = job.resume(clock.instant(), caller.subject(), reason);
         return requeue.enqueue(resumed, null);
     }
 }

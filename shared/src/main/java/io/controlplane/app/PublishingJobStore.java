@@ -67,6 +67,11 @@ final class PublishingJobStore implements JobStore {
     }
 
     @Override
+    public int unfinishedJobs(String tenantId, int atMost) {
+        return store.unfinishedJobs(tenantId, atMost);
+    }
+
+    @Override
     public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
         return store.findIdempotencyKey(tenantId, key);
     }

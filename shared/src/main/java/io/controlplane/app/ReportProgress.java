@@ -121,7 +121,7 @@ public final class ReportProgress implements AutoCloseable {
         }
         Pending last = last(window);
         // Only a report made with the lease the job holds (not one left from an earlier lease).
-        return last != null && last.leaseId().equals(job.leaseId()) ? job.withProgress(last.progress(), now) : job;
+        return last != null && last.leaseId().equals(job.leaseId()) ? job.withReport(last.progress(), now) : job;
     }
 
     /** Drops what is pending for a job that ends (completion writes its own final state). */
@@ -177,10 +177,10 @@ public final class ReportProgress implements AutoCloseable {
             Job job = found.get();
             try {
                 if (job.state() == JobState.Assigned) {
-                    Job.Transition started = job.withProgress(progress, now).start(now);
+                    Job.Transition started = job.withReport(progress, now).start(now);
                     leases.remember(jobs.update(started.job(), List.of(started.entry())));
                 } else {
-                    leases.remember(jobs.update(job.withProgress(progress, now), List.of()));
+                    leases.remember(jobs.update(job.withReport(progress, now), List.of()));
                 }
                 return;
             } catch (ConcurrencyConflictException raced) {

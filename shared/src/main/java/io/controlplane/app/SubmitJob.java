@@ -7,6 +7,7 @@ import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.NotEntitledException;
+import io.controlplane.domain.QuotaExceededException;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.JobStore;
@@ -88,11 +89,17 @@ public final class SubmitJob {
 
     /**
      * A dry run of {@link #submit}: the entitlement checks a submission of {@code spec} would make
-     * (tier, region, credential references), storing nothing. The quota of unfinished jobs is
-     * counted only by a real submission, in its creation transaction.
+     * (tier, region, credential references) and the quota of unfinished jobs as it stands now,
+     * storing nothing. (A real submission counts again, in its creation transaction: others may
+     * submit in between.)
+     *
+     * @throws QuotaExceededException when the tenant already has its quota of unfinished jobs
      */
     public void check(Caller caller, JobSpec spec) {
-        admit(caller.tenantId(), spec);
+        int maxActiveJobs = admit(caller.tenantId(), spec);
+        if (maxActiveJobs != JobStore.UNLIMITED && jobs.unfinishedJobs(caller.tenantId(), maxActiveJobs) >= maxActiveJobs) {
+            throw new QuotaExceededException(caller.tenantId(), maxActiveJobs);
+        }
     }
 
     private Submitted create(Caller caller, JobSpec spec, String key, String fingerprint) {

@@ -212,11 +212,21 @@ public record Job(
 
     /** Paused → Queued at an operator's request. */
     public Transition resume(Instant at, String actor) {
+        return resume(at, actor, null);
+    }
+
+    /** Paused → Queued; {@code why} (the operator's words, may be null) goes into the history entry. */
+    public Transition resume(Instant at, String actor, String why) {
         if (state != JobState.Paused) {
             // Assigned → Queued is legal for a lost lease, but resuming is only for paused jobs.
             throw new IllegalTransitionException(id, state, JobState.Queued);
         }
-        return to(JobState.Queued, at, "resumed by " + actor, actor, copy());
+        return to(JobState.Queued, at, withReason("resumed by " + actor, why), actor, copy());
+    }
+
+    /** A history reason with the caller's own words after it, when given. */
+    public static String withReason(String what, String why) {
+        return why == null || why.isBlank() ? what : what + ": " + why;
     }
 
     /** A checkpoint was written by the lease holder (the job row changes with it, atomically). */
@@ -225,6 +235,14 @@ public record Job(
         b.lastCheckpointAt = at;
         b.updatedAt = at;
         return b.build(state, historySequence);
+    }
+
+    /**
+     * The agent's {@code report} as the job's progress, appended to its progress history as a
+     * sample of the lease it holds now (its epoch).
+     */
+    public Job withReport(Progress report, Instant at) {
+        return withProgress(progress.then(report, epoch), at);
     }
 
     public Job withProgress(Progress newProgress, Instant at) {

@@ -53,6 +53,13 @@ public interface JobStore {
      */
     Job create(Job job, List<HistoryEntry> entries, IdempotencyKey key, int maxActiveJobs);
 
+    /**
+     * The tenant's unfinished jobs (not Completed, Failed or Cancelled), counted up to {@code atMost}:
+     * what a dry run of a submission checks against the quota (the submission itself counts again,
+     * in its creation transaction).
+     */
+    int unfinishedJobs(String tenantId, int atMost);
+
     /** The stored use of an Idempotency-Key by a tenant, if any. */
     Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key);
 

@@ -5,6 +5,7 @@ import static io.controlplane.telemetry.TelemetryAttributes.tierAndRegion;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.ReadyQueue;
+import io.controlplane.scheduling.QueueDepthSeries;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -28,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * reading older than {@link #QUEUE_READING_MAX_AGE} is no longer reported: an instance that stopped
  * running the pass (Functions runs the timer on one instance of many) must not report a stale
  * queue, whose oldest age would grow for ever.
+ *
+ * <p>The same readings, one a minute at most, are kept for an hour per region and tier
+ * ({@link #queueSeries}): the queue chart's series, at no storage request of its own.
  */
 public final class ControlPlaneMetrics {
 
@@ -70,6 +74,8 @@ public final class ControlPlaneMetrics {
     }
 
     private final Map<String, QueueReading> queues = new ConcurrentHashMap<>();
+    /** The last hour of readings per region and tier, one a minute (the console's queue chart). */
+    private final Map<String, QueueDepthSeries> series = new ConcurrentHashMap<>();
     private final Clock clock;
 
     ControlPlaneMetrics(Meter meter, Clock clock) {
@@ -158,7 +164,23 @@ public final class ControlPlaneMetrics {
         for (Tier tier : Tier.values()) {
             complete.put(tier, depths.getOrDefault(tier, new ReadyQueue.Depth(0, null)));
         }
-        queues.put(region, new QueueReading(complete, clock.instant()));
+        Instant now = clock.instant();
+        queues.put(region, new QueueReading(complete, now));
+        complete.forEach((tier, depth) -> series.computeIfAbsent(seriesKey(region, tier), k -> new QueueDepthSeries())
+                .offer(now, depth.count(), depth.oldestEnqueuedAt()));
+    }
+
+    /**
+     * The samples of a region's tier over the last hour, one a minute at most, from the depths read
+     * on this instance (reconcile passes while telemetry is on, operators' queue views); oldest first.
+     */
+    public List<QueueDepthSeries.Sample> queueSeries(String region, Tier tier) {
+        QueueDepthSeries found = series.get(seriesKey(region, tier));
+        return found == null ? List.of() : found.samples(clock.instant());
+    }
+
+    private static String seriesKey(String region, Tier tier) {
+        return region + "|" + tier.name();
     }
 
     /** @param route the route template, or null when no route matched */

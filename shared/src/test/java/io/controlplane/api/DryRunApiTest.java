@@ -76,6 +76,24 @@ class DryRunApiTest {
     }
 
     @Test
+    void aTenantAtItsQuotaIsToldSoByTheDryRunAsBySubmission() {
+        ApiResponse entitle = api.call("PUT", "/api/admin/tenants/contoso", api.adminToken(),
+                "{\"tier\":\"Premium\",\"regions\":[\"westeurope\"],\"keyVaults\":[\"kv-contoso\"],\"maxConcurrentJobs\":1}");
+        assertThat(entitle.status()).as(entitle.bodyText()).isEqualTo(200);
+        assertThat(api.call("POST", "/api/jobs?dryRun=true", contoso, ApiFixture.SPEC).status()).as("a free slot").isEqualTo(200);
+        assertThat(api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC).status()).isEqualTo(201);
+        Map<String, Object> before = api.storedState();
+
+        ApiResponse dry = api.call("POST", "/api/jobs?dryRun=true", contoso, ApiFixture.SPEC);
+        ApiResponse real = api.call("POST", "/api/jobs", contoso, ApiFixture.SPEC);
+
+        assertThat(dry.status()).as(dry.bodyText()).isEqualTo(real.status());
+        assertThat(api.body(dry).get("type").asText()).isEqualTo(ProblemType.URI_PREFIX + "quota-exceeded");
+        assertThat(api.body(dry).get("detail")).isEqualTo(api.body(real).get("detail"));
+        assertThat(api.storedState()).isEqualTo(before);
+    }
+
+    @Test
     void aBadDryRunValueIsAValidationProblemNamingTheParameter() {
         Map<String, Object> before = api.storedState();
 

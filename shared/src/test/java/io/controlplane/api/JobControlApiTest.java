@@ -3,6 +3,8 @@ package io.controlplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Pause, resume, cancel, checkpoints and release through the API. */
@@ -109,5 +111,19 @@ class JobControlApiTest {
         assertProblem(api.call("POST", "/api/leases/" + leaseId + "/release", agent, "{\"reason\":\"bored\"}"), 400, "validation");
         assertThat(api.body(api.call("POST", "/api/leases/" + leaseId + "/release", agent, "{\"reason\":\"shutdown\"}"))
                 .get("state").asText()).isEqualTo("Queued");
+    }
+
+    @Test
+    void pauseAndResumeRecordTheCallersReasonAndRefuseABadOne() {
+        String jobId = submit();
+        assertProblem(api.call("POST", "/api/jobs/" + jobId + "/pause", client, "{\"reason\":42}"), 400, "validation");
+        assertThat(state(jobId)).as("a refused pause changes nothing").isEqualTo("Queued");
+        assertThat(api.call("POST", "/api/jobs/" + jobId + "/pause", client, "{\"reason\":\"change freeze\"}").status()).isEqualTo(200);
+        assertThat(api.call("POST", "/api/jobs/" + jobId + "/resume", client, "{\"reason\":\"freeze over\"}").status()).isEqualTo(200);
+        List<String> reasons = new ArrayList<>();
+        api.body(api.call("GET", "/api/jobs/" + jobId + "/history", client, null)).get("items")
+                .forEach(e -> reasons.add(e.get("reason").asText()));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("paused by ").endsWith(": change freeze"));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("resumed by ").endsWith(": freeze over"));
     }
 }

@@ -18,6 +18,7 @@ import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.EndpointType;
+import io.controlplane.domain.Eta;
 import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobKind;
@@ -423,6 +424,12 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theEtaBasesAreTheOnesTheCodeGives() {
+        assertThat(enumOf(property("ProgressEta", "basis"))).as("ProgressEta.basis")
+                .containsExactly(Eta.PROGRESS_RATE, Eta.STALLED, Eta.QUEUE_POSITION);
+    }
+
+    @Test
     void schemasHaveExactlyTheFieldsTheApiWrites() throws IOException {
         JobSpec spec = validator().validate(doc.at("/components/examples/JobSpecMigrate/value"));
         Instant now = Instant.parse("2025-06-02T09:14:03.112Z");
@@ -437,7 +444,11 @@ class OpenApiDocumentTest {
                 "organisation-throttled", "dev.azure.com:contoso", now, 0, 3, "Organisation dev.azure.com:contoso asked for a back-off")));
         shapes.put("JobView", waitingView);
         shapes.put("WaitingFor", waitingView.get("waitingFor"));
-        shapes.put("Progress", view.get("progress"));
+        // Written only when there is an estimate: every field of it set, to see them all.
+        JsonNode estimated = written(JobView.of(submitted.job(), null, new Eta(now.plusSeconds(600), now.plusSeconds(300),
+                now.plusSeconds(900), Eta.PROGRESS_RATE)));
+        shapes.put("Progress", estimated.get("progress"));
+        shapes.put("ProgressEta", estimated.get("progress").get("eta"));
         shapes.put("JobSpec", view.get("spec"));
         shapes.put("Endpoint", view.get("spec").get("source"));
         shapes.put("Policy", view.get("spec").get("policy"));
@@ -466,6 +477,7 @@ class OpenApiDocumentTest {
         shapes.put("ProgressOutcome", written(new ReportProgress.Outcome(true, false)));
         shapes.put("JobOutcome", written(new AgentViews.JobOutcome(leased.id(), "Completed", 0)));
         shapes.put("QueueDepth", written(queue));
+        shapes.put("QueueDepthSample", written(new AdminRoutes.QueueSampleView(now, 2, 30L)));
         io.controlplane.domain.OrganisationThrottle throttle = io.controlplane.domain.OrganisationThrottle.reported(null,
                 "dev.azure.com:contoso", now, java.time.Duration.ofSeconds(60), 0, 4, java.time.Duration.ofSeconds(30));
         shapes.put("QueueList", written(Map.of("items", List.of(queue), "throttledOrganisations",
@@ -505,12 +517,13 @@ class OpenApiDocumentTest {
             }
         });
         // Jackson writes every field, null or not, so these schemas must require all of them: all but
-        // those written only when present (a job's waitingFor, a command's backOff).
+        // those written only when present (a job's waitingFor, a command's backOff, a progress's eta).
         shapes.put("JobView", view);
+        shapes.put("Progress", view.get("progress"));
         shapes.put("AgentCommand", beat.get("commands").get(0));
         for (String schema : List.of("JobView", "Progress", "HistoryEntry", "JobPage", "HistoryPage", "AgentView",
                 "AgentLeaseSummary", "AgentList", "LeaseView", "HeartbeatAnswer", "AgentCommand", "ProgressOutcome", "JobOutcome",
-                "QueueDepth", "QueueList", "EntitlementView", "CheckpointView", "CheckpointPage", "MappingRecorded", "IdMapping",
+                "QueueDepth", "QueueDepthSample", "QueueList", "EntitlementView", "CheckpointView", "CheckpointPage", "MappingRecorded", "IdMapping",
                 "MappingPage", "JobExport", "IdempotencyKeyExport", "MappingExport", "TenantExport", "ThrottleOutcome", "OrganisationStatus")) {
             Set<String> required = new TreeSet<>(texts(schema("/components/schemas/" + schema).path("required")));
             if (!required.equals(fieldNames(shapes.get(schema)))) {
@@ -628,7 +641,7 @@ class OpenApiDocumentTest {
      * a command's {@code backOff}); every other field is written, null or not.
      */
     private static Set<String> optionalFields(JsonNode schema) {
-        Set<String> optional = new TreeSet<>(Set.of("waitingFor", "backOff"));
+        Set<String> optional = new TreeSet<>(Set.of("waitingFor", "backOff", "eta"));
         optional.retainAll(fieldNames(schema.path("properties")));
         optional.removeAll(texts(schema.path("required")));
         return optional;

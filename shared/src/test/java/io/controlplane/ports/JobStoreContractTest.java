@@ -16,6 +16,7 @@ import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.Page;
 import io.controlplane.domain.Progress;
+import io.controlplane.domain.ProgressHistory;
 import io.controlplane.domain.Tier;
 import java.time.Clock;
 import java.time.Instant;
@@ -153,6 +154,26 @@ public abstract class JobStoreContractTest {
 
         Job found = store.find(tenant, job.id()).orElseThrow();
         assertThat(found).usingRecursiveComparison().ignoringFields("etag").isEqualTo(withProgress);
+    }
+
+    @Test
+    void progressHistoryRoundTripsWithTheProgressInTheSameRow() {
+        Job job = submit(tenant, Tier.Standard, "westeurope");
+        Job withReports = job;
+        for (int i = 0; i < 50; i++) {
+            long epoch = i < 25 ? 1 : 2; // two leases: a new run segment
+            withReports = new Job(job.id(), tenant, job.spec(), job.state(), "agent-7", 1, 0, epoch, withReports.progress(),
+                    job.createdAt(), job.updatedAt(), job.historySequence(), job.etag())
+                    .withReport(new Progress(i * 1.5, Map.of("workItems", (long) i), "stage " + i,
+                            T0.plusMillis(30_000L * i + 7)), T0.plusSeconds(30L * i));
+        }
+        assertThat(withReports.progress().history().samples()).hasSizeBetween(3, ProgressHistory.MAX_SAMPLES);
+
+        store.update(withReports, List.of());
+
+        Job found = store.find(tenant, job.id()).orElseThrow();
+        assertThat(found.progress().history()).isEqualTo(withReports.progress().history());
+        assertThat(found).usingRecursiveComparison().ignoringFields("etag").isEqualTo(withReports);
     }
 
     @Test
@@ -354,6 +375,19 @@ public abstract class JobStoreContractTest {
 
         assertThat(store.create(third.job(), third.entry(), null, 2).id()).as("a finished job frees its slot")
                 .isEqualTo(third.job().id());
+    }
+
+    @Test
+    void unfinishedJobsAreCountedUpToTheLimitAskedFor() {
+        assertThat(store.unfinishedJobs(tenant, 5)).isZero();
+        Job first = create(tenant, null, JobStore.UNLIMITED);
+        create(tenant, null, JobStore.UNLIMITED);
+        create(tenant, null, JobStore.UNLIMITED);
+        create("other-" + tenant, null, JobStore.UNLIMITED);
+        assertThat(store.unfinishedJobs(tenant, 5)).isEqualTo(3);
+        assertThat(store.unfinishedJobs(tenant, 2)).as("counted no further than asked").isEqualTo(2);
+        finish(first, JobState.Cancelled, T0.plusSeconds(1));
+        assertThat(store.unfinishedJobs(tenant, 5)).isEqualTo(2);
     }
 
     @Test

@@ -23,9 +23,11 @@ final class JobEntities {
     static final int CHUNK_CHARS = 30_000;
 
     private final EntityJson json;
+    private final ProgressHistoryJson progressHistory;
 
     JobEntities(EntityJson json) {
         this.json = json;
+        this.progressHistory = new ProgressHistoryJson(json);
     }
 
     static String jobRowKey(String jobId) {
@@ -117,6 +119,10 @@ final class JobEntities {
         if (job.progress().updatedAt() != null) {
             e.addProperty("ProgressUpdatedAt", EdmDateTime.of(job.progress().updatedAt()));
         }
+        String history = progressHistory.write(job.progress().history());
+        if (history != null) {
+            e.addProperty(ProgressHistoryJson.PROPERTY, history);
+        }
         e.addProperty("CreatedAt", EdmDateTime.of(job.createdAt()));
         e.addProperty("UpdatedAt", EdmDateTime.of(job.updatedAt()));
         e.addProperty("HistorySequence", job.historySequence());
@@ -183,7 +189,8 @@ final class JobEntities {
                 ((Number) p.getOrDefault("ProgressPercent", 0.0)).doubleValue(),
                 json.read((String) p.getOrDefault("ProgressCounters", "{}"), new TypeReference<Map<String, Long>>() { }),
                 (String) p.get("ProgressMessage"),
-                EdmDateTime.instant(p.get("ProgressUpdatedAt")));
+                EdmDateTime.instant(p.get("ProgressUpdatedAt")),
+                progressHistory.read(p.get(ProgressHistoryJson.PROPERTY)));
         return new Job(
                 (String) p.get("JobId"),
                 e.getPartitionKey(),

@@ -121,6 +121,15 @@ final class SubmissionGuard {
         }
     }
 
+    /** The tenant's unfinished jobs, counted up to {@code atMost} (giving them their markers first if they predate them). */
+    int unfinished(int atMost) {
+        TableEntity guard = read();
+        if (!hasMarkers(guard)) {
+            addMarkers(guard);
+        }
+        return countUnfinished(atMost);
+    }
+
     /** The tenant's unfinished jobs (their markers), counted up to {@code atMost}. */
     private int countUnfinished(int atMost) {
         ListEntitiesOptions options = new ListEntitiesOptions().setFilter(markerRange())

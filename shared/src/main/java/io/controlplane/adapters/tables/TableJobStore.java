@@ -55,6 +55,11 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
+    public int unfinishedJobs(String tenantId, int atMost) {
+        return new SubmissionGuard(table, tenantId).unfinished(atMost);
+    }
+
+    @Override
     public Job create(Job job, List<HistoryEntry> created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
         List<TableTransactionAction> actions = new ArrayList<>();
         actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job)));

@@ -25,6 +25,12 @@ public final class InMemoryJobStore implements JobStore {
     private final Map<String, io.controlplane.domain.IdempotencyKey> keys = new TreeMap<>();
 
     @Override
+    public synchronized int unfinishedJobs(String tenantId, int atMost) {
+        return (int) Math.min(atMost, jobsByTenant.getOrDefault(tenantId, new TreeMap<>()).values().stream()
+                .filter(j -> !j.state().isTerminal()).count());
+    }
+
+    @Override
     public synchronized Job create(Job job, List<HistoryEntry> created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
         if (key != null && keys.containsKey(key(job.tenantId(), key.key()))) {
             throw new ConcurrencyConflictException("Idempotency-Key " + key.key() + " exists.");
