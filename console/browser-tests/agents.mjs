@@ -17,6 +17,7 @@ await run('agents', async ({ page }) => {
   await page.locator('h1', { hasText: 'Queues' }).waitFor();
   await until(async () => (await page.locator('#queues-table tbody tr').count()) === 3, 10000, 'one row per tier of westeurope');
   check((await page.locator('#queue-charts svg').count()) === 2, 'depth and age charts');
+  check((await page.locator('#queue-charts figure').getAttribute('data-source')) === 'api', "the charts draw the API's series");
   await screenshot(page, 'queues');
 
   await page.focus('#nav a[href="#/agents"]');

@@ -10,19 +10,27 @@ await run('pause-resume', async ({ page }) => {
   await until(async () => (await page.locator('#job-progress').evaluate((p) => p.value)) > 0, 20000, 'progress shows');
   await page.focus('#action-pause');
   await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  check(await page.evaluate(() => document.activeElement?.id) === 'dialog-reason', 'the pause dialog asks for a reason');
+  await page.keyboard.insertText('maintenance window');
+  await page.keyboard.press('Enter');
   await until(async () => (await jobState(page)) === 'Paused', 30000, 'the job becomes Paused (through Pausing)');
   let entries = await timeline(page);
-  check(entries.some((e) => e.to === 'Pausing' && e.actor), `a Pausing entry with its actor: ${JSON.stringify(entries)}`);
+  check(entries.some((e) => e.to === 'Pausing' && e.actor === 'console-user' && e.reason.includes('maintenance window')),
+    `a Pausing entry with its actor and reason: ${JSON.stringify(entries)}`);
   check(entries.some((e) => e.from === 'Pausing' && e.to === 'Paused'), `a Paused entry: ${JSON.stringify(entries)}`);
   check(await page.locator('#action-pause').isDisabled(), 'Pause is disabled while paused');
   await until(async () => (await page.locator('#checkpoints [data-checkpoint]').count()) > 0, 10000, 'the checkpoint it paused at is shown');
 
   await page.focus('#action-resume');
   await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  await page.keyboard.insertText('window over');
+  await page.keyboard.press('Enter');
   await until(async () => ['Queued', 'Assigned', 'Running'].includes(await jobState(page)), 10000, 'resumed');
   await until(async () => (await jobState(page)) === 'Running', 30000, 'the job runs again');
   entries = await timeline(page);
-  check(entries.some((e) => e.from === 'Paused' && e.to === 'Queued'), `a resume entry: ${JSON.stringify(entries)}`);
+  check(entries.some((e) => e.from === 'Paused' && e.to === 'Queued' && e.reason.includes('window over')), `a resume entry with its reason: ${JSON.stringify(entries)}`);
   const before = await page.locator('#job-progress').evaluate((p) => p.value);
   await until(async () => (await page.locator('#job-progress').evaluate((p) => p.value)) > before, 20000, 'progress moves on after the resume');
   await page.click('text=Count again');

@@ -81,20 +81,38 @@ export class EtaEstimator {
 }
 
 /**
- * The ETA to show for a job: the server's (an event's `eta`, or `progress.etaSeconds` where the
- * API gives one), else the client's estimate; '' for a job that is not running.
+ * The ETA to show for a job: the API's (`progress.eta`, or an event's `eta`: { at, low, high, basis }),
+ * else the client's estimate from the progress it saw; '' for a finished job or none known.
+ * A queued job's estimate is when it starts; a stalled one's only the earliest it could finish.
  */
 export function etaText(job, estimator, serverEta, now = Date.now()) {
   if (!job || FINAL_STATES.has(job.state)) return '';
-  if (serverEta?.at) {
-    const at = Date.parse(serverEta.at);
-    if (!Number.isNaN(at)) return formatDuration(Math.max(0, at - now));
+  const eta = serverEta || job.progress?.eta;
+  if (eta?.basis === 'stalled') {
+    const low = Date.parse(eta.low);
+    return Number.isNaN(low) ? 'stalled' : `stalled (≥ ${formatDuration(Math.max(0, low - now))})`;
+  }
+  if (eta?.at) {
+    const at = Date.parse(eta.at);
+    if (!Number.isNaN(at)) {
+      const d = formatDuration(Math.max(0, at - now));
+      return eta.basis === 'queue-position' ? `starts in ~${d}` : d;
+    }
   }
   const seconds = job.progress?.etaSeconds;
   if (typeof seconds === 'number' && Number.isFinite(seconds)) return formatDuration(seconds * 1000);
   if (job.state !== 'Running') return '';
   const ms = estimator?.remainingMs();
   return ms == null ? '' : formatDuration(ms);
+}
+
+/** The range of an API estimate, for a tooltip: "between 1m10s and 2m05s", or ''. */
+export function etaRange(eta, now = Date.now()) {
+  if (!eta?.low || !eta?.high) return '';
+  const low = Date.parse(eta.low);
+  const high = Date.parse(eta.high);
+  if (Number.isNaN(low) || Number.isNaN(high)) return '';
+  return `between ${formatDuration(Math.max(0, low - now))} and ${formatDuration(Math.max(0, high - now))}`;
 }
 
 /** The page a location hash names: #/jobs?state=Running, #/jobs/{id}, #/queues, #/agents. */

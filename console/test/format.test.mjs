@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EtaEstimator, allowedActions, clampPercent, etaText, formatAgo, formatDuration, jobsHash, jwtClaims, parseRoute, rolesOf,
+  EtaEstimator, allowedActions, clampPercent, etaRange, etaText, formatAgo, formatDuration, jobsHash, jwtClaims, parseRoute, rolesOf,
 } from '../src/format.js';
 
 test('durations read like the CLI', () => {
@@ -56,6 +56,18 @@ test('the server ETA wins; a finished job has none; a queued job has no client e
   assert.equal(etaText({ state: 'Running', progress: {} }, e, null, now), '1m20s');
   assert.equal(etaText({ state: 'Queued', progress: {} }, e, null, now), '');
   assert.equal(etaText({ state: 'Completed', progress: { etaSeconds: 5 } }, e, null, now), '');
+});
+
+test("the API's estimate: progress-rate, a queued job's start, a stalled job's earliest finish", () => {
+  const now = Date.parse('2026-12-02T14:00:00Z');
+  const running = { state: 'Running', progress: { eta: { at: '2026-12-02T14:02:00Z', low: '2026-12-02T14:01:30Z', high: '2026-12-02T14:03:00Z', basis: 'progress-rate' } } };
+  assert.equal(etaText(running, null, null, now), '2m00s');
+  assert.equal(etaRange(running.progress.eta, now), 'between 1m30s and 3m00s');
+  const queued = { state: 'Queued', progress: { eta: { at: '2026-12-02T14:00:45Z', low: '2026-12-02T14:00:30Z', high: '2026-12-02T14:01:00Z', basis: 'queue-position' } } };
+  assert.equal(etaText(queued, null, null, now), 'starts in ~45s');
+  const stalled = { state: 'Running', progress: { eta: { low: '2026-12-02T14:10:00Z', basis: 'stalled' } } };
+  assert.equal(etaText(stalled, null, null, now), 'stalled (≥ 10m00s)');
+  assert.equal(etaRange(stalled.progress.eta, now), '');
 });
 
 test('routes live in the fragment', () => {

@@ -3,7 +3,7 @@
 // either way).
 import { askDialog, h, replace, stateBadge } from '../dom.js';
 import { lineChart } from '../charts.js';
-import { EtaEstimator, FINAL_STATES, allowedActions, clampPercent, etaText, formatAgo, formatDuration, formatTime } from '../format.js';
+import { EtaEstimator, FINAL_STATES, allowedActions, clampPercent, etaRange, etaText, formatAgo, formatDuration, formatTime } from '../format.js';
 
 const MAX_COUNTED = 10000;
 
@@ -30,9 +30,9 @@ export function jobPage(ctx, route) {
   const counters = h('ul', { class: 'counters' });
   const chart = h('div', { class: 'chart-box', id: 'progress-chart' });
   const buttons = {
-    pause: h('button', { type: 'button', id: 'action-pause', class: 'secondary', onclick: () => act('pause') }, 'Pause'),
-    resume: h('button', { type: 'button', id: 'action-resume', class: 'secondary', onclick: () => act('resume') }, 'Resume'),
-    cancel: h('button', { type: 'button', id: 'action-cancel', class: 'danger', onclick: () => act('cancel') }, 'Cancel job…'),
+    pause: h('button', { type: 'button', id: 'action-pause', class: 'secondary', onclick: () => act('pause') }, 'Pause…'),
+    resume: h('button', { type: 'button', id: 'action-resume', class: 'secondary', onclick: () => act('resume') }, 'Resume…'),
+    cancel: h('button', { type: 'button', id: 'action-cancel', class: 'danger', onclick: () => act('cancel') }, 'Cancel…'),
   };
   const timeline = h('ol', { class: 'timeline', id: 'timeline' });
   const checkpoints = h('div', { id: 'checkpoints' });
@@ -82,6 +82,8 @@ export function jobPage(ctx, route) {
     bar.setAttribute('aria-valuetext', `${percent}%`);
     percentText.textContent = `${percent}%`;
     etaOut.textContent = etaText(job, estimator, serverEta) || (FINAL_STATES.has(job.state) ? 'done' : '—');
+    const range = etaRange(serverEta);
+    if (range) etaOut.title = range; else etaOut.removeAttribute('title');
     message.textContent = job.progress?.message || '';
     replace(counters, Object.entries(job.progress?.counters || {}).map(([k, v]) => h('li', null, h('span', { class: 'muted' }, k), ' ', String(v))));
     const now = Date.now();
@@ -175,16 +177,26 @@ export function jobPage(ctx, route) {
     }
   }
 
+  const dialogs = {
+    pause: () => ({
+      title: `Pause ${job.name}?`, confirmLabel: 'Pause the job', reasonLabel: 'Reason (optional, recorded in the timeline)',
+      message: job.state === 'Queued' ? 'It leaves the queue until it is resumed.'
+        : 'Its agent is asked to write a checkpoint and release it; it resumes from there.',
+    }),
+    resume: () => ({
+      title: `Resume ${job.name}?`, confirmLabel: 'Resume the job', reasonLabel: 'Reason (optional, recorded in the timeline)',
+      message: 'It goes back to the queue and continues from its checkpoints.',
+    }),
+    cancel: () => ({
+      title: `Cancel ${job.name}?`, confirmLabel: 'Cancel the job', reasonLabel: 'Reason (recorded in the timeline)', danger: true,
+      message: 'Its agent is told to stop; checkpoints and ID mappings are kept. A cancelled job cannot run again.',
+    }),
+  };
+
   async function act(action) {
-    let body;
-    if (action === 'cancel') {
-      const answer = await askDialog({
-        title: `Cancel ${job.name}?`, message: 'Its agent is told to stop; checkpoints and ID mappings are kept. A cancelled job cannot run again.',
-        reasonLabel: 'Reason (recorded in the timeline)', confirmLabel: 'Cancel the job', danger: true,
-      });
-      if (!answer) { buttons.cancel.focus(); return; }
-      body = answer.reason ? { reason: answer.reason } : {};
-    }
+    const answer = await askDialog(dialogs[action]());
+    if (!answer) { buttons[action].focus(); return; }
+    const body = answer.reason ? { reason: answer.reason } : {};
     try {
       job = await ctx.api.post(`${path}/${action}`, body);
       ctx.announce(`Job ${action === 'pause' ? (job.state === 'Pausing' ? 'pausing: its agent checkpoints and releases it' : 'paused')
@@ -204,6 +216,8 @@ export function jobPage(ctx, route) {
     try {
       const [j, history, cps] = await Promise.all([ctx.api.get(path), ctx.api.get(`${path}/history`), ctx.api.get(`${path}/checkpoints`)]);
       job = j;
+      if (job.progress?.eta) serverEta = job.progress.eta; // the API's estimate, worked out when read
+      else serverEta = null;
       sample(Date.parse(job.progress?.updatedAt) || Date.now(), clampPercent(job.progress?.percent));
       renderJob();
       renderHistory(history.items);

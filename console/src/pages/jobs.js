@@ -1,7 +1,7 @@
 // The jobs page: the tenant's jobs, filtered by state, tier and region, each with its state, tier,
 // progress bar, ETA and agent; live.
 import { h, replace, stateBadge } from '../dom.js';
-import { STATES, TIERS, EtaEstimator, clampPercent, etaText, formatAgo, jobsHash } from '../format.js';
+import { STATES, TIERS, EtaEstimator, clampPercent, etaRange, etaText, formatAgo, jobsHash } from '../format.js';
 
 export function jobsPage(ctx, route) {
   const filters = { state: route.query.state || '', tier: route.query.tier || '', region: route.query.region || '' };
@@ -62,7 +62,8 @@ export function jobsPage(ctx, route) {
       h('td', { 'data-label': 'Region' }, job.region),
       h('td', { 'data-label': 'Progress', class: 'progress-cell' },
         h('progress', { max: 100, value: percent, 'aria-label': label }), h('span', { class: 'percent' }, `${percent}%`)),
-      h('td', { 'data-label': 'ETA', class: 'eta' }, etaText(job, estimators.get(job.id), serverEtas.get(job.id)) || '—'),
+      h('td', { 'data-label': 'ETA', class: 'eta', title: etaRange(serverEtas.get(job.id) || job.progress?.eta) || null },
+        etaText(job, estimators.get(job.id), serverEtas.get(job.id)) || '—'),
       h('td', { 'data-label': 'Agent', class: 'mono' }, job.agentId || '—'),
       h('td', { 'data-label': 'Updated' }, h('time', { datetime: job.updatedAt }, formatAgo(job.updatedAt))));
   }
@@ -80,6 +81,7 @@ export function jobsPage(ctx, route) {
     try {
       const { items } = await ctx.api.all(`/api/jobs?${q}`, 1000);
       items.forEach(estimator);
+      items.forEach((j) => { if (j.progress?.eta) serverEtas.delete(j.id); });
       jobs = items.sort((a, b) => (b.createdAt || '').localeCompare(a.createdAt || '') || b.id.localeCompare(a.id));
       replace(error);
       render();

@@ -1,6 +1,6 @@
 // Queues (operators): depth and oldest age per region and tier, now and as charts over the last
-// hour. The API answers the current depths; the console samples them while a page of it is open
-// and keeps the samples of the last hour in this browser (localStorage).
+// hour: the API's series (one sample a minute, kept by the instance that answers), or, where it has
+// none yet (a fresh instance), what this browser sampled while the page was open (localStorage).
 import { h, replace } from '../dom.js';
 import { lineChart, niceMax } from '../charts.js';
 import { TIERS, formatDuration } from '../format.js';
@@ -32,7 +32,6 @@ export function queuesPage(ctx) {
       h('thead', null, h('tr', null, ['Region', 'Tier', 'Depth', 'Oldest waiting'].map((c) => h('th', { scope: 'col' }, c)))), tbody)),
     throttled,
     h('h2', null, 'The last hour'),
-    h('p', { class: 'muted' }, 'Sampled by this browser while the console is open.'),
     charts);
 
   function render(list) {
@@ -47,16 +46,23 @@ export function queuesPage(ctx) {
     const regions = [...new Set(list.items.map((q) => q.region))];
     const legend = h('ul', { class: 'legend' }, TIERS.map((t) => h('li', { class: `legend-${t.toLowerCase()}` }, t)));
     replace(charts, legend, regions.map((region) => {
-      const series = (pick) => TIERS.map((tier) => ({
-        name: tier, className: `series-${tier.toLowerCase()}`,
-        points: samples.map((s) => ({ x: s.at, y: pick(s.items.find((i) => i.region === region && i.tier === tier)) })),
-      }));
+      const fromApi = list.items.some((q) => q.region === region && q.series?.length > 0);
+      const series = (pick) => TIERS.map((tier) => {
+        const q = list.items.find((i) => i.region === region && i.tier === tier);
+        return {
+          name: tier, className: `series-${tier.toLowerCase()}`,
+          points: fromApi
+            ? [...(q?.series || []).map((s) => ({ x: Date.parse(s.at), y: pick(s) })), ...(q ? [{ x: now, y: pick(q) }] : [])]
+            : samples.map((s) => ({ x: s.at, y: pick(s.items.find((i) => i.region === region && i.tier === tier)) })),
+        };
+      });
       const depth = series((i) => i?.depth ?? 0);
       const age = series((i) => i?.oldestAgeSeconds ?? 0);
       const max = (ss) => Math.max(0, ...ss.flatMap((s) => s.points.map((p) => p.y)));
       const xLabel = (x) => (x >= now - 1000 ? 'now' : `${formatDuration(now - x)} ago`);
-      return h('figure', { class: 'panel' },
-        h('figcaption', null, h('h3', null, region)),
+      return h('figure', { class: 'panel', dataset: { region, source: fromApi ? 'api' : 'browser' } },
+        h('figcaption', null, h('h3', null, region), h('p', { class: 'muted' }, fromApi
+          ? 'One sample a minute, as the control plane read the queues.' : 'Sampled by this browser while this page was open.')),
         lineChart({ title: `Queue depth in ${region} by tier, last hour`, series: depth, x0: now - HOUR, x1: now, yMax: niceMax(max(depth)),
           xLabel, yLabel: (y) => String(y), integerTicks: true }),
         h('p', { class: 'muted' }, 'Depth (jobs waiting)'),
