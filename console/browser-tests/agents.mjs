@@ -1,6 +1,6 @@
 // Operators: the queues page (depth and oldest age per region and tier, charts), and the agents page:
 // the simulated agent with its region, pool, slots and health; drained by keyboard from the page.
-import { CONSOLE_URL, checkFits, check, env, run, screenshot, signIn, until } from './lib.mjs';
+import { CONSOLE_URL, api, checkFits, check, env, run, screenshot, signIn, simulatedSpec, submit, until } from './lib.mjs';
 
 await run('agents', async ({ page }) => {
   const agentId = env('AGENT_ID');
@@ -16,9 +16,15 @@ await run('agents', async ({ page }) => {
   await page.keyboard.press('Enter');
   await page.locator('h1', { hasText: 'Queues' }).waitFor();
   await until(async () => (await page.locator('#queues-table tbody tr').count()) === 3, 10000, 'one row per tier of westeurope');
+  // A job no agent can take waits in the Premium queue: the page shows it within its 10 s refresh.
+  const waiting = await submit(simulatedSpec('contoso/Waiting to fabrikam/Waiting', 'Premium', 1000, { requiredCapabilities: ['tfs-onprem'] }));
+  const premium = page.locator('#queues-table tr[data-region="westeurope"][data-tier="Premium"]');
+  await until(async () => (await premium.locator('td[data-label=Depth]').textContent()) === '1', 20000, 'the Premium queue holds the waiting job');
+  check(/\d+s/.test(await premium.locator('td[data-label="Oldest waiting"]').textContent()), 'its oldest age is shown');
   check((await page.locator('#queue-charts svg').count()) === 2, 'depth and age charts');
   check((await page.locator('#queue-charts figure').getAttribute('data-source')) === 'api', "the charts draw the API's series");
   await screenshot(page, 'queues');
+  await api('POST', `/api/jobs/${waiting}/cancel`, { reason: 'browser test done' });
 
   await page.focus('#nav a[href="#/agents"]');
   await page.keyboard.press('Enter');
