@@ -19,6 +19,9 @@ await run('preemption', async ({ page }) => {
   await page.locator('#timeline li.preemption').scrollIntoViewIfNeeded();
   await checkFits(page);
   await screenshot(page, 'preemption');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await checkFits(page);
+  await screenshot(page, 'preemption-390');
   await api('POST', `/api/jobs/${standard}/cancel`, { reason: 'browser test done' });
   return { standard, platinum };
 });

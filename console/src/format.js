@@ -158,9 +158,3 @@ export function rolesOf(claims) {
   const r = claims?.roles;
   return Array.isArray(r) ? r.map(String) : typeof r === 'string' ? r.split(/[ ,]/).filter(Boolean) : [];
 }
-
-/** Mapping counts by type from listing pages: [{ type, count }], sorted by type. */
-export function countByType(items, into = new Map()) {
-  for (const m of items) into.set(m.type, (into.get(m.type) || 0) + 1);
-  return into;
-}
