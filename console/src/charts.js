@@ -26,6 +26,12 @@ export function niceMax(max) {
   return 10 * p;
 }
 
+/** A chart's width in user units: its box's width in CSS pixels (so text keeps its size), 320 to 1200. */
+export function chartWidth(box) {
+  const w = box?.clientWidth || 0;
+  return w > 0 ? Math.max(320, Math.min(1200, Math.round(w))) : 640;
+}
+
 function el(name, attrs = {}, text) {
   const e = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));

@@ -46,9 +46,12 @@ export function agentsPage(ctx) {
     element.querySelector('h1').focus();
   }
 
+  let reads = 0;
   async function refresh() {
+    const read = ++reads; // only the latest read is shown
     try {
       const list = await ctx.api.get('/api/admin/agents');
+      if (read !== reads) return;
       replace(tbody, list.items.map(row));
       const healthy = list.items.filter((a) => a.healthy).length;
       summary.textContent = list.items.length === 0 ? 'No agent registered.' : `${list.items.length} agent(s), ${healthy} healthy.`;

@@ -2,7 +2,7 @@
 // with actors and reasons), checkpoints (cursors and git commits) and ID mappings (counts, lookup
 // either way).
 import { askDialog, h, replace, stateBadge } from '../dom.js';
-import { lineChart } from '../charts.js';
+import { chartWidth, lineChart } from '../charts.js';
 import { EtaEstimator, FINAL_STATES, allowedActions, clampPercent, etaRange, etaText, formatAgo, formatDuration, formatTime } from '../format.js';
 
 const MAX_COUNTED = 10000;
@@ -93,7 +93,7 @@ export function jobPage(ctx, route) {
       // the last report holds until the next one: the line runs on to now while the job is unfinished
       series: [{ name: 'percent', className: 'series-progress', points: [...samples.map((s) => ({ x: s.at, y: s.percent })),
         ...(samples.length && !FINAL_STATES.has(job.state) ? [{ x: now, y: samples[samples.length - 1].percent }] : [])] }],
-      x0, x1: now, yMax: 100, xLabel: (x) => (x === now ? 'now' : `${formatDuration(now - x)} ago`), yLabel: (y) => `${Math.round(y)}%`,
+      width: chartWidth(chart), x0, x1: now, yMax: 100, xLabel: (x) => (x === now ? 'now' : `${formatDuration(now - x)} ago`), yLabel: (y) => `${Math.round(y)}%`,
     }));
   }
 
@@ -212,9 +212,12 @@ export function jobPage(ctx, route) {
     (buttons[action].disabled ? next : buttons[action])?.focus();
   }
 
+  let reads = 0;
   async function refresh() {
+    const read = ++reads; // answers can arrive out of order: only the latest read is shown
     try {
       const [j, history, cps] = await Promise.all([ctx.api.get(path), ctx.api.get(`${path}/history`), ctx.api.get(`${path}/checkpoints`)]);
+      if (read !== reads) return;
       job = j;
       if (job.progress?.eta) serverEta = job.progress.eta; // the API's estimate, worked out when read
       else serverEta = null;
@@ -225,6 +228,7 @@ export function jobPage(ctx, route) {
       // counted on the first load, then again every 15 s while the job runs (mappings grow with it)
       if (!countedAt || (Date.now() - countedAt > 15000 && !FINAL_STATES.has(job.state))) countMappings();
     } catch (e) {
+      if (read !== reads) return;
       replace(error, e.status === 404 ? 'No such job in your tenant (or it was erased).' : `Could not read the job: ${e.message}`);
     }
   }

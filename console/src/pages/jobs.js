@@ -75,17 +75,21 @@ export function jobsPage(ctx, route) {
       : `${jobs.length} job${jobs.length === 1 ? '' : 's'}, newest first.`;
   }
 
+  let reads = 0;
   async function refresh() {
     const q = new URLSearchParams({ limit: '200' });
     for (const k of ['state', 'tier', 'region']) if (filters[k]) q.set(k, filters[k]);
+    const read = ++reads; // answers can arrive out of order (a filter changed meanwhile): the latest read wins
     try {
       const { items } = await ctx.api.all(`/api/jobs?${q}`, 1000);
+      if (read !== reads) return;
       items.forEach(estimator);
       items.forEach((j) => { if (j.progress?.eta) serverEtas.delete(j.id); });
       jobs = items.sort((a, b) => (b.createdAt || '').localeCompare(a.createdAt || '') || b.id.localeCompare(a.id));
       replace(error);
       render();
     } catch (e) {
+      if (read !== reads) return;
       replace(error, e.status === 400 ? `The filters are not valid: ${e.message}` : `Could not read the jobs: ${e.message}`);
       summary.textContent = '';
     }

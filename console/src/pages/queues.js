@@ -2,7 +2,7 @@
 // hour: the API's series (one sample a minute, kept by the instance that answers), or, where it has
 // none yet (a fresh instance), what this browser sampled while the page was open (localStorage).
 import { h, replace } from '../dom.js';
-import { lineChart, niceMax } from '../charts.js';
+import { chartWidth, lineChart, niceMax } from '../charts.js';
 import { TIERS, formatDuration } from '../format.js';
 
 const KEY = 'controlplane.queueSamples';
@@ -44,6 +44,7 @@ export function queuesPage(ctx) {
         ` until ${new Date(t.until).toLocaleTimeString()}`, t.allowedJobs == null ? '' : `, ${t.allowedJobs} job(s) allowed`)))]);
     const now = Date.now();
     const regions = [...new Set(list.items.map((q) => q.region))];
+    const width = chartWidth(charts) - 34; // inside a panel's padding and border
     const legend = h('ul', { class: 'legend' }, TIERS.map((t) => h('li', { class: `legend-${t.toLowerCase()}` }, t)));
     replace(charts, legend, regions.map((region) => {
       const fromApi = list.items.some((q) => q.region === region && q.series?.length > 0);
@@ -63,18 +64,21 @@ export function queuesPage(ctx) {
       return h('figure', { class: 'panel', dataset: { region, source: fromApi ? 'api' : 'browser' } },
         h('figcaption', null, h('h3', null, region), h('p', { class: 'muted' }, fromApi
           ? 'One sample a minute, as the control plane read the queues.' : 'Sampled by this browser while this page was open.')),
-        lineChart({ title: `Queue depth in ${region} by tier, last hour`, series: depth, x0: now - HOUR, x1: now, yMax: niceMax(max(depth)),
+        lineChart({ title: `Queue depth in ${region} by tier, last hour`, series: depth, width, x0: now - HOUR, x1: now, yMax: niceMax(max(depth)),
           xLabel, yLabel: (y) => String(y), integerTicks: true }),
         h('p', { class: 'muted' }, 'Depth (jobs waiting)'),
-        lineChart({ title: `Oldest waiting job in ${region} by tier, last hour`, series: age, x0: now - HOUR, x1: now,
+        lineChart({ title: `Oldest waiting job in ${region} by tier, last hour`, series: age, width, x0: now - HOUR, x1: now,
           yMax: niceMax(max(age)), xLabel, yLabel: (y) => formatDuration(y * 1000), integerTicks: true }),
         h('p', { class: 'muted' }, 'Oldest age'));
     }));
   }
 
+  let reads = 0;
   async function refresh() {
+    const read = ++reads; // only the latest read is shown
     try {
       const list = await ctx.api.get('/api/admin/queues');
+      if (read !== reads) return;
       samples = addSample(samples, Date.now(), list.items);
       try { localStorage.setItem(KEY, JSON.stringify(samples)); } catch { /* full */ }
       replace(error);
