@@ -298,9 +298,16 @@ final class FakeServiceBus implements ServiceBusClients {
         return null;
     }
 
+    /** Messages completed so far (all queues). */
+    synchronized int completed() {
+        return completed;
+    }
+
+    private int completed;
+
     private synchronized void settle(String queue, Stored message, String outcome, DeadLetterOptions options) {
         switch (outcome) {
-            case "complete" -> { }
+            case "complete" -> completed++;
             case "deadLetter" -> deadLettered.add(new DeadLettered(queue, message,
                     options == null ? null : options.getDeadLetterReason(),
                     options == null ? null : options.getDeadLetterErrorDescription()));
