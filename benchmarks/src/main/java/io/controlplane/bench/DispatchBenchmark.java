@@ -71,6 +71,13 @@ public final class DispatchBenchmark {
         if ("fairness".equals(opts.get("only"))) {
             System.exit(FairShareBenchmark.run(opts)); // in memory: no Azurite
         }
+        if ("events".equals(opts.get("only"))) {
+            try {
+                System.exit(EventsBenchmark.run(opts));
+            } finally {
+                Azurite.shared().close();
+            }
+        }
         DispatchBenchmark bench = new DispatchBenchmark(Files.createTempDirectory("cp-bench"));
         try {
             if ("mappings".equals(opts.get("only"))) {

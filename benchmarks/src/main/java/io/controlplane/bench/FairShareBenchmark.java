@@ -474,7 +474,7 @@ public final class FairShareBenchmark {
     }
 
     /** The checked-out commit ({@code git rev-parse --short HEAD}), or "unknown". */
-    private static String commit() {
+    static String commit() {
         try {
             Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
             String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

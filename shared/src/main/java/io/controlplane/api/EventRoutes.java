@@ -29,19 +29,21 @@ final class EventRoutes {
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     /** An open stream ends after this; its client reconnects (with a token that is still valid). */
     static final Duration LIFETIME = Duration.ofMinutes(10);
+    /** Encoded frames kept, so a burst is encoded once for all its streams. */
+    private static final int FRAMES_KEPT = 4096;
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Set<String> READERS = Set.of(Roles.JOBS_READ, Roles.JOBS_MANAGE);
     private static final Set<String> WATCHERS = Set.of(Roles.JOBS_READ, Roles.JOBS_MANAGE, Roles.ADMIN);
 
     private final JobEvents events;
     private final JobQueries queries;
-    private final ObjectMapper json;
+    private final EventFrames frames;
     private final Responses responses;
 
     EventRoutes(UseCases app, ObjectMapper json, Responses responses) {
         this.events = app == null ? null : app.events();
         this.queries = app == null ? null : app.jobQueries();
-        this.json = json;
+        this.frames = new EventFrames(json, FRAMES_KEPT);
         this.responses = responses;
     }
 
@@ -108,7 +110,7 @@ final class EventRoutes {
                 return responses.json(200, new Polled(batch.stream().map(EventView::of).toList(), last));
             });
         }
-        EventStream stream = new EventStream(events, scope, asked.lastEventId(), json, HEARTBEAT, lifetime, wait);
+        EventStream stream = new EventStream(events, scope, asked.lastEventId(), frames, HEARTBEAT, lifetime, wait);
         return CompletableFuture.completedFuture(new ApiResponse(200, Map.of("Content-Type", EventStream.CONTENT_TYPE,
                 "X-Accel-Buffering", "no"), null, stream));
     }

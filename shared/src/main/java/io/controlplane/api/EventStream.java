@@ -1,7 +1,5 @@
 package io.controlplane.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.app.JobEvents;
 import io.controlplane.app.JobEvents.Delivered;
 import io.controlplane.app.JobEvents.Scope;
@@ -32,7 +30,7 @@ final class EventStream implements ApiResponse.Stream {
     private final JobEvents events;
     private final Scope scope;
     private final String lastEventId;
-    private final ObjectMapper json;
+    private final EventFrames frames;
     private final Duration heartbeat;
     private final Duration lifetime;
     private final Duration wait;
@@ -51,12 +49,12 @@ final class EventStream implements ApiResponse.Stream {
      * @param lifetime how long an open stream lasts (zero: what is kept after the client's id, then the end)
      * @param wait how long {@link #collect()} waits for a first event
      */
-    EventStream(JobEvents events, Scope scope, String lastEventId, ObjectMapper json, Duration heartbeat, Duration lifetime,
+    EventStream(JobEvents events, Scope scope, String lastEventId, EventFrames frames, Duration heartbeat, Duration lifetime,
                 Duration wait) {
         this.events = events;
         this.scope = scope;
         this.lastEventId = lastEventId;
-        this.json = json;
+        this.frames = frames;
         this.heartbeat = heartbeat;
         this.lifetime = lifetime;
         this.wait = wait;
@@ -226,21 +224,6 @@ final class EventStream implements ApiResponse.Stream {
     }
 
     private byte[] frame(List<Delivered> batch) {
-        StringBuilder text = new StringBuilder();
-        for (Delivered d : batch) {
-            EventView view = EventView.of(d);
-            text.append("id: ").append(d.id()).append('\n')
-                    .append("event: ").append(view.type()).append('\n')
-                    .append("data: ").append(write(view)).append("\n\n");
-        }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot serialise an event", e);
-        }
+        return frames.frames(batch);
     }
 }
