@@ -135,6 +135,9 @@ param maxRequestBytes int = 1048576
 @description('More app settings for the control plane (e.g. {"LEASE_SECONDS": "90"}; see docs/operations.md). Never a secret.')
 param extraAppSettings object = {}
 
+@description('Origins (https://...) of web console sites beside this region\'s Function App, allowed by its CORS; empty: none.')
+param consoleOrigins array = []
+
 // ------------------------------------------------------------------------------ operations
 
 @description('Days Log Analytics and Application Insights keep data.')
@@ -365,6 +368,7 @@ module functionApp 'modules/function-app.bicep' = {
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     extraAppSettings: extraAppSettings
+    consoleOrigins: consoleOrigins
   }
 }
 

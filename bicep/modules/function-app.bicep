@@ -56,6 +56,9 @@ param httpPerInstanceConcurrency int
 @description('More app settings (e.g. LEASE_SECONDS); they override the ones above. Never put a secret here.')
 param extraAppSettings object
 
+@description('Origins (https://...) of web console sites allowed to call the API from the browser (CORS); empty: none.')
+param consoleOrigins array
+
 var serviceBusIntake = messaging == 'servicebus'
 
 // Settings only the Functions host reads. The intake triggers of the kind not in use are disabled:
@@ -126,6 +129,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // The console beside the app calls it with a bearer header, never cookies: no credentials.
+      cors: {
+        allowedOrigins: consoleOrigins
+        supportCredentials: false
+      }
       appSettings: [for setting in items(appSettings): {
         name: setting.key
         value: setting.value
