@@ -156,13 +156,15 @@ final class JobsCommand extends Base {
     }
 
     @Command(name = "pause", description = "Pause a job (a running job checkpoints and releases first).")
-    int pause(@Parameters(paramLabel = "ID") String id) {
-        return control(id, "pause", null);
+    int pause(@Parameters(paramLabel = "ID") String id,
+              @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept in the job's history).") String reason) {
+        return control(id, "pause", reason);
     }
 
     @Command(name = "resume", description = "Resume a paused job: it is queued again and continues from its checkpoints.")
-    int resume(@Parameters(paramLabel = "ID") String id) {
-        return control(id, "resume", null);
+    int resume(@Parameters(paramLabel = "ID") String id,
+               @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept in the job's history).") String reason) {
+        return control(id, "resume", reason);
     }
 
     @Command(name = "cancel", description = "Cancel a job.")

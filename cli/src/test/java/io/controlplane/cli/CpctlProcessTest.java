@@ -312,9 +312,9 @@ class CpctlProcessTest {
         ok("--profile", "steer", "--url", url, "login", "--dev", "--tenant", "steer");
         String id = ok("--profile", "steer", "jobs", "submit", spec("steered", simulated(600_000, 0)).toString(), "-q").out().trim();
 
-        assertThat(json.readTree(ok("--profile", "steer", "jobs", "pause", id, "-o", "json").out()).get("state").asText()).isEqualTo("Paused");
+        assertThat(json.readTree(ok("--profile", "steer", "jobs", "pause", id, "--reason", "freeze window", "-o", "json").out()).get("state").asText()).isEqualTo("Paused");
         assertThat(ok("--profile", "steer", "jobs", "get", id).out()).containsPattern("(?m)^state:\\s+Paused$");
-        assertThat(json.readTree(ok("--profile", "steer", "jobs", "resume", id, "-o", "json").out()).get("state").asText()).isEqualTo("Queued");
+        assertThat(json.readTree(ok("--profile", "steer", "jobs", "resume", id, "--reason", "freeze over", "-o", "json").out()).get("state").asText()).isEqualTo("Queued");
         assertThat(ok("--profile", "steer", "jobs", "cancel", id, "--reason", "wrong target project").out())
                 .containsPattern("(?m)^state:\\s+Cancelled$");
 
@@ -324,6 +324,8 @@ class CpctlProcessTest {
 
         JsonNode history = json.readTree(ok("--profile", "steer", "jobs", "history", id, "-o", "json").out());
         assertThat(history.findValuesAsText("to")).containsExactly("Queued", "Paused", "Queued", "Cancelled");
+        assertThat(history.get(1).get("reason").asText()).contains("freeze window");
+        assertThat(history.get(2).get("reason").asText()).contains("freeze over");
         assertThat(history.get(3).get("reason").asText()).contains("wrong target project");
 
         assertThat(cpctl("--profile", "steer", "jobs", "erase", id).exit()).isEqualTo(ExitCodes.USAGE);
