@@ -302,16 +302,16 @@ final class EventJobUpdates implements JobUpdates {
         }
     }
 
-    /** Ends the stream being read (the reader then reads every job again and reopens it). */
+    /**
+     * Ends the stream being read (the reader then reads every job again and reopens it): by
+     * interrupting its thread, whose blocked read then fails. Closing a reader from another thread
+     * would wait for the read under way (a reader holds its lock while it reads).
+     */
     private void abortStream(String why) {
-        Reader stream = current;
-        if (stream != null) {
+        Thread thread = reader;
+        if (current != null && thread != null) {
             note.accept(why + ": reconnecting");
-            close(stream);
-            Thread thread = reader;
-            if (thread != null) {
-                thread.interrupt();
-            }
+            thread.interrupt();
         }
     }
 
@@ -339,11 +339,7 @@ final class EventJobUpdates implements JobUpdates {
         }
         Thread thread = reader;
         if (thread != null) {
-            Reader stream = current;
-            if (stream != null) {
-                close(stream);
-            }
-            thread.interrupt();
+            thread.interrupt(); // its read fails, and it closes the stream (see abortStream)
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(1));
             } catch (InterruptedException interrupted) {

@@ -250,4 +250,25 @@ class EventJobUpdatesTest {
         }
         assertThat(notes).anyMatch(n -> n.contains("polling instead"));
     }
+
+    @Test
+    void aSilentStreamIsTakenForDeadAndReopened() throws Exception {
+        FakeTransport transport = new FakeTransport();
+        Feed silent = new Feed();
+        transport.answers.add(silent);
+        Feed second = new Feed();
+        transport.answers.add(second);
+        EventJobUpdates.Timing quickToGiveUp = new EventJobUpdates.Timing(WINDOW, Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ofMillis(500));
+        try (EventJobUpdates updates = new EventJobUpdates(this::read, transport, () -> null, List.of("a"), json, quickToGiveUp,
+                notes::add)) {
+            assertThat(ids(updates.next())).containsExactly("a");
+            silent.send("id: s-1\nevent: progress\ndata: {\"jobId\":\"other\"}\n\n");
+            assertThat(ids(updates.next())).as("read again once the silent stream was given up").containsExactly("a");
+            second.send(event("s-2", "progress", "a"));
+            assertThat(ids(updates.next())).as("from the reopened stream").containsExactly("a");
+            assertThat(transport.opened).containsExactly("null", "s-1");
+            assertThat(notes).anyMatch(n -> n.contains("nothing from the job events"));
+        }
+    }
 }
