@@ -174,14 +174,22 @@ class CpctlProcessTest {
         Path spec = spec("watched", simulated(5000, 20));
         String id = ok("jobs", "submit", spec.toString(), "-q").out().trim();
         assertThat(id).matches("[A-Za-z0-9._-]{1,64}");
-        Running watching = start("jobs", "watch", id, "--interval", "0.25");
+        long watchStarted = System.nanoTime();
+        Running watching = start("jobs", "watch", id, "--interval", "0.25", "--verbose");
         // The agent starts once the watch has seen the job queued, so the watch sees all of its run.
         Eventually.await(Duration.ofSeconds(60), Duration.ofMillis(100), "the watch shows the queued job",
                 () -> watching.outSoFar().contains(id + " is Queued") || !watching.process().isAlive());
         try (SimulatedAgent agent = agent("cli-agent-watch")) {
             Run watch = watching.await();
+            Duration watched = Duration.ofNanos(System.nanoTime() - watchStarted);
 
             assertThat(watch.exit()).as(watch.toString()).isZero();
+            // From the job events: one stream opened, and the job read when it had events, at most
+            // once a second (polling every 0.25 s would have read it about 4 times a second).
+            assertThat(watch.err()).as(watch.toString()).containsPattern("(?m)^> GET /api/events -> 200 ")
+                    .doesNotContain("polling instead");
+            long reads = watch.err().lines().filter(l -> l.startsWith("> GET /api/jobs/" + id + " -> 200")).count();
+            assertThat(reads).as(watch.toString()).isPositive().isLessThanOrEqualTo(watched.toSeconds() + 2);
             List<String> lines = watch.out().lines().toList();
             assertThat(lines).anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d " + id + " .*-> Completed"));
             assertThat(lines).noneMatch(l -> l.contains("\033["));
