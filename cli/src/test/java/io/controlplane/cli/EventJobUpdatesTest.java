@@ -17,8 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** The event stream's parsing, and the watch from it: coalesced reads, resets, reconnects, the fallback. */
+/**
+ * The event stream's parsing, and the watch from it: coalesced reads, resets, reconnects, the
+ * fallback. A watch that misses what it should react to waits for ever: the timeout fails it.
+ */
+@Timeout(30)
 class EventJobUpdatesTest {
 
     private static final Duration WINDOW = Duration.ofMillis(300);
