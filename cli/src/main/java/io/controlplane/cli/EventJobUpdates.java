@@ -141,13 +141,15 @@ final class EventJobUpdates implements JobUpdates {
 
     private List<JsonNode> readAll(List<String> which) {
         List<JsonNode> views = new ArrayList<>();
+        // One time for the whole batch: jobs read together are due together (and come back as one batch).
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            which.forEach(id -> lastRead.put(id, now));
+        } finally {
+            lock.unlock();
+        }
         for (String id : which) {
-            lock.lock();
-            try {
-                lastRead.put(id, System.nanoTime());
-            } finally {
-                lock.unlock();
-            }
             JsonNode view = read.apply(id);
             views.add(view);
             if (JobWatch.finished(view.path("state").asText())) {
