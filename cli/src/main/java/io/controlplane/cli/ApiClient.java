@@ -79,6 +79,52 @@ final class ApiClient {
         return send("DELETE", pathAndQuery, null, Map.of());
     }
 
+    /**
+     * Opens a Server-Sent Events stream ({@code Accept: text/event-stream}) after {@code lastEventId}
+     * (sent as {@code Last-Event-ID}; null: from now on): its text, once the server has answered 2xx.
+     * Closing the reader ends the exchange. A refusal is a {@link CliException} with its status.
+     */
+    java.io.Reader openEvents(String pathAndQuery, String lastEventId) {
+        URI uri = URI.create(base.toString().replaceAll("/+$", "") + pathAndQuery);
+        // The timeout bounds the wait for the answer's head; the stream itself stays open.
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET()
+                .header("Accept", "text/event-stream, application/problem+json")
+                .header("User-Agent", "cpctl");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.SERVER, "cannot reach the control plane at " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.FAILED, "interrupted");
+        }
+        String requestId = response.headers().firstValue("x-request-id").orElse(null);
+        if (log != null) {
+            log.println("> GET " + pathAndQuery + (lastEventId == null ? "" : " (Last-Event-ID: " + lastEventId + ")")
+                    + " -> " + response.statusCode() + " (x-request-id: " + requestId + ")");
+            log.flush();
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8);
+        }
+        byte[] body;
+        try (java.io.InputStream in = response.body()) {
+            body = in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            body = new byte[0];
+        }
+        JsonNode parsed = parse(body);
+        throw CliException.refused(status, parsed != null && parsed.isObject() ? parsed : null, requestId, "HTTP " + status);
+    }
+
     byte[] toJson(Object value) {
         try {
             return json.writeValueAsBytes(value);

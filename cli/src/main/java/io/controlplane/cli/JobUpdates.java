@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Where {@code jobs watch} learns of changes: the jobs' current views ({@code JobView} documents of
- * {@code GET /api/jobs/{id}}). {@link PollingJobUpdates} reads them at an interval; a server event
- * stream can take its place behind this interface.
+ * {@code GET /api/jobs/{id}}). {@link EventJobUpdates} reads them when the job events say they changed;
+ * {@link PollingJobUpdates} at an interval (a server without job events).
  */
 interface JobUpdates extends AutoCloseable {
 

@@ -31,7 +31,8 @@ final class JobWatch {
         String state;
         double percent;
         Map<String, Long> counters = Map.of();
-        Duration eta;
+        /** What is shown of the ETA (the server's where it gives one, else the client's estimate), null for none. */
+        String eta;
         final EtaEstimator estimator = new EtaEstimator();
 
         Tracked(String id) {
@@ -51,7 +52,7 @@ final class JobWatch {
             s.append(' ').append(String.format(Locale.ROOT, "%.1f%%", percent));
             counters.forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
             if (eta != null && !finished(state)) {
-                s.append(" eta=").append(EtaEstimator.format(eta));
+                s.append(' ').append(eta);
             }
             return s.toString();
         }
@@ -117,9 +118,44 @@ final class JobWatch {
         if ("Running".equals(state)) {
             job.estimator.add(at, job.percent);
         }
-        JsonNode serverEta = progress.path("etaSeconds");
-        job.eta = serverEta.isNumber() ? Duration.ofMillis(Math.round(serverEta.asDouble() * 1000)) : job.estimator.remaining().orElse(null);
+        job.eta = serverEta(progress.path("eta"), Instant.now(clock))
+                .orElseGet(() -> job.estimator.remaining().map(d -> "eta=" + EtaEstimator.format(d)).orElse(null));
         return !before.equals(job.line(false));
+    }
+
+    /**
+     * The server's estimate ({@code progress.eta}: {@code at} within {@code low} to {@code high}, and
+     * its {@code basis}) as shown: {@code eta=3m05s at 10:03:05 (10:02:40..10:03:30)} for a finish,
+     * {@code starts=...} for a queued job's start ({@code queue-position}), {@code eta=stalled (not
+     * before ...)} when progress stalled. Empty when the view has none.
+     */
+    static Optional<String> serverEta(JsonNode eta, Instant now) {
+        if (!eta.isObject()) {
+            return Optional.empty();
+        }
+        Optional<Instant> at = parse(eta.path("at").asText(null));
+        Optional<Instant> low = parse(eta.path("low").asText(null));
+        Optional<Instant> high = parse(eta.path("high").asText(null));
+        String basis = eta.path("basis").asText("");
+        if ("stalled".equals(basis) || at.isEmpty()) {
+            return low.map(l -> "eta=stalled (not before " + time(l, now) + ")")
+                    .or(() -> Optional.of("eta=stalled"));
+        }
+        StringBuilder s = new StringBuilder("queue-position".equals(basis) ? "starts=" : "eta=");
+        s.append(EtaEstimator.format(Duration.between(now, at.get()))).append(" at ").append(time(at.get(), now));
+        if (low.isPresent() && high.isPresent()) {
+            s.append(" (").append(time(low.get(), now)).append("..").append(time(high.get(), now)).append(')');
+        }
+        return Optional.of(s.toString());
+    }
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY_AND_CLOCK = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+    /** A time of day (UTC, as the watch's lines), with the date when it is not within the next 20 hours. */
+    private static String time(Instant t, Instant now) {
+        Duration away = Duration.between(now, t).abs();
+        return away.compareTo(Duration.ofHours(20)) <= 0 ? CLOCK.format(t) : DAY_AND_CLOCK.format(t);
     }
 
     private static Optional<Instant> parse(String time) {

@@ -44,7 +44,7 @@ final class JobsCommand extends Base {
                @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Makes retrying this submission safe (a UUID is a good choice).") String key,
                @Option(names = "--wait", description = "Then watch the job until it finishes (exit code as jobs watch).") boolean wait,
                @Option(names = {"-q", "--quiet"}, description = "Print only the job's id.") boolean quiet,
-               @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2", description = "With --wait: seconds between reads (default: ${DEFAULT-VALUE}).") double interval,
+               @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2", description = "With --wait: seconds between reads when the watch polls (a server without job events; default: ${DEFAULT-VALUE}).") double interval,
                @Option(names = "--plain", description = "With --wait: plain lines even on a terminal.") boolean plain) throws InterruptedException {
         byte[] body = readSpec(spec);
         Map<String, String> headers = key == null ? Map.of() : Map.of("Idempotency-Key", key);
@@ -156,13 +156,15 @@ final class JobsCommand extends Base {
     }
 
     @Command(name = "pause", description = "Pause a job (a running job checkpoints and releases first).")
-    int pause(@Parameters(paramLabel = "ID") String id) {
-        return control(id, "pause", null);
+    int pause(@Parameters(paramLabel = "ID") String id,
+              @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept in the job's history).") String reason) {
+        return control(id, "pause", reason);
     }
 
     @Command(name = "resume", description = "Resume a paused job: it is queued again and continues from its checkpoints.")
-    int resume(@Parameters(paramLabel = "ID") String id) {
-        return control(id, "resume", null);
+    int resume(@Parameters(paramLabel = "ID") String id,
+               @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept in the job's history).") String reason) {
+        return control(id, "resume", reason);
     }
 
     @Command(name = "cancel", description = "Cancel a job.")
@@ -185,17 +187,28 @@ final class JobsCommand extends Base {
     }
 
     @Command(name = "watch", description = {"Follow jobs until each has finished: state changes, a progress bar, counters, ETA.",
+            "Follows the tenant's job events (GET /api/events), reading a job again when it has events;",
+            "polls every --interval seconds instead when the server has no event routes.",
             "Exits 0 when every job completed, 1 otherwise. Plain lines when stdout is not a terminal."})
     int watch(@Parameters(paramLabel = "ID", arity = "1..*") List<String> ids,
-              @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2", description = "Seconds between reads (default: ${DEFAULT-VALUE}).") double interval,
+              @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+                      description = "Seconds between reads when the server has no job events and the watch polls (default: ${DEFAULT-VALUE}).")
+              double interval,
               @Option(names = "--plain", description = "Plain lines even on a terminal.") boolean plain) throws InterruptedException {
         if (interval < 0.2 || interval > 300) {
             throw new CliException(ExitCodes.USAGE, "--interval must be 0.2 to 300 seconds");
         }
         ApiClient client = cli().client();
         List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
-        JobUpdates updates = new PollingJobUpdates(id -> client.get(jobPath(id)).body(), distinct,
-                Duration.ofMillis(Math.round(interval * 1000)));
+        java.util.function.Function<String, JsonNode> read = id -> client.get(jobPath(id)).body();
+        java.io.PrintWriter err = cli().err;
+        java.util.function.Consumer<String> note = cli().verbose ? line -> {
+            err.println("(watch: " + line + ")");
+            err.flush();
+        } : line -> { };
+        JobUpdates updates = new EventJobUpdates(read, last -> client.openEvents("/api/events", last),
+                () -> new PollingJobUpdates(read, distinct, Duration.ofMillis(Math.round(interval * 1000))),
+                distinct, cli().json, EventJobUpdates.Timing.DEFAULT, note);
         JobWatch.View view = cli().terminal && !plain && cli().format == Output.Format.table
                 ? JobWatch.terminal(cli().out, cli().clock) : JobWatch.plain(cli().out, cli().clock);
         return new JobWatch(updates, view, cli().clock, distinct).run();

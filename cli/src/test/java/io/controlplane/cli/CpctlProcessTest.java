@@ -174,14 +174,22 @@ class CpctlProcessTest {
         Path spec = spec("watched", simulated(5000, 20));
         String id = ok("jobs", "submit", spec.toString(), "-q").out().trim();
         assertThat(id).matches("[A-Za-z0-9._-]{1,64}");
-        Running watching = start("jobs", "watch", id, "--interval", "0.25");
+        long watchStarted = System.nanoTime();
+        Running watching = start("jobs", "watch", id, "--interval", "0.25", "--verbose");
         // The agent starts once the watch has seen the job queued, so the watch sees all of its run.
         Eventually.await(Duration.ofSeconds(60), Duration.ofMillis(100), "the watch shows the queued job",
                 () -> watching.outSoFar().contains(id + " is Queued") || !watching.process().isAlive());
         try (SimulatedAgent agent = agent("cli-agent-watch")) {
             Run watch = watching.await();
+            Duration watched = Duration.ofNanos(System.nanoTime() - watchStarted);
 
             assertThat(watch.exit()).as(watch.toString()).isZero();
+            // From the job events: one stream opened, and the job read when it had events, at most
+            // once a second (polling every 0.25 s would have read it about 4 times a second).
+            assertThat(watch.err()).as(watch.toString()).containsPattern("(?m)^> GET /api/events -> 200 ")
+                    .doesNotContain("polling instead");
+            long reads = watch.err().lines().filter(l -> l.startsWith("> GET /api/jobs/" + id + " -> 200")).count();
+            assertThat(reads).as(watch.toString()).isPositive().isLessThanOrEqualTo(watched.toSeconds() + 2);
             List<String> lines = watch.out().lines().toList();
             assertThat(lines).anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d " + id + " .*-> Completed"));
             assertThat(lines).noneMatch(l -> l.contains("\033["));
@@ -312,9 +320,9 @@ class CpctlProcessTest {
         ok("--profile", "steer", "--url", url, "login", "--dev", "--tenant", "steer");
         String id = ok("--profile", "steer", "jobs", "submit", spec("steered", simulated(600_000, 0)).toString(), "-q").out().trim();
 
-        assertThat(json.readTree(ok("--profile", "steer", "jobs", "pause", id, "-o", "json").out()).get("state").asText()).isEqualTo("Paused");
+        assertThat(json.readTree(ok("--profile", "steer", "jobs", "pause", id, "--reason", "freeze window", "-o", "json").out()).get("state").asText()).isEqualTo("Paused");
         assertThat(ok("--profile", "steer", "jobs", "get", id).out()).containsPattern("(?m)^state:\\s+Paused$");
-        assertThat(json.readTree(ok("--profile", "steer", "jobs", "resume", id, "-o", "json").out()).get("state").asText()).isEqualTo("Queued");
+        assertThat(json.readTree(ok("--profile", "steer", "jobs", "resume", id, "--reason", "freeze over", "-o", "json").out()).get("state").asText()).isEqualTo("Queued");
         assertThat(ok("--profile", "steer", "jobs", "cancel", id, "--reason", "wrong target project").out())
                 .containsPattern("(?m)^state:\\s+Cancelled$");
 
@@ -324,6 +332,8 @@ class CpctlProcessTest {
 
         JsonNode history = json.readTree(ok("--profile", "steer", "jobs", "history", id, "-o", "json").out());
         assertThat(history.findValuesAsText("to")).containsExactly("Queued", "Paused", "Queued", "Cancelled");
+        assertThat(history.get(1).get("reason").asText()).contains("freeze window");
+        assertThat(history.get(2).get("reason").asText()).contains("freeze over");
         assertThat(history.get(3).get("reason").asText()).contains("wrong target project");
 
         assertThat(cpctl("--profile", "steer", "jobs", "erase", id).exit()).isEqualTo(ExitCodes.USAGE);

@@ -135,4 +135,39 @@ class JobWatchTest {
 
         assertThat(reads).containsExactly("done", "busy", "busy");
     }
+
+    private JsonNode withEta(JsonNode view, String at, String low, String high, String basis) {
+        com.fasterxml.jackson.databind.node.ObjectNode eta = ((com.fasterxml.jackson.databind.node.ObjectNode) view.get("progress"))
+                .putObject("eta").put("basis", basis).put("low", low);
+        if (at != null) {
+            eta.put("at", at);
+        }
+        if (high != null) {
+            eta.put("high", high);
+        }
+        return view;
+    }
+
+    @Test
+    void theServersEtaIsShownWithItsRangeAndTheClientsOnlyWhenTheServerGivesNone() throws Exception {
+        StringWriter out = new StringWriter();
+        JobUpdates updates = scripted(List.of(
+                List.of(view("a", "Running", 40, "2026-01-01T09:59:50Z"), withEta(view("q", "Queued", 0, null),
+                        "2026-01-01T10:02:00Z", "2026-01-01T10:01:00Z", "2026-01-01T10:04:00Z", "queue-position")),
+                // The server's estimate wins over the rate the client saw (which would say 20s).
+                List.of(withEta(view("a", "Running", 60, "2026-01-01T10:00:00Z"),
+                        "2026-01-01T10:03:05Z", "2026-01-01T10:02:40Z", "2026-01-01T10:03:30Z", "progress-rate")),
+                List.of(withEta(view("a", "Running", 60, "2026-01-01T10:00:00Z"), null, "2026-01-02T12:00:00Z", null, "stalled")),
+                // No estimate from the server: the client's (from 40 % at 09:59:50 to 70 % at 10:00:10).
+                List.of(view("a", "Running", 70, "2026-01-01T10:00:10Z")),
+                List.of(view("a", "Completed", 100, null), view("q", "Cancelled", 0, null))));
+
+        new JobWatch(updates, JobWatch.plain(new PrintWriter(out), clock), clock, List.of("a", "q")).run();
+
+        assertThat(out.toString().lines()).contains(
+                "10:00:00 q n Queued 0.0% itemsDone=0 starts=2m00s at 10:02:00 (10:01:00..10:04:00)",
+                "10:00:00 a n Running 60.0% itemsDone=60 eta=3m05s at 10:03:05 (10:02:40..10:03:30)",
+                "10:00:00 a n Running 60.0% itemsDone=60 eta=stalled (not before 01-02 12:00)",
+                "10:00:00 a n Running 70.0% itemsDone=70 eta=20s");
+    }
 }
