@@ -54,6 +54,11 @@ final class LoginCommand extends Base implements Callable<Integer> {
     @Option(names = "--scope", paramLabel = "SCOPE", description = "Entra ID: the scope to ask for (default: the profile's, else " + DEFAULT_SCOPE + ").")
     String scope;
 
+    @Option(names = "--authority-host", paramLabel = "URL",
+            description = {"Entra ID: the sign-in authority (https; default: $AZURE_AUTHORITY_HOST, else the public cloud's).",
+                    "A host Microsoft's instance discovery does not know (a private authority, a test double) is used as given."})
+    String authorityHost;
+
     @Override
     public Integer call() {
         Cpctl cli = cli();
@@ -77,7 +82,7 @@ final class LoginCommand extends Base implements Callable<Integer> {
             }
             String wanted = first(scope, profile.scope(), DEFAULT_SCOPE);
             profile = new ConfigStore.Profile(profile.url(), entraTenant, client, wanted);
-            token = deviceCode(cli, entraTenant, client, wanted);
+            token = deviceCode(cli, entraTenant, client, wanted, authorityHost);
         }
         config.saveProfile(name, profile, false);
         config.saveToken(name, token);
@@ -102,15 +107,22 @@ final class LoginCommand extends Base implements Callable<Integer> {
         return new ConfigStore.Token(jwt, expires, "dev");
     }
 
-    private static ConfigStore.Token deviceCode(Cpctl cli, String entraTenant, String client, String wanted) {
-        DeviceCodeCredential credential = new DeviceCodeCredentialBuilder()
+    private static ConfigStore.Token deviceCode(Cpctl cli, String entraTenant, String client, String wanted, String authority) {
+        DeviceCodeCredentialBuilder builder = new DeviceCodeCredentialBuilder()
                 .tenantId(entraTenant)
                 .clientId(client)
                 .challengeConsumer(challenge -> {
                     cli.err.println(challenge.getMessage());
                     cli.err.flush();
-                })
-                .build();
+                });
+        if (authority != null) {
+            if (!authority.startsWith("https://")) {
+                throw new CliException(ExitCodes.USAGE, "--authority-host must be an https:// URL");
+            }
+            // Instance discovery asks Microsoft's public endpoint about the host: skipped for a host given here.
+            builder.authorityHost(authority).disableInstanceDiscovery();
+        }
+        DeviceCodeCredential credential = builder.build();
         try {
             AccessToken token = credential.getTokenSync(new TokenRequestContext().addScopes(wanted));
             return new ConfigStore.Token(token.getToken(), token.getExpiresAt().toInstant(), "entra");
