@@ -10,13 +10,13 @@ import com.microsoft.azure.functions.ExecutionContext;
 import io.controlplane.ControlPlane;
 import io.controlplane.api.Json;
 import io.controlplane.domain.KeySafety;
+import io.controlplane.domain.RegionName;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.IntakeMessage;
 import io.controlplane.telemetry.RedactingHandler;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +32,6 @@ import java.util.stream.Collectors;
 final class FunctionsIntake {
 
     /** The api's region rule (agent registration): lower-case letters and digits, 2 to 40. */
-    private static final Pattern REGION = Pattern.compile("[a-z][a-z0-9]{1,39}");
     private static final String TIERS = Arrays.stream(Tier.values())
             .map(Enum::name).collect(Collectors.joining(", "));
     /** Strict beyond the api's mapper: nothing after the object, and no tier by ordinal number. */
@@ -88,7 +87,7 @@ final class FunctionsIntake {
         if (message.tier() == null) {
             throw new MalformedIntakeMessageException("missing_tier", "tier is missing (one of " + TIERS + ")");
         }
-        if (message.region() == null || !REGION.matcher(message.region()).matches()) {
+        if (!RegionName.isValid(message.region())) {
             throw new MalformedIntakeMessageException("invalid_region",
                     "region is missing or not a region name (lower-case letters and digits, 2 to 40)");
         }

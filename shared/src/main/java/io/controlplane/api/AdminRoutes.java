@@ -5,6 +5,7 @@ import io.controlplane.app.TenantData;
 import io.controlplane.app.UseCases;
 import io.controlplane.domain.FieldError;
 import io.controlplane.domain.KeySafety;
+import io.controlplane.domain.RegionName;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
 import io.controlplane.domain.ValidationException;
@@ -125,7 +126,7 @@ final class AdminRoutes {
         if (tierName != null && tier == null) {
             errors.add(new FieldError("tier", "must be one of " + List.of(Tier.values())));
         }
-        Set<String> regions = f.names("regions", 64, Pattern.compile("[a-z][a-z0-9]{1,39}"));
+        Set<String> regions = f.names("regions", 64, RegionName.PATTERN);
         String pool = f.text("dedicatedPool", false, 64, AgentRoutes.NAME, null);
         int max = (int) f.integer("maxConcurrentJobs", false, 1, 100_000, 100);
         Set<String> keyVaults = f.names("keyVaults", 64, KEY_VAULT_SCOPE);

@@ -8,6 +8,7 @@ import io.controlplane.app.UseCases;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.FieldError;
 import io.controlplane.domain.Job;
+import io.controlplane.domain.RegionName;
 import io.controlplane.domain.ValidationException;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ final class AgentRoutes {
     private ApiResponse register(ApiRequest request, Caller caller, Map<String, String> params) {
         String agentId = agentId(params);
         BodyFields f = new BodyFields(bodies.read(request, true));
-        String region = f.text("region", true, 40, Pattern.compile("[a-z][a-z0-9]{1,39}"), null);
+        String region = f.text("region", true, RegionName.MAX_LENGTH, RegionName.PATTERN, null);
         String pool = f.text("pool", false, 64, NAME, "shared");
         Set<String> capabilities = f.names("capabilities", 64, NAME);
         int slots = (int) f.integer("slots", false, 1, Agent.MAX_SLOTS, 1);

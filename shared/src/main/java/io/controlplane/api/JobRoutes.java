@@ -13,6 +13,7 @@ import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.Page;
+import io.controlplane.domain.RegionName;
 import io.controlplane.domain.Tier;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.JobFilter;
@@ -115,7 +116,7 @@ final class JobRoutes {
         JobState state = parse(request.queryParam("state"), "state", JobState::parse, JobState.values(), errors);
         Tier tier = parse(request.queryParam("tier"), "tier", Tier::parse, Tier.values(), errors);
         String region = request.queryParam("region");
-        if (region != null && !region.matches("[a-z][a-z0-9]{1,39}")) {
+        if (region != null && !RegionName.isValid(region)) {
             errors.add(new FieldError("region", "is not an Azure region name (lower-case letters and digits)"));
         }
         if (!errors.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.controlplane.config;
 
+import io.controlplane.domain.RegionName;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -480,7 +481,7 @@ public record ControlPlaneSettings(
                 problems.add(REGIONS + " must list the Azure regions this deployment serves, e.g. westeurope");
             }
             for (String region : regions) {
-                if (!region.matches("[a-z][a-z0-9]{1,39}")) {
+                if (!RegionName.isValid(region)) {
                     problems.add(REGIONS + ": '" + region + "' is not an Azure region name");
                 }
             }

@@ -11,6 +11,7 @@ import io.controlplane.domain.JobPolicy;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.KeySafety;
 import io.controlplane.domain.PayloadTooLargeException;
+import io.controlplane.domain.RegionName;
 import io.controlplane.domain.Tier;
 import io.controlplane.domain.ValidationException;
 import java.net.URI;
@@ -49,7 +50,6 @@ public final class JobSpecValidator {
             "requiredCapabilities", "source", "target", "mappingScope", "config", "policy");
     private static final Set<String> ENDPOINT_FIELDS = Set.of("type", "url", "project", "credentialRef");
     private static final Set<String> POLICY_FIELDS = Set.of("maxRetries", "preemptible");
-    private static final Pattern REGION = Pattern.compile("[a-z][a-z0-9]{1,39}");
     private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern MAPPING_SCOPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -245,7 +245,7 @@ public final class JobSpecValidator {
             return null;
         }
         String region = node.asText();
-        if (!REGION.matcher(region).matches()) {
+        if (!RegionName.isValid(region)) {
             errors.add(new FieldError("region", "'" + abbreviate(region)
                     + "' is not an Azure region name (lower-case letters and digits, e.g. westeurope)"));
         } else if (!servedRegions.contains(region)) {
