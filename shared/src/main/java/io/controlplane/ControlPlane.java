@@ -1,32 +1,60 @@
 package io.controlplane;
 
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.adapters.Messaging;
 import io.controlplane.adapters.tables.TableStorage;
 import io.controlplane.api.HttpApi;
 import io.controlplane.api.Json;
 import io.controlplane.api.ReadinessCheck;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.api.auth.JwtTokenValidator;
-import io.controlplane.api.auth.OperatorRoles;
 import io.controlplane.api.auth.OpenIdTokenValidator;
+import io.controlplane.api.auth.OperatorRoles;
 import io.controlplane.api.auth.RemoteKeys;
 import io.controlplane.api.auth.TokenValidator;
+import io.controlplane.app.Dispatching;
+import io.controlplane.app.PreemptionChecks;
+import io.controlplane.app.Reconcile;
 import io.controlplane.app.UseCases;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.config.TelemetrySettings;
 import io.controlplane.config.TenancySettings;
+import io.controlplane.domain.Tier;
+import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.DispatchEvent;
+import io.controlplane.ports.IntakeMessage;
 import io.controlplane.ports.IntakeQueue;
+import io.controlplane.ports.RegionLeadership;
 import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetrySetup;
+import io.controlplane.validation.EndpointHosts;
 import io.controlplane.validation.JobSpecValidator;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root both hosts use: builds adapters, use cases and the HTTP API from settings.
@@ -40,19 +68,19 @@ public final class ControlPlane implements AutoCloseable {
     private final UseCases app;
     private final IntakeQueue intake;
 
-    private final java.util.concurrent.ExecutorService background;
+    private final ExecutorService background;
 
-    private final io.controlplane.ports.AgentChannel channel;
+    private final AgentChannel channel;
 
     private final TelemetrySetup.Installed telemetry;
 
-    private final java.util.concurrent.atomic.AtomicBoolean stopping;
+    private final AtomicBoolean stopping;
 
     private LocalEcho echo;
 
     private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake,
-                         java.util.concurrent.ExecutorService background, io.controlplane.ports.AgentChannel channel,
-                         TelemetrySetup.Installed telemetry, java.util.concurrent.atomic.AtomicBoolean stopping) {
+                         ExecutorService background, AgentChannel channel,
+                         TelemetrySetup.Installed telemetry, AtomicBoolean stopping) {
         this.stopping = stopping;
         this.telemetry = telemetry;
         this.channel = channel;
@@ -74,12 +102,12 @@ public final class ControlPlane implements AutoCloseable {
         TelemetrySettings telemetrySettings = TelemetrySettings.from(values);
         TelemetrySetup.Installed telemetry = TelemetrySetup.install(telemetrySettings, settings.regions(),
                 settings.environment().name());
-        org.slf4j.LoggerFactory.getLogger(ControlPlane.class).info(
+        LoggerFactory.getLogger(ControlPlane.class).info(
                 "event=telemetry exporter={} entraAuthentication={} serviceName={} metricIntervalMs={}",
                 telemetry.exporter(), telemetrySettings.entraAuthentication(), telemetrySettings.serviceName(),
                 telemetrySettings.metricInterval().toMillis());
         try {
-            return create(settings, dispatch, tenancy, TableStorage.ticking(Clock.systemUTC()), java.util.List.of(), telemetry);
+            return create(settings, dispatch, tenancy, TableStorage.ticking(Clock.systemUTC()), List.of(), telemetry);
         } catch (RuntimeException e) {
             telemetry.close();
             throw e;
@@ -87,24 +115,24 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock) {
-        return create(settings, dispatch, clock, java.util.List.of());
+        return create(settings, dispatch, clock, List.of());
     }
 
     /** With extra storage pipeline policies (benchmarks count requests; fault tests inject failures). */
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock,
-                                      java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies) {
+                                      List<HttpPipelinePolicy> storagePolicies) {
         return create(settings, dispatch, TenancySettings.defaults(), clock, storagePolicies);
     }
 
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
-                                      java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies) {
+                                      List<HttpPipelinePolicy> storagePolicies) {
         return create(settings, dispatch, tenancy, clock, storagePolicies,
-                new TelemetrySetup.Installed(io.opentelemetry.api.OpenTelemetry.noop(), TelemetrySettings.Exporter.NONE));
+                new TelemetrySetup.Installed(OpenTelemetry.noop(), TelemetrySettings.Exporter.NONE));
     }
 
     /** @param telemetry what spans and metrics go to; the control plane closes it when it closes */
     public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
-                                      java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies,
+                                      List<HttpPipelinePolicy> storagePolicies,
                                       TelemetrySetup.Installed telemetry) {
         return create(settings, dispatch, tenancy, clock, storagePolicies, telemetry, null);
     }
@@ -113,40 +141,40 @@ public final class ControlPlane implements AutoCloseable {
      * From setting values, with how the instances reach each region's dispatcher given (tests: the
      * fake bus and election several instances of one test share).
      */
-    public static ControlPlane create(Map<String, String> values, io.controlplane.app.Dispatching dispatching) {
+    public static ControlPlane create(Map<String, String> values, Dispatching dispatching) {
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
         return create(settings, DispatchSettings.from(values), TenancySettings.from(values, settings), TableStorage.ticking(Clock.systemUTC()),
-                java.util.List.of(), new TelemetrySetup.Installed(io.opentelemetry.api.OpenTelemetry.noop(),
-                        TelemetrySettings.Exporter.NONE), java.util.Objects.requireNonNull(dispatching));
+                List.of(), new TelemetrySetup.Installed(OpenTelemetry.noop(),
+                        TelemetrySettings.Exporter.NONE), Objects.requireNonNull(dispatching));
     }
 
     private static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
-                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> storagePolicies,
-                                       TelemetrySetup.Installed telemetry, io.controlplane.app.Dispatching given) {
+                                       List<HttpPipelinePolicy> storagePolicies,
+                                       TelemetrySetup.Installed telemetry, Dispatching given) {
         tenancy.requireSafeFor(settings);
         Telemetry reporting = Telemetry.of(telemetry.openTelemetry(), clock);
         ObjectMapper json = Json.mapper();
         TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
                 settings.tablePrefix(), json, storagePolicies).ensureTables();
-        IntakeQueue intake = io.controlplane.adapters.Messaging.intakeQueue(settings, json);
+        IntakeQueue intake = Messaging.intakeQueue(settings, json);
         // What this instance publishes it also handles itself at once (wake local agents, schedule a
         // preemption check); the queue carries it to the other instances.
         LocalEcho echo = new LocalEcho(intake);
-        io.controlplane.ports.AgentChannel channel = io.controlplane.adapters.Messaging.agentChannel(settings, json, clock);
-        io.controlplane.app.Dispatching dispatching = given != null ? given : dispatching(settings, dispatch, json);
-        java.util.concurrent.ThreadPoolExecutor background = new java.util.concurrent.ThreadPoolExecutor(2, 4, 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
+        AgentChannel channel = Messaging.agentChannel(settings, json, clock);
+        Dispatching dispatching = given != null ? given : dispatching(settings, dispatch, json);
+        ThreadPoolExecutor background = new ThreadPoolExecutor(2, 4, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "controlplane-background");
                     t.setDaemon(true);
                     return t;
-                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
         UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
                 storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), echo, settings.regions(), dispatch, tenancy, clock, background, channel,
                 reporting, dispatching);
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("tableStorage", storage::ping);
         // Not ready from the moment a stop begins, so a load balancer sends nothing new meanwhile.
-        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stopping = new AtomicBoolean();
         readiness.put("host", () -> {
             if (stopping.get()) {
                 throw new IllegalStateException("stopping");
@@ -154,7 +182,7 @@ public final class ControlPlane implements AutoCloseable {
         });
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
-                        new io.controlplane.validation.EndpointHosts(settings.allowedPrivateHosts())),
+                        new EndpointHosts(settings.allowedPrivateHosts())),
                 tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
         ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry, stopping);
         controlPlane.echo = echo;
@@ -166,29 +194,29 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** A name for this instance among those sharing the storage account (its offers queue, its blob leases). */
-    private static final String INSTANCE_ID = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String INSTANCE_ID = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
-    private io.controlplane.app.Dispatching dispatching;
+    private Dispatching dispatching;
 
     /** Who decides each region's assignments, per {@code DISPATCH_LEADERSHIP}, and how events and offers cross instances. */
-    private static io.controlplane.app.Dispatching dispatching(ControlPlaneSettings settings, DispatchSettings dispatch,
+    private static Dispatching dispatching(ControlPlaneSettings settings, DispatchSettings dispatch,
                                                                ObjectMapper json) {
         if (dispatch.leadership() == DispatchSettings.Leadership.SOLO) {
-            return io.controlplane.app.Dispatching.solo();
+            return Dispatching.solo();
         }
         String instanceId = INSTANCE_ID + Integer.toHexString(INSTANCES.incrementAndGet());
-        io.controlplane.ports.RegionLeadership leadership = dispatch.leadership() == DispatchSettings.Leadership.EVENTS
-                ? io.controlplane.ports.RegionLeadership.byEvents()
-                : io.controlplane.adapters.Messaging.leadership(settings, instanceId);
-        return new io.controlplane.app.Dispatching(leadership, io.controlplane.adapters.Messaging.dispatchBus(settings, json),
-                io.controlplane.adapters.Messaging.agentInbox(settings, json, instanceId));
+        RegionLeadership leadership = dispatch.leadership() == DispatchSettings.Leadership.EVENTS
+                ? RegionLeadership.byEvents()
+                : Messaging.leadership(settings, instanceId);
+        return new Dispatching(leadership, Messaging.dispatchBus(settings, json),
+                Messaging.agentInbox(settings, json, instanceId));
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** An event this instance's dispatcher handled as the region's: a Platinum or Premium job gets its preemption check. */
-    private void handledHere(io.controlplane.ports.DispatchEvent event) {
-        if (event instanceof io.controlplane.ports.DispatchEvent.Ready ready && ready.tier() != io.controlplane.domain.Tier.Standard) {
+    private void handledHere(DispatchEvent event) {
+        if (event instanceof DispatchEvent.Ready ready && ready.tier() != Tier.Standard) {
             schedulePreemptionCheck(ready.region(), app.dispatchSettings().preemptAfter().toMillis());
         }
     }
@@ -197,7 +225,7 @@ public final class ControlPlane implements AutoCloseable {
      * An event for a region's dispatcher, delivered to this instance by the host (Functions: the
      * session-triggered dispatch function, one region's events at a time).
      */
-    public void onDispatch(io.controlplane.ports.DispatchEvent event) {
+    public void onDispatch(DispatchEvent event) {
         app.dispatcher().handle(event);
     }
 
@@ -214,15 +242,15 @@ public final class ControlPlane implements AutoCloseable {
          * The queue's round trips on threads of their own: a queue that is slow or retrying must not
          * hold the threads that run the dispatcher's runs and the claims' clean-up.
          */
-        private final java.util.concurrent.ThreadPoolExecutor sending = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
+        private final ThreadPoolExecutor sending = new ThreadPoolExecutor(2, 2, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "intake-publish");
                     t.setDaemon(true);
                     return t;
-                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
 
         @Override
-        public void publish(io.controlplane.ports.IntakeMessage message) {
+        public void publish(IntakeMessage message) {
             // Here first (it only schedules work), then the queue's round trip for the others.
             try {
                 ControlPlane local = target;
@@ -235,7 +263,7 @@ public final class ControlPlane implements AutoCloseable {
                         queue.publish(message);
                     } catch (RuntimeException e) {
                         // The ready entry is stored: the other instances' looks at the ready set still find the job.
-                        org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn(
+                        LoggerFactory.getLogger(ControlPlane.class).warn(
                                 "event=intake_publish_failed jobId={} tenant={} region={} error={}", message.jobId(),
                                 message.tenantId(), message.region(), e.toString());
                     }
@@ -246,14 +274,14 @@ public final class ControlPlane implements AutoCloseable {
         void drain() {
             sending.shutdown();
             try {
-                sending.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+                sending.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
 
         @Override
-        public Subscription subscribe(java.util.function.Consumer<io.controlplane.ports.IntakeMessage> handler) {
+        public Subscription subscribe(Consumer<IntakeMessage> handler) {
             return queue.subscribe(handler);
         }
     }
@@ -262,7 +290,7 @@ public final class ControlPlane implements AutoCloseable {
         try {
             part.close();
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn("event=close_failed part={} error={}",
+            LoggerFactory.getLogger(ControlPlane.class).warn("event=close_failed part={} error={}",
                     part.getClass().getSimpleName(), e.toString());
         }
     }
@@ -305,12 +333,12 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** An intake message arrived: this instance's dispatcher learns of the job (work queued elsewhere). */
-    public void onIntake(io.controlplane.ports.IntakeMessage message) {
+    public void onIntake(IntakeMessage message) {
         if (!settings.regions().contains(message.region())) {
             return;
         }
         boolean decidedHere = app.dispatcher().intake(message);
-        if (decidedHere && message.tier() != io.controlplane.domain.Tier.Standard) {
+        if (decidedHere && message.tier() != Tier.Standard) {
             // If no agent takes it within the preemption delay, make room for it now rather than at
             // the next reconcile pass. The check skips a job that an agent with a free slot may take
             // (one the dispatcher is placing it with, or about to), so it needs no margin after the delay.
@@ -318,46 +346,46 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private final io.controlplane.app.PreemptionChecks preemptionChecks = new io.controlplane.app.PreemptionChecks();
+    private final PreemptionChecks preemptionChecks = new PreemptionChecks();
 
     private void schedulePreemptionCheck(String region, long delayMs) {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         preemptionChecks.request(region, now.plusMillis(delayMs)).ifPresent(at -> {
             try {
                 timers.schedule(() -> {
-                    preemptionChecks.running(region, java.time.Instant.now());
+                    preemptionChecks.running(region, Instant.now());
                     try {
                         app.preemption().run(region);
                     } catch (RuntimeException e) {
-                        org.slf4j.LoggerFactory.getLogger(ControlPlane.class)
+                        LoggerFactory.getLogger(ControlPlane.class)
                                 .warn("event=preemption_failed region={} error={}", region, e.toString());
                     }
-                }, Math.max(0, java.time.Duration.between(now, at).toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                }, Math.max(0, Duration.between(now, at).toMillis()), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
                 preemptionChecks.running(region, now);
             }
         });
     }
 
-    private final java.util.concurrent.ScheduledExecutorService timers =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "controlplane-timers");
                 t.setDaemon(true);
                 return t;
             });
 
     /** One reconcile pass over every served region, then the retention purge when one is due. */
-    public java.util.List<io.controlplane.app.Reconcile.Report> reconcile() {
+    public List<Reconcile.Report> reconcile() {
         if (dispatching.leadership().eventsLead()) {
             // The dispatchers' timer: each region's looks again (back-offs that ended, events lost).
-            java.time.Instant now = java.time.Instant.now();
-            settings.regions().forEach(r -> dispatching.bus().send(new io.controlplane.ports.DispatchEvent.Tick(r, now)));
+            Instant now = Instant.now();
+            settings.regions().forEach(r -> dispatching.bus().send(new DispatchEvent.Tick(r, now)));
         }
-        java.util.List<io.controlplane.app.Reconcile.Report> reports = app.reconcile().run();
+        List<Reconcile.Report> reports = app.reconcile().run();
         try {
             app.retention().purgeIfDue();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn("event=retention_purge_failed error={}", e.toString());
+            LoggerFactory.getLogger(ControlPlane.class).warn("event=retention_purge_failed error={}", e.toString());
         }
         return reports;
     }
@@ -399,7 +427,7 @@ public final class ControlPlane implements AutoCloseable {
         try {
             channel.close();
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(ControlPlane.class).warn("event=agent_channel_close_failed error={}", e.toString());
+            LoggerFactory.getLogger(ControlPlane.class).warn("event=agent_channel_close_failed error={}", e.toString());
         }
         // Last: what the shutdown itself reported is flushed too.
         telemetry.close();

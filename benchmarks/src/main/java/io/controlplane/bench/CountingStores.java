@@ -7,9 +7,12 @@ import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.IdempotencyKey;
 import io.controlplane.domain.Job;
+import io.controlplane.domain.OrganisationLimit;
+import io.controlplane.domain.OrganisationThrottle;
 import io.controlplane.domain.Page;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.TenantOrganisationLimit;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.AgentStore;
 import io.controlplane.ports.JobFilter;
@@ -306,14 +309,14 @@ final class CountingStores {
         }
 
         @Override
-        public io.controlplane.domain.OrganisationLimit putOrganisation(io.controlplane.domain.OrganisationLimit limit) {
+        public OrganisationLimit putOrganisation(OrganisationLimit limit) {
             t.count(TENANTS, ONE, "putOrganisation", 1);
             return d.putOrganisation(limit);
         }
 
         @Override
-        public List<io.controlplane.domain.OrganisationLimit> organisations() {
-            List<io.controlplane.domain.OrganisationLimit> found = d.organisations();
+        public List<OrganisationLimit> organisations() {
+            List<OrganisationLimit> found = d.organisations();
             t.count(TENANTS, ONE, "organisations", Math.max(1, found.size()));
             return found;
         }
@@ -325,14 +328,14 @@ final class CountingStores {
         }
 
         @Override
-        public io.controlplane.domain.TenantOrganisationLimit putTenantLimit(io.controlplane.domain.TenantOrganisationLimit limit) {
+        public TenantOrganisationLimit putTenantLimit(TenantOrganisationLimit limit) {
             t.count(TENANTS, ONE, "putTenantLimit", 1);
             return d.putTenantLimit(limit);
         }
 
         @Override
-        public List<io.controlplane.domain.TenantOrganisationLimit> tenantLimits() {
-            List<io.controlplane.domain.TenantOrganisationLimit> found = d.tenantLimits();
+        public List<TenantOrganisationLimit> tenantLimits() {
+            List<TenantOrganisationLimit> found = d.tenantLimits();
             t.count(TENANTS, ONE, "tenantLimits", Math.max(1, found.size()));
             return found;
         }
@@ -350,14 +353,14 @@ final class CountingStores {
         }
 
         @Override
-        public StoredThrottle putThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag) {
+        public StoredThrottle putThrottle(OrganisationThrottle throttle, String etag) {
             t.count(TENANTS, ONE, "putThrottle", 1);
             return d.putThrottle(throttle, etag);
         }
 
         @Override
-        public List<io.controlplane.domain.OrganisationThrottle> throttles() {
-            List<io.controlplane.domain.OrganisationThrottle> found = d.throttles();
+        public List<OrganisationThrottle> throttles() {
+            List<OrganisationThrottle> found = d.throttles();
             t.count(TENANTS, ONE, "throttles", Math.max(1, found.size()));
             return found;
         }

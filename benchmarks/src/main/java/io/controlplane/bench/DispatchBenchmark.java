@@ -2,6 +2,7 @@ package io.controlplane.bench;
 
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.ControlPlane;
@@ -9,14 +10,20 @@ import io.controlplane.api.Json;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.app.Caller;
 import io.controlplane.app.LeaseGrant;
+import io.controlplane.app.RegisterAgent;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobSpecs;
-import io.controlplane.simulator.AgentConfig;
+import io.controlplane.domain.Tier;
 import io.controlplane.simulator.AgentClient;
+import io.controlplane.simulator.AgentConfig;
+import io.controlplane.simulator.Command;
+import io.controlplane.simulator.HeldLease;
+import io.controlplane.simulator.IdMapping;
 import io.controlplane.simulator.Lease;
 import io.controlplane.simulator.Registration;
+import io.controlplane.simulator.ReleaseReason;
 import io.controlplane.simulator.SimulatedAgent;
 import io.controlplane.standalone.StandaloneHost;
 import io.controlplane.testing.Azurite;
@@ -39,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Dispatch figures from one run on a fresh in-memory Azurite: storage round trip, assignment
@@ -213,7 +221,7 @@ public final class DispatchBenchmark {
         AgentClient agent = new AgentClient(instance.uri(), () -> instance.token("provider", agentId, "Agents.Run"));
         agent.register(agentId, new Registration(REGION, "shared", List.of("azure-devops"), 1));
         String client = instance.token("contoso", "bench-client", "Jobs.Submit", "Jobs.Read");
-        java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean waiting = new AtomicBoolean(true);
         ExecutorService idle = Executors.newFixedThreadPool(Math.max(1, bystanders));
         for (int i = 0; i < bystanders; i++) {
             String id = "bench-idle-" + i;
@@ -261,7 +269,7 @@ public final class DispatchBenchmark {
     }
 
     private void prefillUntakeable(BenchInstance instance, int count) throws Exception {
-        prefill(instance, count, JobSpecs.aJobSpec().withTier(io.controlplane.domain.Tier.Premium).withCapabilities("git-lfs").build());
+        prefill(instance, count, JobSpecs.aJobSpec().withTier(Tier.Premium).withCapabilities("git-lfs").build());
     }
 
     private void preemptionLatency(BenchInstance instance, int samples, Stats stats) throws Exception {
@@ -284,19 +292,19 @@ public final class DispatchBenchmark {
         for (int i = 0; i < samples + 2; i++) {
             post(instance.uri(), "/api/jobs", client, standard);
             Lease victim = agent.lease(agentId, 10).orElseThrow(() -> new IllegalStateException("no victim lease"));
-            List<io.controlplane.simulator.HeldLease> held = List.of(new io.controlplane.simulator.HeldLease(victim.leaseId(),
+            List<HeldLease> held = List.of(new HeldLease(victim.leaseId(),
                     victim.epoch()));
             agent.heartbeat(agentId, held);
             // The victim waits in its heartbeat, as the reference agent does: the stop is pushed to it.
-            Future<List<io.controlplane.simulator.Command>> beat = beats.submit(() -> agent.heartbeat(agentId, held, 10));
+            Future<List<Command>> beat = beats.submit(() -> agent.heartbeat(agentId, held, 10));
             Thread.sleep(30);
             long t0 = System.nanoTime();
             post(instance.uri(), "/api/jobs", client, platinum);
             boolean released = false;
             while (!released) {
                 for (var command : beat.get(30, TimeUnit.SECONDS)) {
-                    if (command.type() == io.controlplane.simulator.Command.Type.PREEMPT) {
-                        agent.release(victim.leaseId(), victim.epoch(), io.controlplane.simulator.ReleaseReason.PREEMPTED);
+                    if (command.type() == Command.Type.PREEMPT) {
+                        agent.release(victim.leaseId(), victim.epoch(), ReleaseReason.PREEMPTED);
                         released = true;
                     }
                 }
@@ -361,9 +369,9 @@ public final class DispatchBenchmark {
                     JobSpecs.API_EXAMPLE.replace("contoso-alpha-to-fabrikam-beta", scope));
             Lease lease = agent.lease(agentId, 10).orElseThrow();
             Thread.sleep(1000); // the submission's and the last completion's background work ends first: counts are the call's
-            List<io.controlplane.simulator.IdMapping> items = new ArrayList<>();
+            List<IdMapping> items = new ArrayList<>();
             for (int i = 0; i < pairs; i++) {
-                items.add(new io.controlplane.simulator.IdMapping("workitem", "r" + round + "-" + i, "t" + round + "-" + i));
+                items.add(new IdMapping("workitem", "r" + round + "-" + i, "t" + round + "-" + i));
             }
             counter.reset();
             counter.watch(instance.prefix + "mappings");
@@ -394,8 +402,8 @@ public final class DispatchBenchmark {
     }
 
     private void prefill(BenchInstance instance, int count, boolean platinum) throws Exception {
-        prefill(instance, count, JobSpecs.aJobSpec().withTier(platinum ? io.controlplane.domain.Tier.Platinum
-                : io.controlplane.domain.Tier.Standard).build());
+        prefill(instance, count, JobSpecs.aJobSpec().withTier(platinum ? Tier.Platinum
+                : Tier.Standard).build());
     }
 
     private void prefill(BenchInstance instance, int count, JobSpec spec) throws Exception {
@@ -440,7 +448,7 @@ public final class DispatchBenchmark {
         Caller agent = new Caller("provider", agentId, Set.of("Agents.Run"));
         var app = instance.controlPlane.app();
         app.registerAgent().register(agent, agentId,
-                new io.controlplane.app.RegisterAgent.Registration(REGION, "shared", Set.of("azure-devops"), 1));
+                new RegisterAgent.Registration(REGION, "shared", Set.of("azure-devops"), 1));
         for (int i = 0; i < claims + 5; i++) {
             long t = System.nanoTime();
             LeaseGrant grant;
@@ -463,7 +471,7 @@ public final class DispatchBenchmark {
         TableClient ready = new TableServiceClientBuilder().connectionString(Azurite.shared().connectionString())
                 .buildClient().getTableClient(instance.prefix + "ready");
         Stats stats = new Stats();
-        var options = new com.azure.data.tables.models.ListEntitiesOptions()
+        var options = new ListEntitiesOptions()
                 .setFilter("PartitionKey eq '" + REGION + "' and RowKey ge '2|' and RowKey lt '2}'").setTop(25);
         for (int i = 0; i < samples; i++) {
             long t = System.nanoTime();

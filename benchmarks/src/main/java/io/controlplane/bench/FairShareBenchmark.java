@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -434,7 +435,7 @@ public final class FairShareBenchmark {
                         + "(%d/s), %s %d jobs one every %d s from second %d; jobs of 30-120 s, over %s (%s %%), %s limited to %d; "
                         + "%d agents x 1 slot; other settings DispatchSettings defaults%n",
                 seed, TENANTS.get(0), burstA, BURST_RATE, TENANTS.get(1), burstB, B_STARTS_AT, BURST_RATE, TENANTS.get(2), trickleC,
-                every, C_STARTS_AT, ORGANISATIONS, java.util.Arrays.toString(ORGANISATION_SHARE), LIMITED, LIMIT, agentCount);
+                every, C_STARTS_AT, ORGANISATIONS, Arrays.toString(ORGANISATION_SHARE), LIMITED, LIMIT, agentCount);
         Result off = results.get(0);
         for (Result on : results.subList(1, results.size())) {
             System.out.printf("%n## %s against %s%n%n", on.mode.name, off.mode.name);

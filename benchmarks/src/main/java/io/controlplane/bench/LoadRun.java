@@ -11,13 +11,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,7 +69,7 @@ public final class LoadRun {
     }
 
     private static List<Integer> parse(String csv) {
-        return java.util.Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
     }
 
     /**
@@ -131,8 +134,8 @@ public final class LoadRun {
         Waiters(BenchInstance instance, int count) throws Exception {
             this.instance = instance;
             this.token = instance.token("provider", "waiting-fleet", "Agents.Run");
-            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
-            List<java.util.concurrent.CompletableFuture<?>> registered = new ArrayList<>();
+            Semaphore inFlight = new Semaphore(64);
+            List<CompletableFuture<?>> registered = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 inFlight.acquire();
                 registered.add(client.sendAsync(HttpRequest.newBuilder(instance.uri().resolve("/api/agents/waiter-" + i))
@@ -140,7 +143,7 @@ public final class LoadRun {
                                 .PUT(HttpRequest.BodyPublishers.ofString("{\"region\":\"westeurope\",\"capabilities\":[\"git\"]}")).build(),
                         HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> inFlight.release()));
             }
-            registered.forEach(java.util.concurrent.CompletableFuture::join);
+            registered.forEach(CompletableFuture::join);
         }
 
         /** Keeps {@code count} agents' polls open (0: lets them end); waits for storage to settle when adding. */
@@ -169,7 +172,7 @@ public final class LoadRun {
                         } else {
                             // As an agent does: back off after a failed poll rather than hammer a busy host.
                             failed.incrementAndGet();
-                            java.util.concurrent.CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> poll(i));
+                            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> poll(i));
                         }
                     });
         }

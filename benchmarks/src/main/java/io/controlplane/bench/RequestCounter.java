@@ -5,6 +5,8 @@ import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.util.BinaryData;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +52,7 @@ final class RequestCounter implements HttpPipelinePolicy {
     }
 
     private static boolean inBody(HttpPipelineCallContext context, String text) {
-        com.azure.core.util.BinaryData body = context.getHttpRequest().getBodyAsBinaryData();
+        BinaryData body = context.getHttpRequest().getBodyAsBinaryData();
         return body != null && body.toString().contains(text);
     }
 
@@ -82,7 +84,7 @@ final class RequestCounter implements HttpPipelinePolicy {
         // Prefixes are letters and digits before the table's own lower-case name: keep the known ending.
         for (String known : new String[] {"jobs", "history", "agents", "ready", "tenants", "mappings", "leases", "checkpoints",
                 "quota", "idempotency"}) {
-            if (table.toLowerCase(java.util.Locale.ROOT).endsWith(known)) {
+            if (table.toLowerCase(Locale.ROOT).endsWith(known)) {
                 return known;
             }
         }

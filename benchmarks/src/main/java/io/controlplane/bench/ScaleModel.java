@@ -10,6 +10,7 @@ import io.controlplane.app.AgentCommand;
 import io.controlplane.app.AgentHeartbeat;
 import io.controlplane.app.Caller;
 import io.controlplane.app.LeaseGrant;
+import io.controlplane.app.PreemptionChecks;
 import io.controlplane.app.RegisterAgent;
 import io.controlplane.app.UseCases;
 import io.controlplane.config.DispatchSettings;
@@ -33,8 +34,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.function.Consumer;
 
 /**
@@ -95,21 +100,21 @@ public final class ScaleModel {
     private final Random random = new Random(7);
 
     private final MutableClock clock = new MutableClock(T0);
-    private final java.util.concurrent.ExecutorService reconcileTimer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService reconcileTimer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "scale-model-reconcile");
         t.setDaemon(true);
         return t;
     });
-    private volatile java.util.concurrent.CompletableFuture<Void> reconciling;
+    private volatile CompletableFuture<Void> reconciling;
     private final PartitionTally tally;
     private final ConcurrentLinkedQueue<IntakeMessage> intakeMessages = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     /** When the host's delayed preemption checks are due (ControlPlane's timer), in order. */
-    private final java.util.concurrent.PriorityBlockingQueue<Instant> preemptionChecks = new java.util.concurrent.PriorityBlockingQueue<>();
+    private final PriorityBlockingQueue<Instant> preemptionChecks = new PriorityBlockingQueue<>();
     /** The host's own pacing of those checks (one pending per region, 50 ms apart). */
-    private final io.controlplane.app.PreemptionChecks checks = new io.controlplane.app.PreemptionChecks();
+    private final PreemptionChecks checks = new PreemptionChecks();
     private final List<SimAgent> agents = new ArrayList<>();
-    private final Map<String, Long> events = new java.util.TreeMap<>();
+    private final Map<String, Long> events = new TreeMap<>();
     private UseCases app;
     private int submitted;
     private long maxLagMillis;
@@ -304,7 +309,7 @@ public final class ScaleModel {
             // The host's timer (ControlPlane.reconcile): the pass, then the purge when due, on a thread
             // of its own, so a pass that paces itself (lease expiries, 100 a second) spreads over
             // simulated seconds while the agents act on, as in a host.
-            reconciling = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            reconciling = CompletableFuture.runAsync(() -> {
                 app.reconcile().run();
                 app.retention().purgeIfDue();
             }, reconcileTimer);

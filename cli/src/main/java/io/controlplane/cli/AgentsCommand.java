@@ -2,6 +2,7 @@ package io.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -25,7 +26,7 @@ final class AgentsCommand extends Base {
 
     @Command(name = "drain", description = "The agent gets no new leases; the jobs it runs continue to the end.")
     int drain(@Parameters(paramLabel = "AGENT-ID") String agentId) {
-        JsonNode agent = cli().client().post("/api/admin/agents/" + ApiClient.segment(agentId) + "/drain", null, java.util.Map.of()).body();
+        JsonNode agent = cli().client().post("/api/admin/agents/" + ApiClient.segment(agentId) + "/drain", null, Map.of()).body();
         cli().output().object(cli().format, agent, AGENT_ROW);
         return ExitCodes.OK;
     }

@@ -3,7 +3,10 @@ package io.controlplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -84,7 +87,7 @@ final class ApiClient {
      * (sent as {@code Last-Event-ID}; null: from now on): its text, once the server has answered 2xx.
      * Closing the reader ends the exchange. A refusal is a {@link CliException} with its status.
      */
-    java.io.Reader openEvents(String pathAndQuery, String lastEventId) {
+    Reader openEvents(String pathAndQuery, String lastEventId) {
         URI uri = URI.create(base.toString().replaceAll("/+$", "") + pathAndQuery);
         // The timeout bounds the wait for the answer's head; the stream itself stays open.
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET()
@@ -96,7 +99,7 @@ final class ApiClient {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<java.io.InputStream> response;
+        HttpResponse<InputStream> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
@@ -113,10 +116,10 @@ final class ApiClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8);
+            return new InputStreamReader(response.body(), StandardCharsets.UTF_8);
         }
         byte[] body;
-        try (java.io.InputStream in = response.body()) {
+        try (InputStream in = response.body()) {
             body = in.readNBytes(64 * 1024);
         } catch (IOException e) {
             body = new byte[0];

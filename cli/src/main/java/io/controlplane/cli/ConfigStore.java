@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * cpctl's folder in the user's configuration folder ({@code $CPCTL_CONFIG_DIR}, else
@@ -24,7 +25,7 @@ import java.util.TreeMap;
 final class ConfigStore {
 
     static final String DEFAULT_PROFILE = "default";
-    private static final java.util.regex.Pattern PROFILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** A control plane deployment and how to sign in to it (Entra ID fields are null for dev sign-in). */
     record Profile(String url, String entraTenant, String clientId, String scope) {

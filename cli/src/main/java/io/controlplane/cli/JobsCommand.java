@@ -2,14 +2,20 @@ package io.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +29,7 @@ final class JobsCommand extends Base {
     static final List<Output.Column> JOB_ROW = List.of(
             Output.Column.of("ID", "id"), Output.Column.of("NAME", "name"), Output.Column.of("STATE", "state"),
             Output.Column.of("TIER", "tier"), Output.Column.of("REGION", "region"),
-            new Output.Column("PROGRESS", j -> String.format(java.util.Locale.ROOT, "%.1f%%", j.path("progress").path("percent").asDouble())),
+            new Output.Column("PROGRESS", j -> String.format(Locale.ROOT, "%.1f%%", j.path("progress").path("percent").asDouble())),
             Output.Column.of("AGENT", "agentId"), Output.Column.of("UPDATED", "updatedAt"));
 
     static final List<Output.Column> JOB_FIELDS = List.of(
@@ -31,7 +37,7 @@ final class JobsCommand extends Base {
             Output.Column.of("state", "state"), Output.Column.of("tier", "tier"), Output.Column.of("region", "region"),
             Output.Column.of("kind", "kind"), Output.Column.of("agent", "agentId"), Output.Column.of("attempt", "attempt"),
             Output.Column.of("preemptions", "preemptions"),
-            new Output.Column("progress", j -> String.format(java.util.Locale.ROOT, "%.1f%% %s%s", j.path("progress").path("percent").asDouble(),
+            new Output.Column("progress", j -> String.format(Locale.ROOT, "%.1f%% %s%s", j.path("progress").path("percent").asDouble(),
                     Output.text(j.path("progress").path("counters")), j.path("progress").hasNonNull("message")
                             ? " " + j.path("progress").get("message").asText() : "")),
             // A queued job says why it is not running now (the dispatcher's reason).
@@ -90,7 +96,7 @@ final class JobsCommand extends Base {
 
     /** Every item of every page of a listing (or the first {@code max}), following continuationToken. */
     static ArrayNode followPages(ApiClient client, String path, Map<String, Object> params, Integer max) {
-        ArrayNode items = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
         String token = null;
         do {
             Map<String, Object> page = new LinkedHashMap<>(params);
@@ -199,10 +205,10 @@ final class JobsCommand extends Base {
             throw new CliException(ExitCodes.USAGE, "--interval must be 0.2 to 300 seconds");
         }
         ApiClient client = cli().client();
-        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
-        java.util.function.Function<String, JsonNode> read = id -> client.get(jobPath(id)).body();
-        java.io.PrintWriter err = cli().err;
-        java.util.function.Consumer<String> note = cli().verbose ? line -> {
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
+        Function<String, JsonNode> read = id -> client.get(jobPath(id)).body();
+        PrintWriter err = cli().err;
+        Consumer<String> note = cli().verbose ? line -> {
             err.println("(watch: " + line + ")");
             err.flush();
         } : line -> { };

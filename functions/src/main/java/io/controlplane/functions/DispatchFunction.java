@@ -12,6 +12,7 @@ import io.controlplane.telemetry.RedactingHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The regions' dispatchers in Azure: a session trigger on the dispatch queue
@@ -44,7 +45,7 @@ public class DispatchFunction {
 
     /** Decodes before touching the control plane, so a malformed body is reported as such even when storage is down. */
     static void deliver(String body, ExecutionContext context, Supplier<ControlPlane> controlPlane) {
-        java.util.logging.Logger log = RedactingHandler.redact(context.getLogger());
+        Logger log = RedactingHandler.redact(context.getLogger());
         DispatchEvent event;
         try {
             event = parse(body);

@@ -17,6 +17,7 @@ import io.controlplane.telemetry.RedactingHandler;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -48,7 +49,7 @@ final class FunctionsIntake {
 
     /** Parses before touching the control plane, so a malformed body is reported as such even when storage is down. */
     static void deliver(String body, ExecutionContext context, Supplier<ControlPlane> controlPlane) {
-        java.util.logging.Logger log = RedactingHandler.redact(context.getLogger());
+        Logger log = RedactingHandler.redact(context.getLogger());
         IntakeMessage message;
         try {
             message = parse(body);

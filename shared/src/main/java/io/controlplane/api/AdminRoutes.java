@@ -4,17 +4,24 @@ import io.controlplane.app.Caller;
 import io.controlplane.app.TenantData;
 import io.controlplane.app.UseCases;
 import io.controlplane.domain.FieldError;
+import io.controlplane.domain.IdMapping;
+import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.KeySafety;
+import io.controlplane.domain.OrganisationLimit;
+import io.controlplane.domain.OrganisationThrottle;
+import io.controlplane.domain.Organisations;
 import io.controlplane.domain.RegionName;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.QueueDepthSeries;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,9 +34,9 @@ final class AdminRoutes {
     private final UseCases app;
     private final RequestBodies bodies;
     private final Responses responses;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    AdminRoutes(UseCases app, RequestBodies bodies, Responses responses, java.time.Clock clock) {
+    AdminRoutes(UseCases app, RequestBodies bodies, Responses responses, Clock clock) {
         this.app = app;
         this.bodies = bodies;
         this.responses = responses;
@@ -96,7 +103,7 @@ final class AdminRoutes {
 
     /** An organisation that asked for a back-off, while its throttle lasts: no job against it starts before {@code until}. */
     record ThrottledView(String organisation, Instant until, Integer allowedJobs, Integer remaining, Instant reportedAt) {
-        static ThrottledView of(io.controlplane.domain.OrganisationThrottle t, Instant now) {
+        static ThrottledView of(OrganisationThrottle t, Instant now) {
             var allowed = t.allowedAt(now);
             return new ThrottledView(t.key(), t.until(), allowed.isPresent() ? allowed.getAsInt() : null, t.remaining(), t.reportedAt());
         }
@@ -144,7 +151,7 @@ final class AdminRoutes {
     /** The organisation key of the path, lower-cased; a 400 naming {@code key} when it is not one. */
     static String organisationKey(Map<String, String> params) {
         String key = lowerCase(params.get("key"));
-        if (!io.controlplane.domain.Organisations.isKey(key)) {
+        if (!Organisations.isKey(key)) {
             throw new ValidationException(List.of(new FieldError("key",
                     "must be an organisation key: the host, then ':' and the organisation, collection or owner "
                             + "(dev.azure.com:contoso, tfs.contoso.local:defaultcollection, github.com:fabrikam)")));
@@ -158,7 +165,7 @@ final class AdminRoutes {
 
     private ApiResponse limitOrganisation(ApiRequest request, Caller caller, Map<String, String> params) {
         OrganisationLimitView limit = limitRequest(request, params, bodies);
-        return responses.json(200, app.admin().limit(new io.controlplane.domain.OrganisationLimit(limit.key(), limit.maxConcurrentJobs())));
+        return responses.json(200, app.admin().limit(new OrganisationLimit(limit.key(), limit.maxConcurrentJobs())));
     }
 
     /** The organisation of the path and the {@code maxConcurrentJobs} of the body, every problem of both at once. */
@@ -171,7 +178,7 @@ final class AdminRoutes {
             errors.addAll(e.errors());
         }
         BodyFields f = new BodyFields(bodies.read(request, true));
-        int max = (int) f.integer("maxConcurrentJobs", true, 1, io.controlplane.domain.OrganisationLimit.MAX, 0);
+        int max = (int) f.integer("maxConcurrentJobs", true, 1, OrganisationLimit.MAX, 0);
         errors.addAll(f.errors());
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
@@ -201,11 +208,11 @@ final class AdminRoutes {
     }
 
     /** A job with everything stored beside it, as the export shows it. */
-    record JobExport(JobView job, io.controlplane.domain.JobSpec spec, List<JobRoutes.HistoryView> history,
+    record JobExport(JobView job, JobSpec spec, List<JobRoutes.HistoryView> history,
                      List<JobRoutes.CheckpointView> checkpoints) {
     }
 
-    record MappingExport(String scope, List<io.controlplane.domain.IdMapping> items) {
+    record MappingExport(String scope, List<IdMapping> items) {
     }
 
     record IdempotencyKeyExport(String key, String jobId) {
@@ -247,6 +254,6 @@ final class AdminRoutes {
     }
 
     private static String lowerCase(String tenantId) {
-        return tenantId == null ? null : tenantId.toLowerCase(java.util.Locale.ROOT);
+        return tenantId == null ? null : tenantId.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,20 +1,32 @@
 package io.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.app.AgentHeartbeat;
 import io.controlplane.app.Caller;
 import io.controlplane.app.LeaseGrant;
+import io.controlplane.app.LeaseWork;
 import io.controlplane.app.RegisterAgent;
 import io.controlplane.app.UseCases;
 import io.controlplane.domain.Agent;
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.FieldError;
 import io.controlplane.domain.Job;
+import io.controlplane.domain.OrganisationThrottle;
+import io.controlplane.domain.Organisations;
 import io.controlplane.domain.RegionName;
 import io.controlplane.domain.ValidationException;
+import io.controlplane.validation.SecretScanner;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** The agent routes: register, heartbeat, lease (long poll), and the lease routes: progress, complete, fail. */
@@ -72,17 +84,17 @@ final class AgentRoutes {
     }
 
     /** Answered at once, or (with {@code waitSeconds}) when a stop is pushed for a lease or the wait ends; no thread waits. */
-    private java.util.concurrent.CompletableFuture<ApiResponse> heartbeat(ApiRequest request, Caller caller,
+    private CompletableFuture<ApiResponse> heartbeat(ApiRequest request, Caller caller,
                                                                          Map<String, String> params) {
         String agentId = agentId(params);
-        int wait = waitSeconds(request, io.controlplane.app.AgentHeartbeat.MAX_WAIT_SECONDS);
+        int wait = waitSeconds(request, AgentHeartbeat.MAX_WAIT_SECONDS);
         // Optional body { leases: [{ leaseId }] }: the leases the agent works on. Only those are
         // extended, and one that was revoked meanwhile is answered with an explicit cancel rather
         // than silence. Without the list, every lease of the agent is extended.
         JsonNode body = request.body().length == 0 ? null : bodies.read(request, false);
         List<String> believed = null;
         if (body != null && body.isObject() && body.path("leases").isArray()) {
-            believed = new java.util.ArrayList<>();
+            believed = new ArrayList<>();
             for (JsonNode lease : body.path("leases")) {
                 if (lease.path("leaseId").isTextual() && lease.path("leaseId").asText().length() <= 600 && believed.size() < 64) {
                     believed.add(lease.path("leaseId").asText());
@@ -93,9 +105,9 @@ final class AgentRoutes {
     }
 
     /** A long poll: answered when a lease is granted (200) or the wait ends empty (204); no thread waits meanwhile. */
-    private java.util.concurrent.CompletableFuture<ApiResponse> lease(ApiRequest request, Caller caller, Map<String, String> params) {
+    private CompletableFuture<ApiResponse> lease(ApiRequest request, Caller caller, Map<String, String> params) {
         String agentId = agentId(params);
-        int wait = waitSeconds(request, io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS);
+        int wait = waitSeconds(request, LeaseWork.MAX_WAIT_SECONDS);
         return app.leaseWork().leaseAsync(caller, agentId, wait).thenApply(grant -> grant.isEmpty()
                 ? ApiResponse.empty(204)
                 : responses.json(200, AgentViews.of(grant.get(), app.dispatchSettings().heartbeatInterval().toSeconds())));
@@ -136,7 +148,7 @@ final class AgentRoutes {
 
     private ApiResponse checkpoint(ApiRequest request, Caller caller, Map<String, String> params) {
         String name = params.get("name");
-        List<FieldError> errors = new java.util.ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         if (!CHECKPOINT_NAME.matcher(name).matches()) {
             errors.add(new FieldError("name", "must match " + CHECKPOINT_NAME.pattern()));
         }
@@ -151,11 +163,11 @@ final class AgentRoutes {
             if ("git".equals(kindName)) {
                 gitData(data, errors);
             }
-            if (data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_CHECKPOINT_BYTES) {
+            if (data.toString().getBytes(StandardCharsets.UTF_8).length > MAX_CHECKPOINT_BYTES) {
                 errors.add(new FieldError("data", "must be at most " + MAX_CHECKPOINT_BYTES + " bytes of JSON"));
             }
         }
-        if (data != null && io.controlplane.validation.SecretScanner.secretIn(data.toString()).isPresent()) {
+        if (data != null && SecretScanner.secretIn(data.toString()).isPresent()) {
             errors.add(new FieldError("data", "contains what looks like a raw secret; checkpoints are stored and shown to clients"));
         }
         if (!errors.isEmpty()) {
@@ -163,11 +175,11 @@ final class AgentRoutes {
         }
         Object value = JSON_TREE.convertValue(data, Object.class);
         var saved = app.saveCheckpoint().save(caller, params.get("leaseId"), name,
-                io.controlplane.domain.Checkpoint.Kind.valueOf(kindName), value);
+                Checkpoint.Kind.valueOf(kindName), value);
         return responses.json(200, JobRoutes.CheckpointView.of(saved));
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_TREE = Json.mapper();
+    private static final ObjectMapper JSON_TREE = Json.mapper();
 
     private static void gitData(JsonNode data, List<FieldError> errors) {
         if (!data.isObject()) {
@@ -185,7 +197,7 @@ final class AgentRoutes {
         BodyFields f = new BodyFields(bodies.read(request, true));
         String reason = f.text("reason", true, 20, null, null);
         if (reason != null && !RELEASE_REASONS.contains(reason)) {
-            f.errors().add(new FieldError("reason", "must be one of " + new java.util.TreeSet<>(RELEASE_REASONS)));
+            f.errors().add(new FieldError("reason", "must be one of " + new TreeSet<>(RELEASE_REASONS)));
         }
         if (!f.errors().isEmpty()) {
             throw new ValidationException(f.errors());
@@ -210,10 +222,10 @@ final class AgentRoutes {
     private ApiResponse throttle(ApiRequest request, Caller caller, Map<String, String> params) {
         BodyFields f = new BodyFields(bodies.read(request, true));
         String given = f.text("organisation", true, 200, null, null);
-        String organisation = given == null ? null : given.trim().toLowerCase(java.util.Locale.ROOT);
-        long retryAfter = f.integer("retryAfterSeconds", true, 0, io.controlplane.domain.OrganisationThrottle.MAX_RETRY_AFTER_SECONDS, 0);
+        String organisation = given == null ? null : given.trim().toLowerCase(Locale.ROOT);
+        long retryAfter = f.integer("retryAfterSeconds", true, 0, OrganisationThrottle.MAX_RETRY_AFTER_SECONDS, 0);
         Integer remaining = f.has("remaining") ? (int) f.integer("remaining", false, 0, Integer.MAX_VALUE, 0) : null;
-        if (organisation != null && !io.controlplane.domain.Organisations.isKey(organisation)) {
+        if (organisation != null && !Organisations.isKey(organisation)) {
             f.errors().add(new FieldError("organisation", "must be an organisation key, as the job view's organisations name it "
                     + "(dev.azure.com:contoso, tfs.contoso.local:defaultcollection, github.com:fabrikam)"));
         }
@@ -221,7 +233,7 @@ final class AgentRoutes {
             throw new ValidationException(f.errors());
         }
         var outcome = app.throttleReports().report(caller, params.get("leaseId"), organisation,
-                java.time.Duration.ofSeconds(retryAfter), remaining);
+                Duration.ofSeconds(retryAfter), remaining);
         return responses.json(200, outcome);
     }
 }

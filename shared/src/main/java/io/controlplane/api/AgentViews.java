@@ -4,6 +4,7 @@ import io.controlplane.app.AgentAdmin;
 import io.controlplane.app.LeaseGrant;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.Organisations;
 import java.time.Instant;
 import java.util.List;
 
@@ -40,7 +41,7 @@ final class AgentViews {
     static LeaseView of(LeaseGrant g, long heartbeatIntervalSeconds) {
         var p = g.job().progress();
         return new LeaseView(g.leaseId(), g.job().id(), g.job().tenantId(), g.epoch(), g.expiresAt(), g.job().spec(),
-                io.controlplane.domain.Organisations.of(g.job().spec()), g.checkpoints().stream().map(JobRoutes.CheckpointView::of).toList(), g.resumed(), g.job().attempt(),
+                Organisations.of(g.job().spec()), g.checkpoints().stream().map(JobRoutes.CheckpointView::of).toList(), g.resumed(), g.job().attempt(),
                 new JobView.ProgressView(p.percent(), p.counters(), p.message(), p.updatedAt()), heartbeatIntervalSeconds);
     }
 

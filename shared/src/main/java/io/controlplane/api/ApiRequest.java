@@ -1,6 +1,8 @@
 package io.controlplane.api;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +41,7 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
 
     /** Parses a raw query string ({@code a=1&b=2}), percent-decoding names and values. */
     public static Map<String, List<String>> parseQuery(String rawQuery) {
-        Map<String, List<String>> result = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> result = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return result;
         }
@@ -51,7 +53,7 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
             String name = PathTemplate.decode(eq < 0 ? pair : pair.substring(0, eq), true);
             String value = eq < 0 ? "" : PathTemplate.decode(pair.substring(eq + 1), true);
             if (name != null && value != null) {
-                result.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+                result.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             }
         }
         return result;

@@ -3,6 +3,7 @@ package io.controlplane.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Unauthenticated liveness and readiness. */
 final class HealthRoutes {
@@ -25,7 +26,7 @@ final class HealthRoutes {
     private ApiResponse ready() {
         Map<String, String> results = new LinkedHashMap<>();
         boolean ready = true;
-        for (Map.Entry<String, ReadinessCheck> check : new java.util.TreeMap<>(checks).entrySet()) {
+        for (Map.Entry<String, ReadinessCheck> check : new TreeMap<>(checks).entrySet()) {
             try {
                 check.getValue().check();
                 results.put(check.getKey(), "ok");

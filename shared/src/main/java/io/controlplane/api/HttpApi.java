@@ -1,33 +1,51 @@
 package io.controlplane.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.api.auth.AuthenticationException;
 import io.controlplane.api.auth.IssuerUnavailableException;
 import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.Caller;
+import io.controlplane.app.UseCases;
+import io.controlplane.domain.AgentNotFoundException;
 import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.ForbiddenException;
+import io.controlplane.domain.IdempotencyKeyReusedException;
 import io.controlplane.domain.IllegalTransitionException;
+import io.controlplane.domain.InvalidStateException;
 import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.LeaseLostException;
+import io.controlplane.domain.MappingConflictException;
+import io.controlplane.domain.NotEntitledException;
 import io.controlplane.domain.PayloadTooLargeException;
+import io.controlplane.domain.QuotaExceededException;
 import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.InvalidContinuationTokenException;
+import io.controlplane.telemetry.LogValues;
 import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetryAttributes;
 import io.controlplane.telemetry.TracedSpan;
+import io.controlplane.validation.JobSpecValidator;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import io.opentelemetry.api.trace.Span;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,19 +77,19 @@ public final class HttpApi {
 
     /** What the API is built from: the use cases, the token validator, the readiness checks, telemetry. */
     public record Dependencies(
-            io.controlplane.app.UseCases app,
-            io.controlplane.validation.JobSpecValidator validator,
+            UseCases app,
+            JobSpecValidator validator,
             TokenValidator tokens,
             Map<String, ReadinessCheck> readiness,
-            com.fasterxml.jackson.databind.ObjectMapper json,
+            ObjectMapper json,
             int maxBodyBytes,
-            java.time.Clock clock,
+            Clock clock,
             Telemetry telemetry) {
 
         /** Without telemetry: requests are not traced or measured. */
-        public Dependencies(io.controlplane.app.UseCases app, io.controlplane.validation.JobSpecValidator validator,
+        public Dependencies(UseCases app, JobSpecValidator validator,
                             TokenValidator tokens, Map<String, ReadinessCheck> readiness,
-                            com.fasterxml.jackson.databind.ObjectMapper json, int maxBodyBytes, java.time.Clock clock) {
+                            ObjectMapper json, int maxBodyBytes, Clock clock) {
             this(app, validator, tokens, readiness, json, maxBodyBytes, clock, Telemetry.noop());
         }
     }
@@ -79,7 +97,7 @@ public final class HttpApi {
     public static HttpApi create(Dependencies d) {
         Responses responses = new Responses(d.json());
         RequestBodies bodies = new RequestBodies(d.json());
-        List<Route> routes = new java.util.ArrayList<>();
+        List<Route> routes = new ArrayList<>();
         routes.addAll(new HealthRoutes(d.readiness(), responses).routes());
         routes.addAll(new JobRoutes(d.app(), d.validator(), bodies, responses).routes());
         routes.addAll(new AgentRoutes(d.app(), bodies, responses).routes());
@@ -95,7 +113,7 @@ public final class HttpApi {
      * Functions binding checks. Its handlers must not be called.
      */
     public static List<Route> describeRoutes() {
-        return create(new Dependencies(null, null, null, Map.of(), Json.mapper(), 1, java.time.Clock.systemUTC())).routes();
+        return create(new Dependencies(null, null, null, Map.of(), Json.mapper(), 1, Clock.systemUTC())).routes();
     }
 
     public List<Route> routes() {
@@ -150,7 +168,7 @@ public final class HttpApi {
             try (TracedSpan current = telemetry.resume(span)) {
                 ApiResponse answered = response;
                 if (failure != null) {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
                     answered = toProblem(cause instanceof RuntimeException r ? r : new IllegalStateException(cause), head, id);
                     if (answered.status() >= 500) {
@@ -163,10 +181,10 @@ public final class HttpApi {
                     span.setStatus(StatusCode.ERROR);
                 }
                 LOG.info("event=request method={} path={} status={} durationMs={} tenant={} requestId={}",
-                        io.controlplane.telemetry.LogValues.sanitise(head.method()), loggable(path), answered.status(),
+                        LogValues.sanitise(head.method()), loggable(path), answered.status(),
                         (System.nanoTime() - started) / 1_000_000, exchange.caller == null ? "-" : exchange.caller.tenantId(), id);
                 telemetry.metrics().httpRequest(method, exchange.route == null ? null : exchange.route.path().template(),
-                        answered.status(), java.time.Duration.ofNanos(System.nanoTime() - started));
+                        answered.status(), Duration.ofNanos(System.nanoTime() - started));
                 return secure(answered).withHeader("x-request-id", id);
             } finally {
                 span.end();
@@ -205,7 +223,7 @@ public final class HttpApi {
     }
 
     /** The methods HTTP semantic conventions name; any other is reported as {@code _OTHER}. */
-    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
             "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     /** Reads trace context headers (traceparent, tracestate) from a request. */
@@ -272,7 +290,7 @@ public final class HttpApi {
         throw new ApiException(ProblemType.ROUTE_NOT_FOUND, "No route matches " + request.method() + " " + path + ".");
     }
 
-    private static void setIfPresent(Span span, io.opentelemetry.api.common.AttributeKey<String> key, String value) {
+    private static void setIfPresent(Span span, AttributeKey<String> key, String value) {
         if (value != null) {
             span.setAttribute(key, value);
         }
@@ -318,29 +336,29 @@ public final class HttpApi {
         if (e instanceof PayloadTooLargeException p) {
             return responses.problem(ProblemType.PAYLOAD_TOO_LARGE, p.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof io.controlplane.domain.IdempotencyKeyReusedException) {
+        if (e instanceof IdempotencyKeyReusedException) {
             return responses.problem(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof io.controlplane.domain.LeaseLostException) {
+        if (e instanceof LeaseLostException) {
             return responses.problem(ProblemType.LEASE_LOST, e.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof io.controlplane.domain.MappingConflictException) {
+        if (e instanceof MappingConflictException) {
             return responses.problem(ProblemType.MAPPING_CONFLICT, e.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof io.controlplane.domain.NotEntitledException) {
+        if (e instanceof NotEntitledException) {
             return responses.problem(ProblemType.NOT_ENTITLED, e.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof io.controlplane.domain.QuotaExceededException q) {
+        if (e instanceof QuotaExceededException q) {
             return responses.problem(ProblemType.QUOTA_EXCEEDED, e.getMessage(), instance, List.of(),
                     Map.of("Retry-After", String.valueOf(QUOTA_RETRY_AFTER_SECONDS)));
         }
-        if (e instanceof io.controlplane.domain.ForbiddenException) {
+        if (e instanceof ForbiddenException) {
             return responses.problem(ProblemType.FORBIDDEN, e.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof JobNotFoundException || e instanceof io.controlplane.domain.AgentNotFoundException) {
+        if (e instanceof JobNotFoundException || e instanceof AgentNotFoundException) {
             return responses.problem(ProblemType.NOT_FOUND, e.getMessage(), instance, List.of(), Map.of());
         }
-        if (e instanceof IllegalTransitionException || e instanceof io.controlplane.domain.InvalidStateException) {
+        if (e instanceof IllegalTransitionException || e instanceof InvalidStateException) {
             return responses.problem(ProblemType.INVALID_STATE, e.getMessage(), instance, List.of(), Map.of());
         }
         if (e instanceof ConcurrencyConflictException) {
@@ -350,7 +368,7 @@ public final class HttpApi {
             return responses.problem(ProblemType.INVALID_CONTINUATION_TOKEN, e.getMessage(), instance, List.of(), Map.of());
         }
         LOG.error("event=unhandled_error method={} path={} error={} requestId={}",
-                io.controlplane.telemetry.LogValues.sanitise(request.method()), loggable(instance),
+                LogValues.sanitise(request.method()), loggable(instance),
                 e.getClass().getName(), requestId, e);
         return responses.problem(ProblemType.INTERNAL, "The control plane failed to handle the request; "
                 + "it has been logged with this response's x-request-id.", instance, List.of(), Map.of());

@@ -1,11 +1,16 @@
 package io.controlplane.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.controlplane.app.CancelJob;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.controlplane.app.Caller;
+import io.controlplane.app.CancelJob;
 import io.controlplane.app.JobEstimates;
 import io.controlplane.app.JobQueries;
 import io.controlplane.app.SubmitJob;
+import io.controlplane.app.UseCases;
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.FieldError;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
@@ -19,12 +24,18 @@ import io.controlplane.domain.ValidationException;
 import io.controlplane.ports.JobFilter;
 import io.controlplane.scheduling.WaitReasons;
 import io.controlplane.validation.JobSpecValidator;
+import io.controlplane.validation.SecretScanner;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The client routes of jobs: submit, list, read, history, cancel. */
@@ -35,7 +46,7 @@ final class JobRoutes {
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> READERS = Set.of(Roles.JOBS_READ, Roles.JOBS_MANAGE);
 
-    private final io.controlplane.app.UseCases app;
+    private final UseCases app;
     private final SubmitJob submit;
     private final JobQueries queries;
     private final CancelJob cancel;
@@ -44,7 +55,7 @@ final class JobRoutes {
     private final RequestBodies bodies;
     private final Responses responses;
 
-    JobRoutes(io.controlplane.app.UseCases app, JobSpecValidator validator, RequestBodies bodies, Responses responses) {
+    JobRoutes(UseCases app, JobSpecValidator validator, RequestBodies bodies, Responses responses) {
         this.app = app;
         this.submit = app == null ? null : app.submitJob();
         this.queries = app == null ? null : app.jobQueries();
@@ -97,15 +108,15 @@ final class JobRoutes {
     }
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = io.controlplane.api.Json.mapper()
-            .copy().configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper CANONICAL = Json.mapper()
+            .copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /** The same spec, however its JSON was spaced or ordered, gives the same fingerprint. */
     static String fingerprint(JobSpec spec) {
         try {
             byte[] canonical = CANONICAL.writeValueAsBytes(spec);
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("Cannot fingerprint a job spec", e);
         }
     }
@@ -174,7 +185,7 @@ final class JobRoutes {
             throw new ValidationException(List.of(new FieldError("reason",
                     "optional; a string of at most 500 characters without control characters")));
         }
-        if (given != null && io.controlplane.validation.SecretScanner.secretIn(given.asText()).isPresent()) {
+        if (given != null && SecretScanner.secretIn(given.asText()).isPresent()) {
             throw new ValidationException(List.of(new FieldError("reason",
                     "contains what looks like a raw secret; the reason is stored in the job's history")));
         }
@@ -183,12 +194,12 @@ final class JobRoutes {
 
     private ApiResponse checkpoints(ApiRequest request, Caller caller, Map<String, String> params) {
         List<CheckpointView> items = queries.checkpoints(caller, jobId(params)).stream().map(CheckpointView::of).toList();
-        return responses.json(200, java.util.Map.of("items", items));
+        return responses.json(200, Map.of("items", items));
     }
 
     /** A checkpoint as clients and agents see it. */
     record CheckpointView(String name, String kind, Object data, long epoch, Instant updatedAt) {
-        static CheckpointView of(io.controlplane.domain.Checkpoint c) {
+        static CheckpointView of(Checkpoint c) {
             return new CheckpointView(c.name(), c.kind().name(), c.data(), c.epoch(), c.updatedAt());
         }
     }
@@ -219,7 +230,7 @@ final class JobRoutes {
         return DEFAULT_LIMIT;
     }
 
-    private static <E extends Enum<E>> E parse(String value, String field, java.util.function.Function<String, java.util.Optional<E>> parser,
+    private static <E extends Enum<E>> E parse(String value, String field, Function<String, Optional<E>> parser,
                                                E[] values, List<FieldError> errors) {
         if (value == null) {
             return null;

@@ -24,14 +24,14 @@ record JobView(
         ProgressView progress,
         Instant createdAt,
         Instant updatedAt,
-        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonInclude(JsonInclude.Include.NON_NULL)
         WaitingView waitingFor,
         JobSpec spec) {
 
     /** Why a queued job is not running now ({@link io.controlplane.scheduling.WaitReasons}); only the fields its reason has. */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record WaitingView(String reason, String organisation, Instant until, Integer limit, Integer jobsAhead, String message) {
-        static WaitingView of(io.controlplane.scheduling.WaitReasons.Waiting w) {
+        static WaitingView of(WaitReasons.Waiting w) {
             return w == null ? null : new WaitingView(w.reason(), w.organisation(), w.until(), w.limit(), w.jobsAhead(), w.message());
         }
     }
@@ -59,7 +59,7 @@ record JobView(
     }
 
     /** @param waiting why it waits (a queued job, when asked), or null */
-    static JobView of(Job job, io.controlplane.scheduling.WaitReasons.Waiting waiting) {
+    static JobView of(Job job, WaitReasons.Waiting waiting) {
         return of(job, waiting, null);
     }
 

@@ -1,5 +1,7 @@
 package io.controlplane.api;
 
+import java.util.List;
+
 /** The application roles of the REST contract (docs/openapi.yaml), as they appear in a token's {@code roles} claim. */
 public final class Roles {
 
@@ -10,7 +12,7 @@ public final class Roles {
     public static final String ADMIN = "ControlPlane.Admin";
 
     /** Every role, in the order docs/openapi.yaml lists them. */
-    public static final java.util.List<String> ALL = java.util.List.of(JOBS_SUBMIT, JOBS_READ, JOBS_MANAGE, AGENTS_RUN, ADMIN);
+    public static final List<String> ALL = List.of(JOBS_SUBMIT, JOBS_READ, JOBS_MANAGE, AGENTS_RUN, ADMIN);
 
     private Roles() {
     }

@@ -2,6 +2,8 @@ package io.controlplane.app;
 
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentNotFoundException;
+import io.controlplane.domain.OrganisationLimit;
+import io.controlplane.domain.OrganisationThrottle;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
@@ -11,10 +13,13 @@ import io.controlplane.scheduling.QueueDepthSeries;
 import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Operator views and actions: agents with health and leases, drain, queue depths, entitlements. */
 public final class AgentAdmin {
@@ -84,20 +89,20 @@ public final class AgentAdmin {
         return stored;
     }
 
-    public java.util.Optional<TenantEntitlement> entitlement(String tenantId) {
+    public Optional<TenantEntitlement> entitlement(String tenantId) {
         return tenants.find(tenantId);
     }
 
     /** Sets an organisation's limit on concurrent jobs (every instance's dispatcher keeps it within the entitlement cache's TTL). */
-    public io.controlplane.domain.OrganisationLimit limit(io.controlplane.domain.OrganisationLimit limit) {
-        io.controlplane.domain.OrganisationLimit stored = tenants.putOrganisation(limit);
+    public OrganisationLimit limit(OrganisationLimit limit) {
+        OrganisationLimit stored = tenants.putOrganisation(limit);
         pools.invalidate();
         return stored;
     }
 
     /** Every organisation's limit, by key. */
-    public List<io.controlplane.domain.OrganisationLimit> organisationLimits() {
-        return tenants.organisations().stream().sorted(java.util.Comparator.comparing(io.controlplane.domain.OrganisationLimit::key))
+    public List<OrganisationLimit> organisationLimits() {
+        return tenants.organisations().stream().sorted(Comparator.comparing(OrganisationLimit::key))
                 .toList();
     }
 
@@ -109,10 +114,10 @@ public final class AgentAdmin {
     }
 
     /** The organisations whose throttle is not over, by key, as this instance holds them (within {@link Pools#TTL}). */
-    public List<io.controlplane.domain.OrganisationThrottle> throttled() {
-        java.time.Instant now = clock.instant();
+    public List<OrganisationThrottle> throttled() {
+        Instant now = clock.instant();
         return pools.directory().throttleByOrganisation().values().stream().filter(t -> !t.overAt(now))
-                .sorted(java.util.Comparator.comparing(io.controlplane.domain.OrganisationThrottle::key)).toList();
+                .sorted(Comparator.comparing(OrganisationThrottle::key)).toList();
     }
 
     /** The head of a region's queue, in stored order (diagnostics). */

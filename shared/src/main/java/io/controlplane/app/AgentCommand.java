@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -10,7 +11,7 @@ import java.time.Instant;
  * {@code until}.
  */
 public record AgentCommand(String type, String leaseId, String jobId, Instant deadline, String reason,
-                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           @JsonInclude(JsonInclude.Include.NON_NULL)
                            BackOff backOff) {
 
     /** An organisation the lease's job touches asked to be left alone until {@code until}. */

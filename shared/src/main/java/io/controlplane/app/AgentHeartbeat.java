@@ -7,11 +7,16 @@ import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.ports.JobStore;
+import io.controlplane.scheduling.PoolDirectory;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An agent's heartbeat: proves it alive, extends each lease it works on, and answers one command
@@ -84,13 +89,13 @@ public final class AgentHeartbeat implements AutoCloseable {
      * extended, the record written) is made when it arrives, as without a wait: the wait costs no
      * storage request. {@code waitSeconds} 0: as {@link #beat(Caller, String, List)}.
      */
-    public java.util.concurrent.CompletableFuture<Beat> beatAsync(Caller caller, String agentId, List<String> named,
+    public CompletableFuture<Beat> beatAsync(Caller caller, String agentId, List<String> named,
                                                                   int waitSeconds) {
         Beat beat = beat(caller, agentId, named);
         if (waitSeconds <= 0 || !beat.allContinue()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(beat);
+            return CompletableFuture.completedFuture(beat);
         }
-        return pushed.await(agentId, java.time.Duration.ofSeconds(Math.min(waitSeconds, MAX_WAIT_SECONDS))).thenApply(beat::with);
+        return pushed.await(agentId, Duration.ofSeconds(Math.min(waitSeconds, MAX_WAIT_SECONDS))).thenApply(beat::with);
     }
 
     /** The host is stopping: parked heartbeats are answered now, new ones at once. */
@@ -124,14 +129,14 @@ public final class AgentHeartbeat implements AutoCloseable {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.leaseDuration());
         // A lease's first beat confirms it with its job (and starts the job): once per lease.
-        java.util.Map<String, Confirmed> confirmed = new java.util.HashMap<>();
+        Map<String, Confirmed> confirmed = new HashMap<>();
         for (AgentLease lease : agent.leases()) {
             if ((named == null || named.contains(lease.leaseId())) && !lease.started() && lease.holdsAt(now) && !lease.cancelled()) {
                 confirmed.put(lease.leaseId(), confirm(lease, now));
             }
         }
         List<AgentCommand> answer = new ArrayList<>();
-        io.controlplane.scheduling.PoolDirectory directory = pools.directory();
+        PoolDirectory directory = pools.directory();
         agents.modify(agent, a -> {
             answer.clear();
             Agent next = a;
@@ -258,7 +263,7 @@ public final class AgentHeartbeat implements AutoCloseable {
      * A lease that goes on against an organisation backing off (it answered HTTP 429 to one of the
      * agents) is told until when: the longest back-off of its organisations.
      */
-    private static AgentCommand backOff(AgentCommand command, AgentLease lease, io.controlplane.scheduling.PoolDirectory directory,
+    private static AgentCommand backOff(AgentCommand command, AgentLease lease, PoolDirectory directory,
                                         Instant now) {
         if (!AgentCommand.CONTINUE.equals(command.type())) {
             return command;
@@ -268,7 +273,7 @@ public final class AgentHeartbeat implements AutoCloseable {
             var throttle = directory.throttleOf(organisation).filter(t -> t.backingOff(now));
             if (throttle.isPresent() && (longest == null || throttle.get().until().isAfter(longest.until()))) {
                 longest = new AgentCommand.BackOff(organisation, throttle.get().until(),
-                        (java.time.Duration.between(now, throttle.get().until()).toMillis() + 999) / 1000);
+                        (Duration.between(now, throttle.get().until()).toMillis() + 999) / 1000);
             }
         }
         return longest == null ? command : command.withBackOff(longest);

@@ -6,10 +6,16 @@ import io.controlplane.domain.AgentNotFoundException;
 import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.ForbiddenException;
 import io.controlplane.ports.AgentStore;
-import java.util.List;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,7 +35,7 @@ public final class AgentRecords {
      * lease is granted to one registration and ends with it, so what was read for a lease stays true
      * for as long as that lease is in use. Bounded, oldest dropped first.
      */
-    private final java.util.Map<String, String> principals = leastRecentlyUsed(MAX_REMEMBERED_PRINCIPALS);
+    private final Map<String, String> principals = leastRecentlyUsed(MAX_REMEMBERED_PRINCIPALS);
     static final int MAX_REMEMBERED_PRINCIPALS = 10_000;
     /**
      * The region each agent was last found, changed or registered in on this instance, so that a
@@ -38,14 +44,14 @@ public final class AgentRecords {
      * looked for in the other regions, and the hint follows it. Bounded, least recently used dropped
      * first; not kept when this deployment serves one region.
      */
-    private final java.util.Map<String, String> regionOf = leastRecentlyUsed(MAX_REMEMBERED_REGIONS);
+    private final Map<String, String> regionOf = leastRecentlyUsed(MAX_REMEMBERED_REGIONS);
     static final int MAX_REMEMBERED_REGIONS = 10_000;
 
     /** A thread-safe map of at most {@code max} entries that drops the least recently used first. */
-    static <V> java.util.Map<String, V> leastRecentlyUsed(int max) {
-        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    static <V> Map<String, V> leastRecentlyUsed(int max) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, V> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
                 return size() > max;
             }
         });
@@ -57,7 +63,7 @@ public final class AgentRecords {
      * the copy's ETag, so a copy gone stale (another instance wrote the record) costs a re-read
      * when it matters, never a lost change. Bounded, oldest dropped first.
      */
-    private final java.util.Map<String, Known> recent = leastRecentlyUsed(MAX_REMEMBERED_PRINCIPALS);
+    private final Map<String, Known> recent = leastRecentlyUsed(MAX_REMEMBERED_PRINCIPALS);
 
     private record Known(Agent agent, long at) {
     }
@@ -116,10 +122,10 @@ public final class AgentRecords {
         return agent;
     }
 
-    private final List<java.util.function.Consumer<Agent>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<Agent>> seen = new CopyOnWriteArrayList<>();
 
     /** Told of every agent record this instance reads or writes (on that thread: be quick). */
-    void addListener(java.util.function.Consumer<Agent> listener) {
+    void addListener(Consumer<Agent> listener) {
         seen.add(listener);
     }
 
@@ -135,12 +141,12 @@ public final class AgentRecords {
      * As {@link #own}, from this instance's copy of the record if it is younger than {@code maxAge}
      * (no storage request); read otherwise.
      */
-    public Agent ownRecent(Caller caller, String agentId, java.time.Duration maxAge) {
+    public Agent ownRecent(Caller caller, String agentId, Duration maxAge) {
         return owned(caller, findRecent(agentId, maxAge).orElseThrow(() -> new AgentNotFoundException(agentId)));
     }
 
     /** The agent, from this instance's copy if younger than {@code maxAge}, else read. */
-    public Optional<Agent> findRecent(String agentId, java.time.Duration maxAge) {
+    public Optional<Agent> findRecent(String agentId, Duration maxAge) {
         Known known = recent.get(agentId);
         if (known != null && System.nanoTime() - known.at() < maxAge.toNanos()) {
             return Optional.of(known.agent());
@@ -149,7 +155,7 @@ public final class AgentRecords {
     }
 
     /** The agent's record in {@code region}: this instance's copy if younger than {@code maxAge}, else read. */
-    public Optional<Agent> recentIn(String region, String agentId, java.time.Duration maxAge) {
+    public Optional<Agent> recentIn(String region, String agentId, Duration maxAge) {
         return copyIn(region, agentId, maxAge).or(() -> agents.find(region, agentId).map(this::remember));
     }
 
@@ -159,13 +165,13 @@ public final class AgentRecords {
      * at {@code now} (a copy only errs early: heartbeats move the expiry on), else read.
      */
     public Optional<AgentLease> leaseOnRecord(String region, String agentId, String leaseId, Instant now,
-                                              java.time.Duration maxAge) {
+                                              Duration maxAge) {
         return copyIn(region, agentId, maxAge).flatMap(a -> a.lease(leaseId)).filter(l -> l.holdsAt(now))
                 .or(() -> agents.find(region, agentId).map(this::remember).flatMap(a -> a.lease(leaseId)));
     }
 
     /** This instance's copy of the agent's record in {@code region}, if younger than {@code maxAge}. */
-    private Optional<Agent> copyIn(String region, String agentId, java.time.Duration maxAge) {
+    private Optional<Agent> copyIn(String region, String agentId, Duration maxAge) {
         Known known = recent.get(agentId);
         return known != null && region.equals(known.agent().region()) && System.nanoTime() - known.at() < maxAge.toNanos()
                 ? Optional.of(known.agent()) : Optional.empty();

@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobState;
@@ -46,7 +47,7 @@ public final class CancelJob {
             ready.remove(ReadyEntry.of(job, null, clock.instant()));
         } else if (job.leaseId() != null && Job.LEASED.contains(job.state())) {
             channel.send(job.agentId(), AgentCommand.cancel(job.leaseId(), job.id(), "cancelled"));
-            stops.ask(job, new io.controlplane.domain.AgentLease.Stop(io.controlplane.domain.AgentLease.Stop.CANCEL, null, "cancelled"));
+            stops.ask(job, new AgentLease.Stop(AgentLease.Stop.CANCEL, null, "cancelled"));
         }
         telemetry.metrics().jobEnded(stored);
         return stored;

@@ -3,20 +3,29 @@ package io.controlplane.app;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.AgentNotFoundException;
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.LeaseIds;
+import io.controlplane.domain.Organisations;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.LeaseExpiries;
+import io.controlplane.ports.OfferNote;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +61,7 @@ final class Claims {
      * threads may all be claiming and waiting for it): a thread while one is free, else the
      * claiming thread itself, so it can never wait for a thread.
      */
-    private static final java.util.concurrent.Executor BESIDE = SideBySide.executor("claim-beside", 16);
+    private static final Executor BESIDE = SideBySide.executor("claim-beside", 16);
 
     private final AgentRecords agents;
     private final JobStore jobs;
@@ -60,12 +69,12 @@ final class Claims {
     private final LeaseExpiries expiries;
     private final DispatchSettings settings;
     private final Telemetry telemetry;
-    private final java.util.concurrent.Executor background;
+    private final Executor background;
 
     private final LeaseAccess leases;
 
     Claims(AgentRecords agents, JobStore jobs, ReadyQueue ready, LeaseExpiries expiries, DispatchSettings settings,
-           Telemetry telemetry, java.util.concurrent.Executor background, LeaseAccess leases) {
+           Telemetry telemetry, Executor background, LeaseAccess leases) {
         this.leases = leases;
         this.agents = agents;
         this.jobs = jobs;
@@ -143,7 +152,7 @@ final class Claims {
      * Idempotency-Key) gives the slot back and is rethrown. {@code AGENT_CHANGED} when the agent
      * had no free slot after all: then nothing was written and the job is submitted as usual.
      */
-    Claim claimNew(Agent agent, Job.Transition submitted, java.util.function.BiFunction<Job, List<io.controlplane.domain.HistoryEntry>, Job> create,
+    Claim claimNew(Agent agent, Job.Transition submitted, BiFunction<Job, List<HistoryEntry>, Job> create,
                    Instant now) {
         Job job = submitted.job();
         Reservation r = reserve(agent, job, now);
@@ -170,11 +179,11 @@ final class Claims {
         String leaseId = LeaseIds.newLeaseId(job.tenantId(), job.id(), epoch);
         Instant expiresAt = now.plus(settings.leaseDuration());
         AgentLease reservation = new AgentLease(leaseId, job.tenantId(), job.id(), epoch, now, expiresAt,
-                io.controlplane.domain.Organisations.of(job.spec()));
+                Organisations.of(job.spec()));
         // Indexed before the job is leased, so no lease is ever without its entry (the reconcile
         // backstop finds an expired lease there, whatever the agent records say); written while
         // the slot is reserved. An entry of a claim that then fails is a hint the backstop drops.
-        java.util.concurrent.CompletableFuture<Void> indexed = java.util.concurrent.CompletableFuture.runAsync(
+        CompletableFuture<Void> indexed = CompletableFuture.runAsync(
                 () -> expiries.add(new LeaseExpiries.Due(agent.region(), expiresAt, job.tenantId(), job.id(), epoch, leaseId)),
                 BESIDE);
         Agent reserved;
@@ -189,7 +198,7 @@ final class Claims {
             });
         } catch (ConcurrencyConflictException e) {
             return refused(new Claim(Outcome.AGENT_CHANGED, Optional.empty(), agents.store().find(agent.region(), agent.id()).orElse(null)));
-        } catch (io.controlplane.domain.AgentNotFoundException gone) {
+        } catch (AgentNotFoundException gone) {
             return refused(new Claim(Outcome.AGENT_CHANGED, Optional.empty(), null));
         }
         if (reserved.lease(leaseId).isEmpty()) {
@@ -197,7 +206,7 @@ final class Claims {
         }
         try {
             indexed.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             giveBack(reserved, leaseId);
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
@@ -217,7 +226,7 @@ final class Claims {
      * ({@code priorAttempts}: its attempts before this lease).
      */
     private LeaseGrant grant(Job leased, int priorAttempts, String leaseId, long epoch, Instant expiresAt) {
-        List<io.controlplane.domain.Checkpoint> checkpoints = priorAttempts > 0 || leased.lastCheckpointAt() != null
+        List<Checkpoint> checkpoints = priorAttempts > 0 || leased.lastCheckpointAt() != null
                 ? jobs.checkpoints(leased.tenantId(), leased.id()) : List.of();
         boolean resumed = priorAttempts > 0 || leased.progress().percent() > 0 || !checkpoints.isEmpty();
         return new LeaseGrant(leased, leaseId, epoch, expiresAt, resumed, checkpoints);
@@ -227,7 +236,7 @@ final class Claims {
      * The lease a dispatcher on another instance claimed for an agent whose poll waits here: the job
      * is read, and must hold that lease for that agent (else the offer is stale: empty).
      */
-    Optional<LeaseGrant> delivered(io.controlplane.ports.OfferNote offer) {
+    Optional<LeaseGrant> delivered(OfferNote offer) {
         Optional<Job> found = jobs.find(offer.tenantId(), offer.jobId());
         if (found.isEmpty() || !found.get().holdsLease(offer.leaseId()) || !offer.agentId().equals(found.get().agentId())) {
             LOG.info("event=offer_stale jobId={} tenant={} agentId={} epoch={}", offer.jobId(), offer.tenantId(), offer.agentId(),

@@ -2,33 +2,52 @@ package io.controlplane.app;
 
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
+import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.domain.Tier;
+import io.controlplane.ports.AgentInbox;
+import io.controlplane.ports.DispatchBus;
+import io.controlplane.ports.DispatchEvent;
 import io.controlplane.ports.IntakeMessage;
+import io.controlplane.ports.IntakeQueue;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.OfferNote;
 import io.controlplane.ports.ReadyQueue;
+import io.controlplane.ports.RegionLeadership;
 import io.controlplane.scheduling.Matching;
 import io.controlplane.scheduling.PoolDirectory;
+import io.controlplane.scheduling.Running;
 import io.controlplane.scheduling.StartThroughput;
+import io.controlplane.scheduling.WaitReasons;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * (whoever receives it), and, as a backstop, through a look every poll interval while agents wait
  * here: the ready heads, and the next page of a sweep round the whole set ({@link #SWEEP_PAGE}).
  */
-public final class Dispatcher implements ReadySignal.Listener, io.controlplane.ports.RegionLeadership.Listener, AutoCloseable {
+public final class Dispatcher implements ReadySignal.Listener, RegionLeadership.Listener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -76,7 +95,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     private final ReadyQueue ready;
     private final Claims claims;
     private final Matching matching;
-    private final io.controlplane.scheduling.WaitReasons waitReasons;
+    private final WaitReasons waitReasons;
     private final Pools pools;
     private final DispatchSettings settings;
     private final Clock clock;
@@ -84,17 +103,17 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     private final LongPolls polls;
     private final Map<String, View> views = new ConcurrentHashMap<>();
     private final Set<String> regions;
-    private final java.util.concurrent.ScheduledExecutorService ticks;
-    private final io.controlplane.ports.RegionLeadership leadership;
-    private final io.controlplane.ports.DispatchBus bus;
-    private final io.controlplane.ports.AgentInbox inbox;
+    private final ScheduledExecutorService ticks;
+    private final RegionLeadership leadership;
+    private final DispatchBus bus;
+    private final AgentInbox inbox;
     /** The bus subscriptions of the regions this instance leads. */
-    private final Map<String, io.controlplane.ports.IntakeQueue.Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, IntakeQueue.Subscription> subscriptions = new ConcurrentHashMap<>();
     /** Told of every event this instance's dispatcher handled as the region's (the host schedules preemption checks). */
-    private volatile Consumer<io.controlplane.ports.DispatchEvent> handled = e -> { };
+    private volatile Consumer<DispatchEvent> handled = e -> { };
 
     Dispatcher(AgentRecords agents, JobStore jobs, ReadyQueue ready, Claims claims, Matching matching,
-               io.controlplane.scheduling.WaitReasons waitReasons, Pools pools, DispatchSettings settings, Clock clock,
+               WaitReasons waitReasons, Pools pools, DispatchSettings settings, Clock clock,
                Executor background, LongPolls polls, Dispatching dispatching) {
         this.leadership = dispatching.leadership();
         this.bus = dispatching.bus();
@@ -111,7 +130,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         this.background = background;
         this.polls = polls;
         this.regions = agents.regions();
-        this.ticks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.ticks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dispatch-ticks");
             t.setDaemon(true);
             return t;
@@ -121,7 +140,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         leadership.watch(this);
         inbox.deliverTo(this::offered);
         long period = settings.pollInterval().toMillis();
-        ticks.scheduleWithFixedDelay(this::tick, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** A lease offered to an agent and not yet taken by one of its polls. */
@@ -131,9 +150,9 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     /** One poll of an agent waiting on this instance: until when, and its inbox listening (polls that ask elsewhere). */
     private static final class Asking {
         final Instant until;
-        io.controlplane.ports.IntakeQueue.Subscription listening;
+        IntakeQueue.Subscription listening;
 
-        Asking(Instant until, io.controlplane.ports.IntakeQueue.Subscription listening) {
+        Asking(Instant until, IntakeQueue.Subscription listening) {
             this.until = until;
             this.listening = listening;
         }
@@ -185,7 +204,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         final Map<String, Job> known = new HashMap<>();
         final LinkedHashMap<String, Waiter> waiting = new LinkedHashMap<>();
         /** Waiting agents a submission is being claimed for as it is created ({@link #placeNew}): not matched meanwhile. */
-        final Set<String> claiming = new java.util.HashSet<>();
+        final Set<String> claiming = new HashSet<>();
         final Map<String, ConcurrentLinkedDeque<Offer>> offers = new ConcurrentHashMap<>();
         final Queue<Consumer<View>> events = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
@@ -311,10 +330,10 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
      * this instance last saw them (fair share, organisation limits: {@link Matching#assign}). No
      * storage call.
      */
-    io.controlplane.scheduling.Running running(String region) {
+    Running running(String region) {
         Map<String, Agent> fleet = fleets.get(region);
         if (fleet == null) {
-            return io.controlplane.scheduling.Running.none();
+            return Running.none();
         }
         Map<String, Integer> byTenant = new HashMap<>();
         Map<String, Integer> byOrganisation = new HashMap<>();
@@ -322,18 +341,18 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         // Per tenant and organisation only while a tenant limits its own jobs somewhere (a key made per lease).
         boolean tenantLimits = !pools.directory().limitByTenantOrganisation().isEmpty();
         for (Agent agent : fleet.values()) {
-            for (io.controlplane.domain.AgentLease lease : agent.leases()) {
+            for (AgentLease lease : agent.leases()) {
                 byTenant.merge(lease.tenantId(), 1, Integer::sum);
                 for (String o : lease.organisations()) {
                     byOrganisation.merge(o, 1, Integer::sum);
                     if (tenantLimits) {
-                        byTenantOrganisation.merge(io.controlplane.scheduling.Running.tenantOrganisation(lease.tenantId(), o), 1,
+                        byTenantOrganisation.merge(Running.tenantOrganisation(lease.tenantId(), o), 1,
                                 Integer::sum);
                     }
                 }
             }
         }
-        return new io.controlplane.scheduling.Running(byTenant, byOrganisation, byTenantOrganisation);
+        return new Running(byTenant, byOrganisation, byTenantOrganisation);
     }
 
     /**
@@ -342,8 +361,8 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
      * the job's ready entry and the heads of the region's queue (four reads) and the agents this
      * instance has seen. Empty for a job that is not queued.
      */
-    public Optional<io.controlplane.scheduling.WaitReasons.Waiting> whyWaiting(Job job) {
-        if (job.state() != io.controlplane.domain.JobState.Queued || !regions.contains(job.spec().region())) {
+    public Optional<WaitReasons.Waiting> whyWaiting(Job job) {
+        if (job.state() != JobState.Queued || !regions.contains(job.spec().region())) {
             return Optional.empty();
         }
         String region = job.spec().region();
@@ -351,7 +370,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         ReadyEntry probe = ReadyEntry.of(job, null, now);
         View view = views.get(region);
         ReadyEntry entry = null;
-        java.util.Collection<ReadyEntry> known = null;
+        Collection<ReadyEntry> known = null;
         if (view != null && view.loaded && dispatches(region)) {
             synchronized (view) {
                 drain(view);
@@ -432,7 +451,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     public void agent(Agent stored) {
         if (regions.contains(stored.region()) && !dispatches(stored.region())) {
             // A slot freed here: the region's dispatcher may have the agent waiting.
-            bus.send(new io.controlplane.ports.DispatchEvent.AgentChanged(stored.region(), stored.id(), stored.etag()));
+            bus.send(new DispatchEvent.AgentChanged(stored.region(), stored.id(), stored.etag()));
             return;
         }
         View view = views.get(stored.region());
@@ -452,7 +471,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             return;
         }
         if (!dispatches(region)) {
-            bus.send(new io.controlplane.ports.DispatchEvent.Throttled(region, organisation, until));
+            bus.send(new DispatchEvent.Throttled(region, organisation, until));
             return;
         }
         View view = views.get(region);
@@ -481,7 +500,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             return false;
         }
         if (!dispatches(message.region())) {
-            bus.send(io.controlplane.ports.DispatchEvent.Ready.of(message)); // to the region's dispatcher
+            bus.send(DispatchEvent.Ready.of(message)); // to the region's dispatcher
             return false;
         }
         learn(message);
@@ -523,7 +542,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         synchronized (view) {
             drain(view);
         }
-        bus.send(new io.controlplane.ports.DispatchEvent.Asks(agent.region(), agent.id(), agent.etag(),
+        bus.send(new DispatchEvent.Asks(agent.region(), agent.id(), agent.etag(),
                 inbox.replyTo(agent.id()), until));
     }
 
@@ -566,7 +585,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 continue;
             }
             synchronized (view) {
-                if (view.waiting.isEmpty() && view.offers.values().stream().allMatch(java.util.Collection::isEmpty)) {
+                if (view.waiting.isEmpty() && view.offers.values().stream().allMatch(Collection::isEmpty)) {
                     continue;
                 }
             }
@@ -581,7 +600,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
      * (Functions) the session-triggered function, which handles a region's events one at a time and
      * so decides for the region while it handles one.
      */
-    public void handle(io.controlplane.ports.DispatchEvent event) {
+    public void handle(DispatchEvent event) {
         if (!regions.contains(event.region())) {
             return;
         }
@@ -592,7 +611,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
             return;
         }
         View view = view(event.region());
-        if (event instanceof io.controlplane.ports.DispatchEvent.Asks asks) {
+        if (event instanceof DispatchEvent.Asks asks) {
             Optional<Agent> agent = agents.atLeast(asks.region(), asks.agentId(), asks.agentEtag());
             if (agent.isEmpty()) {
                 return; // unregistered meanwhile
@@ -603,10 +622,10 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 w.remoteUntil = asks.until();
             });
             run(view, mandated);
-        } else if (event instanceof io.controlplane.ports.DispatchEvent.Ready r) {
+        } else if (event instanceof DispatchEvent.Ready r) {
             learn(r.message());
             schedule(view, mandated);
-        } else if (event instanceof io.controlplane.ports.DispatchEvent.AgentChanged changed) {
+        } else if (event instanceof DispatchEvent.AgentChanged changed) {
             boolean waits;
             synchronized (view) {
                 drain(view);
@@ -618,7 +637,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                         .ifPresent(a -> view.events.add(v -> v.refresh(a)));
             }
             schedule(view, mandated);
-        } else if (event instanceof io.controlplane.ports.DispatchEvent.Throttled) {
+        } else if (event instanceof DispatchEvent.Throttled) {
             pools.invalidate(); // the throttle as stored is read with the next look
             schedule(view, mandated);
         } else {
@@ -628,12 +647,12 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     }
 
     /** Who hears of each event this instance's dispatcher handled as the region's (once, at start). */
-    public void onHandled(Consumer<io.controlplane.ports.DispatchEvent> hook) {
-        this.handled = java.util.Objects.requireNonNull(hook);
+    public void onHandled(Consumer<DispatchEvent> hook) {
+        this.handled = Objects.requireNonNull(hook);
     }
 
     /** An offer from the region's dispatcher on another instance, for an agent whose poll waits here. */
-    private void offered(io.controlplane.ports.OfferNote note) {
+    private void offered(OfferNote note) {
         if (!regions.contains(note.region())) {
             return;
         }
@@ -673,7 +692,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
 
     @Override
     public void lost(String region) {
-        io.controlplane.ports.IntakeQueue.Subscription subscription = subscriptions.remove(region);
+        IntakeQueue.Subscription subscription = subscriptions.remove(region);
         if (subscription != null) {
             subscription.close();
         }
@@ -710,7 +729,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
 
     /** The polls waiting here ask the region's (new) dispatcher, wherever it runs. */
     private void askAgain(View view) {
-        List<io.controlplane.ports.DispatchEvent.Asks> asks = new ArrayList<>();
+        List<DispatchEvent.Asks> asks = new ArrayList<>();
         Instant now = clock.instant();
         synchronized (view) {
             for (Waiter w : view.waiting.values()) {
@@ -722,7 +741,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                     until = until == null || a.until.isAfter(until) ? a.until : until;
                 }
                 if (until != null && until.isAfter(now)) {
-                    asks.add(new io.controlplane.ports.DispatchEvent.Asks(view.region, w.agent.id(), w.agent.etag(),
+                    asks.add(new DispatchEvent.Asks(view.region, w.agent.id(), w.agent.etag(),
                             inbox.replyTo(w.agent.id()), until));
                 }
             }
@@ -746,7 +765,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 view.mandated = false;
                 run(view, m);
             });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             view.scheduled.set(false);
         }
     }
@@ -874,7 +893,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         Waiter w = view.waiting.get(agentId);
         if (w != null && w.polls.isEmpty() && w.remote(now)) {
             String replyTo = w.replyTo;
-            io.controlplane.ports.OfferNote note = new io.controlplane.ports.OfferNote(view.region, agentId,
+            OfferNote note = new OfferNote(view.region, agentId,
                     grant.job().tenantId(), grant.job().id(), grant.leaseId(), grant.epoch(), grant.expiresAt());
             posts.add(() -> inbox.post(replyTo, note));
             view.waiting.remove(agentId);
@@ -896,7 +915,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
      * rethrown with the slot given back.
      */
     public Optional<Job> placeNew(Job.Transition submitted,
-                                  java.util.function.BiFunction<Job, List<io.controlplane.domain.HistoryEntry>, Job> create) {
+                                  BiFunction<Job, List<HistoryEntry>, Job> create) {
         String region = submitted.job().spec().region();
         View view = views.get(region);
         if (!regions.contains(region) || view == null || !view.loaded || !dispatches(region)) {
@@ -976,9 +995,9 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
                 hints.put(a.entry().key(), known);
             }
         }
-        List<java.util.concurrent.CompletableFuture<List<Claimed>>> running = new ArrayList<>();
+        List<CompletableFuture<List<Claimed>>> running = new ArrayList<>();
         for (List<Matching.Assignment> ofAgent : byAgent.values()) {
-            running.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            running.add(CompletableFuture.supplyAsync(() -> {
                 List<Claimed> done = new ArrayList<>();
                 Agent agent = ofAgent.get(0).agent();
                 for (Matching.Assignment a : ofAgent) {
@@ -1006,7 +1025,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
      * Where the claims of different agents run side by side: a thread while one is free, else the
      * dispatching thread itself (so a run never waits for a thread).
      */
-    private static final java.util.concurrent.Executor CLAIMING = SideBySide.executor("dispatch-claims", 16);
+    private static final Executor CLAIMING = SideBySide.executor("dispatch-claims", 16);
 
     /** Reads the region's whole ready set (once, when the region is first needed here). */
     private void load(View view, Instant now) {
@@ -1071,7 +1090,7 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
         String prefix = ReadyEntry.keyPrefix(tier);
         String from = afterKey == null ? prefix : afterKey;
         String to = full ? read.get(read.size() - 1).key() : prefix + "\uffff";
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         read.forEach(e -> seen.add(e.key()));
         List<ReadyEntry> gone = view.ready.subMap(from, afterKey == null, to, true).values().stream()
                 .filter(e -> !seen.contains(e.key()))
@@ -1111,13 +1130,13 @@ public final class Dispatcher implements ReadySignal.Listener, io.controlplane.p
     private void expireOffers(View view, Instant now) {
         Instant cutoff = now.minus(settings.leaseDuration());
         view.offers.values().forEach(q -> q.removeIf(o -> o.at().isBefore(cutoff)));
-        view.offers.values().removeIf(java.util.Collection::isEmpty);
+        view.offers.values().removeIf(Collection::isEmpty);
     }
 
     @Override
     public void close() {
         ticks.shutdownNow();
-        subscriptions.values().forEach(io.controlplane.ports.IntakeQueue.Subscription::close);
+        subscriptions.values().forEach(IntakeQueue.Subscription::close);
         subscriptions.clear();
     }
 }

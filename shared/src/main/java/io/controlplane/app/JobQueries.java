@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
@@ -37,7 +38,7 @@ public final class JobQueries {
     }
 
     /** The job's checkpoints; a job of another tenant is not found. */
-    public List<io.controlplane.domain.Checkpoint> checkpoints(Caller caller, String jobId) {
+    public List<Checkpoint> checkpoints(Caller caller, String jobId) {
         get(caller, jobId);
         return jobs.checkpoints(caller.tenantId(), jobId);
     }

@@ -1,11 +1,16 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.LeaseIds;
 import io.controlplane.domain.LeaseLostException;
 import io.controlplane.ports.JobStore;
 import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The fence in front of every lease route: the lease must be the one the job holds now (same id,
@@ -25,13 +30,13 @@ public final class LeaseAccess {
      * instance or a heartbeat changed the row) makes that write fail, and the retry reads afresh.
      * Bounded, least recently used dropped first.
      */
-    private final java.util.Map<String, Job> recent = AgentRecords.leastRecentlyUsed(MAX_REMEMBERED_JOBS);
+    private final Map<String, Job> recent = AgentRecords.leastRecentlyUsed(MAX_REMEMBERED_JOBS);
     static final int MAX_REMEMBERED_JOBS = 10_000;
 
-    private final java.time.Duration recordReuse;
+    private final Duration recordReuse;
 
     /** @param recordReuse how old a copy of an agent's record may be to show a lease extended */
-    public LeaseAccess(JobStore jobs, AgentRecords agents, Telemetry telemetry, Clock clock, java.time.Duration recordReuse) {
+    public LeaseAccess(JobStore jobs, AgentRecords agents, Telemetry telemetry, Clock clock, Duration recordReuse) {
         this.recordReuse = recordReuse;
         this.jobs = jobs;
         this.agents = agents;
@@ -92,14 +97,14 @@ public final class LeaseAccess {
      * agent's record, which is read (or this instance's copy of it looked at) once the row's
      * expiry has passed.
      */
-    public boolean holds(Job job, String leaseId, java.time.Instant now) {
+    public boolean holds(Job job, String leaseId, Instant now) {
         if (!job.holdsLease(leaseId) || job.leaseExpiresAt() == null) {
             return false;
         }
         if (!job.leaseExpiresAt().isBefore(now)) {
             return true;
         }
-        java.time.Instant expiry = job.leaseExpiry(agents.leaseOnRecord(job.spec().region(), job.agentId(), leaseId, now,
+        Instant expiry = job.leaseExpiry(agents.leaseOnRecord(job.spec().region(), job.agentId(), leaseId, now,
                 recordReuse).orElse(null));
         return !expiry.isBefore(now);
     }
@@ -113,7 +118,7 @@ public final class LeaseAccess {
      * heartbeat or progress report changed the job in between (ETag conflict), checks the lease
      * again and re-applies, a bounded number of times.
      */
-    public <T> Applied<T> apply(Caller caller, String leaseId, java.util.function.Function<Job, T> write) {
+    public <T> Applied<T> apply(Caller caller, String leaseId, Function<Job, T> write) {
         for (int attempt = 1; ; attempt++) {
             Job job = attempt == 1 ? checkForWrite(caller, leaseId) : check(caller, leaseId);
             try {
@@ -127,7 +132,7 @@ public final class LeaseAccess {
                     }
                 }
                 return applied;
-            } catch (io.controlplane.domain.ConcurrencyConflictException raced) {
+            } catch (ConcurrencyConflictException raced) {
                 forget(leaseId);
                 if (attempt >= AgentRecords.MAX_ATTEMPTS) {
                     throw raced;

@@ -17,15 +17,20 @@ import io.controlplane.scheduling.DispatchPolicy;
 import io.controlplane.scheduling.PoolDirectory;
 import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetryAttributes;
+import io.controlplane.telemetry.TracedSpan;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import io.controlplane.telemetry.TracedSpan;
-import io.opentelemetry.api.trace.Span;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +76,7 @@ public final class LeaseWork {
         } catch (InterruptedException e) {
             lease.cancel(false);
             throw e;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -93,8 +98,8 @@ public final class LeaseWork {
         // This instance's copy of the record will do (the dispatcher's claim is conditional on its ETag).
         Agent agent = agents.ownRecent(caller, agentId, settings.agentRecordReuse());
         Span request = Span.current();
-        Span dispatch = telemetry.startDetached(DISPATCH_SPAN, io.opentelemetry.api.trace.SpanKind.INTERNAL,
-                io.opentelemetry.context.Context.current(), Attributes.of(TelemetryAttributes.AGENT_ID, agent.id(),
+        Span dispatch = telemetry.startDetached(DISPATCH_SPAN, SpanKind.INTERNAL,
+                Context.current(), Attributes.of(TelemetryAttributes.AGENT_ID, agent.id(),
                         TelemetryAttributes.CLOUD_REGION, agent.region()));
         CompletableFuture<Optional<LeaseGrant>> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(0, Math.min(MAX_WAIT_SECONDS, waitSeconds))).toNanos();
@@ -103,12 +108,12 @@ public final class LeaseWork {
             new Poll(agent, deadline, result).start();
         }
         result.whenComplete((granted, failure) -> {
-            if (failure instanceof java.util.concurrent.CancellationException) {
+            if (failure instanceof CancellationException) {
                 dispatch.setAttribute(TelemetryAttributes.DISPATCH_OUTCOME, "abandoned");
             } else if (failure != null) {
                 dispatch.recordException(failure);
                 dispatch.setAttribute(TelemetryAttributes.ERROR_TYPE, failure.getClass().getName());
-                dispatch.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+                dispatch.setStatus(StatusCode.ERROR);
             } else if (granted != null) {
                 dispatch.setAttribute(TelemetryAttributes.DISPATCH_OUTCOME, granted.isPresent() ? "leased" : "none");
                 granted.ifPresent(g -> {

@@ -1,6 +1,7 @@
 package io.controlplane.app;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,8 +12,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +78,7 @@ public final class LongPolls implements AutoCloseable {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Map<String, Set<Parked>>> parked = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timers;
     private final ThreadPoolExecutor work;
@@ -93,7 +96,7 @@ public final class LongPolls implements AutoCloseable {
         this.work.allowCoreThreadTimeOut(true);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -137,7 +140,7 @@ public final class LongPolls implements AutoCloseable {
         if (agents == null) {
             return List.of();
         }
-        return agents.values().stream().flatMap(Set::stream).sorted(java.util.Comparator.comparingLong(p -> p.sequence)).toList();
+        return agents.values().stream().flatMap(Set::stream).sorted(Comparator.comparingLong(p -> p.sequence)).toList();
     }
 
     /** The polls of one agent parked in a region. */

@@ -1,6 +1,7 @@
 package io.controlplane.app;
 
 import io.controlplane.config.DispatchSettings;
+import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobState;
@@ -11,6 +12,7 @@ import io.controlplane.ports.ReadyQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Operator pause and resume. A queued job pauses at once; a leased one is asked to stop
@@ -51,7 +53,7 @@ public final class PauseResume {
             // The entry version read before the job is paused is the one to delete: a resume in between
             // writes a new version, which must stay (deleting by key would strand the resumed job).
             ReadyEntry keyed = ReadyEntry.of(job, null, now);
-            java.util.Optional<ReadyEntry> entry = ready.find(keyed.region(), keyed.key());
+            Optional<ReadyEntry> entry = ready.find(keyed.region(), keyed.key());
             Job.Transition paused = job.transition(JobState.Paused, now, Job.withReason("paused by " + caller.subject(), reason),
                     caller.subject());
             Job stored = jobs.update(paused.job(), List.of(paused.entry()));
@@ -64,7 +66,7 @@ public final class PauseResume {
                 caller.subject());
         Job stored = jobs.update(pausing.job(), List.of(pausing.entry()));
         channel.send(job.agentId(), new AgentCommand("pause", job.leaseId(), job.id(), deadline, "paused by operator"));
-        stops.ask(job, new io.controlplane.domain.AgentLease.Stop(io.controlplane.domain.AgentLease.Stop.PAUSE, deadline,
+        stops.ask(job, new AgentLease.Stop(AgentLease.Stop.PAUSE, deadline,
                 AgentHeartbeat.PAUSE_REASON));
         return stored;
     }

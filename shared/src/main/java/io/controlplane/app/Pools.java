@@ -1,13 +1,17 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.OrganisationThrottle;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.ports.TenantStore;
 import io.controlplane.scheduling.PoolDirectory;
+import io.controlplane.scheduling.Running;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Tenants' entitlements and the pool directory made from them, with the organisations' limits and
@@ -38,8 +42,8 @@ public final class Pools {
     }
 
     /** The tenant's entitlement, if an operator granted one. */
-    public java.util.Optional<TenantEntitlement> entitlement(String tenantId) {
-        return java.util.Optional.ofNullable(snapshot().entitlements().get(tenantId));
+    public Optional<TenantEntitlement> entitlement(String tenantId) {
+        return Optional.ofNullable(snapshot().entitlements().get(tenantId));
     }
 
     private Snapshot snapshot() {
@@ -51,7 +55,7 @@ public final class Pools {
         Map<String, String> ownerByPool = new HashMap<>();
         Map<String, String> poolByTenant = new HashMap<>();
         Map<String, TenantEntitlement> entitlements = new HashMap<>();
-        Map<String, java.util.Set<String>> envPools = new HashMap<>();
+        Map<String, Set<String>> envPools = new HashMap<>();
         Map<String, Integer> weights = new HashMap<>();
         for (TenantEntitlement t : tenants.list()) {
             entitlements.put(t.tenantId(), t);
@@ -63,9 +67,9 @@ public final class Pools {
             }
         }
         Map<String, Integer> tenantLimits = new HashMap<>();
-        tenants.tenantLimits().forEach(l -> tenantLimits.put(io.controlplane.scheduling.Running.tenantOrganisation(l.tenantId(), l.key()),
+        tenants.tenantLimits().forEach(l -> tenantLimits.put(Running.tenantOrganisation(l.tenantId(), l.key()),
                 l.maxConcurrentJobs()));
-        Map<String, io.controlplane.domain.OrganisationThrottle> throttles = new HashMap<>();
+        Map<String, OrganisationThrottle> throttles = new HashMap<>();
         tenants.throttles().stream().filter(t -> !t.overAt(now)).forEach(t -> throttles.put(t.key(), t));
         cached = new Snapshot(new PoolDirectory(ownerByPool, poolByTenant, envPools, weights, organisationLimits(), tenantLimits,
                 throttles), Map.copyOf(entitlements));

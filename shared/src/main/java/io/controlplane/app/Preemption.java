@@ -13,8 +13,9 @@ import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.DispatchPolicy;
 import io.controlplane.scheduling.PoolDirectory;
-import io.controlplane.scheduling.PreemptionPolicy;
 import io.controlplane.scheduling.PreemptionPolicy.Candidate;
+import io.controlplane.scheduling.PreemptionPolicy;
+import io.controlplane.scheduling.Running;
 import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetryAttributes;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +110,7 @@ public final class Preemption {
     private List<Decision> check(String region, List<ReadyEntry> waiting, Instant now) {
         List<Agent> fleet = new ArrayList<>(dispatcher.fleet(region));
         PoolDirectory directory = pools.directory();
-        io.controlplane.scheduling.Running running = dispatcher.running(region);
+        Running running = dispatcher.running(region);
         List<Decision> decisions = new ArrayList<>();
         for (ReadyEntry entry : policy.order(waiting, now)) {
             if (!rules.needsRoom(entry, fleet, directory, running, now)) {
@@ -162,9 +165,9 @@ public final class Preemption {
         // agent's heartbeats read it.
         Agent.Hold hold = new Agent.Hold(entry.tenantId(), entry.jobId(), deadline.plus(settings.leaseDuration()));
         String leaseId = victim.lease().leaseId();
-        io.controlplane.domain.AgentLease.Stop stop = new io.controlplane.domain.AgentLease.Stop(
-                io.controlplane.domain.AgentLease.Stop.PREEMPT, deadline, AgentHeartbeat.PREEMPT_REASON);
-        java.util.concurrent.CompletableFuture<Agent> held = java.util.concurrent.CompletableFuture.supplyAsync(
+        AgentLease.Stop stop = new AgentLease.Stop(
+                AgentLease.Stop.PREEMPT, deadline, AgentHeartbeat.PREEMPT_REASON);
+        CompletableFuture<Agent> held = CompletableFuture.supplyAsync(
                 () -> agents.modify(victim.agent(), a -> a.withHold(hold).withLeaseChanged(leaseId, l -> l.withStop(stop))), BESIDE);
         boolean asked = false;
         try {
@@ -188,7 +191,7 @@ public final class Preemption {
     }
 
     /** Where the hold's write goes beside the victim's (a thread while one is free, else the caller's). */
-    private static final java.util.concurrent.Executor BESIDE = SideBySide.executor("preemption-hold", 4);
+    private static final Executor BESIDE = SideBySide.executor("preemption-hold", 4);
 
     /** The victim's Preempting write (again on a conflict, while it still qualifies); false when it is not asked. */
     private boolean askToStop(ReadyEntry entry, Candidate victim, Job job, Instant deadline, Instant now) {

@@ -1,6 +1,7 @@
 package io.controlplane.app;
 
 import io.controlplane.domain.Agent;
+import io.controlplane.domain.Job;
 import io.controlplane.domain.ReadyEntry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +21,7 @@ public final class ReadySignal {
         }
 
         /** {@code queued}: the job as stored with it (with its ETag), or null when not at hand. */
-        default void ready(ReadyEntry stored, io.controlplane.domain.Job queued) {
+        default void ready(ReadyEntry stored, Job queued) {
         }
 
         default void agent(Agent stored) {
@@ -35,7 +36,7 @@ public final class ReadySignal {
     }
 
     /** A job became ready: its entry as stored (with its ETag), and the job as stored (or null). */
-    public void ready(ReadyEntry stored, io.controlplane.domain.Job queued) {
+    public void ready(ReadyEntry stored, Job queued) {
         listeners.forEach(l -> l.ready(stored, queued));
     }
 

@@ -15,11 +15,16 @@ import io.controlplane.telemetry.TelemetryAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +163,7 @@ public final class Reconcile {
      */
     private static void throwIfUnreachable(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.io.IOException) {
+            if (cause instanceof IOException) {
                 throw e;
             }
         }
@@ -172,7 +177,7 @@ public final class Reconcile {
      * the lease-expiry index brings them up when they are due.
      */
     static final int AGENTS_PER_PASS = 100;
-    private final java.util.Map<String, String> sweptUpTo = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> sweptUpTo = new ConcurrentHashMap<>();
 
     private void agentLeases(String region, Instant now, Tally tally) {
         String after = sweptUpTo.get(region);
@@ -283,12 +288,12 @@ public final class Reconcile {
             if (System.nanoTime() - startedNanos > giveUpAfter) {
                 return false;
             }
-            long wait = java.time.Duration.between(clock.instant(), due).toNanos();
+            long wait = Duration.between(clock.instant(), due).toNanos();
             if (wait <= 0) {
                 return true;
             }
             try {
-                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(wait, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20)));
+                TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(20)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -1,9 +1,11 @@
 package io.controlplane.app;
 
+import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.ports.JobStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +26,11 @@ public final class ReleaseLease {
     private final ReportProgress progress;
     private final ReadySignal signal;
     private final SlotRelease slots;
-    private final io.controlplane.config.DispatchSettings settings;
+    private final DispatchSettings settings;
     private final Clock clock;
 
     public ReleaseLease(JobStore jobs, LeaseAccess leases, AgentRecords agents, Requeue requeue, ReportProgress progress,
-                        ReadySignal signal, io.controlplane.config.DispatchSettings settings, Clock clock, SlotRelease slots) {
+                        ReadySignal signal, DispatchSettings settings, Clock clock, SlotRelease slots) {
         this.slots = slots;
         this.settings = settings;
         this.jobs = jobs;
@@ -42,7 +44,7 @@ public final class ReleaseLease {
 
     public Job release(Caller caller, String leaseId, String reason) {
         LeaseAccess.Applied<Job> released = leases.apply(caller, leaseId, job -> {
-            java.time.Instant now = clock.instant();
+            Instant now = clock.instant();
             Job.Transition transition = progress.withLastReport(job, now).release(now, reason);
             return transition.job().state() == JobState.Queued
                     ? requeue.enqueue(transition, null)

@@ -1,6 +1,9 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.IdempotencyKey;
 import io.controlplane.domain.Job;
+import io.controlplane.domain.QuotaExceededException;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.ports.IntakeMessage;
 import io.controlplane.ports.IntakeQueue;
@@ -9,6 +12,8 @@ import io.controlplane.ports.ReadyQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +32,10 @@ public final class Requeue {
     private final IntakeQueue intake;
     private final ReadySignal signal;
     private final Clock clock;
-    private final java.util.concurrent.Executor background;
+    private final Executor background;
 
     public Requeue(JobStore jobs, ReadyQueue ready, IntakeQueue intake, ReadySignal signal, Clock clock,
-                   java.util.concurrent.Executor background) {
+                   Executor background) {
         this.background = background;
         this.jobs = jobs;
         this.ready = ready;
@@ -40,13 +45,13 @@ public final class Requeue {
     }
 
     /** A new job: entry, then the job with its creation entry and (if any) its Idempotency-Key, then announced. */
-    public Job submit(Job queued, io.controlplane.domain.HistoryEntry created, io.controlplane.domain.IdempotencyKey key,
+    public Job submit(Job queued, HistoryEntry created, IdempotencyKey key,
                       int maxActiveJobs) {
         ReadyEntry entry = ready.put(ReadyEntry.of(queued, null, clock.instant()));
         Job stored;
         try {
             stored = jobs.create(queued, created, key, maxActiveJobs);
-        } catch (io.controlplane.domain.QuotaExceededException refused) {
+        } catch (QuotaExceededException refused) {
             // Nothing was stored for the job: take its entry back now rather than leave it to reconciliation.
             ready.remove(entry);
             throw refused;
@@ -72,7 +77,7 @@ public final class Requeue {
         IntakeMessage message = new IntakeMessage(job.spec().region(), job.spec().tier(), job.tenantId(), job.id(), job.epoch());
         try {
             background.execute(() -> publish(message));
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        } catch (RejectedExecutionException shuttingDown) {
             publish(message);
         }
     }

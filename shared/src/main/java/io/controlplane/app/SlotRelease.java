@@ -4,6 +4,8 @@ import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Job;
 import io.controlplane.ports.LeaseExpiries;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +36,9 @@ final class SlotRelease {
         agents.recentIn(job.spec().region(), job.agentId(), settings.agentRecordReuse()).ifPresent(agent -> {
             // The entry goes beside the slot's write, so the freed slot reaches the dispatcher one
             // round trip sooner; the caller is answered once both are done.
-            java.util.concurrent.CompletableFuture<Void> forgotten = agent.lease(leaseId)
-                    .map(lease -> java.util.concurrent.CompletableFuture.runAsync(() -> forgetExpiry(agent.region(), lease), BESIDE))
-                    .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+            CompletableFuture<Void> forgotten = agent.lease(leaseId)
+                    .map(lease -> CompletableFuture.runAsync(() -> forgetExpiry(agent.region(), lease), BESIDE))
+                    .orElse(CompletableFuture.completedFuture(null));
             try {
                 signal.agentChanged(agents.modify(agent, a -> a.lease(leaseId).isPresent() ? a.withoutLease(leaseId) : a));
             } finally {
@@ -46,7 +48,7 @@ final class SlotRelease {
     }
 
     /** Where the expiry entries' removals go (a thread while one is free, else the caller's). */
-    private static final java.util.concurrent.Executor BESIDE = SideBySide.executor("slot-release", 8);
+    private static final Executor BESIDE = SideBySide.executor("slot-release", 8);
 
     private void forgetExpiry(String region, AgentLease lease) {
         try {

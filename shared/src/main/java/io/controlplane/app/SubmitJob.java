@@ -1,6 +1,8 @@
 package io.controlplane.app;
 
 import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.FieldError;
+import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.IdempotencyKey;
 import io.controlplane.domain.IdempotencyKeyReusedException;
 import io.controlplane.domain.Job;
@@ -15,6 +17,7 @@ import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Stores a validated job spec as a new queued job of the caller's tenant and puts it in its
@@ -37,7 +40,7 @@ public final class SubmitJob {
      */
     public interface Placement {
         Optional<Job> place(Job.Transition submitted,
-                            java.util.function.BiFunction<Job, List<io.controlplane.domain.HistoryEntry>, Job> create);
+                            BiFunction<Job, List<HistoryEntry>, Job> create);
     }
 
     /** The job, and whether it was created by an earlier request with the same key. */
@@ -140,7 +143,7 @@ public final class SubmitJob {
             return JobStore.UNLIMITED;
         }
         entitlement.get().admit(spec);
-        List<io.controlplane.domain.FieldError> credentials = entitlement.get().credentialProblems(spec);
+        List<FieldError> credentials = entitlement.get().credentialProblems(spec);
         if (!credentials.isEmpty()) {
             throw new ValidationException(credentials);
         }

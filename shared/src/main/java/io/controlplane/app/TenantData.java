@@ -3,6 +3,7 @@ package io.controlplane.app;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Checkpoint;
+import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.IdempotencyKey;
@@ -11,8 +12,10 @@ import io.controlplane.domain.Job;
 import io.controlplane.domain.Page;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.TenantOrganisationLimit;
 import io.controlplane.ports.JobFilter;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.LeaseExpiries;
 import io.controlplane.ports.MappingStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.ports.TenantStore;
@@ -54,7 +57,7 @@ public final class TenantData {
     /** Everything stored for a tenant. */
     public record Export(String tenantId, Instant exportedAt, TenantEntitlement entitlement, List<JobRecord> jobs,
                          List<IdempotencyKey> idempotencyKeys, List<ScopeMappings> mappings, List<Agent> agents,
-                         List<io.controlplane.domain.TenantOrganisationLimit> organisationLimits) {
+                         List<TenantOrganisationLimit> organisationLimits) {
     }
 
     private final JobStore jobs;
@@ -64,10 +67,10 @@ public final class TenantData {
     private final AgentRecords agents;
     private final Pools pools;
     private final Clock clock;
-    private final io.controlplane.ports.LeaseExpiries expiries;
+    private final LeaseExpiries expiries;
 
     public TenantData(JobStore jobs, MappingStore mappings, ReadyQueue ready, TenantStore tenants, AgentRecords agents,
-                      Pools pools, Clock clock, io.controlplane.ports.LeaseExpiries expiries) {
+                      Pools pools, Clock clock, LeaseExpiries expiries) {
         this.expiries = expiries;
         this.jobs = jobs;
         this.mappings = mappings;
@@ -178,7 +181,7 @@ public final class TenantData {
             try {
                 agents.store().delete(current);
                 return;
-            } catch (io.controlplane.domain.ConcurrencyConflictException changed) {
+            } catch (ConcurrencyConflictException changed) {
                 Optional<Agent> again = agents.store().find(agent.region(), agent.id());
                 if (again.isEmpty() || attempt == 10) {
                     if (again.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.controlplane.app;
 
+import io.controlplane.domain.ForbiddenException;
+import io.controlplane.domain.KeySafety;
 import io.controlplane.domain.TenantOrganisationLimit;
 import io.controlplane.ports.TenantStore;
 import io.controlplane.scheduling.PoolDirectory;
@@ -69,8 +71,8 @@ public final class TenantOrganisations {
     }
 
     private static String tenantOf(Caller caller) {
-        if (caller.tenantId() == null || !io.controlplane.domain.KeySafety.isTenantId(caller.tenantId())) {
-            throw new io.controlplane.domain.ForbiddenException("The caller's token names no tenant.");
+        if (caller.tenantId() == null || !KeySafety.isTenantId(caller.tenantId())) {
+            throw new ForbiddenException("The caller's token names no tenant.");
         }
         return caller.tenantId();
     }

@@ -2,6 +2,7 @@ package io.controlplane.app;
 
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.config.TenancySettings;
+import io.controlplane.ports.AgentChannel;
 import io.controlplane.ports.AgentStore;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.ports.JobStore;
@@ -10,9 +11,12 @@ import io.controlplane.ports.MappingStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.ports.TenantStore;
 import io.controlplane.scheduling.DispatchPolicy;
+import io.controlplane.scheduling.Matching;
+import io.controlplane.scheduling.WaitReasons;
 import io.controlplane.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Every use case, wired from the ports in one place, for the hosts (through
@@ -62,34 +66,34 @@ public record UseCases(
      *     already stored; the message only wakes other instances)
      */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock,
-                                java.util.concurrent.Executor background) {
-        return wire(stores, intake, regions, settings, clock, background, io.controlplane.ports.AgentChannel.none());
+                                Executor background) {
+        return wire(stores, intake, regions, settings, clock, background, AgentChannel.none());
     }
 
     /** @param channel pushes commands to agents at once (heartbeats carry them too) */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings, Clock clock,
-                                java.util.concurrent.Executor background, io.controlplane.ports.AgentChannel channel) {
+                                Executor background, AgentChannel channel) {
         return wire(stores, intake, regions, settings, TenancySettings.defaults(), clock, background, channel);
     }
 
     /** @param tenancy entitlement admission and the retention of finished jobs */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
-                                TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
-                                io.controlplane.ports.AgentChannel channel) {
+                                TenancySettings tenancy, Clock clock, Executor background,
+                                AgentChannel channel) {
         return wire(stores, intake, regions, settings, tenancy, clock, background, channel, Telemetry.noop());
     }
 
     /** @param telemetry spans of dispatch, reconcile and preemption, and the job metrics */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
-                                TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
-                                io.controlplane.ports.AgentChannel channel, Telemetry telemetry) {
+                                TenancySettings tenancy, Clock clock, Executor background,
+                                AgentChannel channel, Telemetry telemetry) {
         return wire(stores, intake, regions, settings, tenancy, clock, background, channel, telemetry, Dispatching.solo());
     }
 
     /** @param dispatching who leads each region's dispatch, and how events and offers cross instances */
     public static UseCases wire(Stores stores, IntakeQueue intake, Set<String> regions, DispatchSettings settings,
-                                TenancySettings tenancy, Clock clock, java.util.concurrent.Executor background,
-                                io.controlplane.ports.AgentChannel channel, Telemetry telemetry, Dispatching dispatching) {
+                                TenancySettings tenancy, Clock clock, Executor background,
+                                AgentChannel channel, Telemetry telemetry, Dispatching dispatching) {
         // Every committed job write publishes its state changes and checkpoints to the watchers.
         JobEvents events = new JobEvents();
         stores = new Stores(new PublishingJobStore(stores.jobs(), events), stores.agents(), stores.ready(), stores.tenants(),
@@ -113,8 +117,8 @@ public record UseCases(
         Claims claims = new Claims(agents, stores.jobs(), stores.ready(), stores.leases(), settings, telemetry, background,
                 leases);
         Dispatcher dispatcher = new Dispatcher(agents, stores.jobs(), stores.ready(), claims,
-                new io.controlplane.scheduling.Matching(policy, settings.agentOfflineAfter(), settings.fairShare()),
-                new io.controlplane.scheduling.WaitReasons(policy, settings.agentOfflineAfter(), settings.fairShare()), pools, settings, clock,
+                new Matching(policy, settings.agentOfflineAfter(), settings.fairShare()),
+                new WaitReasons(policy, settings.agentOfflineAfter(), settings.fairShare()), pools, settings, clock,
                 background,
                 longPolls, dispatching);
         signal.addListener(dispatcher);

@@ -3,7 +3,9 @@ package io.controlplane.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Timings of leases, heartbeats, retries and dispatch, validated at {@link #from(Map)} (every
@@ -40,7 +42,7 @@ public record DispatchSettings(
         LEASE, EVENTS, SOLO;
 
         public String settingValue() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -134,7 +136,7 @@ public record DispatchSettings(
     public DispatchSettings withLeadership(Leadership leadership) {
         return new DispatchSettings(leaseDuration, heartbeatInterval, agentOfflineAfter, progressMinInterval, retryBackoffBase,
                 retryBackoffMax, agingStep, dedicatedPoolPreference, staleEntryGrace, pollInterval, reconcileInterval, headsPerTier,
-                preemptAfter, stopGrace, preemptionLimit, java.util.Objects.requireNonNull(leadership), fairShare,
+                preemptAfter, stopGrace, preemptionLimit, Objects.requireNonNull(leadership), fairShare,
                 throttleIncreaseEvery);
     }
 
@@ -143,7 +145,7 @@ public record DispatchSettings(
             return Leadership.LEASE;
         }
         for (Leadership l : Leadership.values()) {
-            if (l.settingValue().equals(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+            if (l.settingValue().equals(value.trim().toLowerCase(Locale.ROOT))) {
                 return l;
             }
         }

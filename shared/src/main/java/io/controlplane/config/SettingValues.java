@@ -1,6 +1,7 @@
 package io.controlplane.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Reading whole-number settings with bounds, collecting every problem instead of stopping at the first. */
@@ -15,7 +16,7 @@ final class SettingValues {
         if (raw == null || raw.isBlank()) {
             return dflt;
         }
-        switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+        switch (raw.trim().toLowerCase(Locale.ROOT)) {
             case "true":
                 return true;
             case "false":

@@ -3,6 +3,7 @@ package io.controlplane.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +71,7 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
         String entraClientId = null;
         String authentication = get(values, APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
         if (authentication != null) {
-            Map<String, String> parts = new java.util.HashMap<>();
+            Map<String, String> parts = new HashMap<>();
             for (String part : authentication.split(";")) {
                 int equals = part.indexOf('=');
                 if (!part.isBlank()) {

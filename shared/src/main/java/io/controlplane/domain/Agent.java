@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A registered agent: where it runs (region, pool), what it can do (capabilities, slots), who
@@ -58,8 +60,8 @@ public record Agent(
     }
 
     /** The hold, if one is set and still valid at {@code now}. */
-    public java.util.Optional<Hold> hold(Instant now) {
-        return heldFor == null || heldFor.until().isBefore(now) ? java.util.Optional.empty() : java.util.Optional.of(heldFor);
+    public Optional<Hold> hold(Instant now) {
+        return heldFor == null || heldFor.until().isBefore(now) ? Optional.empty() : Optional.of(heldFor);
     }
 
     public Agent withHold(Hold hold) {
@@ -90,7 +92,7 @@ public record Agent(
         return Objects.equals(principalTenant, tenant) && Objects.equals(principalSubject, subject);
     }
 
-    public java.util.Optional<AgentLease> lease(String leaseId) {
+    public Optional<AgentLease> lease(String leaseId) {
         return leases.stream().filter(l -> l.leaseId().equals(leaseId)).findFirst();
     }
 
@@ -110,8 +112,8 @@ public record Agent(
     }
 
     /** The lease changed by {@code change}, if the record lists it (else the record as it is). */
-    public Agent withLeaseChanged(String leaseId, java.util.function.UnaryOperator<AgentLease> change) {
-        java.util.Optional<AgentLease> listed = lease(leaseId);
+    public Agent withLeaseChanged(String leaseId, UnaryOperator<AgentLease> change) {
+        Optional<AgentLease> listed = lease(leaseId);
         if (listed.isEmpty()) {
             return this;
         }

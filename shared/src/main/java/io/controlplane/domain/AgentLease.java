@@ -1,6 +1,7 @@
 package io.controlplane.domain;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A lease as the agent's record keeps it: which job it holds, since when, and until when. The
@@ -16,10 +17,10 @@ import java.time.Instant;
  *     organisation from these)
  */
 public record AgentLease(String leaseId, String tenantId, String jobId, long epoch, Instant reservedAt, Instant expiresAt,
-                         boolean started, Stop stop, java.util.List<String> organisations) {
+                         boolean started, Stop stop, List<String> organisations) {
 
     public AgentLease {
-        organisations = organisations == null ? java.util.List.of() : java.util.List.copyOf(organisations);
+        organisations = organisations == null ? List.of() : List.copyOf(organisations);
     }
 
     /** A stop asked of a lease: {@code preempt} or {@code pause} by {@code deadline}, or {@code cancel} at once. */
@@ -32,12 +33,12 @@ public record AgentLease(String leaseId, String tenantId, String jobId, long epo
 
     /** A new lease: not started, nothing asked. */
     public AgentLease(String leaseId, String tenantId, String jobId, long epoch, Instant reservedAt, Instant expiresAt) {
-        this(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, false, null, java.util.List.of());
+        this(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, false, null, List.of());
     }
 
     /** A new lease of a job touching {@code organisations}. */
     public AgentLease(String leaseId, String tenantId, String jobId, long epoch, Instant reservedAt, Instant expiresAt,
-                      java.util.List<String> organisations) {
+                      List<String> organisations) {
         this(leaseId, tenantId, jobId, epoch, reservedAt, expiresAt, false, null, organisations);
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A job as the control plane tracks it. Immutable: changes return a new value. {@code etag} is the
@@ -275,7 +276,7 @@ public record Job(
     public record Transition(Job job, HistoryEntry entry) {
 
         /** Applies a further transition to the result, keeping both history entries. */
-        public Transitions then(java.util.function.Function<Job, Transition> next) {
+        public Transitions then(Function<Job, Transition> next) {
             Transition second = next.apply(job);
             return new Transitions(second.job(), List.of(entry, second.entry()));
         }

@@ -1,9 +1,12 @@
 package io.controlplane.domain;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,7 +44,7 @@ public enum JobState {
 
     private static void allow(JobState from, JobState... to) {
         Set<JobState> targets = EnumSet.noneOf(JobState.class);
-        targets.addAll(java.util.List.of(to));
+        targets.addAll(List.of(to));
         TRANSITIONS.put(from, Collections.unmodifiableSet(targets));
     }
 
@@ -57,7 +60,7 @@ public enum JobState {
         return TRANSITIONS.get(this).isEmpty();
     }
 
-    public static java.util.Optional<JobState> parse(String name) {
-        return java.util.Arrays.stream(values()).filter(s -> s.name().equals(name)).findFirst();
+    public static Optional<JobState> parse(String name) {
+        return Arrays.stream(values()).filter(s -> s.name().equals(name)).findFirst();
     }
 }

@@ -1,5 +1,7 @@
 package io.controlplane.domain;
 
+import java.util.regex.Pattern;
+
 /**
  * What Azure Table Storage accepts in PartitionKey and RowKey values: no '/', '\', '#', '?', no
  * control characters, at most 1 KiB. Kept here so validation and adapters agree on one rule.
@@ -25,7 +27,7 @@ public final class KeySafety {
         return true;
     }
 
-    private static final java.util.regex.Pattern TENANT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /**
      * A tenant id: letters, digits, '.', '_', '-' (Entra tenant ids are GUIDs), at most 128

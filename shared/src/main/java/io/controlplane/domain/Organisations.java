@@ -1,6 +1,8 @@
 package io.controlplane.domain;
 
 import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -41,7 +43,7 @@ public final class Organisations {
         }
         host = host.toLowerCase(Locale.ROOT);
         String[] segments = uri.getPath() == null ? new String[0]
-                : java.util.Arrays.stream(uri.getPath().split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+                : Arrays.stream(uri.getPath().split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
         if (endpoint.type() == EndpointType.AzureDevOps && host.endsWith(".visualstudio.com")) {
             return Optional.of("dev.azure.com:" + host.substring(0, host.length() - ".visualstudio.com".length()));
         }
@@ -51,11 +53,11 @@ public final class Organisations {
     }
 
     /** The organisations of a job: its source's and its target's, sorted, once each. */
-    public static java.util.List<String> of(JobSpec spec) {
+    public static List<String> of(JobSpec spec) {
         TreeSet<String> keys = new TreeSet<>();
         keyOf(spec.source()).ifPresent(keys::add);
         keyOf(spec.target()).ifPresent(keys::add);
-        return java.util.List.copyOf(keys);
+        return List.copyOf(keys);
     }
 
     /** Whether {@code key} is shaped like an organisation key (for routes that name one). */

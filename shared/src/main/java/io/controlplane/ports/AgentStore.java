@@ -1,6 +1,7 @@
 package io.controlplane.ports;
 
 import io.controlplane.domain.Agent;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +30,7 @@ public interface AgentStore {
     default List<Agent> page(String region, String afterId, int limit) {
         return list(region).stream()
                 .filter(a -> afterId == null || a.id().compareTo(afterId) > 0)
-                .sorted(java.util.Comparator.comparing(Agent::id))
+                .sorted(Comparator.comparing(Agent::id))
                 .limit(limit)
                 .toList();
     }

@@ -1,5 +1,6 @@
 package io.controlplane.ports;
 
+import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.Tier;
 
@@ -19,7 +20,7 @@ public record JobFilter(JobState state, Tier tier, String region, String mapping
         return new JobFilter(null, null, null, mappingScope);
     }
 
-    public boolean matches(io.controlplane.domain.Job job) {
+    public boolean matches(Job job) {
         return (state == null || job.state() == state)
                 && (tier == null || job.spec().tier() == tier)
                 && (region == null || job.spec().region().equals(region))

@@ -1,9 +1,11 @@
 package io.controlplane.ports;
 
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.IdempotencyKey;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.Page;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,10 +81,10 @@ public interface JobStore {
      * transaction: a checkpoint is stored only if the job still has the version (so the lease) it
      * was checked against. At most 98 history entries and checkpoints together.
      */
-    Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints);
+    Job update(Job job, List<HistoryEntry> entries, List<Checkpoint> checkpoints);
 
     /** The job's checkpoints, by name. */
-    List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId);
+    List<Checkpoint> checkpoints(String tenantId, String jobId);
 
     /** Jobs of one tenant in id order (ids are time-ordered), filtered, a page at a time. */
     Page<Job> list(String tenantId, JobFilter filter, int limit, String continuationToken);
@@ -110,5 +112,5 @@ public interface JobStore {
      * Finished jobs (Completed, Failed or Cancelled) last changed before {@code before}, of every
      * tenant, at most {@code limit}: candidates for the retention purge.
      */
-    List<Job> finishedBefore(java.time.Instant before, int limit);
+    List<Job> finishedBefore(Instant before, int limit);
 }

@@ -5,6 +5,7 @@ import io.controlplane.domain.Tier;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A region's jobs waiting for agents, kept in dispatch order (tier, then submission time). Reads
@@ -22,7 +23,7 @@ public interface ReadyQueue {
     List<ReadyEntry> page(String region, Tier tier, String afterKey, int limit);
 
     /** The entry stored under {@code key} (see {@link ReadyEntry#key()}), with its etag, if any. */
-    java.util.Optional<ReadyEntry> find(String region, String key);
+    Optional<ReadyEntry> find(String region, String key);
 
     /** Removes the entry if it is still the version read; false when it changed or is gone. */
     boolean remove(ReadyEntry entry);

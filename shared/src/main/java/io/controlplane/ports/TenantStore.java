@@ -1,6 +1,10 @@
 package io.controlplane.ports;
 
+import io.controlplane.domain.OrganisationLimit;
+import io.controlplane.domain.OrganisationThrottle;
 import io.controlplane.domain.TenantEntitlement;
+import io.controlplane.domain.TenantOrganisationLimit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,31 +21,31 @@ public interface TenantStore {
     boolean delete(String tenantId);
 
     /** Sets (or replaces) an organisation's limit. */
-    io.controlplane.domain.OrganisationLimit putOrganisation(io.controlplane.domain.OrganisationLimit limit);
+    OrganisationLimit putOrganisation(OrganisationLimit limit);
 
     /** Every organisation's limit (a small list: the organisations an operator limited). */
-    List<io.controlplane.domain.OrganisationLimit> organisations();
+    List<OrganisationLimit> organisations();
 
     /** Lifts an organisation's limit; false when it had none. */
     boolean deleteOrganisation(String key);
 
     /** Sets (or replaces) a tenant's own limit on its jobs against an organisation. */
-    io.controlplane.domain.TenantOrganisationLimit putTenantLimit(io.controlplane.domain.TenantOrganisationLimit limit);
+    TenantOrganisationLimit putTenantLimit(TenantOrganisationLimit limit);
 
     /** Every tenant's own organisation limits (a small list: the ones tenants set). */
-    List<io.controlplane.domain.TenantOrganisationLimit> tenantLimits();
+    List<TenantOrganisationLimit> tenantLimits();
 
     /** One tenant's own organisation limits, by organisation key. */
-    default List<io.controlplane.domain.TenantOrganisationLimit> tenantLimits(String tenantId) {
+    default List<TenantOrganisationLimit> tenantLimits(String tenantId) {
         return tenantLimits().stream().filter(l -> l.tenantId().equals(tenantId))
-                .sorted(java.util.Comparator.comparing(io.controlplane.domain.TenantOrganisationLimit::key)).toList();
+                .sorted(Comparator.comparing(TenantOrganisationLimit::key)).toList();
     }
 
     /** Lifts a tenant's own limit; false when it had none. */
     boolean deleteTenantLimit(String tenantId, String key);
 
     /** A throttle as stored, with the version a conditional write names. */
-    record StoredThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag) {
+    record StoredThrottle(OrganisationThrottle throttle, String etag) {
     }
 
     /** The organisation's throttle, if one was ever reported (it may be over). */
@@ -53,8 +57,8 @@ public interface TenantStore {
      *
      * @throws io.controlplane.domain.ConcurrencyConflictException when it changed (or was created) meanwhile
      */
-    StoredThrottle putThrottle(io.controlplane.domain.OrganisationThrottle throttle, String etag);
+    StoredThrottle putThrottle(OrganisationThrottle throttle, String etag);
 
     /** Every organisation's throttle as stored, over or not (a small list: the organisations that throttled). */
-    List<io.controlplane.domain.OrganisationThrottle> throttles();
+    List<OrganisationThrottle> throttles();
 }

@@ -1,7 +1,10 @@
 package io.controlplane.scheduling;
 
+import io.controlplane.domain.OrganisationThrottle;
+import io.controlplane.domain.TenantEntitlement;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -14,7 +17,7 @@ import java.util.Set;
 public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
                             Map<String, Set<String>> envPoolsByTenant, Map<String, Integer> weightByTenant,
                             Map<String, Integer> limitByOrganisation, Map<String, Integer> limitByTenantOrganisation,
-                            Map<String, io.controlplane.domain.OrganisationThrottle> throttleByOrganisation) {
+                            Map<String, OrganisationThrottle> throttleByOrganisation) {
 
     public PoolDirectory {
         ownerByPool = Map.copyOf(ownerByPool);
@@ -33,13 +36,13 @@ public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String>
     }
 
     /** The most of the tenant's own jobs that may run at once against the organisation (the tenant's limit), if any. */
-    public java.util.OptionalInt tenantLimitOf(String tenantId, String organisation) {
+    public OptionalInt tenantLimitOf(String tenantId, String organisation) {
         Integer limit = limitByTenantOrganisation.get(Running.tenantOrganisation(tenantId, organisation));
-        return limit == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(limit);
+        return limit == null ? OptionalInt.empty() : OptionalInt.of(limit);
     }
 
     /** The organisation's throttle, if it reported one that is not over. */
-    public Optional<io.controlplane.domain.OrganisationThrottle> throttleOf(String organisation) {
+    public Optional<OrganisationThrottle> throttleOf(String organisation) {
         return Optional.ofNullable(throttleByOrganisation.get(organisation));
     }
 
@@ -49,9 +52,9 @@ public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String>
     }
 
     /** The most jobs that may run at once against the organisation (an operator's limit), if any. */
-    public java.util.OptionalInt limitOf(String organisation) {
+    public OptionalInt limitOf(String organisation) {
         Integer limit = limitByOrganisation.get(organisation);
-        return limit == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(limit);
+        return limit == null ? OptionalInt.empty() : OptionalInt.of(limit);
     }
 
     public PoolDirectory(Map<String, String> ownerByPool, Map<String, String> poolByTenant,
@@ -65,7 +68,7 @@ public record PoolDirectory(Map<String, String> ownerByPool, Map<String, String>
 
     /** The tenant's fair-share weight (its entitlement's; 1 without one). */
     public int weightOf(String tenantId) {
-        return weightByTenant.getOrDefault(tenantId, io.controlplane.domain.TenantEntitlement.DEFAULT_WEIGHT);
+        return weightByTenant.getOrDefault(tenantId, TenantEntitlement.DEFAULT_WEIGHT);
     }
 
     public static PoolDirectory shared() {

@@ -4,6 +4,7 @@ import io.controlplane.domain.Agent;
 import io.controlplane.domain.ReadyEntry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public final class WaitReasons {
                 .filter(e -> !e.jobId().equals(entry.jobId()) && !e.isHeldBack(now))
                 .filter(e -> OrganisationGate.held(e, pools, running, Map.of(), Map.of(), now).isEmpty())
                 .toList();
-        List<ReadyEntry> all = new java.util.ArrayList<>(others);
+        List<ReadyEntry> all = new ArrayList<>(others);
         all.add(entry);
         FairOrder order = new FairOrder(policy, all, now, running.byTenant(), pools, fairShare);
         int rank = policy.effectiveRank(entry, now);

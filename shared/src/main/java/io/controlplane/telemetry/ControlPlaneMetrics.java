@@ -9,6 +9,7 @@ import io.controlplane.scheduling.QueueDepthSeries;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -66,7 +68,7 @@ public final class ControlPlaneMetrics {
     private final LongCounter leaseExpiries;
     private final LongCounter mappings;
     private final DoubleHistogram httpDuration;
-    private final io.opentelemetry.api.metrics.LongUpDownCounter httpActive;
+    private final LongUpDownCounter httpActive;
     /** How long a queue reading is reported: many reconcile intervals (10 s by default). */
     public static final Duration QUEUE_READING_MAX_AGE = Duration.ofMinutes(5);
 
@@ -112,7 +114,7 @@ public final class ControlPlaneMetrics {
     }
 
     private Map<String, Map<Tier, ReadyQueue.Depth>> fresh(Instant now) {
-        Map<String, Map<Tier, ReadyQueue.Depth>> fresh = new java.util.TreeMap<>();
+        Map<String, Map<Tier, ReadyQueue.Depth>> fresh = new TreeMap<>();
         queues.forEach((region, reading) -> {
             if (!reading.readAt().plus(QUEUE_READING_MAX_AGE).isBefore(now)) {
                 fresh.put(region, reading.depths());

@@ -1,5 +1,7 @@
 package io.controlplane.validation;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -105,8 +107,8 @@ public final class EndpointHosts {
         byte[] bytes;
         try {
             // A literal only (the validator saw brackets): no name is looked up.
-            bytes = java.net.InetAddress.getByName("[" + a + "]").getAddress();
-        } catch (java.net.UnknownHostException e) {
+            bytes = InetAddress.getByName("[" + a + "]").getAddress();
+        } catch (UnknownHostException e) {
             return Optional.of("an IPv6 address that cannot be read");
         }
         if (bytes.length == 4) {

@@ -1,5 +1,6 @@
 package io.controlplane.validation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,11 +23,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -111,13 +114,13 @@ public final class JobSpecValidator {
             if (bytes > maxSpecBytes) {
                 throw new PayloadTooLargeException("The job spec", bytes, maxSpecBytes);
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new ValidationException(List.of(new FieldError("", "the body cannot be serialised as JSON")));
         }
     }
 
     private static List<FieldError> dedupe(List<FieldError> errors) {
-        return new ArrayList<>(new java.util.LinkedHashSet<>(errors));
+        return new ArrayList<>(new LinkedHashSet<>(errors));
     }
 
     private static void unknownFields(JsonNode node, String prefix, Set<String> known, List<FieldError> errors) {
@@ -125,7 +128,7 @@ public final class JobSpecValidator {
         while (names.hasNext()) {
             String field = names.next();
             if (!known.contains(field)) {
-                errors.add(new FieldError(path(prefix, label(field)), "unknown field; allowed: " + new java.util.TreeSet<>(known)));
+                errors.add(new FieldError(path(prefix, label(field)), "unknown field; allowed: " + new TreeSet<>(known)));
             }
         }
     }

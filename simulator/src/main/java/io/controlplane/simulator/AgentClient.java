@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -432,7 +433,7 @@ public final class AgentClient {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
             try {
-                return java.time.OffsetDateTime.parse(value).toInstant();
+                return OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException again) {
                 return null;
             }

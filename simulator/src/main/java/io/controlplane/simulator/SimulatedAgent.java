@@ -329,7 +329,7 @@ public final class SimulatedAgent implements Runnable, AutoCloseable {
             }
             boolean allGoOn = commands.stream().allMatch(c -> c.type() == Command.Type.CONTINUE);
             return waitSeconds > 0 && allGoOn
-                    && System.nanoTime() - started >= java.util.concurrent.TimeUnit.SECONDS.toNanos(waitSeconds) / 2;
+                    && System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(waitSeconds) / 2;
         } catch (ProblemException e) {
             if (e.status() == 404 && !stopping) {
                 // the control plane no longer knows this agent (e.g. its store was reset): register again

@@ -1,6 +1,7 @@
 package io.controlplane.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.simulator.AgentLog.EventType;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -279,7 +280,7 @@ final class SimulatedJob implements Runnable {
      * due by {@code percent} are recorded first, and the checkpoint names only items that are.
      */
     private boolean writeCheckpoint(int percent) {
-        com.fasterxml.jackson.databind.node.ObjectNode data = Jackson.MAPPER.createObjectNode().put("percent", percent);
+        ObjectNode data = Jackson.MAPPER.createObjectNode().put("percent", percent);
         if (workItems > 0) {
             recordWorkItems(percent);
             data.put("workItems", recorded);

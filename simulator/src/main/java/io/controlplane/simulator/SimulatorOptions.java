@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** The command line of {@link SimulatorMain}, parsed and checked. */
 record SimulatorOptions(URI url, int agents, String idPrefix, String tokenCommand, String token,
@@ -124,7 +125,7 @@ record SimulatorOptions(URI url, int agents, String idPrefix, String tokenComman
     }
 
     private static boolean bool(String value) {
-        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0" -> false;
             default -> throw new UsageException("expected true or false, got '" + value + "'");

@@ -1,5 +1,6 @@
 package io.controlplane.standalone;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.api.Json;
@@ -7,6 +8,7 @@ import io.controlplane.config.ControlPlaneSettings;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +42,7 @@ record ConsoleSettings(boolean enabled, String apiBaseUrl, String authMode, Stri
 
     static ConsoleSettings from(Map<String, String> values, ControlPlaneSettings settings) {
         String enabled = text(values, ENABLED);
-        boolean on = enabled == null || !List.of("false", "0", "no").contains(enabled.toLowerCase(java.util.Locale.ROOT));
+        boolean on = enabled == null || !List.of("false", "0", "no").contains(enabled.toLowerCase(Locale.ROOT));
         String apiBase = text(values, API_BASE_URL);
         if (apiBase != null) {
             apiBase = stripSlash(requireOrigin(API_BASE_URL, apiBase, true));
@@ -70,7 +72,7 @@ record ConsoleSettings(boolean enabled, String apiBaseUrl, String authMode, Stri
         }
         try {
             return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -85,10 +86,10 @@ final class HeaderDeadlines implements Connection.Listener {
      * Whether the parser holds part of a head: past START and not yet through the headers. An idle
      * keep-alive connection can sit in END (or START) until its next request: that is not a head.
      */
-    private static boolean readingHead(org.eclipse.jetty.http.HttpParser parser) {
+    private static boolean readingHead(HttpParser parser) {
         int state = parser.getState().ordinal();
-        return state > org.eclipse.jetty.http.HttpParser.State.START.ordinal()
-                && state <= org.eclipse.jetty.http.HttpParser.State.HEADER.ordinal();
+        return state > HttpParser.State.START.ordinal()
+                && state <= HttpParser.State.HEADER.ordinal();
     }
 
     private void arm(HttpConnection http, State state) {

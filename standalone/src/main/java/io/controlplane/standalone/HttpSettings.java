@@ -1,10 +1,12 @@
 package io.controlplane.standalone;
 
+import io.controlplane.app.LeaseWork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -67,7 +69,7 @@ record HttpSettings(
         // Above the longest long poll with room to answer it: a poll is answered when its wait ends,
         // and an idle timeout due at the same moment would close the connection under that answer.
         Duration idle = Duration.ofMillis(number(values, HTTP_IDLE_TIMEOUT_MS, 60_000,
-                (io.controlplane.app.LeaseWork.MAX_WAIT_SECONDS + 5) * 1000L, 3_600_000, problems));
+                (LeaseWork.MAX_WAIT_SECONDS + 5) * 1000L, 3_600_000, problems));
         int connections = (int) number(values, HTTP_MAX_CONNECTIONS, 10_000, 1, 1_000_000, problems);
         int headerBytes = (int) number(values, HTTP_MAX_HEADER_BYTES, 16 * 1024, 1024, 1024 * 1024, problems);
         long stopMax = EXIT_DEADLINE.toMillis() - 2000; // time left to flush telemetry and close storage clients
@@ -107,7 +109,7 @@ record HttpSettings(
         if (raw == null || raw.isBlank()) {
             return dflt;
         }
-        return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> {

@@ -3,9 +3,11 @@ package io.controlplane.standalone;
 import io.controlplane.api.ApiResponse;
 import io.controlplane.api.HttpApi;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -55,7 +57,7 @@ final class ProblemErrorHandler extends ErrorHandler {
 
     private static boolean closing(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.nio.channels.ClosedChannelException) {
+            if (t instanceof EofException || t instanceof ClosedChannelException) {
                 return true;
             }
         }

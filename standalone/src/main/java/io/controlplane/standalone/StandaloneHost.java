@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -42,7 +44,7 @@ public final class StandaloneHost implements AutoCloseable {
     private final BackgroundWork background;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Counted down when a signal's stop has finished (main waits for it before the JVM exits). */
-    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private StandaloneHost(Server server, ServerConnector connector, ControlPlane controlPlane, BackgroundWork background) {
         this.server = server;
@@ -185,7 +187,7 @@ public final class StandaloneHost implements AutoCloseable {
             // close: leases handed over, queues drained), so the JVM does not end it half-way.
             host.server.join();
             if (host.closed.get()) {
-                host.stopped.await(HttpSettings.EXIT_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                host.stopped.await(HttpSettings.EXIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (IllegalArgumentException e) {
             LOG.error("event=start_failed reason=configuration\n{}", e.getMessage());

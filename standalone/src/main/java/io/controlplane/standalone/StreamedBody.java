@@ -4,6 +4,7 @@ import io.controlplane.api.ApiException;
 import io.controlplane.api.ProblemType;
 import io.controlplane.api.RequestBody;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -114,7 +115,7 @@ final class StreamedBody implements RequestBody {
                 }
                 boolean last = chunk.isLast();
                 try {
-                    java.nio.ByteBuffer buffer = chunk.getByteBuffer();
+                    ByteBuffer buffer = chunk.getByteBuffer();
                     seen += buffer.remaining();
                     if (seen > maxBytes) {
                         result.completeExceptionally(RequestBody.tooLarge(seen, (int) Math.min(Integer.MAX_VALUE, maxBytes)));

@@ -28,9 +28,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -245,7 +248,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
     /** Starts the member's thread: the first round at once, then one every {@code acquireEvery}. */
     @Override
     public void start() {
-        java.util.concurrent.Future<?> first;
+        Future<?> first;
         synchronized (this) {
             if (started || closed) {
                 return;
@@ -258,7 +261,7 @@ public final class BlobRegionLeadership implements RegionLeadership {
         // rather than forwarding its first polls to itself through the bus.
         try {
             first.get(FIRST_ROUND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             LOG.warn("event=leadership_first_round_slow error={}", e.getClass().getName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

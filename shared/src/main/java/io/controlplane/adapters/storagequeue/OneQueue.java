@@ -8,6 +8,8 @@ import com.azure.storage.queue.models.QueueMessageItem;
 import com.azure.storage.queue.models.QueueStorageException;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Storage queue and its {@code -poison} queue, created on first use (once; a failed create is
@@ -144,7 +146,7 @@ final class OneQueue implements Poller.Settlement {
         created = false;
     }
 
-    private static org.slf4j.Logger log() {
-        return org.slf4j.LoggerFactory.getLogger(OneQueue.class);
+    private static Logger log() {
+        return LoggerFactory.getLogger(OneQueue.class);
     }
 }

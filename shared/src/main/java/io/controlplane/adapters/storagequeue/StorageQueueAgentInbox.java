@@ -1,5 +1,7 @@
 package io.controlplane.adapters.storagequeue;
 
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.models.QueueMessageDecodingError;
 import com.azure.storage.queue.models.QueueStorageException;
@@ -116,8 +118,8 @@ public final class StorageQueueAgentInbox implements AgentInbox {
         try {
             // No create: a queue that is missing belongs to an instance that has stopped.
             encoded.getQueueClient(replyTo).sendMessageWithResponse(
-                    com.azure.core.util.BinaryData.fromBytes(codec.encode(offer)), null, ttl, null,
-                    com.azure.core.util.Context.NONE);
+                    BinaryData.fromBytes(codec.encode(offer)), null, ttl, null,
+                    Context.NONE);
         } catch (QueueStorageException e) {
             if (e.getStatusCode() == 404) {
                 LOG.info("event=offer_dropped replyTo={} agentId={} jobId={} tenant={} reason=no_such_inbox", replyTo,

@@ -6,6 +6,7 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,7 @@ final class BatchEtags implements HttpPipelinePolicy {
             return next.processSync();
         }
         HttpResponse response = next.processSync().buffer();
-        com.azure.core.util.BinaryData body = response.getBodyAsBinaryData();
+        BinaryData body = response.getBodyAsBinaryData();
         fill(sink.get(), response, body == null ? "" : body.toString());
         return response;
     }

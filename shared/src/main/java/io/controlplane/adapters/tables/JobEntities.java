@@ -2,6 +2,7 @@ package io.controlplane.adapters.tables;
 
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobSpec;
@@ -71,7 +72,7 @@ final class JobEntities {
         return "c:" + jobId + ";";
     }
 
-    TableEntity toEntity(String tenantId, io.controlplane.domain.Checkpoint checkpoint) {
+    TableEntity toEntity(String tenantId, Checkpoint checkpoint) {
         TableEntity e = new TableEntity(tenantId, checkpointRowPrefix(checkpoint.jobId()) + checkpoint.name());
         e.addProperty("Type", "Checkpoint");
         e.addProperty("JobId", checkpoint.jobId());
@@ -83,10 +84,10 @@ final class JobEntities {
         return e;
     }
 
-    io.controlplane.domain.Checkpoint toCheckpoint(TableEntity e) {
+    Checkpoint toCheckpoint(TableEntity e) {
         Map<String, Object> p = e.getProperties();
-        return new io.controlplane.domain.Checkpoint((String) p.get("JobId"), (String) p.get("Name"),
-                io.controlplane.domain.Checkpoint.Kind.valueOf((String) p.get("Kind")),
+        return new Checkpoint((String) p.get("JobId"), (String) p.get("Name"),
+                Checkpoint.Kind.valueOf((String) p.get("Kind")),
                 json.read((String) p.get("Data"), new TypeReference<Object>() { }),
                 ((Number) p.get("Epoch")).longValue(), EdmDateTime.instant(p.get("UpdatedAt")));
     }

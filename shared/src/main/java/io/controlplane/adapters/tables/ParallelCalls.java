@@ -1,6 +1,7 @@
 package io.controlplane.adapters.tables;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,7 @@ final class ParallelCalls {
      */
     static <T, R> List<R> map(List<T> inputs, Function<T, R> call) {
         if (inputs.size() == 1) {
-            return java.util.Collections.singletonList(call.apply(inputs.get(0)));
+            return Collections.singletonList(call.apply(inputs.get(0)));
         }
         List<Future<R>> calls = new ArrayList<>(inputs.size());
         for (T input : inputs) {

@@ -11,10 +11,13 @@ import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.QuotaExceededException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Keeps a tenant's unfinished jobs under its quota when creations race. Every unfinished job has a
@@ -53,11 +56,11 @@ final class SubmissionGuard {
      * committed first. {@code actions} must include the new job's marker.
      */
     <T> T createWithin(int maxActiveJobs, List<TableTransactionAction> actions, Function<List<TableTransactionAction>, T> commit,
-                       java.util.function.Supplier<java.util.Optional<T>> committed) {
+                       Supplier<Optional<T>> committed) {
         for (int attempt = 1; ; attempt++) {
             if (attempt > 1) {
                 // An attempt whose answer was lost (and retried by the SDK) may have committed.
-                java.util.Optional<T> done = committed.get();
+                Optional<T> done = committed.get();
                 if (done.isPresent()) {
                     return done.get();
                 }
@@ -168,7 +171,7 @@ final class SubmissionGuard {
         for (int i = 0; i < upserts.size(); i += RowDeletes.ROWS_PER_TRANSACTION) {
             table.submitTransaction(upserts.subList(i, Math.min(upserts.size(), i + RowDeletes.ROWS_PER_TRANSACTION)));
         }
-        Set<String> stale = new java.util.LinkedHashSet<>();
+        Set<String> stale = new LinkedHashSet<>();
         for (TableEntity marker : table.listEntities(new ListEntitiesOptions().setFilter(markerRange())
                 .setSelect(List.of("RowKey")), null, null)) {
             stale.add(marker.getRowKey().substring(JobEntities.UNFINISHED_ROW_PREFIX.length()));
@@ -200,7 +203,7 @@ final class SubmissionGuard {
                 filter.append(" and State ne ").append(OData.quote(state.name()));
             }
         }
-        Set<String> ids = new java.util.LinkedHashSet<>();
+        Set<String> ids = new LinkedHashSet<>();
         ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter.toString()).setSelect(List.of("RowKey"));
         for (TableEntity row : table.listEntities(options, null, null)) {
             ids.add(row.getRowKey().substring(JobEntities.JOB_ROW_PREFIX.length()));

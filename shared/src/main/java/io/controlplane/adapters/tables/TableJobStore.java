@@ -7,15 +7,20 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
+import com.azure.data.tables.models.TableTransactionFailedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.domain.Checkpoint;
 import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.HistoryEntry;
+import io.controlplane.domain.IdempotencyKey;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
+import io.controlplane.domain.JobState;
 import io.controlplane.domain.Page;
 import io.controlplane.ports.ContinuationTokens;
 import io.controlplane.ports.JobFilter;
 import io.controlplane.ports.JobStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -41,10 +46,10 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public Optional<io.controlplane.domain.IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
+    public Optional<IdempotencyKey> findIdempotencyKey(String tenantId, String key) {
         try {
             TableEntity e = table.getEntity(tenantId, JobEntities.idempotencyRowKey(key));
-            return Optional.of(new io.controlplane.domain.IdempotencyKey(key, (String) e.getProperties().get("Fingerprint"),
+            return Optional.of(new IdempotencyKey(key, (String) e.getProperties().get("Fingerprint"),
                     (String) e.getProperties().get("JobId")));
         } catch (TableServiceException e) {
             if (TableErrors.isNotFound(e)) {
@@ -60,7 +65,7 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public Job create(Job job, List<HistoryEntry> created, io.controlplane.domain.IdempotencyKey key, int maxActiveJobs) {
+    public Job create(Job job, List<HistoryEntry> created, IdempotencyKey key, int maxActiveJobs) {
         List<TableTransactionAction> actions = new ArrayList<>();
         actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job)));
         for (HistoryEntry entry : created) {
@@ -145,11 +150,11 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public List<io.controlplane.domain.Checkpoint> checkpoints(String tenantId, String jobId) {
+    public List<Checkpoint> checkpoints(String tenantId, String jobId) {
         String filter = "PartitionKey eq " + OData.quote(tenantId)
                 + " and RowKey ge " + OData.quote(JobEntities.checkpointRowPrefix(jobId))
                 + " and RowKey lt " + OData.quote(JobEntities.checkpointRowEnd(jobId));
-        List<io.controlplane.domain.Checkpoint> checkpoints = new ArrayList<>();
+        List<Checkpoint> checkpoints = new ArrayList<>();
         for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null)) {
             checkpoints.add(entities.toCheckpoint(row));
         }
@@ -157,12 +162,12 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints) {
+    public Job update(Job job, List<HistoryEntry> entries, List<Checkpoint> checkpoints) {
         // A job stored as finished gives its quota slot back in the same transaction: its marker goes.
         return update(job, entries, checkpoints, job.state().isTerminal());
     }
 
-    private Job update(Job job, List<HistoryEntry> entries, List<io.controlplane.domain.Checkpoint> checkpoints, boolean unmark) {
+    private Job update(Job job, List<HistoryEntry> entries, List<Checkpoint> checkpoints, boolean unmark) {
         if (job.etag() == null) {
             throw new IllegalArgumentException("An update needs the etag the job was read with");
         }
@@ -176,7 +181,7 @@ final class TableJobStore implements JobStore {
         for (HistoryEntry entry : entries) {
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, entities.toEntity(job.tenantId(), entry)));
         }
-        for (io.controlplane.domain.Checkpoint checkpoint : checkpoints) {
+        for (Checkpoint checkpoint : checkpoints) {
             actions.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
                     entities.toEntity(job.tenantId(), checkpoint)));
         }
@@ -222,7 +227,7 @@ final class TableJobStore implements JobStore {
         if (!TableErrors.isNotFound(e)) {
             return false;
         }
-        Integer failed = e instanceof com.azure.data.tables.models.TableTransactionFailedException t
+        Integer failed = e instanceof TableTransactionFailedException t
                 ? t.getFailedTransactionActionIndex() : null;
         return failed == null || failed == markerIndex;
     }
@@ -286,10 +291,10 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public List<io.controlplane.domain.IdempotencyKey> idempotencyKeys(String tenantId) {
-        List<io.controlplane.domain.IdempotencyKey> keys = new ArrayList<>();
+    public List<IdempotencyKey> idempotencyKeys(String tenantId) {
+        List<IdempotencyKey> keys = new ArrayList<>();
         for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(idempotencyRange(tenantId)), null, null)) {
-            keys.add(new io.controlplane.domain.IdempotencyKey(row.getRowKey().substring(JobEntities.idempotencyRowKey("").length()),
+            keys.add(new IdempotencyKey(row.getRowKey().substring(JobEntities.idempotencyRowKey("").length()),
                     (String) row.getProperties().get("Fingerprint"), (String) row.getProperties().get("JobId")));
         }
         return keys;
@@ -347,9 +352,9 @@ final class TableJobStore implements JobStore {
     }
 
     @Override
-    public List<Job> finishedBefore(java.time.Instant before, int limit) {
+    public List<Job> finishedBefore(Instant before, int limit) {
         StringBuilder finished = new StringBuilder();
-        for (io.controlplane.domain.JobState state : io.controlplane.domain.JobState.values()) {
+        for (JobState state : JobState.values()) {
             if (state.isTerminal()) {
                 finished.append(finished.length() == 0 ? "" : " or ").append("State eq ").append(OData.quote(state.name()));
             }

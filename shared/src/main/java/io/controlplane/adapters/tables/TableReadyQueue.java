@@ -16,6 +16,11 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The ready queue in Table Storage: PartitionKey = region, RowKey = {@link ReadyEntry#key()}, so
@@ -23,7 +28,7 @@ import java.util.Map;
  */
 final class TableReadyQueue implements ReadyQueue {
 
-    private static final java.util.concurrent.ExecutorService QUERIES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private static final ExecutorService QUERIES = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "ready-queue-query");
         t.setDaemon(true);
         return t;
@@ -47,15 +52,15 @@ final class TableReadyQueue implements ReadyQueue {
     public List<ReadyEntry> heads(String region, int perTier) {
         // The three tier ranges are independent queries: run them side by side, so reading the
         // head costs one round trip, not three.
-        List<java.util.concurrent.CompletableFuture<List<ReadyEntry>>> tiers = new ArrayList<>();
+        List<CompletableFuture<List<ReadyEntry>>> tiers = new ArrayList<>();
         for (Tier tier : new Tier[] {Tier.Platinum, Tier.Premium, Tier.Standard}) {
-            tiers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> page(region, tier, null, perTier), QUERIES));
+            tiers.add(CompletableFuture.supplyAsync(() -> page(region, tier, null, perTier), QUERIES));
         }
         List<ReadyEntry> heads = new ArrayList<>();
         for (var tier : tiers) {
             try {
                 heads.addAll(tier.join());
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
@@ -75,12 +80,12 @@ final class TableReadyQueue implements ReadyQueue {
     }
 
     @Override
-    public java.util.Optional<ReadyEntry> find(String region, String key) {
+    public Optional<ReadyEntry> find(String region, String key) {
         try {
-            return java.util.Optional.of(toEntry(table.getEntity(region, key)));
+            return Optional.of(toEntry(table.getEntity(region, key)));
         } catch (TableServiceException e) {
             if (TableErrors.isNotFound(e) && !TableErrors.isTableMissing(e)) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             throw e;
         }

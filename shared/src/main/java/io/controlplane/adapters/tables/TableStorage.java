@@ -3,14 +3,23 @@ package io.controlplane.adapters.tables;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableServiceException;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.ports.AgentStore;
 import io.controlplane.ports.JobStore;
+import io.controlplane.ports.LeaseExpiries;
+import io.controlplane.ports.MappingStore;
+import io.controlplane.ports.ReadyQueue;
+import io.controlplane.ports.TenantStore;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -36,7 +45,7 @@ public final class TableStorage {
      * @param tablePrefix letters and digits, prepended to every table name
      */
     public static TableStorage connect(String connectionString, String endpoint, String tablePrefix, ObjectMapper json) {
-        return connect(connectionString, endpoint, tablePrefix, json, java.util.List.of());
+        return connect(connectionString, endpoint, tablePrefix, json, List.of());
     }
 
     /**
@@ -44,7 +53,7 @@ public final class TableStorage {
      * (counting requests for benchmarks, injecting faults in tests).
      */
     public static TableStorage connect(String connectionString, String endpoint, String tablePrefix, ObjectMapper json,
-                                       java.util.List<com.azure.core.http.policy.HttpPipelinePolicy> extraPolicies) {
+                                       List<HttpPipelinePolicy> extraPolicies) {
         Objects.requireNonNull(tablePrefix, "tablePrefix");
         if (!tablePrefix.matches("[A-Za-z][A-Za-z0-9]{0,40}")) {
             throw new IllegalArgumentException("Table prefix must be letters and digits, starting with a letter: " + tablePrefix);
@@ -72,7 +81,7 @@ public final class TableStorage {
      * instant the control plane holds in memory, in a JSON property or in an answer is the one a read
      * gives back. The adapters cut every instant they store all the same: times also come from requests.
      */
-    public static java.time.Clock ticking(java.time.Clock clock) {
+    public static Clock ticking(Clock clock) {
         return new KeptClock(clock);
     }
 
@@ -90,7 +99,7 @@ public final class TableStorage {
         // managed identity has), and a 404 proves the service answered.
         try {
             table(TableNames.JOBS).getEntity("~readiness", "~readiness");
-        } catch (com.azure.data.tables.models.TableServiceException e) {
+        } catch (TableServiceException e) {
             if (!TableErrors.isNotFound(e) || TableErrors.isTableMissing(e)) {
                 throw e;
             }
@@ -101,23 +110,23 @@ public final class TableStorage {
         return new TableJobStore(table(TableNames.JOBS), json);
     }
 
-    public io.controlplane.ports.AgentStore agentStore() {
+    public AgentStore agentStore() {
         return new TableAgentStore(table(TableNames.AGENTS), new EntityJson(json));
     }
 
-    public io.controlplane.ports.ReadyQueue readyQueue() {
+    public ReadyQueue readyQueue() {
         return new TableReadyQueue(table(TableNames.READY), new EntityJson(json));
     }
 
-    public io.controlplane.ports.TenantStore tenantStore() {
+    public TenantStore tenantStore() {
         return new TableTenantStore(table(TableNames.TENANTS), new EntityJson(json));
     }
 
-    public io.controlplane.ports.LeaseExpiries leaseExpiries() {
+    public LeaseExpiries leaseExpiries() {
         return new TableLeaseExpiries(table(TableNames.LEASES));
     }
 
-    public io.controlplane.ports.MappingStore mappingStore() {
+    public MappingStore mappingStore() {
         return new TableMappingStore(table(TableNames.MAPPINGS));
     }
 

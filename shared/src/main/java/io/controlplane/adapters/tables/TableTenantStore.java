@@ -7,11 +7,13 @@ import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.controlplane.domain.ConcurrencyConflictException;
+import io.controlplane.domain.OrganisationLimit;
 import io.controlplane.domain.OrganisationThrottle;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.TenantOrganisationLimit;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.TenantStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ final class TableTenantStore implements TenantStore {
     }
 
     @Override
-    public io.controlplane.domain.OrganisationLimit putOrganisation(io.controlplane.domain.OrganisationLimit limit) {
+    public OrganisationLimit putOrganisation(OrganisationLimit limit) {
         TableEntity e = new TableEntity(ORGANISATIONS, limit.key());
         e.addProperty("MaxConcurrentJobs", limit.maxConcurrentJobs());
         table.upsertEntityWithResponse(e, TableEntityUpdateMode.REPLACE, null, null);
@@ -105,11 +107,11 @@ final class TableTenantStore implements TenantStore {
     }
 
     @Override
-    public List<io.controlplane.domain.OrganisationLimit> organisations() {
-        List<io.controlplane.domain.OrganisationLimit> all = new ArrayList<>();
+    public List<OrganisationLimit> organisations() {
+        List<OrganisationLimit> all = new ArrayList<>();
         for (TableEntity e : table.listEntities(new ListEntitiesOptions()
                 .setFilter("PartitionKey eq " + OData.quote(ORGANISATIONS)), null, null)) {
-            all.add(new io.controlplane.domain.OrganisationLimit(e.getRowKey(),
+            all.add(new OrganisationLimit(e.getRowKey(),
                     ((Number) e.getProperties().get("MaxConcurrentJobs")).intValue()));
         }
         return all;
@@ -208,7 +210,7 @@ final class TableTenantStore implements TenantStore {
     private static OrganisationThrottle toThrottle(TableEntity e) {
         Map<String, Object> p = e.getProperties();
         return new OrganisationThrottle(e.getRowKey(), EdmDateTime.instant(p.get("Until")), ((Number) p.get("Ceiling")).intValue(),
-                ((Number) p.get("RecoverAt")).intValue(), java.time.Duration.ofMillis(((Number) p.get("IncreaseEveryMs")).longValue()),
+                ((Number) p.get("RecoverAt")).intValue(), Duration.ofMillis(((Number) p.get("IncreaseEveryMs")).longValue()),
                 EdmDateTime.instant(p.get("DecreasedAt")), EdmDateTime.instant(p.get("ReportedAt")),
                 p.get("Remaining") instanceof Number n ? n.intValue() : null);
     }

@@ -15,6 +15,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.controlplane.app.Caller;
 import io.controlplane.domain.KeySafety;
+import io.controlplane.telemetry.LogValues;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates JWT bearer tokens with nimbus-jose-jwt: signature by a key of the issuer's key set
@@ -59,7 +62,7 @@ public final class JwtTokenValidator implements TokenValidator {
     /** Entra's keys are normally in the cache: a miss that could not refresh is worth a retry soon. */
     private static final Duration KEYS_RETRY_AFTER = Duration.ofSeconds(5);
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JwtTokenValidator.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JwtTokenValidator.class);
 
     /** Starts the refusals this class words for the caller (the rest come from nimbus). */
     private static final String OWN_REFUSAL = "controlplane:";
@@ -150,8 +153,8 @@ public final class JwtTokenValidator implements TokenValidator {
         } else {
             answer = "its claims are not accepted.";
         }
-        LOG.info("event=token_refused reason=\"{}\" detail=\"{}\"", io.controlplane.telemetry.LogValues.sanitise(answer),
-                io.controlplane.telemetry.LogValues.sanitise(message));
+        LOG.info("event=token_refused reason=\"{}\" detail=\"{}\"", LogValues.sanitise(answer),
+                LogValues.sanitise(message));
         return answer;
     }
 
@@ -180,7 +183,7 @@ public final class JwtTokenValidator implements TokenValidator {
             String expected = template ? issuer.replace(TENANT_PLACEHOLDER, tenant) : issuer;
             if (!expected.equals(claims.getIssuer())) {
                 LOG.info("event=token_refused reason=issuer tokenIssuer=\"{}\" expectedIssuer=\"{}\"",
-                        io.controlplane.telemetry.LogValues.sanitise(claims.getIssuer()), expected);
+                        LogValues.sanitise(claims.getIssuer()), expected);
                 throw new BadJWTException(OWN_REFUSAL + " its issuer (iss) is not one this deployment trusts.");
             }
             if (!admits(tenant)) {

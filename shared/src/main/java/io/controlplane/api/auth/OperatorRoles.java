@@ -5,6 +5,7 @@ import io.controlplane.app.Caller;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Honours the roles that reach every tenant's data ({@code ControlPlane.Admin}: export and erase
@@ -22,7 +23,7 @@ public final class OperatorRoles implements TokenValidator {
     /** @param operatorTenants the operator's tenant ids (any case); empty: every admitted tenant may hold every role */
     public OperatorRoles(TokenValidator inner, Set<String> operatorTenants) {
         this.inner = inner;
-        this.operatorTenants = operatorTenants.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+        this.operatorTenants = operatorTenants.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     @Override
