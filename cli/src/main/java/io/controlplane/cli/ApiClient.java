@@ -99,21 +99,9 @@ final class ApiClient {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.SERVER, "cannot reach the control plane at " + base + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.FAILED, "interrupted");
-        }
-        String requestId = response.headers().firstValue("x-request-id").orElse(null);
-        if (log != null) {
-            log.println("> GET " + pathAndQuery + (lastEventId == null ? "" : " (Last-Event-ID: " + lastEventId + ")")
-                    + " -> " + response.statusCode() + " (x-request-id: " + requestId + ")");
-            log.flush();
-        }
+        HttpResponse<InputStream> response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(),
+                "GET " + pathAndQuery + (lastEventId == null ? "" : " (Last-Event-ID: " + lastEventId + ")"));
+        String requestId = requestId(response);
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return new InputStreamReader(response.body(), StandardCharsets.UTF_8);
@@ -126,6 +114,28 @@ final class ApiClient {
         }
         JsonNode parsed = parse(body);
         throw CliException.refused(status, parsed != null && parsed.isObject() ? parsed : null, requestId, "HTTP " + status);
+    }
+
+    /** Sends one request; a transport failure is the server exit code; with verbose, logs it with its request id. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, String logged) {
+        HttpResponse<T> response;
+        try {
+            response = http.send(request, handler);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.SERVER, "cannot reach the control plane at " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.FAILED, "interrupted");
+        }
+        if (log != null) {
+            log.println("> " + logged + " -> " + response.statusCode() + " (x-request-id: " + requestId(response) + ")");
+            log.flush();
+        }
+        return response;
+    }
+
+    private static String requestId(HttpResponse<?> response) {
+        return response.headers().firstValue("x-request-id").orElse(null);
     }
 
     byte[] toJson(Object value) {
@@ -149,20 +159,8 @@ final class ApiClient {
             request.header("Content-Type", "application/json");
         }
         headers.forEach(request::header);
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.SERVER, "cannot reach the control plane at " + base + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.FAILED, "interrupted");
-        }
-        String requestId = response.headers().firstValue("x-request-id").orElse(null);
-        if (log != null) {
-            log.println("> " + method + " " + pathAndQuery + " -> " + response.statusCode() + " (x-request-id: " + requestId + ")");
-            log.flush();
-        }
+        HttpResponse<byte[]> response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray(), method + " " + pathAndQuery);
+        String requestId = requestId(response);
         JsonNode parsed = parse(response.body());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {

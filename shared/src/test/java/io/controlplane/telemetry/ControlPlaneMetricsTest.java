@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.ReadyQueue;
+import io.controlplane.scheduling.QueueDepthSeries;
 import io.controlplane.testing.MutableClock;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
 
 /** The queue gauges: what the last reading said, the age growing with the clock, stale readings dropped. */
 class ControlPlaneMetricsTest {
@@ -56,5 +58,22 @@ class ControlPlaneMetricsTest {
         return metrics.get(ControlPlaneMetrics.QUEUE_OLDEST_AGE).getDoubleGaugeData().getPoints().stream()
                 .filter(p -> p.getAttributes().equals(tierAndRegion(tier, "westeurope")))
                 .mapToDouble(DoublePointData::getValue).findFirst().orElseThrow();
+    }
+
+    /** Every queue reading feeds the queue chart's series, one sample a minute per region and tier. */
+    @Test
+    void readingsEveryTenSecondsGiveASampleAMinutePerTier() {
+        for (int i = 0; i < 13; i++) { // a reconcile pass every 10 s for two minutes
+            telemetry.metrics().queueDepths("westeurope", Map.of(Tier.Premium, new ReadyQueue.Depth(i, T0.minusSeconds(30))));
+            clock.advance(Duration.ofSeconds(10));
+        }
+
+        assertThat(telemetry.metrics().queueSeries("westeurope", Tier.Premium)).containsExactly(
+                new QueueDepthSeries.Sample(T0, 0, null),
+                new QueueDepthSeries.Sample(T0.plusSeconds(60), 6, 90L),
+                new QueueDepthSeries.Sample(T0.plusSeconds(120), 12, 150L));
+        assertThat(telemetry.metrics().queueSeries("westeurope", Tier.Standard)).as("a tier absent from the reading is empty")
+                .extracting(QueueDepthSeries.Sample::depth).containsExactly(0L, 0L, 0L);
+        assertThat(telemetry.metrics().queueSeries("northeurope", Tier.Premium)).isEmpty();
     }
 }
