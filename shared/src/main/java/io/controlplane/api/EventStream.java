@@ -4,7 +4,6 @@ import io.controlplane.app.JobEvents;
 import io.controlplane.app.JobEvents.Delivered;
 import io.controlplane.app.JobEvents.Scope;
 import io.controlplane.app.JobEvents.Subscription;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,9 +63,7 @@ final class EventStream implements ApiResponse.Stream {
     public void open(ApiResponse.Transport to) {
         if (lifetime.isZero()) {
             // What is kept after the client's id, then the end.
-            Subscription once = events.subscribe(scope, lastEventId, () -> { });
-            List<Delivered> kept = once.take();
-            once.close();
+            List<Delivered> kept = first(events, scope, lastEventId, Duration.ZERO).join();
             synchronized (this) {
                 transport = to;
                 writing = true;
@@ -184,12 +181,7 @@ final class EventStream implements ApiResponse.Stream {
 
     @Override
     public CompletableFuture<byte[]> collect() {
-        return first(events, scope, lastEventId, wait).thenApply(batch -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.writeBytes(PREAMBLE);
-            out.writeBytes(frame(batch));
-            return out.toByteArray();
-        });
+        return first(events, scope, lastEventId, wait).thenApply(batch -> batch.isEmpty() ? PREAMBLE.clone() : concat(PREAMBLE, frame(batch)));
     }
 
     /**

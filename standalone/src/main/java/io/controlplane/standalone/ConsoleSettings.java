@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.api.Json;
 import io.controlplane.config.ControlPlaneSettings;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,8 +41,11 @@ record ConsoleSettings(boolean enabled, String apiBaseUrl, String authMode, Stri
             "scripts/dev-token.sh --tenant contoso --roles Jobs.Submit,Jobs.Read,Jobs.Manage,ControlPlane.Admin";
 
     static ConsoleSettings from(Map<String, String> values, ControlPlaneSettings settings) {
-        String enabled = text(values, ENABLED);
-        boolean on = enabled == null || !List.of("false", "0", "no").contains(enabled.toLowerCase(Locale.ROOT));
+        List<String> problems = new ArrayList<>();
+        boolean on = HttpSettings.bool(values, ENABLED, true, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
         String apiBase = text(values, API_BASE_URL);
         if (apiBase != null) {
             apiBase = stripSlash(requireOrigin(API_BASE_URL, apiBase, true));

@@ -104,7 +104,8 @@ record HttpSettings(
         }
     }
 
-    private static boolean bool(Map<String, String> values, String name, boolean dflt, List<String> problems) {
+    /** A true/false setting: {@code dflt} when unset, else true or false (anything else adds a problem). */
+    static boolean bool(Map<String, String> values, String name, boolean dflt, List<String> problems) {
         String raw = values.get(name);
         if (raw == null || raw.isBlank()) {
             return dflt;
