@@ -14,14 +14,12 @@ import io.controlplane.api.auth.OperatorRoles;
 import io.controlplane.api.auth.RemoteKeys;
 import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.Dispatching;
-import io.controlplane.app.PreemptionChecks;
 import io.controlplane.app.Reconcile;
 import io.controlplane.app.UseCases;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.config.TelemetrySettings;
 import io.controlplane.config.TenancySettings;
-import io.controlplane.domain.Tier;
 import io.controlplane.ports.AgentChannel;
 import io.controlplane.ports.DispatchEvent;
 import io.controlplane.ports.IntakeMessage;
@@ -31,176 +29,204 @@ import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetrySetup;
 import io.controlplane.validation.EndpointHosts;
 import io.controlplane.validation.JobSpecValidator;
-import io.opentelemetry.api.OpenTelemetry;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root both hosts use: builds adapters, use cases and the HTTP API from settings.
- * Hosts hold one instance, pass requests to {@link #api()}, intake messages to
- * {@link #onIntake}, and call {@link #reconcile()} on their timer.
+ * The composition root both hosts use: builds adapters, use cases and the HTTP API from settings
+ * ({@link #builder}), and nothing else: what runs between requests (preemption timers, reconcile
+ * passes, the intake echo) lives in {@code app}. Hosts hold one instance, pass requests to
+ * {@link #api()}, intake messages to {@link #onIntake}, dispatch events to {@link #onDispatch},
+ * and call {@link #reconcile()} on their timer.
  */
 public final class ControlPlane implements AutoCloseable {
+
+    /** A name for this instance among those sharing the storage account (its offers queue, its blob leases). */
+    private static final String INSTANCE_ID = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final ControlPlaneSettings settings;
     private final HttpApi api;
     private final UseCases app;
     private final IntakeQueue intake;
-
-    private final ExecutorService background;
-
+    /** Null when the builder was given the executor: its owner shuts it down. */
+    private final ExecutorService ownBackground;
     private final AgentChannel channel;
-
+    private final Dispatching dispatching;
     private final TelemetrySetup.Installed telemetry;
-
+    /** Set from the moment a stop begins: readiness answers 503. */
     private final AtomicBoolean stopping;
 
-    private LocalEcho echo;
-
     private ControlPlane(ControlPlaneSettings settings, HttpApi api, UseCases app, IntakeQueue intake,
-                         ExecutorService background, AgentChannel channel,
+                         ExecutorService ownBackground, AgentChannel channel, Dispatching dispatching,
                          TelemetrySetup.Installed telemetry, AtomicBoolean stopping) {
-        this.stopping = stopping;
-        this.telemetry = telemetry;
-        this.channel = channel;
-        this.background = background;
         this.settings = settings;
         this.api = api;
         this.app = app;
         this.intake = intake;
+        this.ownBackground = ownBackground;
+        this.channel = channel;
+        this.dispatching = dispatching;
+        this.telemetry = telemetry;
+        this.stopping = stopping;
     }
 
     /**
-     * From setting values (environment, app settings, local.settings.json), with the telemetry they
-     * configure (Azure Monitor, OTLP or the log).
+     * A control plane from setting values (environment, app settings, local.settings.json): every
+     * setting is read from them; the builder's other options have defaults.
      */
-    public static ControlPlane create(Map<String, String> values) {
-        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
-        DispatchSettings dispatch = DispatchSettings.from(values);
-        TenancySettings tenancy = TenancySettings.from(values, settings);
-        TelemetrySettings telemetrySettings = TelemetrySettings.from(values);
-        TelemetrySetup.Installed telemetry = TelemetrySetup.install(telemetrySettings, settings.regions(),
-                settings.environment().name());
-        LoggerFactory.getLogger(ControlPlane.class).info(
-                "event=telemetry exporter={} entraAuthentication={} serviceName={} metricIntervalMs={}",
-                telemetry.exporter(), telemetrySettings.entraAuthentication(), telemetrySettings.serviceName(),
-                telemetrySettings.metricInterval().toMillis());
-        try {
-            return create(settings, dispatch, tenancy, TableStorage.ticking(Clock.systemUTC()), List.of(), telemetry);
-        } catch (RuntimeException e) {
-            telemetry.close();
-            throw e;
+    public static Builder builder(Map<String, String> values) {
+        return new Builder(values);
+    }
+
+    /**
+     * The options of a control plane besides its settings, each with a default, in the manner of
+     * the Azure SDK's client builders.
+     */
+    public static final class Builder {
+        private final Map<String, String> values;
+        private Clock clock;
+        private ExecutorService background;
+        private TelemetrySetup.Installed telemetry;
+        private final List<HttpPipelinePolicy> storagePolicies = new ArrayList<>();
+        private Dispatching dispatching;
+
+        private Builder(Map<String, String> values) {
+            this.values = new LinkedHashMap<>(Objects.requireNonNull(values, "values"));
+        }
+
+        /** Default: the system clock, ticking in steps storage keeps ({@link TableStorage#ticking}). */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Runs the work that need not hold up a request (queue clean-up, intake publishing); the
+         * caller shuts it down. Default: a pool of 2 to 4 daemon threads the control plane owns.
+         */
+        public Builder background(ExecutorService value) {
+            this.background = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * What spans and metrics go to; the control plane closes it when it closes. Default: the
+         * exporter the settings configure (Azure Monitor, OTLP or the log), see {@link TelemetrySettings}.
+         */
+        public Builder telemetry(TelemetrySetup.Installed value) {
+            this.telemetry = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** One more policy in the storage clients' pipelines (benchmarks count requests; fault tests inject failures). */
+        public Builder addPolicy(HttpPipelinePolicy policy) {
+            storagePolicies.add(Objects.requireNonNull(policy));
+            return this;
+        }
+
+        /**
+         * How the instances reach each region's dispatcher (tests: the fake bus and election several
+         * instances share). Default: per {@code DISPATCH_LEADERSHIP}.
+         */
+        public Builder dispatching(Dispatching value) {
+            this.dispatching = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Connects to storage (creating the tables it lacks), starts the region leadership and
+         * returns the running control plane.
+         *
+         * @throws IllegalArgumentException naming every invalid setting
+         */
+        public ControlPlane build() {
+            ControlPlaneSettings settings = ControlPlaneSettings.from(values);
+            DispatchSettings dispatch = DispatchSettings.from(values);
+            TenancySettings tenancy = TenancySettings.from(values, settings);
+            tenancy.requireSafeFor(settings);
+            TelemetrySetup.Installed installed = telemetry != null ? telemetry : installTelemetry(settings);
+            try {
+                return assemble(settings, dispatch, tenancy, installed);
+            } catch (RuntimeException e) {
+                installed.close();
+                throw e;
+            }
+        }
+
+        private TelemetrySetup.Installed installTelemetry(ControlPlaneSettings settings) {
+            TelemetrySettings telemetrySettings = TelemetrySettings.from(values);
+            TelemetrySetup.Installed installed = TelemetrySetup.install(telemetrySettings, settings.regions(),
+                    settings.environment().name());
+            LoggerFactory.getLogger(ControlPlane.class).info(
+                    "event=telemetry exporter={} entraAuthentication={} serviceName={} metricIntervalMs={}",
+                    installed.exporter(), telemetrySettings.entraAuthentication(), telemetrySettings.serviceName(),
+                    telemetrySettings.metricInterval().toMillis());
+            return installed;
+        }
+
+        private ControlPlane assemble(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy,
+                                      TelemetrySetup.Installed installed) {
+            Clock clock = this.clock != null ? this.clock : TableStorage.ticking(Clock.systemUTC());
+            Telemetry reporting = Telemetry.of(installed.openTelemetry(), clock);
+            ObjectMapper json = Json.mapper();
+            TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
+                    settings.tablePrefix(), json, List.copyOf(storagePolicies)).ensureTables();
+            IntakeQueue intake = Messaging.intakeQueue(settings, json);
+            AgentChannel channel = Messaging.agentChannel(settings, json, clock);
+            Dispatching dispatching = this.dispatching != null ? this.dispatching : ControlPlane.dispatching(settings, dispatch, json);
+            ExecutorService ownBackground = background == null ? backgroundPool() : null;
+            UseCases app = UseCases.builder(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
+                            storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), intake, settings.regions())
+                    .dispatch(dispatch).tenancy(tenancy).clock(clock)
+                    .background(ownBackground != null ? ownBackground : background)
+                    .channel(channel).telemetry(reporting).dispatching(dispatching)
+                    .echoIntake(true)
+                    .build();
+            Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
+            readiness.put("tableStorage", storage::ping);
+            // Not ready from the moment a stop begins, so a load balancer sends nothing new meanwhile.
+            AtomicBoolean stopping = new AtomicBoolean();
+            readiness.put("host", () -> {
+                if (stopping.get()) {
+                    throw new IllegalStateException("stopping");
+                }
+            });
+            HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
+                    new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
+                            new EndpointHosts(settings.allowedPrivateHosts())),
+                    tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
+            dispatching.leadership().start();
+            return new ControlPlane(settings, api, app, intake, ownBackground, channel, dispatching, installed, stopping);
         }
     }
 
-    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock) {
-        return create(settings, dispatch, clock, List.of());
+    private static ExecutorService backgroundPool() {
+        return new ThreadPoolExecutor(2, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "controlplane-background");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
-
-    /** With extra storage pipeline policies (benchmarks count requests; fault tests inject failures). */
-    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, Clock clock,
-                                      List<HttpPipelinePolicy> storagePolicies) {
-        return create(settings, dispatch, TenancySettings.defaults(), clock, storagePolicies);
-    }
-
-    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
-                                      List<HttpPipelinePolicy> storagePolicies) {
-        return create(settings, dispatch, tenancy, clock, storagePolicies,
-                new TelemetrySetup.Installed(OpenTelemetry.noop(), TelemetrySettings.Exporter.NONE));
-    }
-
-    /** @param telemetry what spans and metrics go to; the control plane closes it when it closes */
-    public static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
-                                      List<HttpPipelinePolicy> storagePolicies,
-                                      TelemetrySetup.Installed telemetry) {
-        return create(settings, dispatch, tenancy, clock, storagePolicies, telemetry, null);
-    }
-
-    /**
-     * From setting values, with how the instances reach each region's dispatcher given (tests: the
-     * fake bus and election several instances of one test share).
-     */
-    public static ControlPlane create(Map<String, String> values, Dispatching dispatching) {
-        ControlPlaneSettings settings = ControlPlaneSettings.from(values);
-        return create(settings, DispatchSettings.from(values), TenancySettings.from(values, settings), TableStorage.ticking(Clock.systemUTC()),
-                List.of(), new TelemetrySetup.Installed(OpenTelemetry.noop(),
-                        TelemetrySettings.Exporter.NONE), Objects.requireNonNull(dispatching));
-    }
-
-    private static ControlPlane create(ControlPlaneSettings settings, DispatchSettings dispatch, TenancySettings tenancy, Clock clock,
-                                       List<HttpPipelinePolicy> storagePolicies,
-                                       TelemetrySetup.Installed telemetry, Dispatching given) {
-        tenancy.requireSafeFor(settings);
-        Telemetry reporting = Telemetry.of(telemetry.openTelemetry(), clock);
-        ObjectMapper json = Json.mapper();
-        TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
-                settings.tablePrefix(), json, storagePolicies).ensureTables();
-        IntakeQueue intake = Messaging.intakeQueue(settings, json);
-        // What this instance publishes it also handles itself at once (wake local agents, schedule a
-        // preemption check); the queue carries it to the other instances.
-        LocalEcho echo = new LocalEcho(intake);
-        AgentChannel channel = Messaging.agentChannel(settings, json, clock);
-        Dispatching dispatching = given != null ? given : dispatching(settings, dispatch, json);
-        ThreadPoolExecutor background = new ThreadPoolExecutor(2, 4, 30,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "controlplane-background");
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
-        UseCases app = UseCases.wire(new UseCases.Stores(storage.jobStore(), storage.agentStore(), storage.readyQueue(),
-                storage.tenantStore(), storage.mappingStore(), storage.leaseExpiries()), echo, settings.regions(), dispatch, tenancy, clock, background, channel,
-                reporting, dispatching);
-        Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
-        readiness.put("tableStorage", storage::ping);
-        // Not ready from the moment a stop begins, so a load balancer sends nothing new meanwhile.
-        AtomicBoolean stopping = new AtomicBoolean();
-        readiness.put("host", () -> {
-            if (stopping.get()) {
-                throw new IllegalStateException("stopping");
-            }
-        });
-        HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
-                new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
-                        new EndpointHosts(settings.allowedPrivateHosts())),
-                tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
-        ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry, stopping);
-        controlPlane.echo = echo;
-        controlPlane.dispatching = dispatching;
-        echo.target = controlPlane;
-        app.dispatcher().onHandled(controlPlane::handledHere);
-        dispatching.leadership().start();
-        return controlPlane;
-    }
-
-    /** A name for this instance among those sharing the storage account (its offers queue, its blob leases). */
-    private static final String INSTANCE_ID = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-
-    private Dispatching dispatching;
 
     /** Who decides each region's assignments, per {@code DISPATCH_LEADERSHIP}, and how events and offers cross instances. */
-    private static Dispatching dispatching(ControlPlaneSettings settings, DispatchSettings dispatch,
-                                                               ObjectMapper json) {
+    private static Dispatching dispatching(ControlPlaneSettings settings, DispatchSettings dispatch, ObjectMapper json) {
         if (dispatch.leadership() == DispatchSettings.Leadership.SOLO) {
             return Dispatching.solo();
         }
@@ -212,78 +238,12 @@ public final class ControlPlane implements AutoCloseable {
                 Messaging.agentInbox(settings, json, instanceId));
     }
 
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-
-    /** An event this instance's dispatcher handled as the region's: a Platinum or Premium job gets its preemption check. */
-    private void handledHere(DispatchEvent event) {
-        if (event instanceof DispatchEvent.Ready ready && ready.tier() != Tier.Standard) {
-            schedulePreemptionCheck(ready.region(), app.dispatchSettings().preemptAfter().toMillis());
-        }
-    }
-
     /**
      * An event for a region's dispatcher, delivered to this instance by the host (Functions: the
      * session-triggered dispatch function, one region's events at a time).
      */
     public void onDispatch(DispatchEvent event) {
-        app.dispatcher().handle(event);
-    }
-
-    /** Publishes to the real queue, then hands the message to this instance too. */
-    private static final class LocalEcho implements IntakeQueue {
-        private final IntakeQueue queue;
-        private volatile ControlPlane target;
-
-        LocalEcho(IntakeQueue queue) {
-            this.queue = queue;
-        }
-
-        /**
-         * The queue's round trips on threads of their own: a queue that is slow or retrying must not
-         * hold the threads that run the dispatcher's runs and the claims' clean-up.
-         */
-        private final ThreadPoolExecutor sending = new ThreadPoolExecutor(2, 2, 30,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "intake-publish");
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
-
-        @Override
-        public void publish(IntakeMessage message) {
-            // Here first (it only schedules work), then the queue's round trip for the others.
-            try {
-                ControlPlane local = target;
-                if (local != null) {
-                    local.onIntake(message);
-                }
-            } finally {
-                sending.execute(() -> {
-                    try {
-                        queue.publish(message);
-                    } catch (RuntimeException e) {
-                        // The ready entry is stored: the other instances' looks at the ready set still find the job.
-                        LoggerFactory.getLogger(ControlPlane.class).warn(
-                                "event=intake_publish_failed jobId={} tenant={} region={} error={}", message.jobId(),
-                                message.tenantId(), message.region(), e.toString());
-                    }
-                });
-            }
-        }
-
-        void drain() {
-            sending.shutdown();
-            try {
-                sending.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public Subscription subscribe(Consumer<IntakeMessage> handler) {
-            return queue.subscribe(handler);
-        }
+        app.localDispatch().onDispatch(event);
     }
 
     private static void closeQuietly(AutoCloseable part) {
@@ -334,60 +294,12 @@ public final class ControlPlane implements AutoCloseable {
 
     /** An intake message arrived: this instance's dispatcher learns of the job (work queued elsewhere). */
     public void onIntake(IntakeMessage message) {
-        if (!settings.regions().contains(message.region())) {
-            return;
-        }
-        boolean decidedHere = app.dispatcher().intake(message);
-        if (decidedHere && message.tier() != Tier.Standard) {
-            // If no agent takes it within the preemption delay, make room for it now rather than at
-            // the next reconcile pass. The check skips a job that an agent with a free slot may take
-            // (one the dispatcher is placing it with, or about to), so it needs no margin after the delay.
-            schedulePreemptionCheck(message.region(), app.dispatchSettings().preemptAfter().toMillis());
-        }
+        app.localDispatch().onIntake(message);
     }
-
-    private final PreemptionChecks preemptionChecks = new PreemptionChecks();
-
-    private void schedulePreemptionCheck(String region, long delayMs) {
-        Instant now = Instant.now();
-        preemptionChecks.request(region, now.plusMillis(delayMs)).ifPresent(at -> {
-            try {
-                timers.schedule(() -> {
-                    preemptionChecks.running(region, Instant.now());
-                    try {
-                        app.preemption().run(region);
-                    } catch (RuntimeException e) {
-                        LoggerFactory.getLogger(ControlPlane.class)
-                                .warn("event=preemption_failed region={} error={}", region, e.toString());
-                    }
-                }, Math.max(0, Duration.between(now, at).toMillis()), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException closing) {
-                preemptionChecks.running(region, now);
-            }
-        });
-    }
-
-    private final ScheduledExecutorService timers =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "controlplane-timers");
-                t.setDaemon(true);
-                return t;
-            });
 
     /** One reconcile pass over every served region, then the retention purge when one is due. */
     public List<Reconcile.Report> reconcile() {
-        if (dispatching.leadership().eventsLead()) {
-            // The dispatchers' timer: each region's looks again (back-offs that ended, events lost).
-            Instant now = Instant.now();
-            settings.regions().forEach(r -> dispatching.bus().send(new DispatchEvent.Tick(r, now)));
-        }
-        List<Reconcile.Report> reports = app.reconcile().run();
-        try {
-            app.retention().purgeIfDue();
-        } catch (RuntimeException e) {
-            LoggerFactory.getLogger(ControlPlane.class).warn("event=retention_purge_failed error={}", e.toString());
-        }
-        return reports;
+        return app.reconcilePass().run();
     }
 
     public ControlPlaneSettings settings() {
@@ -402,9 +314,7 @@ public final class ControlPlane implements AutoCloseable {
      */
     public void beginStop() {
         stopping.set(true);
-        app.longPolls().stop();
-        app.events().stop();
-        app.heartbeat().stopWaiting();
+        app.stopWaiting();
     }
 
     public boolean stopping() {
@@ -415,11 +325,9 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         // First: another instance takes this one's regions at once, not when the leases lapse.
         closeQuietly(dispatching.leadership());
-        timers.shutdownNow();
-        app.close();
-        background.shutdown();
-        if (echo != null) {
-            echo.drain(); // what was published is sent before the queue closes
+        app.close(); // its timers first; what it published is sent before the queue closes
+        if (ownBackground != null) {
+            ownBackground.shutdown();
         }
         intake.close();
         closeQuietly(dispatching.bus());

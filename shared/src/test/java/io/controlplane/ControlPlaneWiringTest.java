@@ -34,7 +34,7 @@ class ControlPlaneWiringTest {
         Map<String, String> values = LocalSettings.onSharedAzurite("wiring", keyFile);
         values.put("JOBS_ALLOWED_PRIVATE_HOSTS", "*.corp.contoso.com");
 
-        try (ControlPlane controlPlane = ControlPlane.create(values)) {
+        try (ControlPlane controlPlane = ControlPlane.builder(values).build()) {
             String token = DevIssuer.loadOrCreate(keyFile, DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE)
                     .token("contoso", "user-1", List.of(Roles.JOBS_SUBMIT), Duration.ofMinutes(5));
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.controlplane.adapters.memory.InMemoryAgentInbox;
+import io.controlplane.telemetry.TelemetrySetup;
 import io.controlplane.adapters.memory.InMemoryDispatchBus;
 import io.controlplane.adapters.memory.InMemoryRegionLeadership;
 import io.controlplane.api.ApiRequest;
@@ -48,8 +49,10 @@ class OneDispatcherTwoInstancesTest {
     void start() {
         Path keyFile = work.resolve("key.json");
         Map<String, String> values = LocalSettings.onSharedAzurite("one" + UUID.randomUUID().toString().substring(0, 6), keyFile);
-        leader = ControlPlane.create(values, new Dispatching(election.member("a"), bus, office.inbox("a")));
-        follower = ControlPlane.create(values, new Dispatching(election.member("b"), bus, office.inbox("b")));
+        leader = ControlPlane.builder(values).dispatching(new Dispatching(election.member("a"), bus, office.inbox("a")))
+                .telemetry(TelemetrySetup.Installed.none()).build();
+        follower = ControlPlane.builder(values).dispatching(new Dispatching(election.member("b"), bus, office.inbox("b")))
+                .telemetry(TelemetrySetup.Installed.none()).build();
         issuer = DevIssuer.loadOrCreate(keyFile, DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
         assertThat(election.holder("westeurope")).isEqualTo("a");
     }
@@ -150,7 +153,8 @@ class OneDispatcherTwoInstancesTest {
 
         assertThat(leased(waiting).get("jobId").asText()).isEqualTo(jobId);
         assertThat(office.posted()).isEmpty();
-        leader = ControlPlane.create(LocalSettings.onSharedAzurite("unused" + UUID.randomUUID().toString().substring(0, 4),
-                work.resolve("key.json")), new Dispatching(election.member("c"), bus, office.inbox("c"))); // for stop()
+        leader = ControlPlane.builder(LocalSettings.onSharedAzurite("unused" + UUID.randomUUID().toString().substring(0, 4),
+                work.resolve("key.json"))).dispatching(new Dispatching(election.member("c"), bus, office.inbox("c")))
+                .telemetry(TelemetrySetup.Installed.none()).build(); // for stop()
     }
 }

@@ -1,9 +1,8 @@
 package io.controlplane.bench;
 
 import io.controlplane.ControlPlane;
+import io.controlplane.telemetry.TelemetrySetup;
 import io.controlplane.api.auth.DevIssuer;
-import io.controlplane.config.ControlPlaneSettings;
-import io.controlplane.config.DispatchSettings;
 import io.controlplane.standalone.StandaloneHost;
 import io.controlplane.testing.Azurite;
 import java.net.URI;
@@ -42,8 +41,8 @@ final class BenchInstance implements AutoCloseable {
         values.put("PROGRESS_MIN_INTERVAL_MS", "1000");
         values.put("PREEMPT_AFTER_SECONDS", "0");
         values.putAll(overrides);
-        controlPlane = ControlPlane.create(ControlPlaneSettings.from(values), DispatchSettings.from(values),
-                Clock.systemUTC(), List.of(counter));
+        controlPlane = ControlPlane.builder(values).clock(Clock.systemUTC()).addPolicy(counter)
+                .telemetry(TelemetrySetup.Installed.none()).build();
         host = StandaloneHost.start(controlPlane, values);
         issuer = DevIssuer.loadOrCreate(work.resolve("key.json"), DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE);
     }

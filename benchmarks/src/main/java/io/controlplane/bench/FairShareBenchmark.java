@@ -6,7 +6,7 @@ import io.controlplane.adapters.memory.InMemoryLeaseExpiries;
 import io.controlplane.adapters.memory.InMemoryMappingStore;
 import io.controlplane.adapters.memory.InMemoryReadyQueue;
 import io.controlplane.adapters.memory.InMemoryTenantStore;
-import io.controlplane.app.AgentCommand;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.app.Caller;
 import io.controlplane.app.LeaseGrant;
 import io.controlplane.app.RegisterAgent;
@@ -21,10 +21,8 @@ import io.controlplane.domain.JobSpecs;
 import io.controlplane.domain.OrganisationLimit;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
-import io.controlplane.ports.AgentChannel;
 import io.controlplane.ports.IntakeMessage;
 import io.controlplane.ports.IntakeQueue;
-import io.controlplane.telemetry.Telemetry;
 import io.controlplane.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +61,7 @@ import java.util.function.Consumer;
  * ({@code --agents}, 20, one slot each) long-polls, holds a job for its duration (30–120 s),
  * completes it and asks again, heartbeating every 15 s; the host's reconcile pass runs every 10 s.
  *
- * <p>As {@link ScaleModel}: the real use cases and dispatcher ({@link UseCases#wire}) on the
+ * <p>As {@link ScaleModel}: the real use cases and dispatcher ({@link UseCases#builder}) on the
  * in-memory stores, driven as agents and clients drive them, with a {@link MutableClock} moved in
  * 100 ms steps, unpaced. That is sound here because the assignments this measures are made on
  * events, at once: a submission while an agent waits is claimed for it as it is created, and an
@@ -256,9 +254,8 @@ public final class FairShareBenchmark {
         Result simulate() {
             DispatchSettings settings = DispatchSettings.from(Map.of(DispatchSettings.FAIR_SHARE, Boolean.toString(mode.fairShare),
                     DispatchSettings.DISPATCH_POLL_MS, "60000"));
-            app = UseCases.wire(stores, new Intake(), Set.of(REGION), settings,
-                    TenancySettings.from(Map.of(TenancySettings.REQUIRE_ENTITLEMENT, "true")), clock, Runnable::run,
-                    AgentChannel.none(), Telemetry.noop());
+            app = UseCases.builder(stores, new Intake(), Set.of(REGION)).dispatch(settings)
+                    .tenancy(TenancySettings.from(Map.of(TenancySettings.REQUIRE_ENTITLEMENT, "true"))).clock(clock).build();
             try {
                 mode.weights.forEach((tenant, weight) -> app.admin().entitle(new TenantEntitlement(tenant, Tier.Standard,
                         Set.of(REGION), null, 1000, Set.of("kv-contoso"), Set.of(), weight)));

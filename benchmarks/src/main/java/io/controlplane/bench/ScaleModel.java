@@ -6,7 +6,7 @@ import io.controlplane.adapters.memory.InMemoryLeaseExpiries;
 import io.controlplane.adapters.memory.InMemoryMappingStore;
 import io.controlplane.adapters.memory.InMemoryReadyQueue;
 import io.controlplane.adapters.memory.InMemoryTenantStore;
-import io.controlplane.app.AgentCommand;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.app.AgentHeartbeat;
 import io.controlplane.app.Caller;
 import io.controlplane.app.LeaseGrant;
@@ -20,10 +20,8 @@ import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobSpecs;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
-import io.controlplane.ports.AgentChannel;
 import io.controlplane.ports.IntakeMessage;
 import io.controlplane.ports.IntakeQueue;
-import io.controlplane.telemetry.Telemetry;
 import io.controlplane.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +41,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * A scale model of one region: the real use cases and dispatcher ({@link UseCases#wire}) on the
+ * A scale model of one region: the real use cases and dispatcher ({@link UseCases#builder}) on the
  * in-memory stores, each port wrapped to count the entities every call touches per partition and
  * per second ({@link CountingStores}, {@link PartitionTally}), and 5,000 simulated agents acting
  * as agents do: heartbeats every 15 s naming their leases, long polls of 25 s asked again as soon
@@ -206,9 +204,8 @@ public final class ScaleModel {
         UseCases.Stores memory = new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(), new InMemoryReadyQueue(),
                 new InMemoryTenantStore(), new InMemoryMappingStore(), new InMemoryLeaseExpiries());
         DispatchSettings settings = DispatchSettings.defaults();
-        app = UseCases.wire(CountingStores.wrap(memory, tally), new Intake(), Set.of(REGION), settings,
-                TenancySettings.from(Map.of(TenancySettings.REQUIRE_ENTITLEMENT, "true")), clock, Runnable::run,
-                AgentChannel.none(), Telemetry.noop());
+        app = UseCases.builder(CountingStores.wrap(memory, tally), new Intake(), Set.of(REGION)).dispatch(settings)
+                .tenancy(TenancySettings.from(Map.of(TenancySettings.REQUIRE_ENTITLEMENT, "true"))).clock(clock).build();
         for (int i = 0; i < agentCount; i++) {
             agents.add(new SimAgent(String.format("agent-%05d", i), kind(i), 1, i % (15 * STEPS_PER_SECOND)));
         }

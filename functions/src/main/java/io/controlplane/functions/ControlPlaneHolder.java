@@ -23,7 +23,7 @@ final class ControlPlaneHolder {
     // The intake triggers' queue settings are checked with the control plane's own: queues that are
     // not the ones it publishes to would leave every intake function listening to nothing.
     private static final ControlPlaneHolder PROCESS =
-            new ControlPlaneHolder(() -> ControlPlane.create(IntakeQueueSettings.check(System.getenv())));
+            new ControlPlaneHolder(() -> ControlPlane.builder(IntakeQueueSettings.check(System.getenv())).build());
 
     private final Supplier<ControlPlane> factory;
     private volatile ControlPlane instance;

@@ -74,7 +74,7 @@ class FunctionsAuthMatrixTest {
         // Before any function runs: the first invocation must put redaction in front of it.
         Logger.getLogger("").addHandler(OUTPUT);
         Path keyFile = work.resolve("dev-issuer-key.json");
-        controlPlane = ControlPlane.create(io.controlplane.testing.LocalSettings.onSharedAzurite("fnmatrix", keyFile));
+        controlPlane = ControlPlane.builder(io.controlplane.testing.LocalSettings.onSharedAzurite("fnmatrix", keyFile)).build();
         ControlPlaneHolder.serveFrom(controlPlane);
         scene = AuthMatrix.setUp(FUNCTIONS, DevIssuer.loadOrCreate(keyFile, DevIssuer.DEFAULT_ISSUER, DevIssuer.DEFAULT_AUDIENCE));
     }

@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
@@ -41,7 +42,7 @@ public final class AgentHeartbeat implements AutoCloseable {
 
         /** Whether every lease is told to go on (nothing to stop). */
         boolean allContinue() {
-            return commands.stream().allMatch(c -> AgentCommand.CONTINUE.equals(c.type()));
+            return commands.stream().allMatch(c -> c.proceeds());
         }
 
         /** The same answer with the commands pushed meanwhile in place of those of their leases. */
@@ -265,7 +266,7 @@ public final class AgentHeartbeat implements AutoCloseable {
      */
     private static AgentCommand backOff(AgentCommand command, AgentLease lease, PoolDirectory directory,
                                         Instant now) {
-        if (!AgentCommand.CONTINUE.equals(command.type())) {
+        if (!command.proceeds()) {
             return command;
         }
         AgentCommand.BackOff longest = null;
@@ -282,6 +283,6 @@ public final class AgentHeartbeat implements AutoCloseable {
     private static AgentCommand commandFor(AgentLease lease, Instant expiresAt) {
         AgentLease.Stop stop = lease.stop();
         return stop == null ? AgentCommand.proceed(lease.leaseId(), lease.jobId(), expiresAt)
-                : new AgentCommand(stop.command(), lease.leaseId(), lease.jobId(), stop.deadline(), stop.reason());
+                : AgentCommand.stop(stop, lease.leaseId(), lease.jobId());
     }
 }

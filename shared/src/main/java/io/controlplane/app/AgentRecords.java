@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * principal, and changing an agent record with optimistic concurrency (re-read and re-apply on an
  * ETag conflict: heartbeats, claims and releases of one agent may race).
  */
-public final class AgentRecords {
+final class AgentRecords {
 
     static final int MAX_ATTEMPTS = 8;
 

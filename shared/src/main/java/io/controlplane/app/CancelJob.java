@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * Anything else is "lease lost" and nothing is changed; the answer is the same whether the lease
  * was superseded, expired, forged or another agent's, so leases cannot be probed.
  */
-public final class LeaseAccess {
+final class LeaseAccess {
 
     private final JobStore jobs;
     private final AgentRecords agents;

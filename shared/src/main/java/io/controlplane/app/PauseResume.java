@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Job;
@@ -65,7 +66,7 @@ public final class PauseResume {
                 + caller.subject() + "; agent " + job.agentId() + " asked to checkpoint and release by " + deadline, reason),
                 caller.subject());
         Job stored = jobs.update(pausing.job(), List.of(pausing.entry()));
-        channel.send(job.agentId(), new AgentCommand("pause", job.leaseId(), job.id(), deadline, "paused by operator"));
+        channel.send(job.agentId(), AgentCommand.pause(job.leaseId(), job.id(), deadline, "paused by operator"));
         stops.ask(job, new AgentLease.Stop(AgentLease.Stop.PAUSE, deadline,
                 AgentHeartbeat.PAUSE_REASON));
         return stored;

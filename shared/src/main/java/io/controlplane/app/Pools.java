@@ -19,7 +19,7 @@ import java.util.Set;
  * reports; this instance forgets them at once when one is changed here, the region's dispatcher
  * when it hears of a throttle, other instances within the TTL).
  */
-public final class Pools {
+final class Pools {
 
     /** How stale another instance's view of an entitlement may be (a change or an erase made elsewhere). */
     public static final Duration TTL = Duration.ofSeconds(30);

@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
@@ -182,7 +183,7 @@ public final class Preemption {
         if (!asked) {
             return Optional.empty();
         }
-        channel.send(victim.agent().id(), new AgentCommand("preempt", victim.lease().leaseId(), job.id(), deadline,
+        channel.send(victim.agent().id(), AgentCommand.preempt(victim.lease().leaseId(), job.id(), deadline,
                 "a " + entry.tier() + " job needs this agent"));
         LOG.info("event=preempting victimJobId={} victimTier={} tenant={} region={} agentId={} forJobId={} forTier={} deadline={}",
                 job.id(), job.spec().tier(), job.tenantId(), job.spec().region(), victim.agent().id(), entry.jobId(),

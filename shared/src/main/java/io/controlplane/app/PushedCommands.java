@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.AgentChannel;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * an agent with no heartbeat parked here is not kept: the agent's next heartbeat answer carries it
  * anyway (the job row says Preempting, Pausing or Cancelled).
  */
-public final class PushedCommands implements AgentChannel {
+final class PushedCommands implements AgentChannel {
 
     /** The key the parked heartbeats go under in their registry (one per instance, apart from lease polls). */
     private static final String HEARTBEATS = "heartbeats";

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * another instance, a reconcile pass that requeued work). Listeners run on the signalling thread
  * and must be quick (the dispatcher only records the event and schedules its region).
  */
-public final class ReadySignal {
+final class ReadySignal {
 
     /** What a listener hears; each method defaults to nothing. */
     public interface Listener {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * it and reconciliation deletes it once it is older than the stale-entry grace, or finishes the
  * requeue (the agent record still lists the lease). The intake message only wakes dispatch.
  */
-public final class Requeue {
+final class Requeue {
 
     private static final Logger LOG = LoggerFactory.getLogger(Requeue.class);
 

@@ -1,6 +1,5 @@
 package io.controlplane.ports;
 
-import io.controlplane.app.AgentCommand;
 
 /**
  * Pushes a command to an agent at once (in Azure: a Service Bus session whose id is the agent id).

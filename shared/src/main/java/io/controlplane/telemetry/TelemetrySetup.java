@@ -54,6 +54,12 @@ public final class TelemetrySetup {
 
     /** The SDK built, which exporter it uses, and how to flush and stop it. */
     public record Installed(OpenTelemetry openTelemetry, Exporter exporter) implements AutoCloseable {
+
+        /** Nothing exported (tests, benchmarks). */
+        public static Installed none() {
+            return new Installed(OpenTelemetry.noop(), Exporter.NONE);
+        }
+
         /** Flushes what is buffered and stops the exporters' threads. */
         @Override
         public void close() {

@@ -3,7 +3,7 @@ package io.controlplane.adapters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.api.Json;
-import io.controlplane.app.AgentCommand;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.ports.AgentChannel;
 import java.time.Clock;

@@ -65,10 +65,9 @@ public final class ApiFixture {
         this.store = store;
         Clock clock = Clock.systemUTC();
         readiness.put("tableStorage", () -> { });
-        this.app = io.controlplane.app.UseCases.wire(new io.controlplane.app.UseCases.Stores(store, agents, ready, tenants, mappings, leases),
-                intake, Set.of("westeurope", "northeurope"),
-                dispatch, tenancy, clock, Runnable::run,
-                io.controlplane.ports.AgentChannel.none(), telemetry);
+        this.app = io.controlplane.app.UseCases.builder(new io.controlplane.app.UseCases.Stores(store, agents, ready, tenants,
+                        mappings, leases), intake, Set.of("westeurope", "northeurope"))
+                .dispatch(dispatch).tenancy(tenancy).clock(clock).telemetry(telemetry).build();
         this.api = HttpApi.create(new HttpApi.Dependencies(
                 app,
                 new JobSpecValidator(Set.of("westeurope", "northeurope"), maxSpecBytes, json),

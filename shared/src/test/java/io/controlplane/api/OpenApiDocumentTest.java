@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.controlplane.app.AgentCommand;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.app.AgentHeartbeat;
 import io.controlplane.app.FindMappings;
 import io.controlplane.app.LeaseGrant;

@@ -39,8 +39,9 @@ class DeepQueueClaimsTest {
         ExecutorService background = Executors.newSingleThreadExecutor();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         ExecutorService submitters = Executors.newFixedThreadPool(16);
-        try (UseCases app = UseCases.wire(stores, new io.controlplane.api.ApiFixture.RecordingIntake(),
-                Set.of("westeurope"), DispatchSettings.defaults(), Clock.systemUTC(), background)) {
+        try (UseCases app = UseCases.builder(stores, new io.controlplane.api.ApiFixture.RecordingIntake(),
+                Set.of("westeurope")).dispatch(DispatchSettings.defaults()).clock(Clock.systemUTC()).background(background)
+                .build()) {
             Caller client = DispatchFixture.client("contoso");
             List<Future<?>> submitted = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {

@@ -96,9 +96,9 @@ public final class DispatchFixture implements AutoCloseable {
         mappings = stores.mappings();
         leases = stores.leases();
         settings = DispatchSettings.from(settingValues);
-        app = UseCases.wire(stores, intake, Set.of("westeurope", "northeurope"), settings,
-                io.controlplane.config.TenancySettings.from(settingValues), clock, background,
-                io.controlplane.ports.AgentChannel.none(), telemetry);
+        app = UseCases.builder(stores, intake, Set.of("westeurope", "northeurope")).dispatch(settings)
+                .tenancy(io.controlplane.config.TenancySettings.from(settingValues)).clock(clock).background(background)
+                .telemetry(telemetry).build();
     }
 
     public static Caller client(String tenant) {

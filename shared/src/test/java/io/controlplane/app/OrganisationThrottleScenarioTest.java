@@ -1,5 +1,6 @@
 package io.controlplane.app;
 
+import io.controlplane.ports.AgentCommand;
 import static io.controlplane.domain.JobSpecs.aJobSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -55,7 +55,7 @@ public final class StandaloneHost implements AutoCloseable {
 
     public static StandaloneHost start(Map<String, String> values) throws IOException {
         HttpSettings.from(values); // wrong HTTP settings stop the host before it connects to storage
-        return start(ControlPlane.create(values), values);
+        return start(ControlPlane.builder(values).build(), values);
     }
 
     /** Serves an already built control plane (tests and benchmarks build theirs with extra policies). */

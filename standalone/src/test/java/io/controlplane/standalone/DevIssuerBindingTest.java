@@ -21,7 +21,7 @@ class DevIssuerBindingTest {
         Map<String, String> values = LocalSettings.onSharedAzurite("devbind", work.resolve("key.json"));
         values.put(StandaloneSettings.BIND_ADDRESS, "0.0.0.0");
 
-        try (ControlPlane controlPlane = ControlPlane.create(values)) {
+        try (ControlPlane controlPlane = ControlPlane.builder(values).build()) {
             assertThatThrownBy(() -> StandaloneHost.start(controlPlane, values))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("AUTH_DEV_ISSUER=true needs BIND_ADDRESS to be a loopback address");

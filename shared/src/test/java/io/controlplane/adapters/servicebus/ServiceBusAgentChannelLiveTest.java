@@ -10,7 +10,7 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.controlplane.api.Json;
-import io.controlplane.app.AgentCommand;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.domain.LeaseIds;
 import java.time.Clock;
 import java.time.Duration;

@@ -17,7 +17,7 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.controlplane.api.Json;
-import io.controlplane.app.AgentCommand;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.domain.LeaseIds;
 import io.controlplane.ports.AgentChannel;
 import java.time.Clock;
