@@ -11,9 +11,9 @@ import java.util.function.Function;
  * store's concurrency token for the version this value was read from (null before it is stored);
  * {@code historySequence} is the sequence number of the job's latest history entry.
  *
- * <p>While an agent holds the job, {@code agentId}, {@code leaseId} and {@code leaseExpiresAt} name
- * the lease, and {@code epoch} is its fencing token: it grows with every assignment, so a write
- * carrying an older lease is refused. {@code attempt} counts assignments; {@code failures} counts
+ * <p>While an agent holds the job, its {@link Lease} names the agent, the lease and its expiry, and
+ * the lease's epoch is the fencing token: it grows with every assignment, so a write carrying an
+ * older lease is refused. {@code attempt} counts assignments; {@code failures} counts
  * agent-reported failures (retries), apart from preemptions and lost leases.
  */
 public record Job(
@@ -21,20 +21,16 @@ public record Job(
         String tenantId,
         JobSpec spec,
         JobState state,
-        String agentId,
+        Lease lease,
         int attempt,
         int preemptions,
-        long epoch,
         Progress progress,
         Instant createdAt,
         Instant updatedAt,
         long historySequence,
         String etag,
-        String leaseId,
-        Instant leaseExpiresAt,
         int failures,
         String lastError,
-        Instant stopDeadline,
         Instant lastCheckpointAt) {
 
     /** States in which an agent holds the job's lease. */
@@ -48,13 +44,39 @@ public record Job(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         progress = progress == null ? Progress.none() : progress;
+        lease = lease == null ? Lease.none() : lease;
     }
 
-    /** A job without lease or failure details. */
+    /** A job without lease or failure details: {@code agentId} and {@code epoch} only. */
     public Job(String id, String tenantId, JobSpec spec, JobState state, String agentId, int attempt, int preemptions,
                long epoch, Progress progress, Instant createdAt, Instant updatedAt, long historySequence, String etag) {
-        this(id, tenantId, spec, state, agentId, attempt, preemptions, epoch, progress, createdAt, updatedAt,
-                historySequence, etag, null, null, 0, null, null, null);
+        this(id, tenantId, spec, state, new Lease(agentId, null, null, epoch, null), attempt, preemptions, progress,
+                createdAt, updatedAt, historySequence, etag, 0, null, null);
+    }
+
+    /** The agent holding the job ({@link Lease#agentId()}), or null. */
+    public String agentId() {
+        return lease.agentId();
+    }
+
+    /** The lease it holds the job under ({@link Lease#leaseId()}), or null. */
+    public String leaseId() {
+        return lease.leaseId();
+    }
+
+    /** Until when the lease holds by this row ({@link Lease#expiresAt()}), or null. */
+    public Instant leaseExpiresAt() {
+        return lease.expiresAt();
+    }
+
+    /** The fencing token ({@link Lease#epoch()}). */
+    public long epoch() {
+        return lease.epoch();
+    }
+
+    /** By when the agent must release after a stop ({@link Lease#stopDeadline()}), or null. */
+    public Instant stopDeadline() {
+        return lease.stopDeadline();
     }
 
     /** A new job, queued, with the history entry that records its creation. */
@@ -88,18 +110,15 @@ public record Job(
 
     /** True when {@code leaseId} is the lease an agent currently holds on this job. */
     public boolean holdsLease(String candidateLeaseId) {
-        return LEASED.contains(state) && leaseId != null && leaseId.equals(candidateLeaseId);
+        return LEASED.contains(state) && leaseId() != null && leaseId().equals(candidateLeaseId);
     }
 
     /** Queued → Assigned to {@code agent}: a new lease with the next epoch. */
     public Transition assign(String agent, String newLeaseId, Instant expiresAt, Instant at) {
         Builder b = copy();
-        b.agentId = agent;
-        b.leaseId = newLeaseId;
-        b.leaseExpiresAt = expiresAt;
-        b.epoch = epoch + 1;
+        b.lease = lease.next(agent, newLeaseId, expiresAt);
         b.attempt = attempt + 1;
-        return to(JobState.Assigned, at, "leased to " + agent + " (epoch " + (epoch + 1) + ")", "control-plane", b);
+        return to(JobState.Assigned, at, "leased to " + agent + " (epoch " + b.lease.epoch() + ")", "control-plane", b);
     }
 
     /**
@@ -108,24 +127,25 @@ public record Job(
      * when the record does not list the lease). Null when the job holds no lease.
      */
     public Instant leaseExpiry(AgentLease onRecord) {
-        Instant extended = onRecord != null && onRecord.leaseId().equals(leaseId) ? onRecord.expiresAt() : null;
-        if (leaseExpiresAt == null || extended == null) {
-            return leaseExpiresAt;
+        Instant own = lease.expiresAt();
+        Instant extended = onRecord != null && onRecord.leaseId().equals(lease.leaseId()) ? onRecord.expiresAt() : null;
+        if (own == null || extended == null) {
+            return own;
         }
-        return extended.isAfter(leaseExpiresAt) ? extended : leaseExpiresAt;
+        return extended.isAfter(own) ? extended : own;
     }
 
     /** The lease runs until {@code expiresAt} (heartbeat); no state change, no history. */
     public Job extendLease(Instant expiresAt, Instant at) {
         Builder b = copy();
-        b.leaseExpiresAt = expiresAt;
+        b.lease = lease.extendedTo(expiresAt);
         b.updatedAt = at;
         return b.build(state, historySequence);
     }
 
     /** Assigned → Running on the agent's first report. */
     public Transition start(Instant at) {
-        return to(JobState.Running, at, "started by " + agentId, agentId, copy());
+        return to(JobState.Running, at, "started by " + agentId(), agentId(), copy());
     }
 
     /** Back to the queue without a lease (lease lost, released, retry). */
@@ -139,7 +159,7 @@ public record Job(
         Builder b = copy().withoutLease();
         b.failures = failures + 1;
         b.lastError = error;
-        String actor = agentId;
+        String actor = agentId();
         if (retryable && failures < spec.policy().maxRetries() && state == JobState.Pausing) {
             return to(JobState.Paused, at, "failed while pausing, stays paused (retry " + (failures + 1) + " of "
                     + spec.policy().maxRetries() + " on resume): " + error, actor, b);
@@ -154,7 +174,7 @@ public record Job(
     /** The agent finished the job. */
     public Transition complete(Instant at) {
         Builder b = copy().withoutLease();
-        return to(JobState.Completed, at, "completed by " + agentId, agentId, b);
+        return to(JobState.Completed, at, "completed by " + agentId(), agentId(), b);
     }
 
     /**
@@ -166,7 +186,7 @@ public record Job(
             throw new IllegalArgumentException("not a stop state: " + stopping);
         }
         Builder b = copy();
-        b.stopDeadline = deadline;
+        b.lease = lease.stopBy(deadline);
         return to(stopping, at, reason, actor, b);
     }
 
@@ -177,6 +197,7 @@ public record Job(
      */
     public Transition release(Instant at, String reason) {
         Builder b = copy().withoutLease();
+        String agentId = agentId();
         String actor = agentId;
         return switch (state) {
             case Preempting -> {
@@ -194,6 +215,8 @@ public record Job(
             throw new IllegalTransitionException(id, state, JobState.Queued);
         }
         Builder b = copy().withoutLease();
+        String agentId = agentId();
+        long epoch = epoch();
         if (state == JobState.Preempting) {
             b.preemptions = preemptions + 1;
             return to(JobState.Queued, at, "preempted: agent " + agentId + " did not release within the grace period; "
@@ -206,8 +229,7 @@ public record Job(
     /** Ends the job at a client's or operator's request; a lease it had is revoked with it. */
     public Transition cancel(Instant at, String reason, String actor) {
         Builder b = copy();
-        b.stopDeadline = null;
-        b.leaseExpiresAt = null;
+        b.lease = lease.revoked();
         return to(JobState.Cancelled, at, reason, actor, b);
     }
 
@@ -243,7 +265,7 @@ public record Job(
      * sample of the lease it holds now (its epoch).
      */
     public Job withReport(Progress report, Instant at) {
-        return withProgress(progress.then(report, epoch), at);
+        return withProgress(progress.then(report, epoch()), at);
     }
 
     public Job withProgress(Progress newProgress, Instant at) {
@@ -288,50 +310,38 @@ public record Job(
 
     private static final class Builder {
         private final Job from;
-        private String agentId;
+        private Lease lease;
         private int attempt;
-        private long epoch;
         private Progress progress;
         private Instant updatedAt;
         private String etag;
-        private String leaseId;
-        private Instant leaseExpiresAt;
         private int failures;
         private String lastError;
         private int preemptions;
-        private Instant stopDeadline;
         private Instant lastCheckpointAt;
 
         Builder(Job job) {
-            preemptions = job.preemptions;
-            stopDeadline = job.stopDeadline;
-            lastCheckpointAt = job.lastCheckpointAt;
             from = job;
-            agentId = job.agentId;
+            lease = job.lease;
             attempt = job.attempt;
-            epoch = job.epoch;
+            preemptions = job.preemptions;
             progress = job.progress;
             updatedAt = job.updatedAt;
             etag = job.etag;
-            leaseId = job.leaseId;
-            leaseExpiresAt = job.leaseExpiresAt;
             failures = job.failures;
             lastError = job.lastError;
+            lastCheckpointAt = job.lastCheckpointAt;
         }
 
         /** The lease ends, and with it any stop the agent was asked for (its deadline was the lease's). */
         Builder withoutLease() {
-            agentId = null;
-            leaseId = null;
-            leaseExpiresAt = null;
-            stopDeadline = null;
+            lease = lease.ended();
             return this;
         }
 
         Job build(JobState state, long historySequence) {
-            return new Job(from.id, from.tenantId, from.spec, state, agentId, attempt, preemptions, epoch, progress,
-                    from.createdAt, updatedAt, historySequence, etag, leaseId, leaseExpiresAt, failures, lastError,
-                    stopDeadline, lastCheckpointAt);
+            return new Job(from.id, from.tenantId, from.spec, state, lease, attempt, preemptions, progress,
+                    from.createdAt, updatedAt, historySequence, etag, failures, lastError, lastCheckpointAt);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobSpec;
 import io.controlplane.domain.JobState;
+import io.controlplane.domain.Lease;
 import io.controlplane.domain.Progress;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,20 +198,17 @@ final class JobEntities {
                 e.getPartitionKey(),
                 json.read(spec.toString(), new TypeReference<JobSpec>() { }),
                 JobState.valueOf((String) p.get("State")),
-                (String) p.get("AgentId"),
+                new Lease((String) p.get("AgentId"), (String) p.get("LeaseId"), EdmDateTime.instant(p.get("LeaseExpiresAt")),
+                        ((Number) p.get("Epoch")).longValue(), EdmDateTime.instant(p.get("StopDeadline"))),
                 ((Number) p.get("Attempt")).intValue(),
                 ((Number) p.get("Preemptions")).intValue(),
-                ((Number) p.get("Epoch")).longValue(),
                 progress,
                 EdmDateTime.instant(p.get("CreatedAt")),
                 EdmDateTime.instant(p.get("UpdatedAt")),
                 ((Number) p.get("HistorySequence")).longValue(),
                 e.getETag(),
-                (String) p.get("LeaseId"),
-                EdmDateTime.instant(p.get("LeaseExpiresAt")),
                 ((Number) p.getOrDefault("Failures", 0)).intValue(),
                 (String) p.get("LastError"),
-                EdmDateTime.instant(p.get("StopDeadline")),
                 EdmDateTime.instant(p.get("LastCheckpointAt")));
     }
 
