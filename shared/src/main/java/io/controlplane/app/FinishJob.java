@@ -4,10 +4,7 @@ import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
-import io.controlplane.ports.JobStore;
 import io.controlplane.telemetry.Telemetry;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,36 +19,19 @@ public final class FinishJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(FinishJob.class);
 
-    private final JobStore jobs;
-    private final LeaseAccess leases;
-    private final AgentRecords agents;
-    private final Requeue requeue;
-    private final ReportProgress progress;
-    private final ReadySignal signal;
-    private final SlotRelease slots;
+    private final LeaseEnd end;
     private final DispatchSettings settings;
     private final Telemetry telemetry;
-    private final Clock clock;
 
-    public FinishJob(JobStore jobs, LeaseAccess leases, AgentRecords agents, Requeue requeue, ReportProgress progress,
-                     ReadySignal signal, DispatchSettings settings, Telemetry telemetry, Clock clock, SlotRelease slots) {
-        this.slots = slots;
-        this.telemetry = telemetry;
-        this.jobs = jobs;
-        this.leases = leases;
-        this.agents = agents;
-        this.requeue = requeue;
-        this.progress = progress;
-        this.signal = signal;
+    FinishJob(LeaseEnd end, DispatchSettings settings, Telemetry telemetry) {
+        this.end = end;
         this.settings = settings;
-        this.clock = clock;
+        this.telemetry = telemetry;
     }
 
     public Job complete(Caller caller, String leaseId) {
-        LeaseAccess.Applied<Job> done = leases.apply(caller, leaseId, job -> {
-            Instant now = clock.instant();
+        LeaseAccess.Applied<Job> done = end.end(caller, leaseId, (current, now) -> {
             List<HistoryEntry> entries = new ArrayList<>();
-            Job current = progress.withLastReport(job, now);
             if (current.state() == JobState.Assigned) {
                 Job.Transition started = current.start(now);
                 entries.add(started.entry());
@@ -59,11 +39,9 @@ public final class FinishJob {
             }
             Job.Transition completed = current.complete(now);
             entries.add(completed.entry());
-            return jobs.update(completed.job(), entries);
+            return end.store(completed.job(), entries);
         });
         Job job = done.checked();
-        progress.discard(job.tenantId(), job.id());
-        releaseSlot(job, leaseId);
         LOG.info("event=completed jobId={} tenant={} tier={} region={} agentId={} epoch={}", job.id(), job.tenantId(),
                 job.spec().tier(), job.spec().region(), job.agentId(), job.epoch());
         telemetry.metrics().jobEnded(done.result());
@@ -71,26 +49,15 @@ public final class FinishJob {
     }
 
     public Job fail(Caller caller, String leaseId, String error, boolean retryable) {
-        LeaseAccess.Applied<Job> failed = leases.apply(caller, leaseId, job -> {
-            Instant now = clock.instant();
-            Job.Transition transition = progress.withLastReport(job, now).fail(now, error, retryable);
-            if (transition.job().state() == JobState.Queued) {
-                Instant notBefore = now.plus(settings.backoff(transition.job().failures()));
-                return requeue.enqueue(transition, notBefore);
-            }
-            return jobs.update(transition.job(), List.of(transition.entry()));
+        LeaseAccess.Applied<Job> failed = end.end(caller, leaseId, (current, now) -> {
+            Job.Transition transition = current.fail(now, error, retryable);
+            return end.store(transition, now.plus(settings.backoff(transition.job().failures())));
         });
         Job job = failed.checked();
         Job stored = failed.result();
-        progress.discard(job.tenantId(), job.id());
-        releaseSlot(job, leaseId);
         LOG.info("event=failed jobId={} tenant={} region={} agentId={} retryable={} state={} failures={}", job.id(),
                 job.tenantId(), job.spec().region(), job.agentId(), retryable, stored.state(), stored.failures());
         telemetry.metrics().jobEnded(stored);
         return stored;
-    }
-
-    private void releaseSlot(Job job, String leaseId) {
-        slots.free(job, leaseId);
     }
 }

@@ -186,6 +186,7 @@ public record UseCases(
         LocalDispatch local = new LocalDispatch(regions, dispatcher, preemption, settings);
         IntakeQueue intake = b.echoIntake ? local.echoing(b.intake) : b.intake;
         Requeue requeue = new Requeue(stores.jobs(), stores.ready(), intake, signal, clock, background);
+        LeaseEnd ends = new LeaseEnd(stores.jobs(), leases, requeue, progress, slots, clock);
         EraseJob eraseJob = new EraseJob(stores.jobs(), stores.mappings(), stores.ready(), clock);
         Reconcile reconcile = new Reconcile(agents, stores.jobs(), stores.ready(), requeue, preemption, signal, settings,
                 telemetry, clock, stores.leases());
@@ -201,11 +202,11 @@ public record UseCases(
                 progress,
                 new RecordMappings(stores.mappings(), leases, telemetry),
                 new FindMappings(stores.mappings(), leases, queries),
-                new FinishJob(stores.jobs(), leases, agents, requeue, progress, signal, settings, telemetry, clock, slots),
+                new FinishJob(ends, settings, telemetry),
                 reconcile,
                 new AgentAdmin(agents, stores.ready(), stores.tenants(), pools, settings.agentOfflineAfter(), telemetry, clock),
                 new SaveCheckpoint(stores.jobs(), leases, clock),
-                new ReleaseLease(stores.jobs(), leases, agents, requeue, progress, signal, settings, clock, slots),
+                new ReleaseLease(ends),
                 new PauseResume(stores.jobs(), stores.ready(), requeue, channel, settings, clock, stops),
                 preemption,
                 settings,

@@ -22,7 +22,6 @@ import io.controlplane.ports.JobFilter;
 import io.controlplane.ports.JobStore;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
@@ -260,21 +259,9 @@ final class TableJobStore implements JobStore {
         if (filter.mappingScope() != null) {
             query.append(" and MappingScope eq ").append(OData.quote(filter.mappingScope()));
         }
-        ListEntitiesOptions options = new ListEntitiesOptions()
-                .setFilter(query.toString())
-                .setTop(Math.min(limit + 1, MAX_TOP));
-        List<Job> items = new ArrayList<>();
-        boolean more = false;
-        Iterator<TableEntity> rows = table.listEntities(options, null, null).iterator();
-        while (rows.hasNext()) {
-            TableEntity row = rows.next();
-            if (items.size() == limit) {
-                more = true;
-                break;
-            }
-            items.add(entities.toJob(row));
-        }
-        String next = more ? ContinuationTokens.after(items.get(items.size() - 1).id()) : null;
+        PageRead<Job> page = PageRead.of(table, query.toString(), limit, entities::toJob);
+        List<Job> items = page.items();
+        String next = page.more() ? ContinuationTokens.after(items.get(items.size() - 1).id()) : null;
         return new Page<>(items, next);
     }
 

@@ -7,16 +7,12 @@ import static io.controlplane.adapters.tables.MappingRows.reverseKey;
 import static io.controlplane.adapters.tables.MappingRows.toMapping;
 
 import com.azure.data.tables.TableClient;
-import com.azure.data.tables.models.ListEntitiesOptions;
-import com.azure.data.tables.models.TableEntity;
 import io.controlplane.domain.IdMapping;
 import io.controlplane.domain.Page;
 import io.controlplane.ports.ContinuationTokens;
 import io.controlplane.ports.InvalidContinuationTokenException;
 import io.controlplane.ports.MappingStore;
 import io.controlplane.ports.RequestedMappings;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -30,7 +26,6 @@ import java.util.function.BooleanSupplier;
  */
 final class TableMappingStore implements MappingStore {
 
-    private static final int MAX_TOP = 1000;
 
     private final TableClient table;
 
@@ -81,21 +76,8 @@ final class TableMappingStore implements MappingStore {
         String filter = "PartitionKey eq " + OData.quote(partition)
                 + " and RowKey " + (after == null ? "ge " + OData.quote(start) : "gt " + OData.quote(after))
                 + " and RowKey lt " + OData.quote(end);
-        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter).setTop(Math.min(limit + 1, MAX_TOP));
-        List<IdMapping> items = new ArrayList<>();
-        String lastKey = null;
-        boolean more = false;
-        Iterator<TableEntity> rows = table.listEntities(options, null, null).iterator();
-        while (rows.hasNext()) {
-            TableEntity row = rows.next();
-            if (items.size() == limit) {
-                more = true;
-                break;
-            }
-            items.add(toMapping(row));
-            lastKey = row.getRowKey();
-        }
-        return new Page<>(items, more ? ContinuationTokens.after(lastKey) : null);
+        PageRead<IdMapping> page = PageRead.of(table, filter, limit, MappingRows::toMapping);
+        return new Page<>(page.items(), page.more() ? ContinuationTokens.after(page.lastRowKey()) : null);
     }
 
     @Override
