@@ -1,5 +1,8 @@
 package io.controlplane.scheduling;
 
+import io.controlplane.domain.Agent;
+import io.controlplane.domain.AgentLease;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,6 +24,28 @@ public record Running(Map<String, Integer> byTenant, Map<String, Integer> byOrga
 
     public static Running none() {
         return new Running(Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * The running jobs of the leases the agents hold; per tenant and organisation only when
+     * {@code perTenantOrganisation} (a tenant limits its own jobs somewhere: a key made per lease).
+     */
+    public static Running of(Iterable<Agent> agents, boolean perTenantOrganisation) {
+        Map<String, Integer> byTenant = new HashMap<>();
+        Map<String, Integer> byOrganisation = new HashMap<>();
+        Map<String, Integer> byTenantOrganisation = new HashMap<>();
+        for (Agent agent : agents) {
+            for (AgentLease lease : agent.leases()) {
+                byTenant.merge(lease.tenantId(), 1, Integer::sum);
+                for (String o : lease.organisations()) {
+                    byOrganisation.merge(o, 1, Integer::sum);
+                    if (perTenantOrganisation) {
+                        byTenantOrganisation.merge(tenantOrganisation(lease.tenantId(), o), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return new Running(byTenant, byOrganisation, byTenantOrganisation);
     }
 
     /** The key of {@link #byTenantOrganisation}: a tenant's jobs against one organisation (a tenant id has no '|'). */
