@@ -41,20 +41,9 @@ record FairShareWorkload(int burstA, int burstB, int trickleC, int every, long s
         Random random = new Random(seed);
         List<PlannedJob> plan = new ArrayList<>();
         for (Map.Entry<Duration, String> arrival : arrivals) {
-            plan.add(new PlannedJob(plan.size(), arrival.getValue(), arrival.getKey(), organisation(random.nextInt(100)),
-                    Duration.ofSeconds(30 + random.nextInt(91))));
+            plan.add(new PlannedJob(plan.size(), arrival.getValue(), arrival.getKey(),
+                    Shares.pick(ORGANISATIONS, ORGANISATION_SHARE, random.nextInt(100)), Duration.ofSeconds(30 + random.nextInt(91))));
         }
         return plan;
-    }
-
-    private static String organisation(int roll) {
-        int acc = 0;
-        for (int k = 0; k < ORGANISATIONS.size(); k++) {
-            acc += ORGANISATION_SHARE[k];
-            if (roll < acc) {
-                return ORGANISATIONS.get(k);
-            }
-        }
-        return ORGANISATIONS.get(0);
     }
 }

@@ -55,15 +55,7 @@ final class ScaleFleet {
     }
 
     private static Set<String> kind(int i) {
-        int slot = i % 100;
-        int acc = 0;
-        for (int k = 0; k < AGENT_KINDS.size(); k++) {
-            acc += AGENT_KIND_SHARE[k];
-            if (slot < acc) {
-                return AGENT_KINDS.get(k);
-            }
-        }
-        return AGENT_KINDS.get(0);
+        return Shares.pick(AGENT_KINDS, AGENT_KIND_SHARE, i % 100);
     }
 
     /** Registers this step's share of the agents (registrations spread over {@code registerSteps}), each polling at once. */
