@@ -128,7 +128,7 @@ final class EventsBenchmark {
 
             System.out.printf("%n# Live events: one agent's progress reports fanned out to watchers (standalone host, HTTP, Azurite)%n%n");
             System.out.printf("commit %s; %d cores, Java %s; %d reports per phase, sent one after another; %d watchers of the tenant "
-                            + "(Server-Sent Events, one connection each)%n%n", FairShareBenchmark.commit(),
+                            + "(Server-Sent Events, one connection each)%n%n", GitHead.commit(),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), reports, watcherCount);
             System.out.printf("| phase | report p50 | report p99 | delivered | delivery p50 | delivery p99 | storage requests per report |%n");
             System.out.printf("|---|---:|---:|---:|---:|---:|---:|%n");

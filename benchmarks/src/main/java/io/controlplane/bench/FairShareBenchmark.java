@@ -1,12 +1,13 @@
 package io.controlplane.bench;
 
+import static io.controlplane.bench.FairShareWorkload.TENANTS;
+
 import io.controlplane.adapters.memory.InMemoryAgentStore;
 import io.controlplane.adapters.memory.InMemoryJobStore;
 import io.controlplane.adapters.memory.InMemoryLeaseExpiries;
 import io.controlplane.adapters.memory.InMemoryMappingStore;
 import io.controlplane.adapters.memory.InMemoryReadyQueue;
 import io.controlplane.adapters.memory.InMemoryTenantStore;
-import io.controlplane.ports.AgentCommand;
 import io.controlplane.app.Caller;
 import io.controlplane.app.LeaseGrant;
 import io.controlplane.app.RegisterAgent;
@@ -21,15 +22,13 @@ import io.controlplane.domain.JobSpecs;
 import io.controlplane.domain.OrganisationLimit;
 import io.controlplane.domain.TenantEntitlement;
 import io.controlplane.domain.Tier;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.IntakeMessage;
 import io.controlplane.ports.IntakeQueue;
 import io.controlplane.testing.MutableClock;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -72,6 +71,8 @@ import java.util.function.Consumer;
  * timer, the backstop for work queued by other instances (there are none), is set to its slowest
  * ({@code DISPATCH_POLL_MS} 60,000) so that its thread does not race the model's; long polls are
  * ended by the model when their 25 simulated seconds pass, as the host answers a timed-out poll.
+ *
+ * <p>The workload is {@link FairShareWorkload}'s, the figures printed by {@link FairShareReport}.
  */
 public final class FairShareBenchmark {
 
@@ -79,53 +80,23 @@ public final class FairShareBenchmark {
     static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
     /** The operator limit on the smallest organisation's concurrent jobs. */
     static final int LIMIT = 4;
+    static final String LIMITED = "dev.azure.com:northwind";
     private static final Duration STEP = Duration.ofMillis(100);
     private static final int STEPS_PER_SECOND = 10;
     private static final int WAIT_SECONDS = 25;
     private static final int HEARTBEAT_SECONDS = 15;
     private static final int RECONCILE_SECONDS = 10;
-    /** Submissions per second of a burst. */
-    private static final int BURST_RATE = 10;
-    private static final int B_STARTS_AT = 60;
-    private static final int C_STARTS_AT = 30;
     /** Simulated time after which a configuration gives up (a run that never drains is a finding, not a hang). */
     private static final Duration GIVE_UP_AFTER = Duration.ofHours(6);
-    private static final List<String> TENANTS = List.of("tenant-a", "tenant-b", "tenant-c");
-    /** The organisations' account names on dev.azure.com, and each one's share of the jobs (%). */
-    private static final List<String> ORGANISATIONS = List.of("contoso", "fabrikam", "adventure-works", "northwind");
-    private static final int[] ORGANISATION_SHARE = {40, 30, 20, 10};
-    private static final String LIMITED = "dev.azure.com:northwind";
-
-    /** One job of the workload: whose, when it is submitted (from the start), where it migrates, how long it runs. */
-    private record Planned(int number, String tenant, Duration at, String organisation, Duration length) {
-    }
-
-    /** One configuration the workload is replayed in. */
-    private record Mode(String name, boolean fairShare, Map<String, Integer> weights) {
-    }
-
-    /**
-     * What one configuration gave: each tenant's waits (submission to first lease), when the last
-     * job completed (from the first submission), and what would make the waits suspect: jobs leased
-     * more than once, stop commands the agents were sent, jobs left unfinished.
-     */
-    private record Result(Mode mode, Map<String, Stats> waits, Duration makespan, int completed, int leasedAgain, int commands) {
-    }
 
     private final int agentCount;
-    private final int burstA;
-    private final int burstB;
-    private final int trickleC;
-    private final int every;
-    private final long seed;
+    private final FairShareWorkload workload;
 
     private FairShareBenchmark(Map<String, String> opts) {
         agentCount = Integer.parseInt(opts.getOrDefault("agents", "20"));
-        burstA = Integer.parseInt(opts.getOrDefault("a", "300"));
-        burstB = Integer.parseInt(opts.getOrDefault("b", "60"));
-        trickleC = Integer.parseInt(opts.getOrDefault("c", "60"));
-        every = Integer.parseInt(opts.getOrDefault("every", "20"));
-        seed = Long.parseLong(opts.getOrDefault("seed", "7"));
+        workload = new FairShareWorkload(Integer.parseInt(opts.getOrDefault("a", "300")),
+                Integer.parseInt(opts.getOrDefault("b", "60")), Integer.parseInt(opts.getOrDefault("c", "60")),
+                Integer.parseInt(opts.getOrDefault("every", "20")), Long.parseLong(opts.getOrDefault("seed", "7")));
     }
 
     /**
@@ -141,17 +112,17 @@ public final class FairShareBenchmark {
     }
 
     private int compare() {
-        List<Planned> plan = plan();
+        List<PlannedJob> plan = workload.plan();
         Map<String, Integer> even = weights(1, 1, 1);
-        List<Mode> modes = List.of(new Mode("fair share off", false, even), new Mode("fair share on, 1:1:1", true, even),
-                new Mode("fair share on, 3:1:1", true, weights(3, 1, 1)));
+        List<FairShareMode> modes = List.of(new FairShareMode("fair share off", false, even),
+                new FairShareMode("fair share on, 1:1:1", true, even), new FairShareMode("fair share on, 3:1:1", true, weights(3, 1, 1)));
         long realStart = System.nanoTime();
-        List<Result> results = new ArrayList<>();
-        for (Mode mode : modes) {
+        List<FairShareResult> results = new ArrayList<>();
+        for (FairShareMode mode : modes) {
             results.add(new Simulation(mode, plan).simulate());
         }
-        report(plan, results, (System.nanoTime() - realStart) / 1e9);
-        return results.stream().allMatch(r -> r.completed == plan.size()) ? 0 : 1;
+        FairShareReport.print(workload, plan, results, agentCount, (System.nanoTime() - realStart) / 1e9);
+        return results.stream().allMatch(r -> r.completed() == plan.size()) ? 0 : 1;
     }
 
     private static Map<String, Integer> weights(int a, int b, int c) {
@@ -162,78 +133,18 @@ public final class FairShareBenchmark {
         return weights;
     }
 
-    /** The workload, in submission order (the tenants' arrivals merged by time). */
-    private List<Planned> plan() {
-        List<Map.Entry<Duration, String>> arrivals = new ArrayList<>();
-        for (int i = 0; i < burstA; i++) {
-            arrivals.add(Map.entry(Duration.ofMillis(1000L * i / BURST_RATE), TENANTS.get(0)));
-        }
-        for (int i = 0; i < burstB; i++) {
-            arrivals.add(Map.entry(Duration.ofSeconds(B_STARTS_AT).plusMillis(1000L * i / BURST_RATE), TENANTS.get(1)));
-        }
-        for (int i = 0; i < trickleC; i++) {
-            arrivals.add(Map.entry(Duration.ofSeconds(C_STARTS_AT + (long) every * i), TENANTS.get(2)));
-        }
-        arrivals.sort(Map.Entry.comparingByKey()); // stable: arrivals at the same time stay in tenant order
-        Random random = new Random(seed);
-        List<Planned> plan = new ArrayList<>();
-        for (Map.Entry<Duration, String> arrival : arrivals) {
-            plan.add(new Planned(plan.size(), arrival.getValue(), arrival.getKey(), organisation(random.nextInt(100)),
-                    Duration.ofSeconds(30 + random.nextInt(91))));
-        }
-        return plan;
-    }
-
-    private static String organisation(int roll) {
-        int acc = 0;
-        for (int k = 0; k < ORGANISATIONS.size(); k++) {
-            acc += ORGANISATION_SHARE[k];
-            if (roll < acc) {
-                return ORGANISATIONS.get(k);
-            }
-        }
-        return ORGANISATIONS.get(0);
-    }
-
     // ---- one configuration ---------------------------------------------------------------------
-
-    /** A poll's answer, handed from whichever thread completed it to the model's loop. */
-    private record Answer(SimAgent agent, CompletableFuture<Optional<LeaseGrant>> poll, Optional<LeaseGrant> grant,
-                          Throwable failure) {
-    }
-
-    private static final class SimAgent {
-        final String id;
-        final Caller caller;
-        final int beatPhase;
-        CompletableFuture<Optional<LeaseGrant>> poll;
-        /** Completes once the poll's answer is queued for the model's loop. */
-        CompletableFuture<?> answered;
-        Instant pollDeadline;
-        String leaseId;
-        Instant endsAt;
-
-        SimAgent(String id, int beatPhase) {
-            this.id = id;
-            this.caller = new Caller("provider", "sp-" + id, Set.of("Agents.Run"));
-            this.beatPhase = beatPhase;
-        }
-
-        boolean busy() {
-            return leaseId != null;
-        }
-    }
 
     /** The workload replayed once, on fresh stores, in one configuration. */
     private final class Simulation {
-        private final Mode mode;
-        private final List<Planned> plan;
+        private final FairShareMode mode;
+        private final List<PlannedJob> plan;
         private final MutableClock clock = new MutableClock(T0);
         private final UseCases.Stores stores = new UseCases.Stores(new InMemoryJobStore(), new InMemoryAgentStore(),
                 new InMemoryReadyQueue(), new InMemoryTenantStore(), new InMemoryMappingStore(), new InMemoryLeaseExpiries());
         private final ConcurrentLinkedQueue<IntakeMessage> intakeMessages = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
-        private final List<SimAgent> agents = new ArrayList<>();
+        private final ConcurrentLinkedQueue<PollAnswer<FairShareAgent>> answers = new ConcurrentLinkedQueue<>();
+        private final List<FairShareAgent> agents = new ArrayList<>();
         /** Each submitted job's planned duration, by job id. */
         private final Map<String, Duration> lengths = new HashMap<>();
         private final Set<String> leased = new HashSet<>();
@@ -245,23 +156,23 @@ public final class FairShareBenchmark {
         private int commands;
         private Instant lastCompletion = T0;
 
-        Simulation(Mode mode, List<Planned> plan) {
+        Simulation(FairShareMode mode, List<PlannedJob> plan) {
             this.mode = mode;
             this.plan = plan;
             TENANTS.forEach(t -> waits.put(t, new Stats()));
         }
 
-        Result simulate() {
-            DispatchSettings settings = DispatchSettings.from(Map.of(DispatchSettings.FAIR_SHARE, Boolean.toString(mode.fairShare),
+        FairShareResult simulate() {
+            DispatchSettings settings = DispatchSettings.from(Map.of(DispatchSettings.FAIR_SHARE, Boolean.toString(mode.fairShare()),
                     DispatchSettings.DISPATCH_POLL_MS, "60000"));
             app = UseCases.builder(stores, new Intake(), Set.of(REGION)).dispatch(settings)
                     .tenancy(TenancySettings.from(Map.of(TenancySettings.REQUIRE_ENTITLEMENT, "true"))).clock(clock).build();
             try {
-                mode.weights.forEach((tenant, weight) -> app.admin().entitle(new TenantEntitlement(tenant, Tier.Standard,
+                mode.weights().forEach((tenant, weight) -> app.admin().entitle(new TenantEntitlement(tenant, Tier.Standard,
                         Set.of(REGION), null, 1000, Set.of("kv-contoso"), Set.of(), weight)));
                 app.admin().limit(new OrganisationLimit(LIMITED, LIMIT));
                 for (int i = 0; i < agentCount; i++) {
-                    SimAgent a = new SimAgent(String.format("agent-%03d", i), i * HEARTBEAT_SECONDS * STEPS_PER_SECOND / agentCount);
+                    FairShareAgent a = new FairShareAgent(String.format("agent-%03d", i), i * HEARTBEAT_SECONDS * STEPS_PER_SECOND / agentCount);
                     agents.add(a);
                     app.registerAgent().register(a.caller, a.id, new RegisterAgent.Registration(REGION, "shared",
                             Set.of("azure-devops"), 1));
@@ -275,7 +186,7 @@ public final class FairShareBenchmark {
             } finally {
                 app.close();
             }
-            return new Result(mode, waits, Duration.between(T0, lastCompletion), completed, leasedAgain, commands);
+            return new FairShareResult(mode, waits, Duration.between(T0, lastCompletion), completed, leasedAgain, commands);
         }
 
         /** One 100 ms step. */
@@ -284,10 +195,10 @@ public final class FairShareBenchmark {
             for (IntakeMessage m; (m = intakeMessages.poll()) != null; ) {
                 app.dispatcher().intake(m); // the queue delivers what this instance published back to it
             }
-            while (next < plan.size() && !T0.plus(plan.get(next).at).isAfter(now)) {
+            while (next < plan.size() && !T0.plus(plan.get(next).at()).isAfter(now)) {
                 submit(plan.get(next++));
             }
-            for (SimAgent a : agents) {
+            for (FairShareAgent a : agents) {
                 if (a.busy() && !a.endsAt.isAfter(now)) {
                     app.finishJob().complete(a.caller, a.leaseId);
                     a.leaseId = null;
@@ -297,7 +208,7 @@ public final class FairShareBenchmark {
                 }
             }
             int beatSlot = step % (HEARTBEAT_SECONDS * STEPS_PER_SECOND);
-            for (SimAgent a : agents) {
+            for (FairShareAgent a : agents) {
                 if (a.beatPhase == beatSlot) {
                     heartbeat(a);
                 }
@@ -307,7 +218,7 @@ public final class FairShareBenchmark {
             }
             settle();
             // Polls whose 25 simulated seconds are over end empty, as the host answers them; the agent asks again.
-            for (SimAgent a : agents) {
+            for (FairShareAgent a : agents) {
                 if (a.poll != null && !a.poll.isDone() && !a.pollDeadline.isAfter(now)) {
                     a.poll.complete(Optional.empty());
                 }
@@ -315,25 +226,25 @@ public final class FairShareBenchmark {
             settle();
         }
 
-        private void submit(Planned p) {
-            String org = "https://dev.azure.com/" + p.organisation;
-            JobSpec spec = JobSpecs.aJobSpec().withTier(Tier.Standard).withRegion(REGION).withName("fairness job " + p.number)
-                    .withSource(new Endpoint(EndpointType.AzureDevOps, org, "project-" + p.number, JobSpecs.SOURCE_CREDENTIAL))
-                    .withTarget(new Endpoint(EndpointType.AzureDevOps, org, "project-" + p.number + "-migrated",
+        private void submit(PlannedJob p) {
+            String org = "https://dev.azure.com/" + p.organisation();
+            JobSpec spec = JobSpecs.aJobSpec().withTier(Tier.Standard).withRegion(REGION).withName("fairness job " + p.number())
+                    .withSource(new Endpoint(EndpointType.AzureDevOps, org, "project-" + p.number(), JobSpecs.SOURCE_CREDENTIAL))
+                    .withTarget(new Endpoint(EndpointType.AzureDevOps, org, "project-" + p.number() + "-migrated",
                             JobSpecs.TARGET_CREDENTIAL))
-                    .withMappingScope(p.tenant + "-project-" + p.number).build();
-            Job job = app.submitJob().submit(new Caller(p.tenant, "user@" + p.tenant, Set.of("Jobs.Submit", "Jobs.Read")), spec);
-            lengths.put(job.id(), p.length);
+                    .withMappingScope(p.tenant() + "-project-" + p.number()).build();
+            Job job = app.submitJob().submit(new Caller(p.tenant(), "user@" + p.tenant(), Set.of("Jobs.Submit", "Jobs.Read")), spec);
+            lengths.put(job.id(), p.length());
         }
 
-        private void poll(SimAgent a) {
+        private void poll(FairShareAgent a) {
             CompletableFuture<Optional<LeaseGrant>> poll = app.leaseWork().leaseAsync(a.caller, a.id, WAIT_SECONDS);
             a.poll = poll;
             a.pollDeadline = clock.instant().plusSeconds(WAIT_SECONDS);
-            a.answered = poll.whenComplete((grant, failure) -> answers.add(new Answer(a, poll, grant, failure)));
+            a.answered = poll.whenComplete((grant, failure) -> answers.add(new PollAnswer<>(a, poll, grant, failure)));
         }
 
-        private void heartbeat(SimAgent a) {
+        private void heartbeat(FairShareAgent a) {
             List<String> named = a.busy() ? List.of(a.leaseId) : List.of();
             commands += (int) app.heartbeat().beat(a.caller, a.id, named).commands().stream()
                     .filter(c -> !AgentCommand.CONTINUE.equals(c.type())).count();
@@ -346,7 +257,7 @@ public final class FairShareBenchmark {
          */
         private void settle() {
             do {
-                for (SimAgent a : agents) {
+                for (FairShareAgent a : agents) {
                     if (a.poll != null && !a.answered.isDone() && offered(a)) {
                         await(a.answered);
                     }
@@ -354,7 +265,7 @@ public final class FairShareBenchmark {
             } while (handleAnswers());
         }
 
-        private boolean offered(SimAgent a) {
+        private boolean offered(FairShareAgent a) {
             return stores.agents().find(REGION, a.id).map(r -> r.leases().size() > (a.busy() ? 1 : 0)).orElse(false);
         }
 
@@ -375,17 +286,17 @@ public final class FairShareBenchmark {
         private boolean handleAnswers() {
             Instant now = clock.instant();
             boolean any = false;
-            for (Answer answer; (answer = answers.poll()) != null; ) {
+            for (PollAnswer<FairShareAgent> answer; (answer = answers.poll()) != null; ) {
                 any = true;
-                SimAgent a = answer.agent;
-                if (a.poll == answer.poll) {
+                FairShareAgent a = answer.agent();
+                if (a.poll == answer.poll()) {
                     a.poll = null;
                 }
-                if (answer.failure != null) {
-                    throw new IllegalStateException("a poll failed", answer.failure);
+                if (answer.failure() != null) {
+                    throw new IllegalStateException("a poll failed", answer.failure());
                 }
-                if (answer.grant.isPresent()) {
-                    LeaseGrant g = answer.grant.get();
+                if (answer.grant().isPresent()) {
+                    LeaseGrant g = answer.grant().get();
                     a.leaseId = g.leaseId();
                     a.endsAt = now.plus(lengths.get(g.job().id()));
                     if (leased.add(g.job().id())) {
@@ -402,7 +313,7 @@ public final class FairShareBenchmark {
         }
 
         /**
-         * The intake queue of the region's one instance, as the host wires it ({@code ControlPlane.LocalEcho}):
+         * The intake queue of the region's one instance, as the host wires it ({@code app.EchoingIntake}, with {@code echoIntake}):
          * a message is handled at once, and the queue delivers it (to this instance) a step later.
          */
         private final class Intake implements IntakeQueue {
@@ -417,71 +328,6 @@ public final class FairShareBenchmark {
                 return () -> {
                 };
             }
-        }
-    }
-
-    // ---- report ---------------------------------------------------------------------------------
-
-    private void report(List<Planned> plan, List<Result> results, double realSeconds) {
-        Map<String, Long> jobs = new LinkedHashMap<>();
-        TENANTS.forEach(t -> jobs.put(t, plan.stream().filter(p -> p.tenant.equals(t)).count()));
-        System.out.printf("%n# Fair share between tenants: wait from submission to first lease (simulated time)%n%n");
-        System.out.printf("commit %s; %d cores, Java %s; %d configurations in %.1f real s (in-memory stores, simulated clock)%n",
-                commit(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), results.size(), realSeconds);
-        System.out.printf("workload (seed %d): Standard tier, one region; %s %d jobs from second 0 (%d/s), %s %d jobs from second %d "
-                        + "(%d/s), %s %d jobs one every %d s from second %d; jobs of 30-120 s, over %s (%s %%), %s limited to %d; "
-                        + "%d agents x 1 slot; other settings DispatchSettings defaults%n",
-                seed, TENANTS.get(0), burstA, BURST_RATE, TENANTS.get(1), burstB, B_STARTS_AT, BURST_RATE, TENANTS.get(2), trickleC,
-                every, C_STARTS_AT, ORGANISATIONS, Arrays.toString(ORGANISATION_SHARE), LIMITED, LIMIT, agentCount);
-        Result off = results.get(0);
-        for (Result on : results.subList(1, results.size())) {
-            System.out.printf("%n## %s against %s%n%n", on.mode.name, off.mode.name);
-            System.out.printf("| tenant | jobs | off p50 | off p99 | on p50 | on p99 | p50 on/off | p99 on/off |%n");
-            System.out.printf("|---|---:|---:|---:|---:|---:|---:|---:|%n");
-            for (String t : TENANTS) {
-                Stats o = off.waits.get(t);
-                Stats n = on.waits.get(t);
-                System.out.printf("| %s (weight %d) | %d | %s | %s | %s | %s | %s | %s |%n", t, on.mode.weights.get(t), jobs.get(t),
-                        seconds(o, 50), seconds(o, 99), seconds(n, 50), seconds(n, 99), ratio(n, o, 50), ratio(n, o, 99));
-            }
-        }
-        System.out.printf("%n| configuration | makespan (first submission to last completion) | longest wait | jobs completed "
-                + "| leased again | stop commands |%n");
-        System.out.printf("|---|---:|---:|---:|---:|---:|%n");
-        double longestOfAll = 0;
-        for (Result r : results) {
-            double longest = r.waits.values().stream().mapToDouble(w -> w.percentileMillis(100)).max().orElse(0) / 1000;
-            longestOfAll = Math.max(longestOfAll, longest);
-            System.out.printf("| %s | %d s | %.1f s | %d / %d | %d | %d |%n", r.mode.name, r.makespan.toSeconds(), longest, r.completed,
-                    plan.size(), r.leasedAgain, r.commands);
-        }
-        long aging = DispatchSettings.defaults().agingStep().toSeconds();
-        System.out.printf(longestOfAll < aging
-                ? "%nevery wait under AGING_STEP_SECONDS (%d s): no job was aged into a higher effective tier%n"
-                : "%nsome waits reached AGING_STEP_SECONDS (%d s): those jobs were aged into a higher effective tier, ahead of "
-                        + "fair share%n", aging);
-    }
-
-    private static String seconds(Stats s, double p) {
-        return String.format("%.1f s", s.percentileMillis(p) / 1000);
-    }
-
-    private static String ratio(Stats on, Stats off, double p) {
-        double base = off.percentileMillis(p);
-        return base > 0 ? String.format("%.3f", on.percentileMillis(p) / base) : "-";
-    }
-
-    /** The checked-out commit ({@code git rev-parse --short HEAD}), or "unknown". */
-    static String commit() {
-        try {
-            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return git.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.ConcurrencyConflictException;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.JobStore;
 import io.controlplane.scheduling.PoolDirectory;
 import java.time.Clock;

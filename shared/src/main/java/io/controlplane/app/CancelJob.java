@@ -1,12 +1,12 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.telemetry.Telemetry;

@@ -1,6 +1,5 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.AgentLease;
 import io.controlplane.domain.Job;
@@ -8,6 +7,7 @@ import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Agent;
 import io.controlplane.domain.AgentLease;
@@ -10,6 +9,7 @@ import io.controlplane.domain.JobState;
 import io.controlplane.domain.ReadyEntry;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.ReadyQueue;
 import io.controlplane.scheduling.DispatchPolicy;

@@ -1,7 +1,7 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.AgentCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -3,9 +3,9 @@ package io.controlplane.adapters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.api.Json;
-import io.controlplane.ports.AgentCommand;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.ports.AgentChannel;
+import io.controlplane.ports.AgentCommand;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

@@ -1,10 +1,7 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
-import static io.controlplane.domain.JobSpecs.aJobSpec;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.controlplane.domain.Tier;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.ports.AgentStore;
 import io.controlplane.ports.JobStore;
 import io.controlplane.ports.LeaseExpiries;
@@ -15,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static io.controlplane.domain.JobSpecs.aJobSpec;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A busy agent's heartbeat costs one or two storage requests (its record written, after a read

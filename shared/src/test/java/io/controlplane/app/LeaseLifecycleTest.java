@@ -1,20 +1,19 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
-import static io.controlplane.domain.JobSpecs.aJobSpec;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.controlplane.domain.HistoryEntry;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobPolicy;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.LeaseLostException;
+import io.controlplane.ports.AgentCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static io.controlplane.domain.JobSpecs.aJobSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 abstract class LeaseLifecycleTest {
 

@@ -1,12 +1,9 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
-import static io.controlplane.domain.JobSpecs.aJobSpec;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.Tier;
+import io.controlplane.ports.AgentCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static io.controlplane.domain.JobSpecs.aJobSpec;
+import static org.assertj.core.api.Assertions.assertThat;
 
 abstract class LeaseWorkTest {
 

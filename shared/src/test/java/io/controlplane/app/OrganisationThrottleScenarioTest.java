@@ -1,14 +1,10 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
-import static io.controlplane.domain.JobSpecs.aJobSpec;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.controlplane.domain.Endpoint;
 import io.controlplane.domain.EndpointType;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.ValidationException;
+import io.controlplane.ports.AgentCommand;
 import io.controlplane.scheduling.WaitReasons;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static io.controlplane.domain.JobSpecs.aJobSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An organisation that throttled an agent (HTTP 429, Retry-After 60): no job touching it starts

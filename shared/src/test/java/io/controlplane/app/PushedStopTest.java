@@ -1,10 +1,7 @@
 package io.controlplane.app;
 
-import io.controlplane.ports.AgentCommand;
-import static io.controlplane.domain.JobSpecs.aJobSpec;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.controlplane.domain.Tier;
+import io.controlplane.ports.AgentCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static io.controlplane.domain.JobSpecs.aJobSpec;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A heartbeat that waits ({@code waitSeconds}) is parked until a stop for one of its leases is

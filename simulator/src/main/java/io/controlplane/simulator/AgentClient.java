@@ -1,23 +1,19 @@
 package io.controlplane.simulator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.controlplane.simulator.AgentJson.instant;
+import static io.controlplane.simulator.AgentJson.integer;
+import static io.controlplane.simulator.AgentJson.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +34,8 @@ import java.util.function.Supplier;
  * writes by epoch; the body is the one place every write has, and a control plane that fences by
  * lease id alone (docs/openapi.yaml: a lease id names one epoch of a lease) ignores the extra field.
  *
+ * <p>The calls themselves are sent by {@code AgentHttp}, and their answers read by {@code AgentJson}.
+ *
  * <p>Thread-safe: one instance may serve an agent's poller, heartbeat and job threads at once.
  */
 public final class AgentClient {
@@ -53,11 +51,8 @@ public final class AgentClient {
 
     private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final String USER_AGENT = "controlplane-simulator/0.1";
 
-    private final HttpClient http;
-    private final URI base;
-    private final Supplier<String> token;
+    private final AgentHttp http;
     private final Duration requestTimeout;
     private final ObjectMapper json = Jackson.MAPPER;
 
@@ -76,9 +71,7 @@ public final class AgentClient {
      *                       wait plus {@link #LONG_POLL_SLACK} (never shorter than this)
      */
     public AgentClient(HttpClient http, URI baseUri, Supplier<String> token, Duration requestTimeout) {
-        this.http = Objects.requireNonNull(http, "http");
-        this.base = root(Objects.requireNonNull(baseUri, "baseUri"));
-        this.token = Objects.requireNonNull(token, "token");
+        this.http = new AgentHttp(http, baseUri, token);
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive");
@@ -87,7 +80,7 @@ public final class AgentClient {
 
     /** The control plane root this client calls (without {@code /api}). */
     public URI baseUri() {
-        return base;
+        return http.base();
     }
 
     /** {@code PUT /api/agents/{agentId}}: registers the agent or updates what it offers. */
@@ -98,7 +91,7 @@ public final class AgentClient {
         ArrayNode capabilities = body.putArray("capabilities");
         registration.capabilities().forEach(capabilities::add);
         body.put("slots", registration.slots());
-        call("PUT", "/api/agents/" + segment(agentId), body, requestTimeout);
+        http.call("PUT", "/api/agents/" + segment(agentId), body, requestTimeout);
     }
 
     /**
@@ -127,13 +120,13 @@ public final class AgentClient {
             held.addObject().put("leaseId", lease.leaseId()).put("epoch", lease.epoch());
         }
         Duration timeout = Duration.ofSeconds(waitSeconds).plus(LONG_POLL_SLACK);
-        JsonNode answer = call("POST", "/api/agents/" + segment(agentId) + "/heartbeat"
+        JsonNode answer = http.call("POST", "/api/agents/" + segment(agentId) + "/heartbeat"
                 + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : ""), body,
                 timeout.compareTo(requestTimeout) < 0 ? requestTimeout : timeout);
         List<Command> commands = new ArrayList<>();
         for (JsonNode command : answer.path("commands")) {
             commands.add(Command.of(text(command, "type"), text(command, "leaseId"), instant(command, "deadline"),
-                    backOff(command.path("backOff"))));
+                    AgentJson.backOff(command.path("backOff"))));
         }
         return List.copyOf(commands);
     }
@@ -152,12 +145,12 @@ public final class AgentClient {
         if (timeout.compareTo(requestTimeout) < 0) {
             timeout = requestTimeout;
         }
-        JsonNode answer = call("POST", "/api/agents/" + segment(agentId) + "/lease?waitSeconds=" + waitSeconds,
+        JsonNode answer = http.call("POST", "/api/agents/" + segment(agentId) + "/lease?waitSeconds=" + waitSeconds,
                 null, timeout);
         if (answer.isMissingNode() || answer.isNull() || answer.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(toLease(answer));
+        return Optional.of(AgentJson.lease(answer));
     }
 
     /** {@code POST /api/leases/{leaseId}/progress} with {@code { percent, counters, message, epoch }}. */
@@ -169,7 +162,7 @@ public final class AgentClient {
             body.put("message", report.message());
         }
         body.put("epoch", epoch);
-        call("POST", leasePath(leaseId) + "/progress", body, requestTimeout);
+        http.call("POST", leasePath(leaseId) + "/progress", body, requestTimeout);
     }
 
     /** {@code PUT /api/leases/{leaseId}/checkpoints/{name}} with {@code { kind: "cursor", data, epoch }}. */
@@ -188,7 +181,7 @@ public final class AgentClient {
         ObjectNode body = json.createObjectNode().put("kind", kind.wireName());
         body.set("data", data);
         body.put("epoch", epoch);
-        call("PUT", leasePath(leaseId) + "/checkpoints/" + segment(name), body, requestTimeout);
+        http.call("PUT", leasePath(leaseId) + "/checkpoints/" + segment(name), body, requestTimeout);
     }
 
     /**
@@ -208,7 +201,7 @@ public final class AgentClient {
             array.addObject().put("type", item.type()).put("sourceId", item.sourceId()).put("targetId", item.targetId());
         }
         body.put("epoch", epoch);
-        call("POST", leasePath(leaseId) + "/mappings", body, requestTimeout);
+        http.call("POST", leasePath(leaseId) + "/mappings", body, requestTimeout);
     }
 
     /**
@@ -220,7 +213,7 @@ public final class AgentClient {
         addQuery(query, "type", type);
         addQuery(query, "sourceId", sourceId);
         addQuery(query, "continuationToken", continuationToken);
-        JsonNode answer = call("GET", leasePath(leaseId) + "/mappings" + query, null, requestTimeout);
+        JsonNode answer = http.call("GET", leasePath(leaseId) + "/mappings" + query, null, requestTimeout);
         List<IdMapping> items = new ArrayList<>();
         for (JsonNode item : answer.path("items")) {
             items.add(new IdMapping(text(item, "type"), text(item, "sourceId"), text(item, "targetId")));
@@ -253,7 +246,7 @@ public final class AgentClient {
         if (remaining != null) {
             body.put("remaining", remaining);
         }
-        JsonNode answer = call("POST", leasePath(leaseId) + "/throttle", body, requestTimeout);
+        JsonNode answer = http.call("POST", leasePath(leaseId) + "/throttle", body, requestTimeout);
         return new ThrottleOutcome(text(answer, "organisation"), instant(answer, "until"),
                 integer(answer, "allowedJobs"), integer(answer, "remaining"));
     }
@@ -261,122 +254,18 @@ public final class AgentClient {
     /** {@code POST /api/leases/{leaseId}/release} with {@code { reason, epoch }}, after the final checkpoint. */
     public void release(String leaseId, long epoch, ReleaseReason reason) {
         ObjectNode body = json.createObjectNode().put("reason", reason.wireName()).put("epoch", epoch);
-        call("POST", leasePath(leaseId) + "/release", body, requestTimeout);
+        http.call("POST", leasePath(leaseId) + "/release", body, requestTimeout);
     }
 
     /** {@code POST /api/leases/{leaseId}/complete} with {@code { epoch }}. */
     public void complete(String leaseId, long epoch) {
-        call("POST", leasePath(leaseId) + "/complete", json.createObjectNode().put("epoch", epoch), requestTimeout);
+        http.call("POST", leasePath(leaseId) + "/complete", json.createObjectNode().put("epoch", epoch), requestTimeout);
     }
 
     /** {@code POST /api/leases/{leaseId}/fail} with {@code { error, retryable, epoch }}. */
     public void fail(String leaseId, long epoch, String error, boolean retryable) {
         ObjectNode body = json.createObjectNode().put("error", error).put("retryable", retryable).put("epoch", epoch);
-        call("POST", leasePath(leaseId) + "/fail", body, requestTimeout);
-    }
-
-    private JsonNode call(String method, String pathAndQuery, JsonNode body, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery))
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + bearer())
-                .header("Accept", "application/json, application/problem+json")
-                .header("User-Agent", USER_AGENT);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(write(body), StandardCharsets.UTF_8));
-        }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new InterruptedIOException(method + " " + pathOnly(pathAndQuery)
-                    + " interrupted"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + pathOnly(pathAndQuery) + " failed: " + e, e);
-        }
-        int status = response.statusCode();
-        String text = response.body() == null ? "" : response.body();
-        if (status >= 200 && status < 300) {
-            return status == 204 || text.isBlank() ? json.missingNode() : read(text, method, pathAndQuery);
-        }
-        throw problem(status, text);
-    }
-
-    private String bearer() {
-        String value = token.get();
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("the token supplier gave no token");
-        }
-        return value.trim();
-    }
-
-    private ProblemException problem(int status, String body) {
-        String type = null;
-        String title = null;
-        String detail = null;
-        try {
-            JsonNode problem = json.readTree(body);
-            if (problem != null && problem.isObject()) {
-                type = text(problem, "type");
-                title = text(problem, "title");
-                detail = text(problem, "detail");
-            }
-        } catch (JsonProcessingException notJson) {
-            // a proxy or a crashed host answered; keep the body as it is
-        }
-        if (LeaseLostException.isLeaseLost(status, type)) {
-            return new LeaseLostException(status, type, title, detail, body);
-        }
-        return new ProblemException(status, type, title, detail, body);
-    }
-
-    private Lease toLease(JsonNode node) {
-        List<Checkpoint> checkpoints = new ArrayList<>();
-        JsonNode array = node.path("checkpoints");
-        if (array.isObject()) {
-            array = array.path("items"); // tolerate the job route's { items: [...] } shape
-        }
-        for (JsonNode c : array) {
-            checkpoints.add(new Checkpoint(text(c, "name"), CheckpointKind.fromWire(text(c, "kind")), c.path("data"),
-                    c.path("epoch").asLong(0), instant(c, "updatedAt")));
-        }
-        List<String> organisations = new ArrayList<>();
-        node.path("organisations").forEach(o -> {
-            if (o.isTextual()) {
-                organisations.add(o.asText());
-            }
-        });
-        return new Lease(text(node, "leaseId"), text(node, "jobId"), node.path("epoch").asLong(0),
-                instant(node, "expiresAt"), node.path("spec"), organisations, checkpoints, node.path("resumed").asBoolean(false));
-    }
-
-    /** A command's {@code backOff}; null when absent or without the organisation and instant to act on. */
-    private static Command.BackOff backOff(JsonNode node) {
-        String organisation = text(node, "organisation");
-        Instant until = instant(node, "until");
-        if (!node.isObject() || organisation == null || until == null) {
-            return null;
-        }
-        return new Command.BackOff(organisation, until, node.path("retryAfterSeconds").asLong(0));
-    }
-
-    private String write(JsonNode body) {
-        try {
-            return json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a JSON tree", e);
-        }
-    }
-
-    private JsonNode read(String text, String method, String pathAndQuery) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(method + " " + pathOnly(pathAndQuery) + " answered non-JSON", e);
-        }
+        http.call("POST", leasePath(leaseId) + "/fail", body, requestTimeout);
     }
 
     private static String leasePath(String leaseId) {
@@ -396,47 +285,5 @@ public final class AgentClient {
             throw new IllegalArgumentException("a path segment must not be empty");
         }
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String pathOnly(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    }
-
-    private static URI root(URI uri) {
-        String text = uri.toString();
-        while (text.endsWith("/")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        if (text.endsWith("/api")) {
-            text = text.substring(0, text.length() - "/api".length());
-        }
-        return URI.create(text + "/");
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static Integer integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.canConvertToInt() ? null : value.asInt();
-    }
-
-    private static Instant instant(JsonNode node, String field) {
-        String value = text(node, field);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            try {
-                return OffsetDateTime.parse(value).toInstant();
-            } catch (DateTimeParseException again) {
-                return null;
-            }
-        }
     }
 }

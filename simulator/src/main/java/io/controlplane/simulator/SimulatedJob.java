@@ -1,15 +1,10 @@
 package io.controlplane.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.simulator.AgentLog.EventType;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * through {@link #command}; a lost lease ends the job at once, without another call.
  *
  * <p>A spec with {@code config.simulation.workItems: N} makes the job migrate work items 1..N as its
- * percent grows: item {@code i} is recorded as the mapping {@code WorkItem i → i + }{@value #TARGET_ID_OFFSET}
+ * percent grows: item {@code i} is recorded as the mapping {@code WorkItem i → i + }{@value WorkItems#TARGET_ID_OFFSET}
  * (with each progress report and before each checkpoint), its checkpoint says how many items are
  * recorded ({@code { percent, workItems }}), and it writes a final checkpoint before completing. So
  * what a finished job must have stored is known exactly, which crash tests check.
@@ -39,14 +34,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * it back off likewise; the longest back-off wins. Backing off, the job does no work: its percent
  * stands still and it reports no progress and writes no checkpoint, while the agent's heartbeats
  * keep its lease. A stop command is still obeyed. Then it goes on where it stood.
+ *
+ * <p>Its writes go through {@link LeaseWrites}, its work items and checkpoints through
+ * {@link WorkItems}, and {@link WorkingTime} keeps its working time apart from its back-offs.
  */
 final class SimulatedJob implements Runnable {
-
-    /** Give up on a job whose writes keep failing for reasons other than a lost lease. */
-    private static final int MAX_CONSECUTIVE_FAILURES = 10;
-    /** The mapping type and target id offset of simulated work items: item {@code i} becomes {@code i + offset}. */
-    static final String WORK_ITEM = "WorkItem";
-    static final int TARGET_ID_OFFSET = 100_000;
 
     private final SimulatedAgent agent;
     private final Lease lease;
@@ -58,25 +50,18 @@ final class SimulatedJob implements Runnable {
     private final Duration duration;
     private final int failAtPercent;
     private final boolean failRetryable;
-    private final int workItems;
+    private final LeaseWrites writes;
+    private final WorkItems items;
+    private final WorkingTime time;
     private final Duration tick;
     /** The simulated HTTP 429 this job gets; null when it touches no throttled organisation. */
     private final AgentConfig.Throttle throttle;
     private final AtomicReference<Command> pending = new AtomicReference<>();
-    /** The job makes no requests to its organisations before this: the longest back-off it took or was told. */
-    private final AtomicReference<Instant> backOffUntil = new AtomicReference<>(Instant.MIN);
     private volatile boolean shutdown;
 
-    /** Consecutive failures per operation, so a write that keeps failing is not masked by one that works. */
-    private final Map<String, Integer> failures = new HashMap<>();
     private boolean finalProgressSent;
     private boolean finalCheckpointWritten;
-    /** Work items 1..recorded are stored as mappings (the control plane answered 200). */
-    private int recorded;
     private boolean throttleReported;
-    /** Since when the job backs off (null: it works), and how long its finished back-offs took. */
-    private Instant backingOffSince;
-    private Duration backedOff = Duration.ZERO;
 
     SimulatedJob(SimulatedAgent agent, Lease lease, AgentConfig config, Random random, AgentLog log) {
         this.agent = agent;
@@ -86,8 +71,11 @@ final class SimulatedJob implements Runnable {
         this.started = agent.clock().instant();
         this.startPercent = lease.resumed() ? resumePercent(lease) : 0;
         this.duration = duration(lease, config);
-        this.workItems = Math.max(0, lease.config("simulation", "workItems").asInt(0));
-        this.recorded = lease.resumed() ? resumeWorkItems(lease, workItems) : 0;
+        int workItems = Math.max(0, lease.config("simulation", "workItems").asInt(0));
+        this.writes = new LeaseWrites(agent, lease, log, config.errorBackoff());
+        this.items = new WorkItems(agent, lease, log, writes, workItems,
+                lease.resumed() ? resumeWorkItems(lease, workItems) : 0);
+        this.time = new WorkingTime(started);
         JsonNode failFromSpec = lease.config("simulation", "failAtPercent");
         boolean drawnToFail = random.nextDouble() < config.failure().fraction();
         if (failFromSpec.isInt() && failFromSpec.asInt() >= 0 && failFromSpec.asInt() <= 100) {
@@ -117,7 +105,7 @@ final class SimulatedJob implements Runnable {
 
     /** A heartbeat answer's back-off for this lease (heartbeat thread): no work before its {@code until}. */
     void backOff(Command.BackOff backOff) {
-        if (backOff.until().isAfter(agent.clock().instant()) && backOffTo(backOff.until())) {
+        if (backOff.until().isAfter(agent.clock().instant()) && time.backOffTo(backOff.until())) {
             log.event(EventType.BACKING_OFF, lease, AgentLog.fields("organisation", backOff.organisation(),
                     "until", backOff.until(), "retryAfterSeconds", backOff.retryAfterSeconds()));
         }
@@ -140,8 +128,8 @@ final class SimulatedJob implements Runnable {
                     continue;
                 }
                 Instant now = agent.clock().instant();
-                Instant until = backOffUntil.get();
-                Duration worked = worked(now, until);
+                Instant until = time.backOffUntil();
+                Duration worked = time.worked(now, until);
                 int percent = percentAt(worked);
                 Command command = pending.getAndSet(null);
                 if (command != null) {
@@ -163,25 +151,25 @@ final class SimulatedJob implements Runnable {
                         return;
                     }
                 } else if (failAtPercent >= 0 && percent >= failAtPercent) {
-                    if (write("fail", () -> agent.client().fail(lease.leaseId(), lease.epoch(),
+                    if (writes.write("fail", () -> agent.client().fail(lease.leaseId(), lease.epoch(),
                             "simulated failure at " + failAtPercent + "%", failRetryable))) {
                         log.failed(lease, failAtPercent, failRetryable);
                         return;
                     }
                 } else if (percent >= 100) {
-                    if (workItems > 0) {
+                    if (items.any()) {
                         // every item recorded, then the checkpoint that says so, then done
                         finalCheckpointWritten = finalCheckpointWritten
-                                || (recordWorkItems(100) && writeCheckpoint(100));
+                                || (items.record(100) && items.checkpoint(100));
                         if (!finalCheckpointWritten) {
                             SimulatedAgent.pause(tick);
                             continue;
                         }
                     }
-                    finalProgressSent = finalProgressSent || write("progress",
+                    finalProgressSent = finalProgressSent || writes.write("progress",
                             () -> agent.client().progress(lease.leaseId(), lease.epoch(), report(100)));
                     if (finalProgressSent
-                            && write("complete", () -> agent.client().complete(lease.leaseId(), lease.epoch()))) {
+                            && writes.write("complete", () -> agent.client().complete(lease.leaseId(), lease.epoch()))) {
                         log.completed(lease);
                         return;
                     }
@@ -191,15 +179,15 @@ final class SimulatedJob implements Runnable {
                     reportThrottle(now);
                 } else {
                     if (due(lastProgress, now, config.progressInterval())) {
-                        recordWorkItems(percent);
-                        if (write("progress", () -> agent.client().progress(lease.leaseId(), lease.epoch(),
+                        items.record(percent);
+                        if (writes.write("progress", () -> agent.client().progress(lease.leaseId(), lease.epoch(),
                                 report(percent)))) {
                             log.event(EventType.PROGRESS, lease, Map.of("percent", percent));
                         }
                         lastProgress = now;
                     }
                     if (!config.checkpointInterval().isZero() && due(lastCheckpoint, now, config.checkpointInterval())) {
-                        writeCheckpoint(percent);
+                        items.checkpoint(percent);
                         lastCheckpoint = now;
                     }
                 }
@@ -213,58 +201,34 @@ final class SimulatedJob implements Runnable {
     }
 
     /**
-     * The job's working time at {@code now}: the time since the lease arrived less the time it backed
-     * off. While it backs off ({@code now} before {@code until}) that is the time it had worked when
-     * the back-off began.
-     */
-    private Duration worked(Instant now, Instant until) {
-        if (now.isBefore(until)) {
-            if (backingOffSince == null) {
-                backingOffSince = now;
-            }
-            return Duration.between(started, backingOffSince).minus(backedOff);
-        }
-        if (backingOffSince != null) {
-            backedOff = backedOff.plus(Duration.between(backingOffSince, until));
-            backingOffSince = null;
-        }
-        return Duration.between(started, now).minus(backedOff);
-    }
-
-    /**
      * The organisation "answered HTTP 429": the job backs off for its {@code Retry-After} and reports
      * it, once; the control plane's {@code until}, when later, wins. A report that fails (other than
      * for a lost lease) is logged and not repeated: the job backs off all the same.
      */
     private void reportThrottle(Instant now) {
         throttleReported = true;
-        backOffTo(now.plusSeconds(throttle.retryAfterSeconds()));
+        time.backOffTo(now.plusSeconds(throttle.retryAfterSeconds()));
         AtomicReference<ThrottleOutcome> answer = new AtomicReference<>();
-        if (write("throttle", () -> answer.set(agent.client().throttle(lease.leaseId(), throttle.organisation(),
+        if (writes.write("throttle", () -> answer.set(agent.client().throttle(lease.leaseId(), throttle.organisation(),
                 throttle.retryAfterSeconds(), throttle.remaining()))) && answer.get().until() != null) {
-            backOffTo(answer.get().until());
+            time.backOffTo(answer.get().until());
         }
-        if (backOffUntil.get().isAfter(now)) {
-            backingOffSince = now; // the back-off starts with the 429, not at the next tick
+        if (time.backOffUntil().isAfter(now)) {
+            time.backingOffFrom(now); // the back-off starts with the 429, not at the next tick
         }
         Map<String, Object> fields = AgentLog.fields("organisation", throttle.organisation(),
                 "retryAfterSeconds", throttle.retryAfterSeconds(), "remaining", throttle.remaining(),
-                "until", backOffUntil.get());
+                "until", time.backOffUntil());
         if (answer.get() != null) {
             fields.put("allowedJobs", answer.get().allowedJobs());
         }
         log.event(EventType.THROTTLED, lease, fields);
     }
 
-    /** Backs off until {@code until} unless already until later; true when it lengthened the back-off. */
-    private boolean backOffTo(Instant until) {
-        return until.isAfter(backOffUntil.getAndAccumulate(until, (a, b) -> a.isAfter(b) ? a : b));
-    }
-
     /** Final checkpoint, then release: the order the agent API asks for. False: try again at the next tick. */
     private boolean giveBack(ReleaseReason reason, int percent) {
-        if (writeCheckpoint(percent)
-                && write("release", () -> agent.client().release(lease.leaseId(), lease.epoch(), reason))) {
+        if (items.checkpoint(percent)
+                && writes.write("release", () -> agent.client().release(lease.leaseId(), lease.epoch(), reason))) {
             log.released(lease, reason, percent);
             return true;
         }
@@ -273,103 +237,6 @@ final class SimulatedJob implements Runnable {
 
     private static boolean due(Instant last, Instant now, Duration interval) {
         return !Duration.between(last, now).minus(interval).isNegative();
-    }
-
-    /**
-     * The checkpoint {@code { percent }}, or with work items {@code { percent, workItems }}: the items
-     * due by {@code percent} are recorded first, and the checkpoint names only items that are.
-     */
-    private boolean writeCheckpoint(int percent) {
-        ObjectNode data = Jackson.MAPPER.createObjectNode().put("percent", percent);
-        if (workItems > 0) {
-            recordWorkItems(percent);
-            data.put("workItems", recorded);
-        }
-        if (write("checkpoint", () -> agent.client().cursorCheckpoint(lease.leaseId(), lease.epoch(),
-                SimulatedAgent.CHECKPOINT_NAME, data))) {
-            Map<String, Object> fields = AgentLog.fields("name", SimulatedAgent.CHECKPOINT_NAME, "percent", percent);
-            if (workItems > 0) {
-                fields.put("workItems", data.path("workItems").asInt());
-            }
-            log.event(EventType.CHECKPOINT, lease, fields);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Records the mappings of the work items due by {@code percent} that are not recorded yet, in
-     * calls of at most {@link AgentClient#MAX_MAPPINGS_PER_CALL}.
-     *
-     * @return whether every item due is recorded now
-     */
-    private boolean recordWorkItems(int percent) {
-        int due = (int) Math.min(workItems, (long) percent * workItems / 100);
-        while (recorded < due) {
-            int from = recorded + 1;
-            int to = Math.min(due, recorded + AgentClient.MAX_MAPPINGS_PER_CALL);
-            List<IdMapping> items = new ArrayList<>();
-            for (int i = from; i <= to; i++) {
-                items.add(new IdMapping(WORK_ITEM, String.valueOf(i), String.valueOf(i + TARGET_ID_OFFSET)));
-            }
-            if (!write("mappings", () -> agent.client().mappings(lease.leaseId(), lease.epoch(), items))) {
-                return false;
-            }
-            recorded = to;
-            log.event(EventType.MAPPINGS, lease, AgentLog.fields("type", WORK_ITEM, "from", from, "to", to));
-        }
-        return true;
-    }
-
-    /**
-     * One lease write. A lost lease ends the job ({@link LeaseGone}); any other refusal or a transport
-     * failure is logged and the job tries again later, up to {@link #MAX_CONSECUTIVE_FAILURES} times.
-     *
-     * @return whether the write went through
-     */
-    private boolean write(String operation, Runnable call) {
-        try {
-            call.run();
-            failures.remove(operation);
-            return true;
-        } catch (LeaseLostException e) {
-            log.refused(lease, operation, e);
-            log.event(EventType.LEASE_LOST, lease, Map.of("operation", operation));
-            throw new LeaseGone();
-        } catch (ProblemException e) {
-            if (e.status() == 409) {
-                log.refused(lease, operation, e);
-            } else {
-                logError(operation, e);
-            }
-            if (e.status() == 404) {
-                // the control plane no longer knows this lease (or job): nothing left to write to
-                log.event(EventType.LEASE_LOST, lease, AgentLog.fields("operation", operation, "status", e.status()));
-                throw new LeaseGone();
-            }
-        } catch (UncheckedIOException | IllegalStateException e) {
-            if (agent.killed()) {
-                throw new LeaseGone();
-            }
-            logError(operation, e);
-        }
-        int failed = failures.merge(operation, 1, Integer::sum);
-        if (failed >= MAX_CONSECUTIVE_FAILURES) {
-            log.event(EventType.ERROR, lease, AgentLog.fields("operation", operation, "message",
-                    "giving the job up after " + failed + " failed " + operation + " calls in a row"));
-            throw new LeaseGone();
-        }
-        SimulatedAgent.pause(config.errorBackoff());
-        return false;
-    }
-
-    private void logError(String operation, RuntimeException e) {
-        Map<String, Object> fields = AgentLog.fields("operation", operation, "error", e.getClass().getSimpleName(),
-                "message", e.getMessage());
-        if (e instanceof ProblemException problem) {
-            fields.put("status", problem.status());
-        }
-        log.event(EventType.ERROR, lease, fields);
     }
 
     private int percentAt(Duration worked) {
@@ -443,14 +310,5 @@ final class SimulatedJob implements Runnable {
 
     private static Duration clamp(Duration value, Duration min, Duration max) {
         return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
-    }
-
-    /** Ends the run loop: the lease is no longer this agent's to write with. */
-    private static final class LeaseGone extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        LeaseGone() {
-            super(null, null, false, false);
-        }
     }
 }
