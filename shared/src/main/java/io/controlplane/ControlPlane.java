@@ -17,6 +17,7 @@ import io.controlplane.app.Dispatching;
 import io.controlplane.app.PreemptionChecks;
 import io.controlplane.app.Reconcile;
 import io.controlplane.app.UseCases;
+import io.controlplane.config.AuthSettings;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.config.TelemetrySettings;
@@ -154,8 +155,8 @@ public final class ControlPlane implements AutoCloseable {
         tenancy.requireSafeFor(settings);
         Telemetry reporting = Telemetry.of(telemetry.openTelemetry(), clock);
         ObjectMapper json = Json.mapper();
-        TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
-                settings.tablePrefix(), json, storagePolicies).ensureTables();
+        TableStorage storage = TableStorage.connect(settings.storage().connectionString(), settings.storage().tableEndpoint(),
+                settings.storage().tablePrefix(), json, storagePolicies).ensureTables();
         IntakeQueue intake = Messaging.intakeQueue(settings, json);
         // What this instance publishes it also handles itself at once (wake local agents, schedule a
         // preemption check); the queue carries it to the other instances.
@@ -183,7 +184,7 @@ public final class ControlPlane implements AutoCloseable {
         HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                 new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
                         new EndpointHosts(settings.allowedPrivateHosts())),
-                tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
+                tokenValidator(settings.auth()), readiness, json, settings.maxRequestBytes(), clock, reporting));
         ControlPlane controlPlane = new ControlPlane(settings, api, app, intake, background, channel, telemetry, stopping);
         controlPlane.echo = echo;
         controlPlane.dispatching = dispatching;
@@ -295,21 +296,21 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    static TokenValidator tokenValidator(ControlPlaneSettings settings) {
+    static TokenValidator tokenValidator(AuthSettings settings) {
         if (settings.usesDevIssuer()) {
-            return DevIssuer.loadOrCreate(Path.of(settings.devIssuerKeyFile()), settings.authIssuer(), settings.authAudience())
+            return DevIssuer.loadOrCreate(Path.of(settings.devIssuerKeyFile()), settings.issuer(), settings.audience())
                     .validator();
         }
         if (settings.usesOpenIdMetadata()) {
-            OpenIdTokenValidator validator = new OpenIdTokenValidator(url(settings.authMetadataUrl(),
-                    ControlPlaneSettings.AUTH_METADATA_URL), settings.authAudiences(), settings.authAllowedTenants());
+            OpenIdTokenValidator validator = new OpenIdTokenValidator(url(settings.metadataUrl(),
+                    ControlPlaneSettings.AUTH_METADATA_URL), settings.audiences(), settings.allowedTenants());
             // One attempt now, so a wrong URL shows in the start-up log; an issuer outage must not
             // stop the host: requests answer 503 auth-unavailable and retry the fetch until it works.
             validator.tryLoad();
-            return new OperatorRoles(validator, settings.authOperatorTenants());
+            return new OperatorRoles(validator, settings.operatorTenants());
         }
-        return new OperatorRoles(new JwtTokenValidator(settings.authIssuer(), settings.authAudiences(), settings.authAllowedTenants(),
-                RemoteKeys.of(url(settings.authJwksUrl(), ControlPlaneSettings.AUTH_JWKS_URL))), settings.authOperatorTenants());
+        return new OperatorRoles(new JwtTokenValidator(settings.issuer(), settings.audiences(), settings.allowedTenants(),
+                RemoteKeys.of(url(settings.jwksUrl(), ControlPlaneSettings.AUTH_JWKS_URL))), settings.operatorTenants());
     }
 
     private static URL url(String value, String setting) {
