@@ -16,6 +16,7 @@ import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.Dispatching;
 import io.controlplane.app.Reconcile;
 import io.controlplane.app.UseCases;
+import io.controlplane.config.AuthSettings;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.config.TelemetrySettings;
@@ -186,8 +187,8 @@ public final class ControlPlane implements AutoCloseable {
             Clock clock = this.clock != null ? this.clock : TableStorage.ticking(Clock.systemUTC());
             Telemetry reporting = Telemetry.of(installed.openTelemetry(), clock);
             ObjectMapper json = Json.mapper();
-            TableStorage storage = TableStorage.connect(settings.storageConnectionString(), settings.tableEndpoint(),
-                    settings.tablePrefix(), json, List.copyOf(storagePolicies)).ensureTables();
+            TableStorage storage = TableStorage.connect(settings.storage().connectionString(), settings.storage().tableEndpoint(),
+                    settings.storage().tablePrefix(), json, List.copyOf(storagePolicies)).ensureTables();
             IntakeQueue intake = Messaging.intakeQueue(settings, json);
             AgentChannel channel = Messaging.agentChannel(settings, json, clock);
             Dispatching dispatching = this.dispatching != null ? this.dispatching : ControlPlane.dispatching(settings, dispatch, json);
@@ -211,7 +212,7 @@ public final class ControlPlane implements AutoCloseable {
             HttpApi api = HttpApi.create(new HttpApi.Dependencies(app,
                     new JobSpecValidator(settings.regions(), settings.maxSpecBytes(), json,
                             new EndpointHosts(settings.allowedPrivateHosts())),
-                    tokenValidator(settings), readiness, json, settings.maxRequestBytes(), clock, reporting));
+                    tokenValidator(settings.auth()), readiness, json, settings.maxRequestBytes(), clock, reporting));
             dispatching.leadership().start();
             return new ControlPlane(settings, api, app, intake, ownBackground, channel, dispatching, installed, stopping);
         }
@@ -255,21 +256,21 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    static TokenValidator tokenValidator(ControlPlaneSettings settings) {
+    static TokenValidator tokenValidator(AuthSettings settings) {
         if (settings.usesDevIssuer()) {
-            return DevIssuer.loadOrCreate(Path.of(settings.devIssuerKeyFile()), settings.authIssuer(), settings.authAudience())
+            return DevIssuer.loadOrCreate(Path.of(settings.devIssuerKeyFile()), settings.issuer(), settings.audience())
                     .validator();
         }
         if (settings.usesOpenIdMetadata()) {
-            OpenIdTokenValidator validator = new OpenIdTokenValidator(url(settings.authMetadataUrl(),
-                    ControlPlaneSettings.AUTH_METADATA_URL), settings.authAudiences(), settings.authAllowedTenants());
+            OpenIdTokenValidator validator = new OpenIdTokenValidator(url(settings.metadataUrl(),
+                    ControlPlaneSettings.AUTH_METADATA_URL), settings.audiences(), settings.allowedTenants());
             // One attempt now, so a wrong URL shows in the start-up log; an issuer outage must not
             // stop the host: requests answer 503 auth-unavailable and retry the fetch until it works.
             validator.tryLoad();
-            return new OperatorRoles(validator, settings.authOperatorTenants());
+            return new OperatorRoles(validator, settings.operatorTenants());
         }
-        return new OperatorRoles(new JwtTokenValidator(settings.authIssuer(), settings.authAudiences(), settings.authAllowedTenants(),
-                RemoteKeys.of(url(settings.authJwksUrl(), ControlPlaneSettings.AUTH_JWKS_URL))), settings.authOperatorTenants());
+        return new OperatorRoles(new JwtTokenValidator(settings.issuer(), settings.audiences(), settings.allowedTenants(),
+                RemoteKeys.of(url(settings.jwksUrl(), ControlPlaneSettings.AUTH_JWKS_URL))), settings.operatorTenants());
     }
 
     private static URL url(String value, String setting) {

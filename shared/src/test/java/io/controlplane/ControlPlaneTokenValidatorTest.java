@@ -65,7 +65,7 @@ class ControlPlaneTokenValidatorTest {
         values.put(ControlPlaneSettings.AUTH_AUDIENCE, "5e4c2a1b-0000-4000-8000-00000000c0de, api://migration-controlplane");
         values.put(ControlPlaneSettings.AUTH_ALLOWED_TENANTS, TENANT.toUpperCase());
 
-        TokenValidator validator = ControlPlane.tokenValidator(ControlPlaneSettings.from(values));
+        TokenValidator validator = ControlPlane.tokenValidator(ControlPlaneSettings.from(values).auth());
 
         assertThat(validator).as("Entra tokens, operator roles filtered").isInstanceOf(io.controlplane.api.auth.OperatorRoles.class);
         assertThat(issuer.metadataFetches).as("fetched at start-up").hasValue(1);
@@ -81,7 +81,7 @@ class ControlPlaneTokenValidatorTest {
         Map<String, String> values = development();
         values.put(ControlPlaneSettings.AUTH_METADATA_URL, issuer.metadataUrl().toString());
 
-        TokenValidator validator = ControlPlane.tokenValidator(ControlPlaneSettings.from(values));
+        TokenValidator validator = ControlPlane.tokenValidator(ControlPlaneSettings.from(values).auth());
 
         assertThatThrownBy(() -> validator.validate(sign(key, issuer.claims(TENANT).build())))
                 .isInstanceOf(IssuerUnavailableException.class);
@@ -94,8 +94,8 @@ class ControlPlaneTokenValidatorTest {
         values.put(ControlPlaneSettings.DEV_ISSUER_KEY_FILE, dir.resolve("dev-key.json").toString());
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
 
-        TokenValidator validator = ControlPlane.tokenValidator(settings);
-        String token = DevIssuer.loadOrCreate(Path.of(settings.devIssuerKeyFile()), DevIssuer.DEFAULT_ISSUER,
+        TokenValidator validator = ControlPlane.tokenValidator(settings.auth());
+        String token = DevIssuer.loadOrCreate(Path.of(settings.auth().devIssuerKeyFile()), DevIssuer.DEFAULT_ISSUER,
                 DevIssuer.DEFAULT_AUDIENCE).token("contoso", "dev-user", List.of("Jobs.Read"), Duration.ofMinutes(5));
 
         assertThat(validator.validate(token).tenantId()).isEqualTo("contoso");

@@ -1,6 +1,7 @@
 package io.controlplane.functions;
 
 import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.config.SettingValues;
 import io.controlplane.domain.Tier;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +54,7 @@ public final class IntakeQueueSettings {
      * @return {@code values}, for chaining into the control plane's construction
      */
     static Map<String, String> check(Map<String, String> values) {
-        String raw = values.get(ControlPlaneSettings.QUEUE_PREFIX);
-        String prefix = raw == null ? "" : raw.trim();
+        String prefix = SettingValues.text(values, ControlPlaneSettings.QUEUE_PREFIX, "");
         List<String> problems = new ArrayList<>();
         for (Tier tier : Tier.values()) {
             String configured = values.get(settingOf(tier));

@@ -25,7 +25,7 @@ public final class Messaging {
      * The caller closes it on shutdown, after its subscriptions.
      */
     public static IntakeQueue intakeQueue(ControlPlaneSettings settings, ObjectMapper json) {
-        return switch (settings.messaging()) {
+        return switch (settings.messaging().service()) {
             case StorageQueues -> storageQueues(StorageQueues.builder(), settings, json).build();
             case ServiceBus -> serviceBus(settings, json).build();
         };
@@ -42,7 +42,7 @@ public final class Messaging {
      * live until the command's deadline on {@code clock}. The caller closes it on shutdown.
      */
     public static AgentChannel agentChannel(ControlPlaneSettings settings, ObjectMapper json, Clock clock) {
-        return switch (settings.messaging()) {
+        return switch (settings.messaging().service()) {
             case StorageQueues -> AgentChannel.none();
             case ServiceBus -> serviceBus(settings, json).clock(clock).buildAgentChannel();
         };
@@ -53,7 +53,7 @@ public final class Messaging {
      * or the Service Bus session queue {@code dispatch} (SessionId = region). The caller closes it.
      */
     public static DispatchBus dispatchBus(ControlPlaneSettings settings, ObjectMapper json) {
-        return switch (settings.messaging()) {
+        return switch (settings.messaging().service()) {
             case StorageQueues -> storageQueues(StorageQueueDispatchBus.builder(), settings, json).build();
             case ServiceBus -> serviceBus(settings, json).buildDispatchBus();
         };
@@ -64,7 +64,7 @@ public final class Messaging {
      * or the Service Bus session queue {@code agent-inbox} (SessionId = agent id). The caller closes it.
      */
     public static AgentInbox agentInbox(ControlPlaneSettings settings, ObjectMapper json, String instanceId) {
-        return switch (settings.messaging()) {
+        return switch (settings.messaging().service()) {
             case StorageQueues -> storageQueues(StorageQueueAgentInbox.builder(), settings, json)
                     .instanceId(instanceId)
                     .build();
@@ -81,9 +81,9 @@ public final class Messaging {
      */
     public static RegionLeadership leadership(ControlPlaneSettings settings, String instanceId) {
         return BlobRegionLeadership.builder()
-                .connectionString(settings.storageConnectionString())
-                .endpoint(settings.blobEndpoint())
-                .containerPrefix(settings.queuePrefix())
+                .connectionString(settings.storage().connectionString())
+                .endpoint(settings.storage().blobEndpoint())
+                .containerPrefix(settings.messaging().queuePrefix())
                 .regions(settings.regions().stream().sorted().toList())
                 .instanceId(instanceId)
                 .build();
@@ -93,18 +93,18 @@ public final class Messaging {
     private static <B extends StorageQueues.AccountBuilder<B>> B storageQueues(B builder, ControlPlaneSettings settings,
                                                                                ObjectMapper json) {
         return builder
-                .connectionString(settings.storageConnectionString())
-                .endpoint(settings.queueEndpoint())
-                .queuePrefix(settings.queuePrefix())
+                .connectionString(settings.storage().connectionString())
+                .endpoint(settings.storage().queueEndpoint())
+                .queuePrefix(settings.messaging().queuePrefix())
                 .json(json);
     }
 
     /** The Service Bus builder told the connection (string or namespace), the prefix and the mapper the settings name. */
     private static ServiceBusQueues.Builder serviceBus(ControlPlaneSettings settings, ObjectMapper json) {
         return ServiceBusQueues.builder()
-                .connectionString(settings.serviceBusConnectionString())
-                .fullyQualifiedNamespace(settings.serviceBusNamespace())
-                .queuePrefix(settings.queuePrefix())
+                .connectionString(settings.messaging().serviceBusConnectionString())
+                .fullyQualifiedNamespace(settings.messaging().serviceBusNamespace())
+                .queuePrefix(settings.messaging().queuePrefix())
                 .json(json);
     }
 }

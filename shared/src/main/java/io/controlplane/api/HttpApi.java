@@ -1,25 +1,9 @@
 package io.controlplane.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.controlplane.api.auth.AuthenticationException;
-import io.controlplane.api.auth.IssuerUnavailableException;
 import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.app.Caller;
 import io.controlplane.app.UseCases;
-import io.controlplane.domain.AgentNotFoundException;
-import io.controlplane.domain.ConcurrencyConflictException;
-import io.controlplane.domain.ForbiddenException;
-import io.controlplane.domain.IdempotencyKeyReusedException;
-import io.controlplane.domain.IllegalTransitionException;
-import io.controlplane.domain.InvalidStateException;
-import io.controlplane.domain.JobNotFoundException;
-import io.controlplane.domain.LeaseLostException;
-import io.controlplane.domain.MappingConflictException;
-import io.controlplane.domain.NotEntitledException;
-import io.controlplane.domain.PayloadTooLargeException;
-import io.controlplane.domain.QuotaExceededException;
-import io.controlplane.domain.ValidationException;
-import io.controlplane.ports.InvalidContinuationTokenException;
 import io.controlplane.telemetry.LogValues;
 import io.controlplane.telemetry.Telemetry;
 import io.controlplane.telemetry.TelemetryAttributes;
@@ -62,15 +46,17 @@ public final class HttpApi {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<Route> routes;
-    private final TokenValidator tokens;
+    private final BearerAuthorization authorization;
     private final Responses responses;
+    private final FailureProblems failures;
     private final int maxBodyBytes;
     private final Telemetry telemetry;
 
     HttpApi(List<Route> routes, TokenValidator tokens, Responses responses, int maxBodyBytes, Telemetry telemetry) {
         this.routes = List.copyOf(routes);
-        this.tokens = tokens;
+        this.authorization = new BearerAuthorization(tokens);
         this.responses = responses;
+        this.failures = new FailureProblems(responses);
         this.maxBodyBytes = maxBodyBytes;
         this.telemetry = telemetry;
     }
@@ -170,7 +156,7 @@ public final class HttpApi {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                    answered = toProblem(cause instanceof RuntimeException r ? r : new IllegalStateException(cause), head, id);
+                    answered = failures.toProblem(cause instanceof RuntimeException r ? r : new IllegalStateException(cause), head, id);
                     if (answered.status() >= 500) {
                         span.recordException(cause);
                     }
@@ -247,7 +233,7 @@ public final class HttpApi {
     }
 
     /** Paths are logged bounded and without control characters (no log injection). */
-    private static String loggable(String path) {
+    static String loggable(String path) {
         String clean = path.replaceAll("[\\p{Cntrl}\\s]", "?");
         return clean.length() <= 200 ? clean : clean.substring(0, 200) + "...";
     }
@@ -270,7 +256,7 @@ public final class HttpApi {
             setIfPresent(span, TelemetryAttributes.JOB_ID, params.get().get("jobId"));
             setIfPresent(span, TelemetryAttributes.AGENT_ID, params.get().get("agentId"));
             // Authenticated before the body is read: a caller without a token never makes the host read one.
-            Caller caller = route.authenticated() ? authorize(route, request) : null;
+            Caller caller = route.authenticated() ? authorization.authorize(route, request) : null;
             exchange.caller = caller;
             if (caller != null) {
                 span.setAttribute(TelemetryAttributes.CALLER_TENANT_ID, caller.tenantId());
@@ -294,84 +280,6 @@ public final class HttpApi {
         if (value != null) {
             span.setAttribute(key, value);
         }
-    }
-
-    private Caller authorize(Route route, ApiRequest request) {
-        String header = request.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            throw unauthenticated("Send 'Authorization: Bearer <token>'.");
-        }
-        Caller caller;
-        try {
-            caller = tokens.validate(header.substring(7).trim());
-        } catch (AuthenticationException e) {
-            throw unauthenticated(e.getMessage());
-        }
-        if (route.roles().stream().noneMatch(caller::hasRole)) {
-            throw new ApiException(ProblemType.FORBIDDEN, "This operation needs one of the roles "
-                    + new TreeSet<>(route.roles()) + "; the token grants " + new TreeSet<>(caller.roles()) + ".");
-        }
-        return caller;
-    }
-
-    private static ApiException unauthenticated(String detail) {
-        return new ApiException(ProblemType.UNAUTHENTICATED, detail, List.of(),
-                Map.of("WWW-Authenticate", "Bearer realm=\"controlplane\""));
-    }
-
-    private ApiResponse toProblem(RuntimeException e, ApiRequest request, String requestId) {
-        String instance = stripQuery(request.path());
-        if (e instanceof ApiException api) {
-            return responses.problem(api.type(), api.getMessage(), instance, api.errors(), api.headers());
-        }
-        if (e instanceof IssuerUnavailableException u) {
-            // Not the caller's fault: 503 so clients retry instead of discarding a good token.
-            return responses.problem(ProblemType.AUTH_UNAVAILABLE, u.getMessage(), instance, List.of(),
-                    Map.of("Retry-After", Long.toString(u.retryAfter().toSeconds())));
-        }
-        if (e instanceof ValidationException v) {
-            return responses.problem(ProblemType.VALIDATION, v.errors().size() + " problem(s) found; each is listed in errors.",
-                    instance, v.errors(), Map.of());
-        }
-        if (e instanceof PayloadTooLargeException p) {
-            return responses.problem(ProblemType.PAYLOAD_TOO_LARGE, p.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof IdempotencyKeyReusedException) {
-            return responses.problem(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof LeaseLostException) {
-            return responses.problem(ProblemType.LEASE_LOST, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof MappingConflictException) {
-            return responses.problem(ProblemType.MAPPING_CONFLICT, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof NotEntitledException) {
-            return responses.problem(ProblemType.NOT_ENTITLED, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof QuotaExceededException q) {
-            return responses.problem(ProblemType.QUOTA_EXCEEDED, e.getMessage(), instance, List.of(),
-                    Map.of("Retry-After", String.valueOf(QUOTA_RETRY_AFTER_SECONDS)));
-        }
-        if (e instanceof ForbiddenException) {
-            return responses.problem(ProblemType.FORBIDDEN, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof JobNotFoundException || e instanceof AgentNotFoundException) {
-            return responses.problem(ProblemType.NOT_FOUND, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof IllegalTransitionException || e instanceof InvalidStateException) {
-            return responses.problem(ProblemType.INVALID_STATE, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof ConcurrencyConflictException) {
-            return responses.problem(ProblemType.CONCURRENCY_CONFLICT, e.getMessage(), instance, List.of(), Map.of());
-        }
-        if (e instanceof InvalidContinuationTokenException) {
-            return responses.problem(ProblemType.INVALID_CONTINUATION_TOKEN, e.getMessage(), instance, List.of(), Map.of());
-        }
-        LOG.error("event=unhandled_error method={} path={} error={} requestId={}",
-                LogValues.sanitise(request.method()), loggable(instance),
-                e.getClass().getName(), requestId, e);
-        return responses.problem(ProblemType.INTERNAL, "The control plane failed to handle the request; "
-                + "it has been logged with this response's x-request-id.", instance, List.of(), Map.of());
     }
 
     /** When a client over its quota of unfinished jobs may try again: jobs run for minutes to hours. */
@@ -413,7 +321,7 @@ public final class HttpApi {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static String stripQuery(String path) {
+    static String stripQuery(String path) {
         int q = path.indexOf('?');
         return q < 0 ? path : path.substring(0, q);
     }

@@ -89,7 +89,7 @@ public record DispatchSettings(
                 seconds(values, PREEMPT_AFTER_SECONDS, 5, 0, 3600, problems),
                 seconds(values, STOP_GRACE_SECONDS, 120, 1, 86_400, problems),
                 (int) number(values, PREEMPTION_LIMIT, 3, 0, 1000, problems),
-                leadership(values.get(DISPATCH_LEADERSHIP), problems),
+                SettingValues.choice(values, DISPATCH_LEADERSHIP, Leadership.LEASE, Leadership::settingValue, problems),
                 SettingValues.flag(values, FAIR_SHARE, true, problems),
                 seconds(values, THROTTLE_INCREASE_SECONDS, 30, 1, 3600, problems));
         if (problems.isEmpty() && s.heartbeatInterval.compareTo(s.leaseDuration) >= 0) {
@@ -138,19 +138,6 @@ public record DispatchSettings(
                 retryBackoffMax, agingStep, dedicatedPoolPreference, staleEntryGrace, pollInterval, reconcileInterval, headsPerTier,
                 preemptAfter, stopGrace, preemptionLimit, Objects.requireNonNull(leadership), fairShare,
                 throttleIncreaseEvery);
-    }
-
-    private static Leadership leadership(String value, List<String> problems) {
-        if (value == null || value.isBlank()) {
-            return Leadership.LEASE;
-        }
-        for (Leadership l : Leadership.values()) {
-            if (l.settingValue().equals(value.trim().toLowerCase(Locale.ROOT))) {
-                return l;
-            }
-        }
-        problems.add(DISPATCH_LEADERSHIP + " must be lease, events or solo");
-        return Leadership.LEASE;
     }
 
     /** Back-off before retry number {@code failures} (1-based): base × 2^(failures−1), capped. */

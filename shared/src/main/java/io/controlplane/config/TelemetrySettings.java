@@ -61,7 +61,7 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
 
     public static TelemetrySettings from(Map<String, String> values) {
         List<String> problems = new ArrayList<>();
-        String connection = get(values, APPLICATIONINSIGHTS_CONNECTION_STRING);
+        String connection = SettingValues.text(values, APPLICATIONINSIGHTS_CONNECTION_STRING);
         if (connection != null && !connection.matches("(?i)(.*;)?\\s*InstrumentationKey\\s*=\\s*[^;\\s]+.*")) {
             // Never echo the value: it is a credential of the Application Insights resource.
             problems.add(APPLICATIONINSIGHTS_CONNECTION_STRING + " must be an Application Insights connection string"
@@ -69,7 +69,7 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
         }
         boolean entra = false;
         String entraClientId = null;
-        String authentication = get(values, APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
+        String authentication = SettingValues.text(values, APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
         if (authentication != null) {
             Map<String, String> parts = new HashMap<>();
             for (String part : authentication.split(";")) {
@@ -87,22 +87,14 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
             }
             entra = true;
         }
-        String otlp = get(values, OTEL_EXPORTER_OTLP_ENDPOINT);
+        String otlp = SettingValues.text(values, OTEL_EXPORTER_OTLP_ENDPOINT);
         if (otlp != null && !isHttpUrl(otlp)) {
             problems.add(OTEL_EXPORTER_OTLP_ENDPOINT + " must be an http or https URL, e.g. http://localhost:4318");
         }
-        boolean disabled = false;
-        String off = get(values, OTEL_SDK_DISABLED);
-        if (off != null) {
-            switch (off.toLowerCase(Locale.ROOT)) {
-                case "true" -> disabled = true;
-                case "false" -> disabled = false;
-                default -> problems.add(OTEL_SDK_DISABLED + " must be true or false");
-            }
-        }
-        String service = get(values, OTEL_SERVICE_NAME);
+        boolean disabled = SettingValues.flag(values, OTEL_SDK_DISABLED, false, problems);
+        String service = SettingValues.text(values, OTEL_SERVICE_NAME);
         long interval = 60_000;
-        String rawInterval = get(values, OTEL_METRIC_EXPORT_INTERVAL);
+        String rawInterval = SettingValues.text(values, OTEL_METRIC_EXPORT_INTERVAL);
         if (rawInterval != null) {
             try {
                 interval = Long.parseLong(rawInterval);
@@ -114,7 +106,7 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
             }
         }
         double ratio = 1.0;
-        String rawRatio = get(values, OTEL_TRACES_SAMPLER_ARG);
+        String rawRatio = SettingValues.text(values, OTEL_TRACES_SAMPLER_ARG);
         if (rawRatio != null) {
             try {
                 ratio = Double.parseDouble(rawRatio);
@@ -158,10 +150,5 @@ public record TelemetrySettings(String connectionString, String otlpEndpoint, bo
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static String get(Map<String, String> values, String name) {
-        String value = values.get(name);
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

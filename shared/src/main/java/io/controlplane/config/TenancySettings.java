@@ -3,7 +3,6 @@ package io.controlplane.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,7 +53,7 @@ public record TenancySettings(boolean requireEntitlement, Duration retention, Du
     public void requireSafeFor(ControlPlaneSettings platform) {
         if (!requireEntitlement && mustRequireEntitlement(platform)) {
             throw new IllegalArgumentException("Invalid tenancy settings:\n - " + REQUIRE_ENTITLEMENT + "=false is refused "
-                    + (platform.admitsSeveralTenants() ? "when " + ControlPlaneSettings.AUTH_ALLOWED_TENANTS
+                    + (platform.auth().admitsSeveralTenants() ? "when " + ControlPlaneSettings.AUTH_ALLOWED_TENANTS
                     + " admits more than one tenant" : "in Production") + ": a tenant without an entitlement would be"
                     + " unrestricted; remove the setting (it defaults to true here) and grant each tenant an entitlement"
                     + " (PUT /api/admin/tenants/{tenantId})");
@@ -62,20 +61,12 @@ public record TenancySettings(boolean requireEntitlement, Duration retention, Du
     }
 
     private static boolean mustRequireEntitlement(ControlPlaneSettings platform) {
-        return platform.admitsSeveralTenants() || platform.environment() == ControlPlaneSettings.Environment.Production;
+        return platform.auth().admitsSeveralTenants() || platform.environment() == ControlPlaneSettings.Environment.Production;
     }
 
     private static TenancySettings from(Map<String, String> values, boolean requireByDefault) {
         List<String> problems = new ArrayList<>();
-        boolean require = requireByDefault;
-        String raw = values.get(REQUIRE_ENTITLEMENT);
-        if (raw != null && !raw.isBlank()) {
-            switch (raw.trim().toLowerCase(Locale.ROOT)) {
-                case "true" -> require = true;
-                case "false" -> require = false;
-                default -> problems.add(REQUIRE_ENTITLEMENT + " must be true or false");
-            }
-        }
+        boolean require = SettingValues.flag(values, REQUIRE_ENTITLEMENT, requireByDefault, problems);
         long days = SettingValues.number(values, RETENTION_DAYS, 90, 0, 3650, problems);
         long minutes = SettingValues.number(values, RETENTION_PURGE_MINUTES, 60, 1, 7 * 24 * 60, problems);
         if (!problems.isEmpty()) {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.controlplane.config.ControlPlaneSettings.Environment;
-import io.controlplane.config.ControlPlaneSettings.MessagingService;
+import io.controlplane.config.MessagingSettings.MessagingService;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -74,24 +74,24 @@ class ControlPlaneSettingsTest {
 
         assertThat(settings.environment()).isEqualTo(Environment.Development);
         assertThat(settings.regions()).containsExactly("westeurope");
-        assertThat(settings.storageConnectionString()).isEqualTo(AZURITE);
-        assertThat(settings.tableEndpoint()).isNull();
-        assertThat(settings.tablePrefix()).isEqualTo("cp");
-        assertThat(settings.authIssuer()).isEqualTo(ControlPlaneSettings.DEV_ISSUER);
-        assertThat(settings.authAudience()).isEqualTo(ControlPlaneSettings.DEFAULT_AUDIENCE);
-        assertThat(settings.authJwksUrl()).isNull();
-        assertThat(settings.authMetadataUrl()).isNull();
-        assertThat(settings.authAllowedTenants()).isEmpty();
-        assertThat(settings.usesDevIssuer()).isTrue();
-        assertThat(settings.usesOpenIdMetadata()).isFalse();
-        assertThat(settings.devIssuerKeyFile()).isEqualTo(".local/dev-issuer-key.json");
+        assertThat(settings.storage().connectionString()).isEqualTo(AZURITE);
+        assertThat(settings.storage().tableEndpoint()).isNull();
+        assertThat(settings.storage().tablePrefix()).isEqualTo("cp");
+        assertThat(settings.auth().issuer()).isEqualTo(ControlPlaneSettings.DEV_ISSUER);
+        assertThat(settings.auth().audience()).isEqualTo(ControlPlaneSettings.DEFAULT_AUDIENCE);
+        assertThat(settings.auth().jwksUrl()).isNull();
+        assertThat(settings.auth().metadataUrl()).isNull();
+        assertThat(settings.auth().allowedTenants()).isEmpty();
+        assertThat(settings.auth().usesDevIssuer()).isTrue();
+        assertThat(settings.auth().usesOpenIdMetadata()).isFalse();
+        assertThat(settings.auth().devIssuerKeyFile()).isEqualTo(".local/dev-issuer-key.json");
         assertThat(settings.maxRequestBytes()).isEqualTo(1024 * 1024);
         assertThat(settings.maxSpecBytes()).isEqualTo(256 * 1024);
-        assertThat(settings.messaging()).isEqualTo(MessagingService.StorageQueues);
-        assertThat(settings.queueEndpoint()).isNull();
-        assertThat(settings.serviceBusConnectionString()).isNull();
-        assertThat(settings.serviceBusNamespace()).isNull();
-        assertThat(settings.queuePrefix()).isEmpty();
+        assertThat(settings.messaging().service()).isEqualTo(MessagingService.StorageQueues);
+        assertThat(settings.storage().queueEndpoint()).isNull();
+        assertThat(settings.messaging().serviceBusConnectionString()).isNull();
+        assertThat(settings.messaging().serviceBusNamespace()).isNull();
+        assertThat(settings.messaging().queuePrefix()).isEmpty();
     }
 
     @Test
@@ -112,19 +112,19 @@ class ControlPlaneSettingsTest {
 
         assertThat(settings.environment()).isEqualTo(Environment.Production);
         assertThat(settings.regions()).containsExactlyInAnyOrder("westeurope", "northeurope");
-        assertThat(settings.tableEndpoint()).isEqualTo("https://stcontoso.table.core.windows.net");
-        assertThat(settings.tablePrefix()).isEqualTo("cpprod");
-        assertThat(settings.authIssuer()).isEqualTo(ENTRA_ISSUER);
-        assertThat(settings.authAudience()).isEqualTo("api://controlplane-prod");
-        assertThat(settings.authJwksUrl()).isEqualTo(ENTRA_JWKS);
-        assertThat(settings.usesDevIssuer()).isFalse();
+        assertThat(settings.storage().tableEndpoint()).isEqualTo("https://stcontoso.table.core.windows.net");
+        assertThat(settings.storage().tablePrefix()).isEqualTo("cpprod");
+        assertThat(settings.auth().issuer()).isEqualTo(ENTRA_ISSUER);
+        assertThat(settings.auth().audience()).isEqualTo("api://controlplane-prod");
+        assertThat(settings.auth().jwksUrl()).isEqualTo(ENTRA_JWKS);
+        assertThat(settings.auth().usesDevIssuer()).isFalse();
         assertThat(settings.maxRequestBytes()).isEqualTo(2048);
         assertThat(settings.maxSpecBytes()).isEqualTo(4096);
-        assertThat(settings.messaging()).isEqualTo(MessagingService.ServiceBus);
-        assertThat(settings.queueEndpoint()).isEqualTo("https://stqueues.queue.core.windows.net");
-        assertThat(settings.serviceBusConnectionString()).isEqualTo(SERVICE_BUS);
-        assertThat(settings.serviceBusNamespace()).isEqualTo("sb-contoso.servicebus.windows.net");
-        assertThat(settings.queuePrefix()).isEqualTo("prod-");
+        assertThat(settings.messaging().service()).isEqualTo(MessagingService.ServiceBus);
+        assertThat(settings.storage().queueEndpoint()).isEqualTo("https://stqueues.queue.core.windows.net");
+        assertThat(settings.messaging().serviceBusConnectionString()).isEqualTo(SERVICE_BUS);
+        assertThat(settings.messaging().serviceBusNamespace()).isEqualTo("sb-contoso.servicebus.windows.net");
+        assertThat(settings.messaging().queuePrefix()).isEqualTo("prod-");
     }
 
     @ParameterizedTest
@@ -134,10 +134,10 @@ class ControlPlaneSettingsTest {
         values.put(MESSAGING, value);
         values.put(SERVICEBUS_NAMESPACE, "sb-contoso.servicebus.windows.net");
 
-        assertThat(ControlPlaneSettings.from(values).messaging()).isEqualTo(MessagingService.ServiceBus);
+        assertThat(ControlPlaneSettings.from(values).messaging().service()).isEqualTo(MessagingService.ServiceBus);
         values.put(MESSAGING, value.replace("servicebus", "storagequeues").replace("ServiceBus", "StorageQueues")
                 .replace("SERVICEBUS", "STORAGEQUEUES"));
-        assertThat(ControlPlaneSettings.from(values).messaging()).isEqualTo(MessagingService.StorageQueues);
+        assertThat(ControlPlaneSettings.from(values).messaging().service()).isEqualTo(MessagingService.StorageQueues);
     }
 
     @Test
@@ -149,10 +149,10 @@ class ControlPlaneSettingsTest {
                 .hasMessageContaining(MESSAGING + "=servicebus needs " + SERVICEBUS_CONNECTION_STRING + " or " + SERVICEBUS_NAMESPACE);
 
         values.put(SERVICEBUS_NAMESPACE, "sb-contoso.servicebus.windows.net");
-        assertThat(ControlPlaneSettings.from(values).serviceBusNamespace()).isEqualTo("sb-contoso.servicebus.windows.net");
+        assertThat(ControlPlaneSettings.from(values).messaging().serviceBusNamespace()).isEqualTo("sb-contoso.servicebus.windows.net");
         values.remove(SERVICEBUS_NAMESPACE);
         values.put(SERVICEBUS_CONNECTION_STRING, SERVICE_BUS);
-        assertThat(ControlPlaneSettings.from(values).serviceBusConnectionString()).isEqualTo(SERVICE_BUS);
+        assertThat(ControlPlaneSettings.from(values).messaging().serviceBusConnectionString()).isEqualTo(SERVICE_BUS);
     }
 
     @ParameterizedTest
@@ -193,13 +193,13 @@ class ControlPlaneSettingsTest {
         values.remove(STORAGE_CONNECTION_STRING);
         values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.windows.net/");
 
-        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isEqualTo("https://stcontoso.queue.core.windows.net");
+        assertThat(ControlPlaneSettings.from(values).storage().queueEndpoint()).isEqualTo("https://stcontoso.queue.core.windows.net");
 
         values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.chinacloudapi.cn");
-        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isEqualTo("https://stcontoso.queue.core.chinacloudapi.cn");
+        assertThat(ControlPlaneSettings.from(values).storage().queueEndpoint()).isEqualTo("https://stcontoso.queue.core.chinacloudapi.cn");
 
         values.put(QUEUE_ENDPOINT, "https://stother.queue.core.windows.net");
-        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isEqualTo("https://stother.queue.core.windows.net");
+        assertThat(ControlPlaneSettings.from(values).storage().queueEndpoint()).isEqualTo("https://stother.queue.core.windows.net");
     }
 
     @Test
@@ -208,15 +208,15 @@ class ControlPlaneSettingsTest {
         values.remove(STORAGE_CONNECTION_STRING);
         values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.windows.net/");
 
-        assertThat(ControlPlaneSettings.from(values).blobEndpoint()).isEqualTo("https://stcontoso.blob.core.windows.net");
+        assertThat(ControlPlaneSettings.from(values).storage().blobEndpoint()).isEqualTo("https://stcontoso.blob.core.windows.net");
 
         values.put(ControlPlaneSettings.BLOB_ENDPOINT, "https://stother.blob.core.windows.net");
-        assertThat(ControlPlaneSettings.from(values).blobEndpoint()).isEqualTo("https://stother.blob.core.windows.net");
+        assertThat(ControlPlaneSettings.from(values).storage().blobEndpoint()).isEqualTo("https://stother.blob.core.windows.net");
 
         values.remove(ControlPlaneSettings.BLOB_ENDPOINT);
         values.put(TABLE_ENDPOINT, "https://tables.contoso.example");
         values.put(QUEUE_ENDPOINT, "https://stother.queue.core.windows.net");
-        assertThat(ControlPlaneSettings.from(values).blobEndpoint()).isNull();
+        assertThat(ControlPlaneSettings.from(values).storage().blobEndpoint()).isNull();
     }
 
     @Test
@@ -229,7 +229,7 @@ class ControlPlaneSettingsTest {
 
         values.put(MESSAGING, "servicebus");
         values.put(SERVICEBUS_NAMESPACE, "sb-contoso.servicebus.windows.net");
-        assertThat(ControlPlaneSettings.from(values).queueEndpoint()).isNull();
+        assertThat(ControlPlaneSettings.from(values).storage().queueEndpoint()).isNull();
     }
 
     @Test
@@ -267,7 +267,7 @@ class ControlPlaneSettingsTest {
 
     @Test
     void developmentWithoutAJwksUrlUsesTheDevIssuer() {
-        assertThat(ControlPlaneSettings.from(minimal()).usesDevIssuer()).isTrue();
+        assertThat(ControlPlaneSettings.from(minimal()).auth().usesDevIssuer()).isTrue();
     }
 
     @Test
@@ -294,11 +294,11 @@ class ControlPlaneSettingsTest {
 
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
 
-        assertThat(settings.usesDevIssuer()).isFalse();
-        assertThat(settings.usesOpenIdMetadata()).isTrue();
-        assertThat(settings.authMetadataUrl()).isEqualTo(ENTRA_METADATA);
-        assertThat(settings.authAudiences()).containsExactly("api://controlplane-prod", "5e4c2a1b-0000-4000-8000-00000000c0de");
-        assertThat(settings.authAllowedTenants()).isEmpty();
+        assertThat(settings.auth().usesDevIssuer()).isFalse();
+        assertThat(settings.auth().usesOpenIdMetadata()).isTrue();
+        assertThat(settings.auth().metadataUrl()).isEqualTo(ENTRA_METADATA);
+        assertThat(settings.auth().audiences()).containsExactly("api://controlplane-prod", "5e4c2a1b-0000-4000-8000-00000000c0de");
+        assertThat(settings.auth().allowedTenants()).isEmpty();
         assertThat(settings.toString()).contains("authMetadataUrl=" + ENTRA_METADATA);
     }
 
@@ -328,7 +328,7 @@ class ControlPlaneSettingsTest {
         Map<String, String> values = base();
         values.put(AUTH_METADATA_URL, base + "/" + TENANT_ID + "/v2.0/.well-known/openid-configuration");
 
-        assertThat(ControlPlaneSettings.from(values).usesOpenIdMetadata()).isTrue();
+        assertThat(ControlPlaneSettings.from(values).auth().usesOpenIdMetadata()).isTrue();
         values.put(AUTH_METADATA_URL, "http://issuer.example/" + TENANT_ID + "/v2.0/.well-known/openid-configuration");
         assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining(AUTH_METADATA_URL + " must be an https URL");
     }
@@ -349,7 +349,7 @@ class ControlPlaneSettingsTest {
         Map<String, String> values = productionWithMetadata();
         values.put(AUTH_METADATA_URL, ENTRA_METADATA + "?appid=5e4c2a1b-0000-4000-8000-00000000c0de");
 
-        assertThat(ControlPlaneSettings.from(values).usesOpenIdMetadata()).isTrue();
+        assertThat(ControlPlaneSettings.from(values).auth().usesOpenIdMetadata()).isTrue();
     }
 
     @Test
@@ -374,7 +374,7 @@ class ControlPlaneSettingsTest {
 
         values.put(AUTH_ALLOWED_TENANTS, "*");
         values.put(ControlPlaneSettings.AUTH_OPERATOR_TENANTS, TENANT_ID);
-        assertThat(ControlPlaneSettings.from(values).authAllowedTenants()).containsExactly("*");
+        assertThat(ControlPlaneSettings.from(values).auth().allowedTenants()).containsExactly("*");
     }
 
     @Test
@@ -384,7 +384,7 @@ class ControlPlaneSettingsTest {
         values.put(AUTH_ALLOWED_TENANTS, " " + TENANT_ID.toUpperCase() + " ,99999999-8888-7777-6666-555555555555,");
         values.put(ControlPlaneSettings.AUTH_OPERATOR_TENANTS, TENANT_ID.toUpperCase());
 
-        assertThat(ControlPlaneSettings.from(values).authAllowedTenants())
+        assertThat(ControlPlaneSettings.from(values).auth().allowedTenants())
                 .containsExactlyInAnyOrder(TENANT_ID, "99999999-8888-7777-6666-555555555555");
     }
 
@@ -409,7 +409,7 @@ class ControlPlaneSettingsTest {
         values.remove(AUTH_DEV_ISSUER);
         values.put(AUTH_JWKS_URL, ENTRA_JWKS);
         values.put(AUTH_ISSUER, ENTRA_ISSUER);
-        assertThat(ControlPlaneSettings.from(values).authAllowedTenants()).containsExactly(TENANT_ID);
+        assertThat(ControlPlaneSettings.from(values).auth().allowedTenants()).containsExactly(TENANT_ID);
     }
 
     @Test
@@ -426,11 +426,11 @@ class ControlPlaneSettingsTest {
         values.remove(STORAGE_CONNECTION_STRING);
         values.put(FUNCTIONS_STORAGE, "DefaultEndpointsProtocol=https;AccountName=fn");
 
-        assertThat(ControlPlaneSettings.from(values).storageConnectionString())
+        assertThat(ControlPlaneSettings.from(values).storage().connectionString())
                 .isEqualTo("DefaultEndpointsProtocol=https;AccountName=fn");
 
         values.put(STORAGE_CONNECTION_STRING, AZURITE);
-        assertThat(ControlPlaneSettings.from(values).storageConnectionString()).isEqualTo(AZURITE);
+        assertThat(ControlPlaneSettings.from(values).storage().connectionString()).isEqualTo(AZURITE);
     }
 
     @Test
@@ -439,7 +439,7 @@ class ControlPlaneSettingsTest {
         values.remove(STORAGE_CONNECTION_STRING);
         values.put(TABLE_ENDPOINT, "https://stcontoso.table.core.windows.net");
 
-        assertThat(ControlPlaneSettings.from(values).storageConnectionString()).isNull();
+        assertThat(ControlPlaneSettings.from(values).storage().connectionString()).isNull();
     }
 
     @Test
@@ -452,7 +452,7 @@ class ControlPlaneSettingsTest {
         ControlPlaneSettings settings = ControlPlaneSettings.from(values);
 
         assertThat(settings.environment()).isEqualTo(Environment.Development);
-        assertThat(settings.tablePrefix()).isEqualTo("cp");
+        assertThat(settings.storage().tablePrefix()).isEqualTo("cp");
         assertThat(settings.maxSpecBytes()).isEqualTo(256 * 1024);
     }
 
@@ -498,14 +498,16 @@ class ControlPlaneSettingsTest {
                 .hasMessageContainingAll(REGIONS, STORAGE_CONNECTION_STRING);
 
         ControlPlaneSettings built = ControlPlaneSettings.builder()
-                .regions(Set.of("northeurope")).tableEndpoint("https://st.table.core.windows.net").devIssuer(true).build();
+                .regions(Set.of("northeurope")).storage(StorageSettings.builder().tableEndpoint("https://st.table.core.windows.net"))
+                .auth(AuthSettings.builder().devIssuer(true)).build();
         assertThat(built.regions()).containsExactly("northeurope");
     }
 
     @Test
     void theRegionsCannotBeChangedAfterwards() {
         Set<String> regions = new java.util.HashSet<>(Set.of("westeurope"));
-        ControlPlaneSettings settings = ControlPlaneSettings.builder().regions(regions).storageConnectionString(AZURITE).devIssuer(true).build();
+        ControlPlaneSettings settings = ControlPlaneSettings.builder().regions(regions)
+                .storage(StorageSettings.builder().connectionString(AZURITE)).auth(AuthSettings.builder().devIssuer(true)).build();
 
         regions.add("northeurope");
 
@@ -544,7 +546,7 @@ class ControlPlaneSettingsTest {
 
     @Test
     void theDevIssuerIsUsedOnlyWhenOptedIn() {
-        assertThat(ControlPlaneSettings.from(minimal()).usesDevIssuer()).isTrue();
+        assertThat(ControlPlaneSettings.from(minimal()).auth().usesDevIssuer()).isTrue();
         Map<String, String> values = base();
         values.put(AUTH_DEV_ISSUER, "false");
         assertThatThrownBy(() -> ControlPlaneSettings.from(values)).hasMessageContaining("no token issuer is configured");
@@ -563,7 +565,7 @@ class ControlPlaneSettingsTest {
         // A real issuer there is fine.
         Map<String, String> entra = productionWithMetadata();
         entra.put(signal, "anything");
-        assertThat(ControlPlaneSettings.from(entra).usesDevIssuer()).isFalse();
+        assertThat(ControlPlaneSettings.from(entra).auth().usesDevIssuer()).isFalse();
     }
 
     @Test
@@ -589,8 +591,8 @@ class ControlPlaneSettingsTest {
     void theDevIssuerServesLoopbackAddresses(String address) {
         ControlPlaneSettings settings = ControlPlaneSettings.from(minimal());
 
-        settings.requireLoopbackForDevIssuer("BIND_ADDRESS", address);
-        assertThat(ControlPlaneSettings.isLoopback(address)).isTrue();
+        settings.auth().requireLoopbackForDevIssuer("BIND_ADDRESS", address);
+        assertThat(AuthSettings.isLoopback(address)).isTrue();
     }
 
     @ParameterizedTest
@@ -599,10 +601,10 @@ class ControlPlaneSettingsTest {
     void theDevIssuerRefusesEveryOtherBindAddress(String address) {
         ControlPlaneSettings settings = ControlPlaneSettings.from(minimal());
 
-        assertThatThrownBy(() -> settings.requireLoopbackForDevIssuer("BIND_ADDRESS", address))
+        assertThatThrownBy(() -> settings.auth().requireLoopbackForDevIssuer("BIND_ADDRESS", address))
                 .hasMessageContainingAll(AUTH_DEV_ISSUER + "=true needs BIND_ADDRESS to be a loopback address");
         // With Entra ID any address will do.
-        ControlPlaneSettings.from(productionWithMetadata()).requireLoopbackForDevIssuer("BIND_ADDRESS", address);
+        ControlPlaneSettings.from(productionWithMetadata()).auth().requireLoopbackForDevIssuer("BIND_ADDRESS", address);
     }
 
     // --- hosts job URLs may name although they are private ---

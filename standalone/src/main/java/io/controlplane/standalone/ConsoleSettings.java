@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.controlplane.api.Json;
 import io.controlplane.config.ControlPlaneSettings;
+import io.controlplane.config.SettingValues;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +43,7 @@ record ConsoleSettings(boolean enabled, String apiBaseUrl, String authMode, Stri
 
     static ConsoleSettings from(Map<String, String> values, ControlPlaneSettings settings) {
         List<String> problems = new ArrayList<>();
-        boolean on = HttpSettings.bool(values, ENABLED, true, problems);
+        boolean on = SettingValues.flag(values, ENABLED, true, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -55,7 +56,7 @@ record ConsoleSettings(boolean enabled, String apiBaseUrl, String authMode, Stri
         String scopes = text(values, API_SCOPE);
         List<String> scopeList = scopes == null ? List.of()
                 : Arrays.stream(scopes.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return new ConsoleSettings(on, apiBase == null ? "" : apiBase, settings.usesDevIssuer() ? "dev" : "entra",
+        return new ConsoleSettings(on, apiBase == null ? "" : apiBase, settings.auth().usesDevIssuer() ? "dev" : "entra",
                 text(values, CLIENT_ID), authority, scopeList);
     }
 

@@ -1,12 +1,12 @@
 package io.controlplane.standalone;
 
 import io.controlplane.app.LeaseWork;
+import io.controlplane.config.SettingValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -79,7 +79,7 @@ record HttpSettings(
         if ((certificate == null) != (key == null) && !problems.stream().anyMatch(p -> p.startsWith("TLS_"))) {
             problems.add(TLS_CERTIFICATE_FILE + " and " + TLS_KEY_FILE + " go together: set both (TLS) or neither (plain HTTP)");
         }
-        boolean http2 = bool(values, HTTP2, true, problems);
+        boolean http2 = SettingValues.flag(values, HTTP2, true, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid standalone host settings:\n  - " + String.join("\n  - ", problems));
         }
@@ -102,22 +102,6 @@ record HttpSettings(
             problems.add(name + " must be a whole number, was '" + raw + "'");
             return dflt;
         }
-    }
-
-    /** A true/false setting: {@code dflt} when unset, else true or false (anything else adds a problem). */
-    static boolean bool(Map<String, String> values, String name, boolean dflt, List<String> problems) {
-        String raw = values.get(name);
-        if (raw == null || raw.isBlank()) {
-            return dflt;
-        }
-        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> {
-                problems.add(name + " must be true or false, was '" + raw + "'");
-                yield dflt;
-            }
-        };
     }
 
     private static Path file(Map<String, String> values, String name, List<String> problems) {

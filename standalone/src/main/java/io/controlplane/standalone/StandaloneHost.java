@@ -62,7 +62,7 @@ public final class StandaloneHost implements AutoCloseable {
     public static StandaloneHost start(ControlPlane controlPlane, Map<String, String> values) throws IOException {
         ControlPlaneSettings settings = controlPlane.settings();
         HttpSettings http = HttpSettings.from(values);
-        settings.requireLoopbackForDevIssuer(StandaloneSettings.BIND_ADDRESS, http.bindAddress());
+        settings.auth().requireLoopbackForDevIssuer(StandaloneSettings.BIND_ADDRESS, http.bindAddress());
         QueuedThreadPool threads = new QueuedThreadPool(http.threads(), Math.min(8, http.threads()));
         threads.setName("http");
         threads.setDaemon(true);
@@ -95,7 +95,7 @@ public final class StandaloneHost implements AutoCloseable {
         BackgroundWork background = BackgroundWork.start(controlPlane);
         LOG.info("event=started host=standalone address={}:{} tls={} http2={} regions={} environment={} auth={}",
                 http.bindAddress(), connector.getLocalPort(), http.tls(), http.http2(), settings.regions(), settings.environment(),
-                settings.usesDevIssuer() ? "development-issuer" : "jwks");
+                settings.auth().usesDevIssuer() ? "development-issuer" : "jwks");
         return new StandaloneHost(server, connector, controlPlane, background);
     }
 

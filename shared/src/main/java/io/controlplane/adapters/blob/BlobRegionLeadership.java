@@ -4,30 +4,19 @@ import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.RetryOptions;
-import com.azure.core.util.BinaryData;
-import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobServiceVersion;
-import com.azure.storage.blob.models.BlobErrorCode;
-import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.specialized.BlobLeaseClient;
-import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.controlplane.ports.RegionLeadership;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,55 +53,23 @@ public final class BlobRegionLeadership implements RegionLeadership {
     private static final Pattern CONTAINER_NAME = Pattern.compile("[a-z0-9](-?[a-z0-9])+");
 
     private final BlobContainerClient container;
-    private final String instanceId;
-    private final String holderValue;
-    private final Duration leaseDuration;
-    private final Duration renewEvery;
     private final Duration acquireEvery;
-    private final Duration safetyMargin;
-    private final Map<String, Region> regions = new LinkedHashMap<>();
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final LeaseKeeper keeper;
+    private final Map<String, RegionLease> regions = new LinkedHashMap<>();
     private final ScheduledExecutorService thread;
     private volatile Thread running;
-    private volatile boolean containerCreated;
     private volatile boolean closed;
     private boolean started;
 
-    /** One region's blob, lease and what this member knows of it (touched by the member's thread only, but {@link #leads}). */
-    private final class Region {
-        final String name;
-        final BlobClient blob;
-        final BlobLeaseClient lease;
-        boolean created;
-        volatile boolean held;
-        /** {@link System#nanoTime()} until which {@link #leads} believes the lease. */
-        volatile long validUntil;
-        /** When the last acquire or renewal that succeeded was sent ({@link System#nanoTime}). */
-        volatile long confirmedAt;
-        /** When another member's holder name was last read ({@link System#nanoTime}; 0: never). */
-        long holderReadAt;
-        boolean holderWritten;
-        String lastSeenHolder;
-
-        Region(String name, String leaseId) {
-            this.name = name;
-            this.blob = container.getBlobClient(name);
-            this.lease = new BlobLeaseClientBuilder().blobClient(blob).leaseId(leaseId).buildClient();
-        }
-    }
-
     private BlobRegionLeadership(Builder b, BlobContainerClient container) {
         this.container = container;
-        this.instanceId = b.instanceId;
-        this.holderValue = metadataValue(b.instanceId);
-        this.leaseDuration = b.leaseDuration;
-        this.renewEvery = b.renewEvery;
         this.acquireEvery = b.acquireEvery != null ? b.acquireEvery : min(DEFAULT_ACQUIRE_EVERY, b.renewEvery);
-        this.safetyMargin = b.safetyMargin != null ? b.safetyMargin : b.renewEvery;
+        this.keeper = new LeaseKeeper(container, b.instanceId, b.leaseDuration, b.renewEvery, acquireEvery,
+                b.safetyMargin != null ? b.safetyMargin : b.renewEvery);
         // One proposed lease id for the member's life: acquiring with it is also renewing it.
         String leaseId = UUID.randomUUID().toString();
         for (String region : b.regions) {
-            regions.put(region, new Region(region, leaseId));
+            regions.put(region, new RegionLease(region, container, leaseId));
         }
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "region-leadership-" + THREADS.incrementAndGet());
@@ -236,13 +192,13 @@ public final class BlobRegionLeadership implements RegionLeadership {
 
     @Override
     public boolean leads(String region) {
-        Region r = regions.get(region);
+        RegionLease r = regions.get(region);
         return r != null && r.held && System.nanoTime() - r.validUntil < 0;
     }
 
     @Override
     public void watch(Listener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        keeper.watch(listener);
     }
 
     /** Starts the member's thread: the first round at once, then one every {@code acquireEvery}. */
@@ -272,147 +228,18 @@ public final class BlobRegionLeadership implements RegionLeadership {
     private static final Duration FIRST_ROUND_WAIT = Duration.ofSeconds(10);
 
     private void round() {
-        for (Region region : regions.values()) {
+        for (RegionLease region : regions.values()) {
             if (closed) {
                 return;
             }
             try {
-                keep(region);
+                keeper.keep(region);
             } catch (RuntimeException e) {
                 LOG.warn("event=leadership_round_failed region={} error={} status={}", region.name, e.getClass().getName(),
                         e instanceof BlobStorageException s ? s.getStatusCode() + " " + s.getErrorCode() : "-");
-                lapseIfStale(region);
+                keeper.lapseIfStale(region);
             }
         }
-    }
-
-    /** Renews the region's lease, or tries to take it. */
-    private void keep(Region region) {
-        if (region.held) {
-            if (System.nanoTime() - region.confirmedAt < renewEvery.toNanos() - acquireEvery.toNanos() / 2) {
-                return; // renewed less than renewEvery ago (rounds come every acquireEvery)
-            }
-            long sent = System.nanoTime();
-            try {
-                region.lease.renewLease();
-                confirmed(region, sent);
-                if (!region.holderWritten) {
-                    writeHolder(region);
-                }
-                return;
-            } catch (BlobStorageException e) {
-                if (!isLeaseTaken(e)) {
-                    throw e; // unreachable, throttled: keep the lease while it is fresh, try again next round
-                }
-                LOG.info("event=leadership_lost region={} instance={} reason={}", region.name, instanceId, e.getErrorCode());
-                lose(region);
-            }
-        }
-        acquire(region);
-    }
-
-    private void acquire(Region region) {
-        ensureBlob(region);
-        long sent = System.nanoTime();
-        try {
-            region.lease.acquireLease((int) leaseDuration.toSeconds());
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() != 409) {
-                throw e;
-            }
-            // Another member holds it (LeaseAlreadyPresent): see whether it is a new one, once a
-            // renewal period (tries come more often; the holder changes far less).
-            if (region.holderReadAt != 0 && System.nanoTime() - region.holderReadAt < renewEvery.toNanos()) {
-                return;
-            }
-            region.holderReadAt = System.nanoTime();
-            String holder = region.blob.getProperties().getMetadata().get(HOLDER);
-            if (holder != null && !holder.equals(region.lastSeenHolder)) {
-                region.lastSeenHolder = holder;
-                tell(l -> l.holderChanged(region.name));
-            }
-            return;
-        }
-        confirmed(region, sent);
-        region.held = true;
-        region.holderWritten = false;
-        region.lastSeenHolder = holderValue;
-        LOG.info("event=leadership_gained region={} instance={} container={}", region.name, instanceId, containerName());
-        tell(l -> l.gained(region.name));
-        writeHolder(region);
-    }
-
-    /** The container and the region's blob, created empty if missing (once; another member may have). */
-    private void ensureBlob(Region region) {
-        if (region.created) {
-            return;
-        }
-        if (!containerCreated) {
-            container.createIfNotExists();
-            containerCreated = true;
-        }
-        try {
-            region.blob.upload(BinaryData.fromBytes(new byte[0]), false);
-        } catch (BlobStorageException e) {
-            // 409: it exists; 412: it exists and is leased.
-            if (e.getStatusCode() != 409 && e.getStatusCode() != 412) {
-                throw e;
-            }
-        }
-        region.created = true;
-    }
-
-    private void writeHolder(Region region) {
-        try {
-            region.blob.setMetadataWithResponse(Map.of(HOLDER, holderValue),
-                    new BlobRequestConditions().setLeaseId(region.lease.getLeaseId()), null, Context.NONE);
-            region.holderWritten = true;
-        } catch (RuntimeException e) {
-            // Only what the others are told: leading does not depend on it. Written at the next renewal.
-            LOG.warn("event=leadership_holder_write_failed region={} error={}", region.name, e.getClass().getName());
-        }
-    }
-
-    private void confirmed(Region region, long sentAt) {
-        region.confirmedAt = sentAt;
-        region.validUntil = sentAt + leaseDuration.minus(safetyMargin).toNanos();
-    }
-
-    /** A renewal that failed for a reason other than the lease being taken: give up once it is too old to trust. */
-    private void lapseIfStale(Region region) {
-        if (region.held && System.nanoTime() - region.validUntil >= 0) {
-            LOG.warn("event=leadership_lost region={} instance={} reason=not_renewed_in_time", region.name, instanceId);
-            lose(region);
-        }
-    }
-
-    private void lose(Region region) {
-        region.held = false;
-        region.holderWritten = false;
-        tell(l -> l.lost(region.name));
-    }
-
-    private static boolean isLeaseTaken(BlobStorageException e) {
-        BlobErrorCode code = e.getErrorCode();
-        return e.getStatusCode() == 409 || e.getStatusCode() == 412
-                || BlobErrorCode.LEASE_ID_MISMATCH_WITH_LEASE_OPERATION.equals(code)
-                || BlobErrorCode.LEASE_NOT_PRESENT_WITH_LEASE_OPERATION.equals(code)
-                || BlobErrorCode.LEASE_LOST.equals(code);
-    }
-
-    private void tell(Consumer<Listener> what) {
-        for (Listener listener : listeners) {
-            try {
-                what.accept(listener);
-            } catch (RuntimeException e) {
-                LOG.warn("event=leadership_listener_failed error={}", e.getClass().getName(), e);
-            }
-        }
-    }
-
-    /** Metadata values are ASCII header text: an id that is not is sent URL-encoded. */
-    private static String metadataValue(String id) {
-        return id.chars().allMatch(c -> c >= 0x21 && c <= 0x7e) ? id : URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 
     /** Stops the thread, then releases every lease held (so another member takes the region at its next try). */
@@ -425,19 +252,10 @@ public final class BlobRegionLeadership implements RegionLeadership {
             closed = true;
         }
         stopThread();
-        for (Region region : regions.values()) {
-            if (!region.held) {
-                continue;
+        for (RegionLease region : regions.values()) {
+            if (region.held) {
+                keeper.release(region);
             }
-            try {
-                region.lease.releaseLease();
-                LOG.info("event=leadership_released region={} instance={}", region.name, instanceId);
-            } catch (RuntimeException e) {
-                // It lapses after the lease duration instead.
-                LOG.warn("event=leadership_release_failed region={} error={} status={}", region.name, e.getClass().getName(),
-                        e instanceof BlobStorageException s ? s.getStatusCode() + " " + s.getErrorCode() : "-");
-            }
-            lose(region);
         }
     }
 

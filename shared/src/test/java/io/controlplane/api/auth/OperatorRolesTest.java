@@ -53,7 +53,7 @@ class OperatorRolesTest {
 
         Map<String, String> named = new java.util.HashMap<>(multi);
         named.put(ControlPlaneSettings.AUTH_OPERATOR_TENANTS, OPERATOR);
-        assertThat(ControlPlaneSettings.from(named).authOperatorTenants()).containsExactly(OPERATOR);
+        assertThat(ControlPlaneSettings.from(named).auth().operatorTenants()).containsExactly(OPERATOR);
 
         named.put(ControlPlaneSettings.AUTH_OPERATOR_TENANTS, "not-a-guid");
         assertThatThrownBy(() -> ControlPlaneSettings.from(named)).hasMessageContaining("GUIDs");
