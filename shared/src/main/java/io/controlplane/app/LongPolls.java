@@ -68,13 +68,16 @@ public final class LongPolls implements AutoCloseable {
             return wake;
         }
 
-        /** Unparks it; false when it had already been woken. */
+        /**
+         * Unparks it; false when it had already been woken. It leaves the registry first, so whatever
+         * runs on the wake-up (the poll's answer, a caller waiting on it) never finds it still parked.
+         */
         public boolean complete(Wake why) {
-            boolean first = wake.complete(why);
-            if (first) {
-                remove(this);
+            if (wake.isDone()) {
+                return false;
             }
-            return first;
+            remove(this);
+            return wake.complete(why);
         }
     }
 
