@@ -18,4 +18,5 @@ if [[ ! -x node_modules/.bin/azurite || package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund --loglevel=error
 fi
 mvn -B -q -DskipTests -pl benchmarks -am package
-exec java -Xmx2g -jar benchmarks/target/controlplane-benchmarks.jar "$@"
+# scripts/load.sh runs the load run's main class from the same jar.
+exec java -Xmx2g -cp benchmarks/target/controlplane-benchmarks.jar "${BENCH_MAIN:-io.controlplane.bench.DispatchBenchmark}" "$@"

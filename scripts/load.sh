@@ -4,10 +4,5 @@
 #   scripts/load.sh [--clients 50] [--rate 200] [--submit-percent 5] [--agents 20] [--seconds 60]
 # Results with the machine they ran on are kept in docs/benchmarks.md.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-if [[ ! -x node_modules/.bin/azurite || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-mvn -B -q -DskipTests -pl benchmarks -am package
-exec java -Xmx2g -cp benchmarks/target/controlplane-benchmarks.jar io.controlplane.bench.LoadRun "$@"
+# The same build and Azurite check as the benchmarks, then the load run's main class.
+BENCH_MAIN=io.controlplane.bench.LoadRun exec "$(dirname "${BASH_SOURCE[0]}")/benchmark.sh" "$@"
