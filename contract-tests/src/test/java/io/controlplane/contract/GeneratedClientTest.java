@@ -3,9 +3,11 @@ package io.controlplane.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.api.auth.DevIssuer;
+import io.controlplane.domain.JobSpecs;
 import io.controlplane.generated.api.AgentsApi;
 import io.controlplane.generated.api.JobsApi;
 import io.controlplane.generated.api.LeasesApi;
@@ -103,19 +105,12 @@ class GeneratedClientTest {
 
     /** The example spec of docs/openapi.yaml ({@code JobSpecMigrate}), as the generated model. */
     private static JobSpec exampleSpec() {
-        return new JobSpec()
-                .name("contoso/Alpha to fabrikam/Beta")
-                .tier(Tier.PREMIUM)
-                .region("westeurope")
-                .kind(JobKind.MIGRATE)
-                .requiredCapabilities(new LinkedHashSet<>(List.of("azure-devops")))
-                .source(new Endpoint().type(EndpointType.AZURE_DEV_OPS).url("https://dev.azure.com/contoso").project("Alpha")
-                        .credentialRef("https://kv-contoso.vault.azure.net/secrets/src-pat"))
-                .target(new Endpoint().type(EndpointType.AZURE_DEV_OPS).url("https://dev.azure.com/fabrikam").project("Beta")
-                        .credentialRef("https://kv-contoso.vault.azure.net/secrets/tgt-pat"))
-                .mappingScope("contoso-alpha-to-fabrikam-beta")
-                .config(Map.of("processors", List.of(Map.of("type", "WorkItemMigration", "wiql", "SELECT [System.Id] FROM WorkItems"))))
-                .policy(new Policy().maxRetries(3).preemptible(true));
+        try {
+            return ApiClient.createDefaultObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+                    .readValue(JobSpecs.API_EXAMPLE, JobSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the example spec does not fit the generated model", e);
+        }
     }
 
     /** The problem document of a refused call, read with the generated model. */

@@ -9,9 +9,9 @@ import static org.mockito.Mockito.when;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import io.controlplane.ControlPlane;
+import io.controlplane.adapters.IntakeMessageCodec.MalformedIntakeMessageException;
 import io.controlplane.api.Json;
 import io.controlplane.domain.Tier;
-import io.controlplane.functions.FunctionsIntake.MalformedIntakeMessageException;
 import io.controlplane.ports.IntakeMessage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;

@@ -2,11 +2,13 @@ package io.controlplane.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.controlplane.api.Json;
 import io.controlplane.domain.Tier;
 import io.controlplane.ports.IntakeMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The intake message's one wire form, old bodies (before the epoch) included. */
@@ -60,5 +62,28 @@ class IntakeMessageCodecTest {
             assertThatThrownBy(() -> codec.decode(body)).as(epoch)
                     .isInstanceOf(IntakeMessageCodec.MalformedIntakeMessageException.class);
         }
+    }
+
+    @Test
+    void theQueueAdaptersReadAsStrictlyAsTheFunctionsTriggers() {
+        String valid = "{\"region\":\"westeurope\",\"tier\":\"Standard\",\"tenantId\":\"contoso\",\"jobId\":\"job-1\"}";
+        Map<String, String> bodies = Map.of(
+                "", "empty_body",
+                valid + " {}", "trailing_content",
+                valid.replace("\"Standard\"", "1"), "unknown_tier",
+                valid.replace("westeurope", "West Europe"), "invalid_region",
+                valid.replace("contoso", "con/toso"), "invalid_tenantId",
+                valid.replace("\"region\":\"westeurope\",", "\"jobId\":\"job-0\","), "duplicate_field");
+        bodies.forEach((body, reason) -> {
+            IntakeMessageCodec.MalformedIntakeMessageException bytes = catchThrowableOfType(
+                    IntakeMessageCodec.MalformedIntakeMessageException.class, () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)));
+            IntakeMessageCodec.MalformedIntakeMessageException text = catchThrowableOfType(
+                    IntakeMessageCodec.MalformedIntakeMessageException.class, () -> codec.decode(body));
+
+            assertThat(bytes).as(body).isNotNull();
+            assertThat(bytes.reason()).as(body).isEqualTo(reason);
+            assertThat(text).as(body).isNotNull();
+            assertThat(text.reason()).as(body).isEqualTo(reason);
+        });
     }
 }

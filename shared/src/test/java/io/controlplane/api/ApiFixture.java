@@ -2,6 +2,7 @@ package io.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.adapters.memory.InMemoryIntakeQueue;
 import io.controlplane.adapters.memory.InMemoryJobStore;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.ports.JobStore;
@@ -36,7 +37,8 @@ public final class ApiFixture {
     public final io.controlplane.adapters.memory.InMemoryTenantStore tenants = new io.controlplane.adapters.memory.InMemoryTenantStore();
     public final io.controlplane.adapters.memory.InMemoryMappingStore mappings = new io.controlplane.adapters.memory.InMemoryMappingStore();
     public final io.controlplane.adapters.memory.InMemoryLeaseExpiries leases = new io.controlplane.adapters.memory.InMemoryLeaseExpiries();
-    public final RecordingIntake intake = new RecordingIntake();
+    /** Records what was published; delivers nothing (these tests subscribe no consumer). */
+    public final InMemoryIntakeQueue intake = new InMemoryIntakeQueue();
 
     public ApiFixture() {
         this(new InMemoryJobStore(), 64 * 1024, 16 * 1024);
@@ -79,22 +81,6 @@ public final class ApiFixture {
                 telemetry));
     }
 
-    /** Records what was published; delivers nothing (these tests run no consumers). */
-    public static final class RecordingIntake implements io.controlplane.ports.IntakeQueue {
-        public final java.util.List<io.controlplane.ports.IntakeMessage> published =
-                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-
-        @Override
-        public void publish(io.controlplane.ports.IntakeMessage message) {
-            published.add(message);
-        }
-
-        @Override
-        public Subscription subscribe(java.util.function.Consumer<io.controlplane.ports.IntakeMessage> handler) {
-            return () -> { };
-        }
-    }
-
     /**
      * Everything the in-memory stores hold, and what was published to intake, as comparable values:
      * equal before and after a request that changed nothing.
@@ -104,7 +90,7 @@ public final class ApiFixture {
             throw new IllegalStateException("storedState() needs the in-memory job store");
         }
         return Map.of("jobs", jobs.contents(), "agents", agents.contents(), "ready", ready.contents(),
-                "tenants", tenants.contents(), "mappings", mappings.contents(), "leases", leases.contents(), "intake", List.copyOf(intake.published));
+                "tenants", tenants.contents(), "mappings", mappings.contents(), "leases", leases.contents(), "intake", intake.published());
     }
 
     public String token(String tenant, String... roles) {

@@ -55,7 +55,7 @@ class CredentialBindingApiTest {
 
         assertThat(refusedFields(crossTenant)).containsExactly("source.credentialRef", "target.credentialRef");
         assertThat(api.storedState()).isEqualTo(before);
-        assertThat(api.intake.published).isEmpty();
+        assertThat(api.intake.published()).isEmpty();
         ApiResponse own = api.call("POST", "/api/jobs", contoso, withRefs("https://kv-contoso.vault.azure.net/secrets/src-pat",
                 "https://kv-shared.vault.azure.net/secrets/contoso-tgt-pat"));
         assertThat(own.status()).as(own.bodyText()).isEqualTo(201);

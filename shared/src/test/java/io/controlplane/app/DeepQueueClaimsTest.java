@@ -3,6 +3,7 @@ package io.controlplane.app;
 import static io.controlplane.domain.JobSpecs.aJobSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.adapters.memory.InMemoryIntakeQueue;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Tier;
 import java.time.Clock;
@@ -39,9 +40,8 @@ class DeepQueueClaimsTest {
         ExecutorService background = Executors.newSingleThreadExecutor();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         ExecutorService submitters = Executors.newFixedThreadPool(16);
-        try (UseCases app = UseCases.builder(stores, new io.controlplane.api.ApiFixture.RecordingIntake(),
-                Set.of("westeurope")).dispatch(DispatchSettings.defaults()).clock(Clock.systemUTC()).background(background)
-                .build()) {
+        try (UseCases app = UseCases.builder(stores, new InMemoryIntakeQueue(), Set.of("westeurope"))
+                .dispatch(DispatchSettings.defaults()).clock(Clock.systemUTC()).background(background).build()) {
             Caller client = DispatchFixture.client("contoso");
             List<Future<?>> submitted = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {

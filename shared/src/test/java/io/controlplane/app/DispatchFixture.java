@@ -1,10 +1,10 @@
 package io.controlplane.app;
 
 import io.controlplane.adapters.memory.InMemoryAgentStore;
+import io.controlplane.adapters.memory.InMemoryIntakeQueue;
 import io.controlplane.adapters.memory.InMemoryJobStore;
 import io.controlplane.adapters.memory.InMemoryReadyQueue;
 import io.controlplane.adapters.memory.InMemoryTenantStore;
-import io.controlplane.api.ApiFixture;
 import io.controlplane.config.DispatchSettings;
 import io.controlplane.domain.Job;
 import io.controlplane.domain.JobSpec;
@@ -28,7 +28,7 @@ public final class DispatchFixture implements AutoCloseable {
     public final io.controlplane.ports.TenantStore tenants;
     public final io.controlplane.ports.MappingStore mappings;
     public final io.controlplane.ports.LeaseExpiries leases;
-    public final ApiFixture.RecordingIntake intake = new ApiFixture.RecordingIntake();
+    public final InMemoryIntakeQueue intake = new InMemoryIntakeQueue();
     public final DispatchSettings settings;
     public final UseCases app;
     /** The use cases' background work: runs at once, unless a test holds it to run it late. */

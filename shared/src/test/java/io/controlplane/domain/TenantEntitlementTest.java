@@ -12,10 +12,11 @@ class TenantEntitlementTest {
 
     private static JobSpec spec(String sourceRef, String targetRef, Map<String, Object> config) {
         JobSpec base = JobSpecs.aJobSpec().build();
-        return new JobSpec(base.name(), base.tier(), base.region(), base.kind(), base.requiredCapabilities(),
-                new Endpoint(base.source().type(), base.source().url(), base.source().project(), sourceRef),
-                new Endpoint(base.target().type(), base.target().url(), base.target().project(), targetRef),
-                base.mappingScope(), config, base.policy());
+        return JobSpecs.aJobSpec()
+                .withSource(new Endpoint(base.source().type(), base.source().url(), base.source().project(), sourceRef))
+                .withTarget(new Endpoint(base.target().type(), base.target().url(), base.target().project(), targetRef))
+                .withConfig(config)
+                .build();
     }
 
     private static TenantEntitlement contoso(Set<String> keyVaults, Set<String> envPools) {

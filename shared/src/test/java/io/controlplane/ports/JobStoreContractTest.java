@@ -13,6 +13,7 @@ import io.controlplane.domain.JobKind;
 import io.controlplane.domain.JobNotFoundException;
 import io.controlplane.domain.JobPolicy;
 import io.controlplane.domain.JobSpec;
+import io.controlplane.domain.JobSpecs;
 import io.controlplane.domain.JobState;
 import io.controlplane.domain.Page;
 import io.controlplane.domain.Progress;
@@ -66,11 +67,9 @@ public abstract class JobStoreContractTest {
         config.put("batchSize", 200);
         config.put("ratio", 0.5);
         config.put("dryRun", false);
-        return new JobSpec("contoso/Alpha to fabrikam/Beta", tier, region, JobKind.Migrate, List.of("azure-devops"),
-                new Endpoint(EndpointType.AzureDevOps, "https://dev.azure.com/contoso", "Alpha",
-                        "https://kv-contoso.vault.azure.net/secrets/src-pat"),
-                new Endpoint(EndpointType.AzureDevOps, "https://dev.azure.com/fabrikam", "Beta", "env:TARGET_PAT"),
-                "contoso-alpha", config, new JobPolicy(3, true));
+        return JobSpecs.aJobSpec().withTier(tier).withRegion(region)
+                .withTarget(new Endpoint(EndpointType.AzureDevOps, "https://dev.azure.com/fabrikam", "Beta", "env:TARGET_PAT"))
+                .withMappingScope("contoso-alpha").withConfig(config).build();
     }
 
     private Job submit(String tenantId, Tier tier, String region) {

@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The intake queues in memory, for unit tests of use cases: same contract as the Storage Queue
+ * The intake queues in memory, the one intake double of the tests: same contract as the Storage Queue
  * adapter (higher tiers first, redelivery after a failure, moved aside after {@code maxDeliveries}),
- * delivered on a daemon thread per subscription.
+ * delivered on a daemon thread per subscription. With no subscriber it only records what was
+ * published ({@link #published()}), which is what the api and dispatch fixtures use it for.
  */
 public final class InMemoryIntakeQueue implements IntakeQueue {
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** docs/deployment.md lists exactly the parameters main.bicep declares, and says which are required. */
-class DeploymentGuideTest {
+class BicepDeploymentGuideTest {
 
     private static final Pattern NAME = Pattern.compile("`([A-Za-z0-9]+)`");
 

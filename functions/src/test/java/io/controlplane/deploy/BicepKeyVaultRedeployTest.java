@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * that name on purpose (job specs reference the vault's secrets by URI) and recover the deleted vault
  * with {@code keyVaultCreateMode=recover}; docs/deployment.md says when and how.
  */
-class KeyVaultRedeployTest {
+class BicepKeyVaultRedeployTest {
 
     private static JsonNode description;
     private static JsonNode main;

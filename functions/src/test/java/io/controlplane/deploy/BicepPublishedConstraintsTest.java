@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * template breaking them parses and builds, and fails at deployment). Each limit names its source.
  * Read from the resource bodies check-bicep.mjs --describe finds in the parsed templates.
  */
-class PublishedConstraintsTest {
+class BicepPublishedConstraintsTest {
 
     /**
      * ContainerAppProbe, Microsoft.App 2025-01-01 (azure-rest-api-specs,
