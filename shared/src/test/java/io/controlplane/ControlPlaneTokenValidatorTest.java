@@ -13,7 +13,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.controlplane.api.auth.AuthenticationException;
 import io.controlplane.api.auth.DevIssuer;
 import io.controlplane.api.auth.IssuerUnavailableException;
-import io.controlplane.api.auth.OpenIdTokenValidator;
 import io.controlplane.api.auth.TokenValidator;
 import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.testing.TestIssuer;

@@ -1,7 +1,6 @@
 package io.controlplane.functions;
 
 import io.controlplane.ControlPlane;
-import io.controlplane.config.ControlPlaneSettings;
 import io.controlplane.telemetry.RedactingHandler;
 import java.util.Objects;
 import java.util.function.Supplier;

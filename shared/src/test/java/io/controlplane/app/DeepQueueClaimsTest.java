@@ -1,7 +1,6 @@
 package io.controlplane.app;
 
 import static io.controlplane.domain.JobSpecs.aJobSpec;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.adapters.memory.InMemoryIntakeQueue;
 import io.controlplane.config.DispatchSettings;

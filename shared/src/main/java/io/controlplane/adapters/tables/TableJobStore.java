@@ -1,6 +1,5 @@
 package io.controlplane.adapters.tables;
 
-import com.azure.core.http.HttpHeaderName;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
